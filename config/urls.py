@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from config.health import healthz
+from tenancy.forms import EmailAuthenticationForm
+
+admin.site.site_header = "Patchbay administration"
+admin.site.site_title = "Patchbay admin"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="integrations:index"), name="home"),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("settings/integrations/", include("integrations.urls")),
+    path("", include("tenancy.urls")),
+    path("", include("operations.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,105 @@
+"""The integration registry: one declarative entry per integration.
+
+Each entry generates its card on the Integrations page and its URLs. An entry
+whose integration is not built yet is ``available=False``: its card says so and
+offers no action. When a provider package lands, its entry points at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    ACCOUNTING = "Accounting"
+    WEBSITE = "Website"
+    CALENDARS = "Crew calendars"
+    DEVELOPERS = "Custom integrations"
+
+
+@dataclass(frozen=True)
+class Integration:
+    slug: str
+    name: str
+    category: Category
+    description: str
+    available: bool = False
+    # Who connects it: the organisation (from its card) or each user (from their profile).
+    per_user: bool = False
+    # Integrations in one exclusive group can't be connected at the same time.
+    exclusive_group: str = ""
+
+    @property
+    def monogram(self) -> str:
+        return "".join(word[0] for word in self.name.split()[:2]).upper()
+
+
+INTEGRATIONS: tuple[Integration, ...] = (
+    Integration(
+        slug="xero",
+        name="Xero",
+        category=Category.ACCOUNTING,
+        description="Send invoices and credit notes to Xero and bring payments back.",
+        exclusive_group="accounting",
+    ),
+    Integration(
+        slug="quickbooks",
+        name="QuickBooks Online",
+        category=Category.ACCOUNTING,
+        description="Sync customers, invoices, credit memos and payments with QuickBooks.",
+        exclusive_group="accounting",
+    ),
+    Integration(
+        slug="sage",
+        name="Sage Business Cloud",
+        category=Category.ACCOUNTING,
+        description="Keep Sage Accounting's contacts, sales invoices and payments in step.",
+        exclusive_group="accounting",
+    ),
+    Integration(
+        slug="wordpress",
+        name="WordPress plugin",
+        category=Category.WEBSITE,
+        description="Show live equipment availability on your WordPress website.",
+    ),
+    Integration(
+        slug="google-calendar",
+        name="Google Calendar",
+        category=Category.CALENDARS,
+        description="Crew see their assignments in Google Calendar; busy time flows back.",
+        per_user=True,
+    ),
+    Integration(
+        slug="outlook",
+        name="Microsoft Outlook",
+        category=Category.CALENDARS,
+        description="Crew see their assignments in Outlook; busy time flows back.",
+        per_user=True,
+    ),
+    Integration(
+        slug="icloud",
+        name="Apple iCloud",
+        category=Category.CALENDARS,
+        description="Publish crew assignments to an iCloud calendar over CalDAV.",
+        per_user=True,
+    ),
+    Integration(
+        slug="api",
+        name="API access",
+        category=Category.DEVELOPERS,
+        description="REST API keys with scopes and signed webhooks for your own tools.",
+    ),
+)
+
+_BY_SLUG = {integration.slug: integration for integration in INTEGRATIONS}
+
+
+def get_integration(slug: str) -> Integration | None:
+    return _BY_SLUG.get(slug)
+
+
+def by_category() -> list[tuple[Category, list[Integration]]]:
+    return [
+        (category, [i for i in INTEGRATIONS if i.category == category]) for category in Category
+    ]

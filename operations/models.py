@@ -1,0 +1,344 @@
+"""The rental business's own records: what the integrations sync, publish and schedule."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tenancy.models import TenantModel
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+def today() -> object:
+    return timezone.localdate()
+
+
+class TimestampedTenantModel(TenantModel):
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+# --- Categories --------------------------------------------------------------------
+
+
+class IncomeCategory(TimestampedTenantModel):
+    name = models.CharField(max_length=120)
+    code = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        verbose_name_plural = "income categories"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="income_category_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ExpenseCategory(TimestampedTenantModel):
+    name = models.CharField(max_length=120)
+    code = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        verbose_name_plural = "expense categories"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="expense_category_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaxCategory(TimestampedTenantModel):
+    name = models.CharField(max_length=120)
+    rate = models.DecimalField(
+        max_digits=6, decimal_places=3, validators=[MinValueValidator(ZERO)], help_text="Percent"
+    )
+
+    class Meta:
+        verbose_name_plural = "tax categories"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="tax_category_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.rate.normalize()}%)"
+
+
+# --- Customers and equipment ---------------------------------------------------------
+
+
+class Customer(TimestampedTenantModel):
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    billing_address = models.TextField(blank=True)
+    currency = models.CharField(max_length=3, default="GBP", help_text="ISO 4217 code")
+    tax_number = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["organisation", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EquipmentCategory(TimestampedTenantModel):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        INTERNAL = "internal", "Internal"
+
+    name = models.CharField(max_length=120)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
+    class Meta:
+        verbose_name_plural = "equipment categories"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EquipmentItem(TimestampedTenantModel):
+    category = models.ForeignKey(EquipmentCategory, on_delete=models.PROTECT, related_name="items")
+    name = models.CharField(max_length=200)
+    sku = models.CharField(max_length=60, blank=True)
+    description = models.TextField(blank=True)
+    stock_quantity = models.PositiveIntegerField(default=1)
+    daily_rate = models.DecimalField(**MONEY, default=ZERO)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Projects, crew, bookings -----------------------------------------------------------
+
+
+class Project(TimestampedTenantModel):
+    class Status(models.TextChoices):
+        ENQUIRY = "enquiry", "Enquiry"
+        CONFIRMED = "confirmed", "Confirmed"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    name = models.CharField(max_length=200)
+    client = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="projects")
+    venue = models.CharField(max_length=200, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ENQUIRY)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")), name="project_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CrewAssignment(TimestampedTenantModel):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="crew_assignments"
+    )
+    role = models.CharField(max_length=120, help_text="e.g. Sound engineer, Rigger")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")), name="assignment_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role} · {self.project}"
+
+
+class Booking(TimestampedTenantModel):
+    item = models.ForeignKey(EquipmentItem, on_delete=models.CASCADE, related_name="bookings")
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings"
+    )
+    quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="booking_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.item} ({self.starts_on}–{self.ends_on})"
+
+
+# --- Sales documents --------------------------------------------------------------------
+
+
+class DocumentLine(TenantModel):
+    """One priced line of a quote, invoice or credit note (it carries its organisation too)."""
+
+    item = models.ForeignKey(EquipmentItem, on_delete=models.PROTECT, null=True, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    quantity = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("1"))
+    unit_price = models.DecimalField(**MONEY)
+    tax_category = models.ForeignKey(TaxCategory, on_delete=models.PROTECT)
+    income_category = models.ForeignKey(IncomeCategory, on_delete=models.PROTECT)
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    @property
+    def net_amount(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+
+    @property
+    def tax_amount(self) -> Decimal:
+        return (self.net_amount * self.tax_category.rate / 100).quantize(Decimal("0.01"))
+
+    @property
+    def label(self) -> str:
+        return self.description or (self.item.name if self.item else "")
+
+
+class Quote(TimestampedTenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+
+    number = models.CharField(max_length=30)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="quotes")
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+    )
+    currency = models.CharField(max_length=3, default="GBP")
+    issue_date = models.DateField(default=today)
+    expiry_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    total = models.DecimalField(**MONEY, default=ZERO)
+
+    class Meta:
+        ordering = ["-issue_date", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="quote_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class QuoteLine(DocumentLine):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+
+
+class Invoice(TimestampedTenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ISSUED = "issued", "Issued"
+        PARTIALLY_PAID = "partially_paid", "Partially paid"
+        PAID = "paid", "Paid"
+        VOID = "void", "Void"
+
+    number = models.CharField(max_length=30, blank=True, help_text="Assigned when issued")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
+    )
+    currency = models.CharField(max_length=3, default="GBP")
+    issue_date = models.DateField(default=today)
+    due_date = models.DateField(default=today)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    total = models.DecimalField(**MONEY, default=ZERO)
+    amount_due = models.DecimalField(**MONEY, default=ZERO)
+
+    class Meta:
+        ordering = ["-issue_date", "-pk"]
+        indexes = [models.Index(fields=["organisation", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"],
+                condition=~Q(number=""),
+                name="invoice_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"Draft invoice #{self.pk}"
+
+
+class InvoiceLine(DocumentLine):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+
+
+class Payment(TimestampedTenantModel):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    paid_on = models.DateField(default=today)
+    reference = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["-paid_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.invoice}"
+
+
+class CreditNote(TimestampedTenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ISSUED = "issued", "Issued"
+        VOID = "void", "Void"
+
+    number = models.CharField(max_length=30)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_notes")
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.SET_NULL, null=True, blank=True, related_name="credit_notes"
+    )
+    currency = models.CharField(max_length=3, default="GBP")
+    issue_date = models.DateField(default=today)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    total = models.DecimalField(**MONEY, default=ZERO)
+
+    class Meta:
+        ordering = ["-issue_date", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="credit_note_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CreditNoteLine(DocumentLine):
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")

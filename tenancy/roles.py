@@ -1,0 +1,62 @@
+"""Roles and the capabilities they grant: the one place that maps one to the other.
+
+Views ask for a capability, never for a role. The table follows DESIGN.md; the two
+operations capabilities stand in for the host application's own permissions.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    INTEGRATION_MANAGER = "integration_manager", "Integration manager"
+    BOOKKEEPER = "bookkeeper", "Bookkeeper"
+    CREW = "crew", "Crew"
+
+
+class Capability(StrEnum):
+    VIEW_INTEGRATIONS = "view_integrations"
+    MANAGE_CONNECTIONS = "manage_connections"
+    VIEW_INTEGRATION_SETTINGS = "view_integration_settings"
+    EDIT_INTEGRATION_SETTINGS = "edit_integration_settings"
+    MANAGE_API_ACCESS = "manage_api_access"
+    VIEW_LOGS = "view_logs"
+    RESOLVE_CONFLICTS = "resolve_conflicts"
+    CONNECT_OWN_CALENDAR = "connect_own_calendar"
+    VIEW_INVOICES = "view_invoices"
+    MANAGE_INVOICES = "manage_invoices"
+
+
+_EVERYONE = frozenset({Capability.CONNECT_OWN_CALENDAR})
+_BOOKKEEPING = frozenset(
+    {
+        Capability.VIEW_INTEGRATIONS,
+        Capability.VIEW_INTEGRATION_SETTINGS,
+        Capability.VIEW_LOGS,
+        Capability.RESOLVE_CONFLICTS,
+        Capability.VIEW_INVOICES,
+        Capability.MANAGE_INVOICES,
+    }
+)
+_ADMINISTRATION = frozenset(
+    {
+        Capability.MANAGE_CONNECTIONS,
+        Capability.EDIT_INTEGRATION_SETTINGS,
+        Capability.MANAGE_API_ACCESS,
+    }
+)
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.OWNER: _EVERYONE | _BOOKKEEPING | _ADMINISTRATION,
+    Role.INTEGRATION_MANAGER: _EVERYONE | _BOOKKEEPING | _ADMINISTRATION,
+    Role.BOOKKEEPER: _EVERYONE | _BOOKKEEPING,
+    Role.CREW: _EVERYONE,
+}
+
+
+def role_has(role: str, capability: Capability) -> bool:
+    return capability in ROLE_CAPABILITIES.get(role, frozenset())

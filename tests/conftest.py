@@ -1,0 +1,71 @@
+"""Shared fixtures: two organisations, a user for every role, and an outsider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tenancy.models import Organisation, User
+from tenancy.roles import Role
+from tests import factories
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        pytest.exit(
+            f"The suite runs on PostgreSQL, but DATABASE_URL points at {engine}. "
+            "Run it with `make test`, or set DATABASE_URL=postgres://…",
+            returncode=2,
+        )
+
+
+@dataclass
+class Tenants:
+    """Alpha has one user per role; Bravo's owner is the outsider to Alpha."""
+
+    alpha: Organisation
+    bravo: Organisation
+    by_role: dict[str, User]
+    outsider: User
+
+    @property
+    def owner(self) -> User:
+        return self.by_role[Role.OWNER]
+
+    @property
+    def manager(self) -> User:
+        return self.by_role[Role.INTEGRATION_MANAGER]
+
+    @property
+    def bookkeeper(self) -> User:
+        return self.by_role[Role.BOOKKEEPER]
+
+    @property
+    def crew(self) -> User:
+        return self.by_role[Role.CREW]
+
+
+@pytest.fixture
+def tenants(db: None) -> Tenants:
+    alpha = factories.make_organisation("Alpha Hire")
+    bravo = factories.make_organisation("Bravo Hire")
+    by_role = {
+        role.value: factories.make_user(f"{role.value}@alpha.test", alpha, role) for role in Role
+    }
+    outsider = factories.make_user("outsider@bravo.test", bravo, Role.OWNER)
+    return Tenants(alpha=alpha, bravo=bravo, by_role=by_role, outsider=outsider)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(tenants: Tenants) -> Client:
+    return client_for(tenants.owner)
