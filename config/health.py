@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import logging
 
-from django.db import connection
+from django.db import connection as db_connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.celery import app as celery_app
 
+__all__ = ["BROKER_TIMEOUT_SECONDS", "db_connection", "healthz"]
+
 logger = logging.getLogger(__name__)
 
-BROKER_TIMEOUT_SECONDS = 2.0
+BROKER_TIMEOUT_SECONDS = 2
 
 
 def database_state() -> str:
     try:
-        with connection.cursor() as cursor:
+        with db_connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:

@@ -1,16 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from config.health import healthz
 from tenancy.forms import EmailAuthenticationForm
+from tenancy.views import home
 
 admin.site.site_header = "Patchbay administration"
 admin.site.site_title = "Patchbay admin"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="integrations:index"), name="home"),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",

@@ -61,7 +61,9 @@ def _action(integration: Integration, membership: Membership) -> Action:
     if integration.per_user:
         return Action("Connect from your profile", enabled=True)
     if not membership.can(Capability.MANAGE_CONNECTIONS):
-        return Action("Connect", enabled=False, reason="Only owners and integration managers can connect.")
+        return Action(
+            "Connect", enabled=False, reason="Only owners and integration managers can connect."
+        )
     return Action("Connect", enabled=True)
 
 

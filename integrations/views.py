@@ -15,7 +15,8 @@ from tenancy.roles import Capability
 @require_capability(Capability.VIEW_INTEGRATIONS)
 def index(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
-    assert membership is not None  # guaranteed by require_capability
+    if membership is None:  # require_capability has refused this already
+        raise Http404("No organisation.")
     return render(
         request,
         "integrations/index.html",
@@ -32,6 +33,4 @@ def card(request: HttpRequest, slug: str) -> HttpResponse:
     membership = current_membership(request)
     if integration is None or membership is None:
         raise Http404("No such integration.")
-    return render(
-        request, "integrations/_card.html", {"card": build_card(integration, membership)}
-    )
+    return render(request, "integrations/_card.html", {"card": build_card(integration, membership)})

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -18,12 +18,13 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class SwitchOrganisationForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Membership.objects.none(), to_field_name="organisation_id")
+    organisation = forms.ModelChoiceField(
+        queryset=Membership.objects.none(), to_field_name="organisation_id"
+    )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["organisation"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["organisation"])  # type: ignore[type-arg]
         field.queryset = Membership.objects.filter(user=user).select_related("organisation")
         field.error_messages["invalid_choice"] = "You are not a member of that organisation."
 

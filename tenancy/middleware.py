@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from tenancy.models import Membership
 
@@ -36,4 +38,8 @@ class CurrentOrganisationMiddleware:
         membership = resolve_membership(request)
         request.membership = membership  # type: ignore[attr-defined]
         request.organisation = membership.organisation if membership else None  # type: ignore[attr-defined]
-        return self.get_response(request)
+        if membership is None:
+            return self.get_response(request)
+        # Pages show times in the organisation's time zone.
+        with timezone.override(ZoneInfo(membership.organisation.timezone)):
+            return self.get_response(request)

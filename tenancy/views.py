@@ -1,20 +1,31 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tenancy.access import has_capability
 from tenancy.forms import ProfileForm, SwitchOrganisationForm
 from tenancy.middleware import SESSION_KEY
 from tenancy.models import Membership, User
+from tenancy.roles import Capability
 
 
 def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+    # Only called behind login_required, where request.user is a real User.
+    return cast(User, request.user)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponseBase:
+    """Where signing in lands: the Integrations page for those who may see it."""
+    if has_capability(request, Capability.VIEW_INTEGRATIONS):
+        return redirect("integrations:index")
+    return redirect("tenancy:profile")
 
 
 @login_required
@@ -40,7 +51,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 def switch_organisation(request: HttpRequest) -> HttpResponseBase:
     form = SwitchOrganisationForm(_user(request), request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("organisation", ["Choose an organisation."])))
+        errors = form.errors.get("organisation") or ["Choose an organisation."]
+        messages.error(request, " ".join(str(error) for error in errors))
         return redirect("tenancy:profile")
     membership: Membership = form.cleaned_data["organisation"]
     request.session[SESSION_KEY] = membership.organisation_id

@@ -4,6 +4,7 @@ from html import escape
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -56,9 +57,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(db: None) -> None:
     assert response["Location"].startswith(reverse("login"))
 
 
-def client_for_anonymous():  # noqa: ANN201
-    from django.test import Client
-
+def client_for_anonymous() -> Client:
     return Client()
 
 

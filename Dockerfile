@@ -1,0 +1,20 @@
+# The production image: one image for web, worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/opt/venv \
+    PATH="/opt/venv/bin:$PATH" PATCHBAY_VAR_DIR=/var/lib/patchbay
+RUN pip install --no-cache-dir "uv==0.13.9"
+
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY . .
+# collectstatic needs production settings (hashed file names) but no real services.
+RUN PATCHBAY_ENV=production DJANGO_SECRET_KEY=collectstatic-only \
+    DATABASE_URL=sqlite:////tmp/unused.sqlite3 REDIS_URL=redis://unused:6379/0 \
+    python manage.py collectstatic --noinput \
+    && useradd --system --home /app patchbay && mkdir -p /var/lib/patchbay \
+    && chown -R patchbay /var/lib/patchbay
+USER patchbay
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

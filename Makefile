@@ -1,0 +1,55 @@
+# Patchbay: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+UV_VERSION := 0.13.9
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+PY := $(CURDIR)/.venv/bin/python
+TEST_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/patchbay)
+TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
+
+.PHONY: help setup run test bench lint typecheck check-compose
+
+help:
+	@echo "make run    serve the demo at http://127.0.0.1:$(PORT) (PORT=... to change)"
+	@echo "make test   run the whole suite on PostgreSQL and Redis"
+	@echo "make bench  run the benchmarks in bench/ (NAME=x for one)"
+	@echo "make lint   ruff (lint and format check) and mypy"
+
+# uv creates the virtual environment from uv.lock; if the machine lacks uv, a
+# private copy is installed from PyPI into .tools/.
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python 3.11
+	@touch $@
+
+setup: .venv/.synced
+
+run: setup
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@PORT=$(PORT) PY=$(PY) scripts/serve.sh
+
+test: setup
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py
+	@scripts/ensure_chromium.sh
+	PATCHBAY_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py
+	PATCHBAY_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(PY) -m bench $(NAME)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy .
+
+check-compose:
+	@scripts/check_compose.sh

@@ -1,0 +1,81 @@
+"""Production settings checked in a child process: settings are read once per process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = """
+import json
+import django
+django.setup()
+from django.test import Client
+response = Client().get("/accounts/login/", secure=True, HTTP_HOST="patchbay.example")
+cookies = {name: dict(morsel) for name, morsel in response.cookies.items()}
+print(json.dumps({"status": response.status_code, "headers": dict(response.headers),
+                  "cookies": cookies}))
+"""
+
+
+def production_env() -> dict[str, str]:
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {
+        **inherited,
+        "PATCHBAY_ENV": "production",
+        "DJANGO_SECRET_KEY": "p" * 20 + "-production-like-secret-key-" + "q" * 20,
+        "DJANGO_ALLOWED_HOSTS": "patchbay.example",
+        "DATABASE_URL": settings.DATABASE_URL,
+        "REDIS_URL": settings.REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+def test_check_deploy_is_clean_with_production_settings() -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_sends_secure_cookies_and_headers(tmp_path: Path) -> None:
+    # Production serves hashed static files, so collect them first, as a deploy does.
+    env = {**production_env(), "PATCHBAY_VAR_DIR": str(tmp_path)}
+    for command in (["manage.py", "collectstatic", "--noinput"], ["-c", SCRIPT]):
+        result = subprocess.run(
+            [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+    page = json.loads(result.stdout.strip().splitlines()[-1])
+    headers = page["headers"]
+    assert page["status"] == 200
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert page["cookies"]["csrftoken"]["secure"] is True
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set in production" in result.stderr

@@ -1,0 +1,226 @@
+"""Walks every URL pattern of the project as every kind of visitor.
+
+Each URL is requested with GET and with an empty POST as: an anonymous visitor, each
+role of Alpha, Bravo's owner (the outsider to Alpha) and platform staff. URLs that
+take an object are built with Alpha's objects. The walk fails on any server error,
+on any page that shows a visitor another organisation's data, and on any Alpha
+object page that the outsider can open. A new URL pattern that the walk cannot
+build fails it until the walk is taught how.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tenancy.models import Membership, User
+from tests import factories
+from tests.conftest import Tenants
+
+ALPHA_MARKER = "ALPHAMARK"
+BRAVO_MARKER = "BRAVOMARK"
+
+# Non-admin URLs whose `pk` is an object: which record of make_every_record it takes.
+PK_SOURCES: dict[str, str] = {
+    "operations:invoice_detail": "draft_invoice",
+    "operations:invoice_issue": "draft_invoice",
+    "operations:payment_create": "invoice",
+}
+
+# Patterns with no name, and the sample path that reaches each (keyed by route).
+UNNAMED_SAMPLES: dict[str, str] = {
+    "admin/(?P<url>.*)$": "/admin/no-such-admin-page/",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    route: str
+    params: frozenset[str]
+
+
+def _walk(patterns: list[Any], namespace: str = "", prefix: str = "") -> list[Route]:
+    routes: list[Route] = []
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            routes += _walk(entry.url_patterns, inner, route)
+        elif isinstance(entry, URLPattern):
+            params = set(entry.pattern.regex.groupindex) - set(entry.default_args)
+            name = f"{namespace}{entry.name}" if entry.name else None
+            routes.append(Route(name, route, frozenset(params)))
+    return routes
+
+
+ROUTES = _walk(get_resolver().url_patterns)
+
+
+@dataclass
+class World:
+    tenants: Tenants
+    alpha: dict[str, Any]
+    staff: User
+    by_model: dict[type[Model], Model]
+
+
+@pytest.fixture
+def world(tenants: Tenants) -> World:
+    alpha = factories.make_every_record(tenants.alpha, ALPHA_MARKER, tenants.crew)
+    factories.make_every_record(tenants.bravo, BRAVO_MARKER, tenants.outsider)
+    tenants.alpha.name = f"Alpha Hire {ALPHA_MARKER}"
+    tenants.alpha.save()
+    tenants.bravo.name = f"Bravo Hire {BRAVO_MARKER}"
+    tenants.bravo.save()
+    staff = User.objects.create_superuser("staff@patchbay.test", factories.PASSWORD)
+    by_model: dict[type[Model], Model] = {type(obj): obj for obj in alpha.values()}
+    by_model[type(tenants.alpha)] = tenants.alpha
+    by_model[User] = tenants.owner
+    by_model[Membership] = Membership.objects.get(user=tenants.owner)
+    by_model[Group] = Group.objects.create(name="Support")
+    by_model.update(_axes_records())
+    for model in _line_models():
+        by_model[model] = model.objects.filter(organisation=tenants.alpha).first()
+    return World(tenants, alpha, staff, by_model)
+
+
+def _axes_records() -> dict[type[Model], Model]:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    who = {"username": "someone@alpha.test", "ip_address": "127.0.0.1", "user_agent": "walk"}
+    return {
+        AccessAttempt: AccessAttempt.objects.create(**who, failures_since_start=1),
+        AccessLog: AccessLog.objects.create(**who),
+        AccessFailureLog: AccessFailureLog.objects.create(**who),
+    }
+
+
+def _line_models() -> list[type[Any]]:
+    from operations.models import CreditNoteLine, InvoiceLine, QuoteLine
+
+    return [QuoteLine, InvoiceLine, CreditNoteLine]
+
+
+def _admin_model(name: str) -> type[Model]:
+    from django.apps import apps
+
+    label = name.removeprefix("admin:").rsplit("_", 1)[0]
+    for model in apps.get_models():
+        if f"{model._meta.app_label}_{model._meta.model_name}" == label:
+            return model
+    raise LookupError(label)
+
+
+def _kwargs(route: Route, world: World) -> dict[str, Any]:
+    assert route.name is not None
+    kwargs: dict[str, Any] = {}
+    for param in route.params:
+        if param == "pk" and route.name in PK_SOURCES:
+            kwargs[param] = world.alpha[PK_SOURCES[route.name]].pk
+        elif param == "object_id":
+            kwargs[param] = world.by_model[_admin_model(route.name)].pk
+        elif route.name == "admin:auth_user_password_change":
+            kwargs[param] = world.tenants.owner.pk
+        elif param == "app_label":
+            kwargs[param] = "operations"
+        elif param == "content_type_id":
+            kwargs[param] = ContentType.objects.get_for_model(world.alpha["customer"]).pk
+        elif route.name == "password_reset_confirm":
+            kwargs.update(uidb64="MQ", token="set-password")
+        else:
+            pytest.fail(
+                f"The URL walk cannot build {route.name} ({route.route}): teach it {param}."
+            )
+    return kwargs
+
+
+ADMIN_OBJECT_REDIRECT = re.compile(r"^admin/(\w+)/(\w+)/<path:object_id>/$")
+
+
+def _unnamed_url(route: Route, world: World) -> str:
+    # The admin keeps an unnamed legacy redirect from /<app>/<model>/<id>/ to the change page.
+    legacy = ADMIN_OBJECT_REDIRECT.match(route.route)
+    if legacy:
+        model = _admin_model(f"admin:{legacy[1]}_{legacy[2]}_change")
+        return f"/admin/{legacy[1]}/{legacy[2]}/{world.by_model[model].pk}/"
+    if route.route not in UNNAMED_SAMPLES:
+        pytest.fail(f"Unnamed URL pattern {route.route!r}: name it or add a sample path.")
+    return UNNAMED_SAMPLES[route.route]
+
+
+def _url(route: Route, world: World) -> str:
+    if route.name is None:
+        return _unnamed_url(route, world)
+    if route.name == "admin:view_on_site":
+        return reverse(
+            route.name,
+            kwargs={
+                "content_type_id": ContentType.objects.get_for_model(world.alpha["customer"]).pk,
+                "object_id": world.alpha["customer"].pk,
+            },
+        )
+    return reverse(route.name, kwargs=_kwargs(route, world))
+
+
+def _visitors(world: World) -> dict[str, User | None]:
+    tenants = world.tenants
+    return {
+        "anonymous": None,
+        **tenants.by_role,
+        "outsider": tenants.outsider,
+        "staff": world.staff,
+    }
+
+
+def _request(user: User | None, method: str, url: str) -> Any:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+def _forbidden_marker(visitor: str) -> str | None:
+    if visitor == "outsider":
+        return ALPHA_MARKER
+    if visitor in {"anonymous", "staff"}:
+        return None  # anonymous pages hold no tenant data; staff run the platform
+    return BRAVO_MARKER
+
+
+def test_walk_covers_every_pattern_and_finds_no_error_or_leak(world: World) -> None:
+    failures: list[str] = []
+    visited = 0
+    for route in ROUTES:
+        url = _url(route, world)
+        is_object_page = route.name in PK_SOURCES
+        for visitor, user in _visitors(world).items():
+            for method in ("GET", "POST"):
+                response = _request(user, method, url)
+                visited += 1
+                body = response.content.decode(errors="replace")
+                marker = _forbidden_marker(visitor)
+                if response.status_code >= 500:
+                    failures.append(f"{method} {url} as {visitor}: {response.status_code}")
+                if marker and marker in body:
+                    failures.append(f"{method} {url} as {visitor}: shows {marker}")
+                if visitor == "outsider" and is_object_page and response.status_code < 300:
+                    failures.append(f"{method} {url} as outsider: {response.status_code}")
+    assert not failures, "\n".join(failures)
+    assert visited == len(ROUTES) * len(_visitors(world)) * 2
+
+
+def test_walk_knows_every_project_url() -> None:
+    names = {route.name for route in ROUTES}
+    assert "integrations:index" in names
+    assert {f"integrations:card-{slug}" for slug in ("xero", "api", "icloud")} <= names
+    assert {"login", "logout", "password_reset", "healthz", "tenancy:profile"} <= names
+    assert all(name in names for name in PK_SOURCES)
