@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -12,8 +13,15 @@ from django.utils import timezone
 
 from tenancy.models import TenantModel
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+class _MoneyDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _MoneyDigits = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def today() -> object:
@@ -75,7 +83,8 @@ class TaxCategory(TimestampedTenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.rate.normalize()}%)"
+        # normalize() alone would print 20 as "2E+1".
+        return f"{self.name} ({self.rate.normalize():f}%)"
 
 
 # --- Customers and equipment ---------------------------------------------------------
@@ -199,14 +208,18 @@ class Booking(TimestampedTenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.item} ({self.starts_on}–{self.ends_on})"
+        return f"{self.quantity} x {self.item} ({self.starts_on} to {self.ends_on})"
 
 
 # --- Sales documents --------------------------------------------------------------------
 
 
 class DocumentLine(TenantModel):
-    """One priced line of a quote, invoice or credit note (it carries its organisation too)."""
+    """One priced line of a quote, invoice or credit note (it carries its organisation too).
+
+    Amounts round half up to the penny per line, as invoices conventionally do (and as
+    HMRC allows for VAT), rather than Python's default round-half-to-even.
+    """
 
     item = models.ForeignKey(EquipmentItem, on_delete=models.PROTECT, null=True, blank=True)
     description = models.CharField(max_length=300, blank=True)
@@ -221,11 +234,11 @@ class DocumentLine(TenantModel):
 
     @property
     def net_amount(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
 
     @property
     def tax_amount(self) -> Decimal:
-        return (self.net_amount * self.tax_category.rate / 100).quantize(Decimal("0.01"))
+        return (self.net_amount * self.tax_category.rate / 100).quantize(CENT, ROUND_HALF_UP)
 
     @property
     def label(self) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -21,6 +23,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             "Run it with `make test`, or set DATABASE_URL=postgres://…",
             returncode=2,
         )
+
+
+@pytest.fixture(scope="session")
+def specs_dir() -> Path:
+    """The providers' official specs (third-party data read in place, never copied)."""
+    folder = Path(settings.SPECS_DIR)
+    if not folder.is_dir():
+        reason = f"The provider specs folder {folder} is absent (set SPECS_DIR)."
+        if os.environ.get("REQUIRE_SPECS") == "1":
+            pytest.fail(f"REQUIRE_SPECS=1 but {reason}")
+        pytest.skip(reason)
+    return folder
 
 
 @dataclass

@@ -9,19 +9,19 @@ from typing import Any
 
 from django.utils import timezone
 
+from operations import services
 from operations.models import (
     Booking,
     CreditNote,
     CreditNoteLine,
-    Customer,
     CrewAssignment,
+    Customer,
     EquipmentCategory,
     EquipmentItem,
     ExpenseCategory,
     IncomeCategory,
     Invoice,
     InvoiceLine,
-    Payment,
     Project,
     Quote,
     QuoteLine,
@@ -62,16 +62,25 @@ def make_income(organisation: Organisation, name: str = "Equipment hire") -> Inc
 def make_item(organisation: Organisation, name: str = "Moving head") -> EquipmentItem:
     category = EquipmentCategory.objects.create(organisation=organisation, name=f"{name} category")
     return EquipmentItem.objects.create(
-        organisation=organisation, category=category, name=name, stock_quantity=4,
+        organisation=organisation,
+        category=category,
+        name=name,
+        stock_quantity=4,
         daily_rate=Decimal("45.00"),
     )
 
 
-def make_project(organisation: Organisation, customer: Customer, name: str = "Summer gala") -> Project:
+def make_project(
+    organisation: Organisation, customer: Customer, name: str = "Summer gala"
+) -> Project:
     start = timezone.now() + timedelta(days=7)
     return Project.objects.create(
-        organisation=organisation, client=customer, name=name, venue="Town hall",
-        starts_at=start, ends_at=start + timedelta(days=2),
+        organisation=organisation,
+        client=customer,
+        name=name,
+        venue="Town hall",
+        starts_at=start,
+        ends_at=start + timedelta(days=2),
     )
 
 
@@ -85,22 +94,69 @@ def make_invoice(
     number: str = "",
 ) -> Invoice:
     customer = customer or make_customer(organisation)
-    tax = TaxCategory.objects.filter(organisation=organisation).first() or make_tax(organisation)
-    income = IncomeCategory.objects.filter(organisation=organisation).first() or make_income(organisation)
+    tax = _first_tax(organisation)
+    income = _first_income(organisation)
     invoice = Invoice.objects.create(
-        organisation=organisation, customer=customer, currency=customer.currency,
-        status=status, number=number, due_date=date.today() + timedelta(days=30),
+        organisation=organisation,
+        customer=customer,
+        currency=customer.currency,
+        status=status,
+        number=number,
+        due_date=date.today() + timedelta(days=30),
     )
     for index in range(lines):
         InvoiceLine.objects.create(
-            organisation=organisation, invoice=invoice, description=f"Hire line {index + 1}",
-            quantity=Decimal("1"), unit_price=unit_price, tax_category=tax, income_category=income,
+            organisation=organisation,
+            invoice=invoice,
+            description=f"Hire line {index + 1}",
+            quantity=Decimal("1"),
+            unit_price=unit_price,
+            tax_category=tax,
+            income_category=income,
         )
     total = sum((line.net_amount + line.tax_amount for line in invoice.lines.all()), Decimal("0"))
     invoice.total = total
     invoice.amount_due = total
     invoice.save(update_fields=["total", "amount_due"])
     return invoice
+
+
+def _first_tax(organisation: Organisation) -> TaxCategory:
+    return TaxCategory.objects.filter(organisation=organisation).first() or make_tax(organisation)
+
+
+def _first_income(organisation: Organisation) -> IncomeCategory:
+    found = IncomeCategory.objects.filter(organisation=organisation).first()
+    return found or make_income(organisation)
+
+
+def line(
+    organisation: Organisation, unit_price: str = "100.00", quantity: str = "1"
+) -> services.LineInput:
+    """A line for the services, taxed at the organisation's first tax category (20%)."""
+    return services.LineInput(
+        description="Hire",
+        quantity=Decimal(quantity),
+        unit_price=Decimal(unit_price),
+        tax_category=_first_tax(organisation),
+        income_category=_first_income(organisation),
+    )
+
+
+def make_issued_invoice(
+    organisation: Organisation,
+    customer: Customer | None = None,
+    *,
+    unit_price: str = "100.00",
+) -> Invoice:
+    """An invoice issued through the service, so it has its real number and amount due."""
+    customer = customer or make_customer(organisation)
+    draft = services.create_draft_invoice(customer, [line(organisation, unit_price)])
+    return services.issue_invoice(draft)
+
+
+def make_superuser(email: str = "staff@patchbay.test") -> User:
+    return User.objects.create_superuser(email=email, password=PASSWORD, full_name="Platform staff")
 
 
 def make_every_record(organisation: Organisation, marker: str, crew: User) -> dict[str, Any]:
@@ -113,37 +169,63 @@ def make_every_record(organisation: Organisation, marker: str, crew: User) -> di
     project = make_project(organisation, customer, name=f"{marker} Festival")
     now = timezone.now()
     assignment = CrewAssignment.objects.create(
-        organisation=organisation, project=project, user=crew, role=f"{marker} Rigger",
-        starts_at=now, ends_at=now + timedelta(hours=8),
+        organisation=organisation,
+        project=project,
+        user=crew,
+        role=f"{marker} Rigger",
+        starts_at=now,
+        ends_at=now + timedelta(hours=8),
     )
     booking = Booking.objects.create(
-        organisation=organisation, item=item, project=project, quantity=1,
-        starts_on=date.today(), ends_on=date.today() + timedelta(days=1),
+        organisation=organisation,
+        item=item,
+        project=project,
+        quantity=1,
+        starts_on=date.today(),
+        ends_on=date.today() + timedelta(days=1),
     )
     quote = Quote.objects.create(
         organisation=organisation, number=f"{marker}-Q1", customer=customer, project=project
     )
     QuoteLine.objects.create(
-        organisation=organisation, quote=quote, description=f"{marker} quote line",
-        unit_price=Decimal("50"), tax_category=tax, income_category=income,
+        organisation=organisation,
+        quote=quote,
+        description=f"{marker} quote line",
+        unit_price=Decimal("50"),
+        tax_category=tax,
+        income_category=income,
     )
     draft = make_invoice(organisation, customer)
-    issued = make_invoice(organisation, customer, status=Invoice.Status.ISSUED, number=f"{marker}-INV1")
-    payment = Payment.objects.create(
-        organisation=organisation, invoice=issued, amount=Decimal("10.00"), reference=f"{marker}-PAY"
+    issued = make_issued_invoice(organisation, customer)
+    payment = services.record_payment(
+        issued, Decimal("10.00"), date.today(), reference=f"{marker}-PAY"
     )
     credit = CreditNote.objects.create(
         organisation=organisation, number=f"{marker}-CN1", customer=customer, invoice=issued
     )
     CreditNoteLine.objects.create(
-        organisation=organisation, credit_note=credit, description=f"{marker} credit",
-        unit_price=Decimal("5"), tax_category=tax, income_category=income,
+        organisation=organisation,
+        credit_note=credit,
+        description=f"{marker} credit",
+        unit_price=Decimal("5"),
+        tax_category=tax,
+        income_category=income,
     )
     return {
-        "customer": customer, "tax": tax, "income": income, "expense": expense, "item": item,
-        "category": item.category, "project": project, "assignment": assignment,
-        "booking": booking, "quote": quote, "draft_invoice": draft, "invoice": issued,
-        "payment": payment, "credit_note": credit,
+        "customer": customer,
+        "tax": tax,
+        "income": income,
+        "expense": expense,
+        "item": item,
+        "category": item.category,
+        "project": project,
+        "assignment": assignment,
+        "booking": booking,
+        "quote": quote,
+        "draft_invoice": draft,
+        "invoice": issued,
+        "payment": payment,
+        "credit_note": credit,
     }
 
 

@@ -6,263 +6,452 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('operations', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("operations", "0001_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booking',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="booking",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='creditnote',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="creditnote",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='creditnoteline',
-            name='credit_note',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='operations.creditnote'),
+            model_name="creditnoteline",
+            name="credit_note",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="lines",
+                to="operations.creditnote",
+            ),
         ),
         migrations.AddField(
-            model_name='creditnoteline',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="creditnoteline",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='crewassignment',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="crewassignment",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='crewassignment',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='crew_assignments', to=settings.AUTH_USER_MODEL),
+            model_name="crewassignment",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="crew_assignments",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="customer",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='creditnote',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credit_notes', to='operations.customer'),
+            model_name="creditnote",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="credit_notes",
+                to="operations.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='equipmentcategory',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="equipmentcategory",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='equipmentitem',
-            name='category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='operations.equipmentcategory'),
+            model_name="equipmentitem",
+            name="category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="operations.equipmentcategory",
+            ),
         ),
         migrations.AddField(
-            model_name='equipmentitem',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="equipmentitem",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='creditnoteline',
-            name='item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='operations.equipmentitem'),
+            model_name="creditnoteline",
+            name="item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="operations.equipmentitem",
+            ),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='operations.equipmentitem'),
+            model_name="booking",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="bookings",
+                to="operations.equipmentitem",
+            ),
         ),
         migrations.AddField(
-            model_name='expensecategory',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="expensecategory",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='incomecategory',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="incomecategory",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='creditnoteline',
-            name='income_category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='operations.incomecategory'),
+            model_name="creditnoteline",
+            name="income_category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="operations.incomecategory"
+            ),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='operations.customer'),
+            model_name="invoice",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="invoices",
+                to="operations.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="invoice",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='creditnote',
-            name='invoice',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='credit_notes', to='operations.invoice'),
+            model_name="creditnote",
+            name="invoice",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="credit_notes",
+                to="operations.invoice",
+            ),
         ),
         migrations.AddField(
-            model_name='invoiceline',
-            name='income_category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='operations.incomecategory'),
+            model_name="invoiceline",
+            name="income_category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="operations.incomecategory"
+            ),
         ),
         migrations.AddField(
-            model_name='invoiceline',
-            name='invoice',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='operations.invoice'),
+            model_name="invoiceline",
+            name="invoice",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="lines",
+                to="operations.invoice",
+            ),
         ),
         migrations.AddField(
-            model_name='invoiceline',
-            name='item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='operations.equipmentitem'),
+            model_name="invoiceline",
+            name="item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="operations.equipmentitem",
+            ),
         ),
         migrations.AddField(
-            model_name='invoiceline',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="invoiceline",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='invoice',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='operations.invoice'),
+            model_name="payment",
+            name="invoice",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="payments",
+                to="operations.invoice",
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="payment",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='operations.customer'),
+            model_name="project",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="projects",
+                to="operations.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="project",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='project',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invoices', to='operations.project'),
+            model_name="invoice",
+            name="project",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="invoices",
+                to="operations.project",
+            ),
         ),
         migrations.AddField(
-            model_name='crewassignment',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='operations.project'),
+            model_name="crewassignment",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assignments",
+                to="operations.project",
+            ),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='project',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='bookings', to='operations.project'),
+            model_name="booking",
+            name="project",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="bookings",
+                to="operations.project",
+            ),
         ),
         migrations.AddField(
-            model_name='quote',
-            name='customer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quotes', to='operations.customer'),
+            model_name="quote",
+            name="customer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="quotes",
+                to="operations.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='quote',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="quote",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='quote',
-            name='project',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quotes', to='operations.project'),
+            model_name="quote",
+            name="project",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="quotes",
+                to="operations.project",
+            ),
         ),
         migrations.AddField(
-            model_name='quoteline',
-            name='income_category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='operations.incomecategory'),
+            model_name="quoteline",
+            name="income_category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="operations.incomecategory"
+            ),
         ),
         migrations.AddField(
-            model_name='quoteline',
-            name='item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='operations.equipmentitem'),
+            model_name="quoteline",
+            name="item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="operations.equipmentitem",
+            ),
         ),
         migrations.AddField(
-            model_name='quoteline',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="quoteline",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='quoteline',
-            name='quote',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='operations.quote'),
+            model_name="quoteline",
+            name="quote",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="lines",
+                to="operations.quote",
+            ),
         ),
         migrations.AddField(
-            model_name='taxcategory',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.organisation'),
+            model_name="taxcategory",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="tenancy.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='quoteline',
-            name='tax_category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='operations.taxcategory'),
+            model_name="quoteline",
+            name="tax_category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="operations.taxcategory"
+            ),
         ),
         migrations.AddField(
-            model_name='invoiceline',
-            name='tax_category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='operations.taxcategory'),
+            model_name="invoiceline",
+            name="tax_category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="operations.taxcategory"
+            ),
         ),
         migrations.AddField(
-            model_name='creditnoteline',
-            name='tax_category',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='operations.taxcategory'),
+            model_name="creditnoteline",
+            name="tax_category",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="operations.taxcategory"
+            ),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['organisation', 'name'], name='operations__organis_933f0c_idx'),
+            model_name="customer",
+            index=models.Index(
+                fields=["organisation", "name"], name="operations__organis_933f0c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='expensecategory',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='expense_category_name'),
+            model_name="expensecategory",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="expense_category_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incomecategory',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='income_category_name'),
+            model_name="incomecategory",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="income_category_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditnote',
-            constraint=models.UniqueConstraint(fields=('organisation', 'number'), name='credit_note_number'),
+            model_name="creditnote",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "number"), name="credit_note_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='project_ends_after_start'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gte", models.F("starts_at"))),
+                name="project_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['organisation', 'status'], name='operations__organis_8369fd_idx'),
+            model_name="invoice",
+            index=models.Index(
+                fields=["organisation", "status"], name="operations__organis_8369fd_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('organisation', 'number'), name='invoice_number'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("organisation", "number"),
+                name="invoice_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='crewassignment',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='assignment_ends_after_start'),
+            model_name="crewassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gte", models.F("starts_at"))),
+                name="assignment_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='booking_ends_after_start'),
+            model_name="booking",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="booking_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.UniqueConstraint(fields=('organisation', 'number'), name='quote_number'),
+            model_name="quote",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "number"), name="quote_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taxcategory',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='tax_category_name'),
+            model_name="taxcategory",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="tax_category_name"
+            ),
         ),
     ]

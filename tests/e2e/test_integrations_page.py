@@ -61,9 +61,13 @@ def test_crew_is_refused_the_integrations_page_but_has_a_profile(
     expect(page.get_by_role("heading", name="You can't open this page")).to_be_visible()
 
 
-def test_cards_are_reachable_by_keyboard(
+def test_page_starts_with_a_skip_link_then_the_navigation_for_keyboard_users(
     page: Page, live_server, tenants: Tenants, transactional_db: None
 ) -> None:
     sign_in(page, live_server.url, tenants.manager.email)
+    expect(page).to_have_url(f"{live_server.url}/settings/integrations/")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Integrations", exact=True)).to_be_focused()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ def test_every_tenant_owned_model_carries_its_organisation(model: type) -> None:
     assert not field.null
 
 
-def _request_in(organisation: Organisation):  # type: ignore[no-untyped-def]
+def _request_in(organisation: Organisation) -> HttpRequest:
     request = RequestFactory().get("/")
     request.organisation = organisation  # type: ignore[attr-defined]
     return request
