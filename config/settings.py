@@ -268,6 +268,61 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# --- Providers and their sandbox -------------------------------------------------------
+# Every provider URL is a setting, overridable by environment: the real service in
+# production, the local sandbox (sandbox/) in development and tests.
+
+PUBLIC_BASE_URL = os.environ.get("PATCHBAY_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+SANDBOX_ENABLED = not IS_PRODUCTION
+_SANDBOX_XERO = f"{PUBLIC_BASE_URL}/sandbox/xero"
+
+
+def _provider_url(name: str, production: str, sandbox: str) -> str:
+    return os.environ.get(name) or (production if IS_PRODUCTION else sandbox)
+
+
+# https://developer.xero.com/documentation/guides/oauth2/auth-flow/
+XERO_AUTHORIZE_URL = _provider_url(
+    "XERO_AUTHORIZE_URL",
+    "https://login.xero.com/identity/connect/authorize",
+    f"{_SANDBOX_XERO}/identity/connect/authorize",
+)
+XERO_TOKEN_URL = _provider_url(
+    "XERO_TOKEN_URL",
+    "https://identity.xero.com/connect/token",
+    f"{_SANDBOX_XERO}/identity/connect/token",
+)
+XERO_REVOCATION_URL = _provider_url(
+    "XERO_REVOCATION_URL",
+    "https://identity.xero.com/connect/revocation",
+    f"{_SANDBOX_XERO}/identity/connect/revocation",
+)
+XERO_CONNECTIONS_URL = _provider_url(
+    "XERO_CONNECTIONS_URL", "https://api.xero.com/connections", f"{_SANDBOX_XERO}/connections"
+)
+XERO_API_BASE = _provider_url(
+    "XERO_API_BASE", "https://api.xero.com/api.xro/2.0", f"{_SANDBOX_XERO}/api.xro/2.0"
+)
+XERO_CLIENT_ID = os.environ.get("XERO_CLIENT_ID", "" if IS_PRODUCTION else "patchbay-sandbox-app")
+XERO_CLIENT_SECRET = os.environ.get(
+    "XERO_CLIENT_SECRET", "" if IS_PRODUCTION else "sandbox-client-secret-not-for-production"
+)
+
+# The sandbox's Xero lifetimes (seconds). Tests shorten them; the defaults are Xero's.
+SANDBOX_XERO_ACCESS_TOKEN_SECONDS = int(os.environ.get("SANDBOX_XERO_ACCESS_TOKEN_SECONDS", 1800))
+SANDBOX_XERO_REFRESH_TOKEN_SECONDS = int(
+    os.environ.get("SANDBOX_XERO_REFRESH_TOKEN_SECONDS", 60 * 24 * 3600)
+)
+SANDBOX_XERO_REFRESH_GRACE_SECONDS = int(os.environ.get("SANDBOX_XERO_REFRESH_GRACE_SECONDS", 1800))
+SANDBOX_XERO_CODE_SECONDS = int(os.environ.get("SANDBOX_XERO_CODE_SECONDS", 300))
+# The redirect URIs registered for the sandbox's app (exact match, as at Xero).
+SANDBOX_XERO_REDIRECT_URIS = _env_list(
+    "SANDBOX_XERO_REDIRECT_URIS", f"{PUBLIC_BASE_URL}/settings/integrations/xero/callback/"
+)
+
+if SANDBOX_ENABLED:
+    INSTALLED_APPS.append("sandbox")
+
 # Where the official provider specs live (third-party data, never copied into the
 # project). Contract tests read them from here and, with REQUIRE_SPECS=1, must find them.
 SPECS_DIR = Path(os.environ.get("SPECS_DIR", BASE_DIR.parent / "shared" / "specs"))

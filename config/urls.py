@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -25,3 +26,7 @@ urlpatterns = [
     path("", include("operations.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.SANDBOX_ENABLED:
+    # The providers' local emulators: development, demo and tests only.
+    urlpatterns.append(path("sandbox/", include("sandbox.urls")))
