@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tenancy",
     "operations",
     "integrations",
+    "accounting",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenancy.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),
     },
+    "recover-degraded-connections": {
+        "task": "integrations.tasks.recover_degraded",
+        "schedule": timedelta(minutes=1),
+    },
+    "keep-oauth-grants-alive": {
+        "task": "integrations.tasks.keep_grants_alive",
+        "schedule": timedelta(hours=1),
+    },
+    "purge-abandoned-authorisations": {
+        "task": "integrations.tasks.purge_abandoned_authorisations",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # --- Auth and accounts ----------------------------------------------------------------
@@ -267,6 +280,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Credential vault ------------------------------------------------------------------
+# Fernet keys, comma-separated, newest first: secrets are encrypted with the first and
+# readable with any. Rotation: put a new key first, run `manage.py rotate_encryption_keys`,
+# then drop the old key.
+
+_DEV_ENCRYPTION_KEY = "Tq3fwjVNhAdiYkRLZHcXUbPcsFeSSUpi30XgqUcq0T4="  # development and test only
+PATCHBAY_ENCRYPTION_KEYS = _env_list(
+    "PATCHBAY_ENCRYPTION_KEYS", "" if IS_PRODUCTION else _DEV_ENCRYPTION_KEY
+)
+if IS_PRODUCTION and not PATCHBAY_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("PATCHBAY_ENCRYPTION_KEYS must be set in production.")
 
 # --- Providers and their sandbox -------------------------------------------------------
 # Every provider URL is a setting, overridable by environment: the real service in

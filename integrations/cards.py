@@ -1,15 +1,18 @@
-"""What each integration card shows: its badge and its one action.
+"""What each integration card shows: its badge, a detail line and its actions.
 
-Cards render from the registry and (once connections exist) from the
-organisation's connection state, fetched in a constant number of queries.
+Cards render from the registry and the organisation's active connections,
+fetched in one query whatever the size of the organisation.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from integrations.registry import INTEGRATIONS, Category, Integration
+from django.urls import reverse
+
+from integrations.models import Connection
+from integrations.registry import INTEGRATIONS, Category, Integration, rivals
 from tenancy.models import Membership
 from tenancy.roles import Capability
 
@@ -17,6 +20,7 @@ from tenancy.roles import Capability
 class Badge(StrEnum):
     NOT_CONNECTED = "not-connected"
     CONNECTED = "connected"
+    DEGRADED = "degraded"
     ERROR = "error"
     SYNCING = "syncing"
     NEEDS_MAPPINGS = "needs-mappings"
@@ -25,26 +29,36 @@ class Badge(StrEnum):
 BADGE_LABELS = {
     Badge.NOT_CONNECTED: "Not Connected",
     Badge.CONNECTED: "Connected",
+    Badge.DEGRADED: "Connected, retrying",
     Badge.ERROR: "Error",
     Badge.SYNCING: "Syncing",
     Badge.NEEDS_MAPPINGS: "Needs mappings",
+}
+
+STATE_BADGES: dict[str, Badge] = {
+    Connection.State.CONNECTED: Badge.CONNECTED,
+    Connection.State.DEGRADED: Badge.DEGRADED,
+    Connection.State.ERROR: Badge.ERROR,
 }
 
 
 @dataclass(frozen=True)
 class Action:
     label: str
-    enabled: bool
+    enabled: bool = True
     reason: str = ""
     url: str = ""
+    post: bool = False  # a form button (state-changing) rather than a link
+    primary: bool = True
 
 
 @dataclass(frozen=True)
 class Card:
     integration: Integration
     badge: Badge
-    action: Action
+    actions: list[Action] = field(default_factory=list)
     detail: str = ""
+    connection: Connection | None = None
 
     @property
     def badge_label(self) -> str:
@@ -55,35 +69,83 @@ class Card:
         return f"card-{self.integration.slug}"
 
 
-def _action(integration: Integration, membership: Membership) -> Action:
-    if not integration.available:
-        return Action("Available soon", enabled=False, reason="This integration is not built yet.")
-    if integration.per_user:
-        return Action("Connect from your profile", enabled=True)
-    if not membership.can(Capability.MANAGE_CONNECTIONS):
-        return Action(
-            "Connect", enabled=False, reason="Only owners and integration managers can connect."
+def _url(name: str, integration: Integration, **kwargs: int) -> str:
+    return reverse(f"integrations:{name}-{integration.slug}", kwargs=kwargs or None)
+
+
+def _unavailable(integration: Integration, blocker: Connection | None) -> Card:
+    if blocker is not None:
+        reason = (
+            f"{blocker.remote_name} is connected through another accounting platform; "
+            "Patchbay works with one at a time."
         )
-    return Action("Connect", enabled=True)
-
-
-def _detail(integration: Integration) -> str:
-    if integration.per_user:
-        return "Each crew member connects their own calendar from their profile."
-    return ""
-
-
-def build_card(integration: Integration, membership: Membership) -> Card:
+    elif integration.per_user:
+        reason = "Calendar connections are not built yet."
+    else:
+        reason = "This integration is not built yet."
+    label = "Connect" if blocker is not None else "Available soon"
+    detail = (
+        "Each crew member connects their own calendar from their profile."
+        if integration.per_user
+        else ""
+    )
     return Card(
-        integration=integration,
-        badge=Badge.NOT_CONNECTED,
-        action=_action(integration, membership),
-        detail=_detail(integration),
+        integration, Badge.NOT_CONNECTED, [Action(label, enabled=False, reason=reason)], detail
     )
 
 
+def _connected(integration: Integration, connection: Connection, can_manage: bool) -> Card:
+    details = _url("connection", integration, pk=connection.pk)
+    actions = [Action("Details", url=details, primary=False)]
+    if connection.state == Connection.State.ERROR:
+        detail = connection.reason
+        if can_manage:
+            actions.insert(0, Action("Reconnect", url=_url("connect", integration), post=True))
+    else:
+        detail = connection.remote_name
+        if connection.state == Connection.State.DEGRADED:
+            detail = f"{connection.remote_name} · {connection.reason}"
+    if can_manage:
+        disconnect = _url("disconnect", integration, pk=connection.pk)
+        actions.append(Action("Disconnect", url=disconnect, post=True, primary=False))
+    return Card(integration, STATE_BADGES[connection.state], actions, detail, connection)
+
+
+def _not_connected(integration: Integration, can_manage: bool) -> Card:
+    if not can_manage:
+        reason = "Only owners and integration managers can connect."
+        return Card(integration, Badge.NOT_CONNECTED, [Action("Connect", False, reason)])
+    return Card(
+        integration,
+        Badge.NOT_CONNECTED,
+        [Action("Connect", url=_url("connect", integration), post=True)],
+    )
+
+
+def build_card(
+    integration: Integration, membership: Membership, connections: dict[str, Connection]
+) -> Card:
+    connection = connections.get(integration.slug)
+    can_manage = membership.can(Capability.MANAGE_CONNECTIONS)
+    if connection is not None:
+        return _connected(integration, connection, can_manage)
+    blocker = next((connections[s] for s in rivals(integration) if s in connections), None)
+    if blocker is not None or not integration.connects_by_oauth:
+        return _unavailable(integration, blocker)
+    return _not_connected(integration, can_manage)
+
+
+def active_connections(membership: Membership) -> dict[str, Connection]:
+    """The organisation's active connection per integration (one query)."""
+    rows = Connection.objects.for_organisation(membership.organisation).filter(
+        state__in=Connection.ACTIVE_STATES
+    )
+    return {row.provider: row for row in rows}
+
+
 def build_cards_by_category(membership: Membership) -> list[tuple[Category, list[Card]]]:
-    cards = [build_card(integration, membership) for integration in INTEGRATIONS]
+    connections = active_connections(membership)
+    cards = [build_card(integration, membership, connections) for integration in INTEGRATIONS]
     return [
         (category, [card for card in cards if card.integration.category == category])
         for category in Category

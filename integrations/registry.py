@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+
+from integrations.providers import OAuthProvider, load_provider
 
 
 class Category(StrEnum):
@@ -29,6 +32,12 @@ class Integration:
     per_user: bool = False
     # Integrations in one exclusive group can't be connected at the same time.
     exclusive_group: str = ""
+    # Dotted path of the provider class (integrations.providers.OAuthProvider) once built.
+    provider_path: str = ""
+
+    @property
+    def connects_by_oauth(self) -> bool:
+        return self.available and bool(self.provider_path)
 
     @property
     def monogram(self) -> str:
@@ -42,6 +51,8 @@ INTEGRATIONS: tuple[Integration, ...] = (
         category=Category.ACCOUNTING,
         description="Send invoices and credit notes to Xero and bring payments back.",
         exclusive_group="accounting",
+        available=True,
+        provider_path="accounting.providers.xero.provider.XeroProvider",
     ),
     Integration(
         slug="quickbooks",
@@ -97,6 +108,25 @@ _BY_SLUG = {integration.slug: integration for integration in INTEGRATIONS}
 
 def get_integration(slug: str) -> Integration | None:
     return _BY_SLUG.get(slug)
+
+
+def rivals(integration: Integration) -> list[str]:
+    """Slugs that can't be connected alongside ``integration`` (its exclusive group)."""
+    if not integration.exclusive_group:
+        return []
+    return [
+        other.slug
+        for other in INTEGRATIONS
+        if other.exclusive_group == integration.exclusive_group and other.slug != integration.slug
+    ]
+
+
+@cache
+def provider_for(slug: str) -> OAuthProvider:
+    integration = _BY_SLUG[slug]
+    if not integration.provider_path:
+        raise LookupError(f"{integration.name} has no provider yet.")
+    return load_provider(integration.provider_path)
 
 
 def by_category() -> list[tuple[Category, list[Integration]]]:

@@ -1,21 +1,41 @@
-"""URLs generated from the registry: one card URL per integration."""
+"""URLs generated from the registry: a card URL per integration, and the connect,
+callback, choose, details and disconnect URLs of each OAuth integration."""
 
 from django.urls import URLPattern, path
 
-from integrations import views
-from integrations.registry import INTEGRATIONS
+from integrations import connection_views, views
+from integrations.registry import INTEGRATIONS, Integration
 
 app_name = "integrations"
 
 
-def _card_patterns() -> list[URLPattern]:
+def _card_pattern(i: Integration) -> URLPattern:
+    return path(f"{i.slug}/card/", views.card, {"slug": i.slug}, name=f"card-{i.slug}")
+
+
+def _oauth_patterns(i: Integration) -> list[URLPattern]:
+    bound = {"integration": i}
     return [
-        path(f"{i.slug}/card/", views.card, {"slug": i.slug}, name=f"card-{i.slug}")
-        for i in INTEGRATIONS
+        path(f"{i.slug}/connect/", connection_views.connect, bound, name=f"connect-{i.slug}"),
+        path(f"{i.slug}/callback/", connection_views.callback, bound, name=f"callback-{i.slug}"),
+        path(f"{i.slug}/choose/", connection_views.choose, bound, name=f"choose-{i.slug}"),
+        path(
+            f"{i.slug}/connections/<int:pk>/",
+            connection_views.detail,
+            bound,
+            name=f"connection-{i.slug}",
+        ),
+        path(
+            f"{i.slug}/connections/<int:pk>/disconnect/",
+            connection_views.disconnect,
+            bound,
+            name=f"disconnect-{i.slug}",
+        ),
     ]
 
 
-urlpatterns = [
-    path("", views.index, name="index"),
-    *_card_patterns(),
-]
+urlpatterns = [path("", views.index, name="index")]
+for _integration in INTEGRATIONS:
+    urlpatterns.append(_card_pattern(_integration))
+    if _integration.connects_by_oauth:
+        urlpatterns += _oauth_patterns(_integration)

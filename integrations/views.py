@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from integrations.cards import build_card, build_cards_by_category
+from integrations.cards import active_connections, build_card, build_cards_by_category
 from integrations.registry import get_integration
 from tenancy.access import current_membership, require_capability
 from tenancy.roles import Capability
@@ -33,4 +33,5 @@ def card(request: HttpRequest, slug: str) -> HttpResponse:
     membership = current_membership(request)
     if integration is None or membership is None:
         raise Http404("No such integration.")
-    return render(request, "integrations/_card.html", {"card": build_card(integration, membership)})
+    card = build_card(integration, membership, active_connections(membership))
+    return render(request, "integrations/_card.html", {"card": card})

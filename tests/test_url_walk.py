@@ -21,9 +21,11 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from integrations.models import ConnectionEvent
 from tenancy.models import Membership, User
 from tests import factories
 from tests.conftest import Tenants
+from tests.integrations.helpers import make_connection
 
 ALPHA_MARKER = "ALPHAMARK"
 BRAVO_MARKER = "BRAVOMARK"
@@ -33,6 +35,8 @@ PK_SOURCES: dict[str, str] = {
     "operations:invoice_detail": "draft_invoice",
     "operations:invoice_issue": "draft_invoice",
     "operations:payment_create": "invoice",
+    "integrations:connection-xero": "connection",
+    "integrations:disconnect-xero": "connection",
 }
 
 # Patterns with no name, and the sample path that reaches each (keyed by route).
@@ -74,9 +78,17 @@ class World:
 
 
 @pytest.fixture
-def world(tenants: Tenants) -> World:
+def world(tenants: Tenants, settings: Any) -> World:
+    # Provider calls (disconnect, revoke) go to a closed loopback port: refused at once.
+    for name in ("XERO_TOKEN_URL", "XERO_REVOCATION_URL", "XERO_CONNECTIONS_URL", "XERO_API_BASE"):
+        setattr(settings, name, f"http://127.0.0.1:9/{name.lower()}")
     alpha = factories.make_every_record(tenants.alpha, ALPHA_MARKER, tenants.crew)
+    alpha["connection"] = make_connection(tenants.alpha, remote_name=f"{ALPHA_MARKER} Xero org")
+    alpha["connection_event"] = ConnectionEvent.objects.create(
+        organisation=tenants.alpha, connection=alpha["connection"], kind="connected"
+    )
     factories.make_every_record(tenants.bravo, BRAVO_MARKER, tenants.outsider)
+    make_connection(tenants.bravo, remote_name=f"{BRAVO_MARKER} Xero org")
     tenants.alpha.name = f"Alpha Hire {ALPHA_MARKER}"
     tenants.alpha.save()
     tenants.bravo.name = f"Bravo Hire {BRAVO_MARKER}"

@@ -30,9 +30,19 @@ def test_owner_sees_all_eight_cards_not_connected(tenants: Tenants) -> None:
 
 def test_cards_of_unbuilt_integrations_offer_no_action(tenants: Tenants) -> None:
     body = client_for(tenants.owner).get(INDEX).content.decode()
-    assert body.count("Available soon") == 8
-    assert body.count("disabled") == 8
-    assert "/connect" not in body
+    unbuilt = [i for i in INTEGRATIONS if not i.connects_by_oauth]
+    assert len(unbuilt) == 7
+    assert body.count("Available soon") == len(unbuilt)
+    assert body.count("disabled") == len(unbuilt)
+
+
+def test_owner_can_connect_xero_but_the_bookkeeper_cannot(tenants: Tenants) -> None:
+    connect = reverse("integrations:connect-xero")
+    owner_page = client_for(tenants.owner).get(INDEX).content.decode()
+    books_page = client_for(tenants.bookkeeper).get(INDEX).content.decode()
+    assert f'action="{connect}"' in owner_page
+    assert f'action="{connect}"' not in books_page
+    assert "Only owners and integration managers can connect." in books_page
 
 
 @pytest.mark.parametrize("role", [Role.OWNER, Role.INTEGRATION_MANAGER, Role.BOOKKEEPER])

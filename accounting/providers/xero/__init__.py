@@ -1,0 +1,1 @@
+"""Xero: https://developer.xero.com/documentation/ (facts in shared/reference/xero.md)."""

@@ -1,0 +1,123 @@
+"""Connect, callback, choose an organisation, details and disconnect: one set per
+OAuth integration, routed by integrations.urls from the registry."""
+
+from __future__ import annotations
+
+from typing import cast
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from integrations import flow
+from integrations.models import Connection
+from integrations.registry import Integration
+from tenancy.access import require_capability
+from tenancy.models import Organisation, User
+from tenancy.roles import Capability
+from tenancy.scoping import current_organisation, scoped_get_or_404
+
+CHOICE_SESSION_KEY = "integrations-pending-choice-{slug}"
+
+
+def _who(request: HttpRequest) -> tuple[User, Organisation]:
+    return cast(User, request.user), current_organisation(request)
+
+
+def _connected(
+    request: HttpRequest, connection: Connection, integration: Integration
+) -> HttpResponse:
+    messages.success(request, f"{integration.name} is connected to {connection.remote_name}.")
+    query = urlencode({integration.slug: "connected", "org": connection.remote_name})
+    return redirect(f"{reverse('integrations:index')}?{query}")
+
+
+def _failed(request: HttpRequest, error: flow.FlowError) -> HttpResponse:
+    messages.error(request, error.message)
+    return redirect("integrations:index")
+
+
+@require_POST
+@require_capability(Capability.MANAGE_CONNECTIONS)
+def connect(request: HttpRequest, integration: Integration) -> HttpResponseBase:
+    user, organisation = _who(request)
+    try:
+        return redirect(flow.begin(request, integration, user, organisation))
+    except flow.FlowError as error:
+        return _failed(request, error)
+
+
+@require_GET
+@require_capability(Capability.MANAGE_CONNECTIONS)
+def callback(request: HttpRequest, integration: Integration) -> HttpResponseBase:
+    user, organisation = _who(request)
+    try:
+        outcome = flow.complete(request, integration, request.GET.dict(), user, organisation)
+    except flow.FlowError as error:
+        return _failed(request, error)
+    if outcome.connection is not None:
+        return _connected(request, outcome.connection, integration)
+    assert outcome.pending is not None  # noqa: S101 - complete() returns one or the other
+    request.session[CHOICE_SESSION_KEY.format(slug=integration.slug)] = outcome.pending.pk
+    return redirect(f"integrations:choose-{integration.slug}")
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability(Capability.MANAGE_CONNECTIONS)
+def choose(request: HttpRequest, integration: Integration) -> HttpResponseBase:
+    user, organisation = _who(request)
+    pending_id = request.session.get(CHOICE_SESSION_KEY.format(slug=integration.slug))
+    try:
+        row = flow.pending_choice(organisation, user, int(pending_id or 0))
+        if request.method == "POST":
+            connection = flow.choose(row, request.POST.get("remote_id", ""), user)
+            request.session.pop(CHOICE_SESSION_KEY.format(slug=integration.slug), None)
+            return _connected(request, connection, integration)
+    except flow.FlowError as error:
+        if request.method == "POST" and "row" in locals():
+            return render(
+                request,
+                "integrations/choose.html",
+                {"integration": integration, "choices": row.choices, "error": error.message},
+                status=400,
+            )
+        return _failed(request, error)
+    return render(
+        request, "integrations/choose.html", {"integration": integration, "choices": row.choices}
+    )
+
+
+@require_GET
+@require_capability(Capability.VIEW_INTEGRATIONS)
+def detail(request: HttpRequest, integration: Integration, pk: int) -> HttpResponse:
+    connection = scoped_get_or_404(request, Connection, pk=pk, provider=integration.slug)
+    events = connection.events.select_related("actor")[:100]
+    return render(
+        request,
+        "integrations/connection_detail.html",
+        {"integration": integration, "connection": connection, "events": events},
+    )
+
+
+@require_POST
+@require_capability(Capability.MANAGE_CONNECTIONS)
+def disconnect(request: HttpRequest, integration: Integration, pk: int) -> HttpResponseBase:
+    connection = scoped_get_or_404(request, Connection, pk=pk, provider=integration.slug)
+    if not connection.is_active:
+        messages.info(request, f"{integration.name} was already disconnected.")
+        return redirect("integrations:index")
+    problems = flow.disconnect(connection, cast(User, request.user))
+    if problems:
+        messages.warning(
+            request,
+            f"Disconnected from {connection.remote_name} in Patchbay, but {integration.name} "
+            f"did not confirm: {'; '.join(problems)}. Check its connected apps.",
+        )
+    else:
+        messages.success(
+            request, f"Disconnected from {connection.remote_name}. Its history is kept."
+        )
+    return redirect("integrations:index")

@@ -1,0 +1,23 @@
+"""How a provider call can fail, in the terms the health state machine needs."""
+
+from __future__ import annotations
+
+
+class ProviderError(Exception):
+    """A provider refused or failed a call. ``message`` is safe to show to a person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ProviderUnavailable(ProviderError):
+    """Transient: network failure, timeout, 5xx or 429. Retry later; never an Error state."""
+
+
+class GrantInvalid(ProviderError):
+    """The provider no longer accepts this grant (invalid_grant, revoked): reconnect."""
+
+
+class AccessRefused(ProviderError):
+    """The provider refused a call even with a fresh token (401 or 403 after refresh)."""

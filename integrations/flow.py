@@ -1,0 +1,266 @@
+"""Connecting, choosing an organisation, and disconnecting: the OAuth flow's services.
+
+State is single-use, bound to the session, the user and the organisation, and
+expires after ten minutes. A failure at any step leaves no connection behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from integrations import health, oauth
+from integrations.errors import ProviderError
+from integrations.models import Connection, OAuthGrant, OAuthState
+from integrations.providers import OAuthProvider, RemoteOrganisation
+from integrations.registry import Integration, provider_for, rivals
+from tenancy.models import Organisation, User
+
+STATE_LIFETIME = timedelta(minutes=10)
+CHOICE_LIFETIME = timedelta(minutes=30)
+
+
+class FlowError(Exception):
+    """A step of the flow failed; ``message`` says what happened and what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Outcome:
+    connection: Connection | None = None
+    pending: OAuthState | None = None
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _session_digest(request: HttpRequest) -> str:
+    if request.session.session_key is None:
+        request.session.save()
+    return _digest(str(request.session.session_key))
+
+
+def callback_uri(request: HttpRequest, slug: str) -> str:
+    return request.build_absolute_uri(reverse(f"integrations:callback-{slug}"))
+
+
+def blocking_connection(organisation: Organisation, integration: Integration) -> Connection | None:
+    """An active connection of another integration in the same exclusive group."""
+    return (
+        Connection.objects.for_organisation(organisation)
+        .filter(provider__in=rivals(integration), state__in=Connection.ACTIVE_STATES)
+        .first()
+    )
+
+
+def _refuse_if_blocked(organisation: Organisation, integration: Integration) -> None:
+    rival = blocking_connection(organisation, integration)
+    if rival is not None:
+        raise FlowError(
+            f"{rival.remote_name} is connected through another accounting platform. "
+            "Patchbay works with one at a time: disconnect it first."
+        )
+
+
+def begin(
+    request: HttpRequest, integration: Integration, user: User, organisation: Organisation
+) -> str:
+    """Record a fresh state and return the provider's consent URL."""
+    _refuse_if_blocked(organisation, integration)
+    state, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(64)
+    redirect_uri = callback_uri(request, integration.slug)
+    OAuthState.objects.create(
+        organisation=organisation,
+        provider=integration.slug,
+        state_hash=_digest(state),
+        session_hash=_session_digest(request),
+        user=user,
+        code_verifier=verifier,
+        redirect_uri=redirect_uri,
+        expires_at=timezone.now() + STATE_LIFETIME,
+    )
+    return oauth.authorization_url(provider_for(integration.slug), redirect_uri, state, verifier)
+
+
+def _claim(
+    request: HttpRequest, slug: str, state: str, user: User, organisation: Organisation
+) -> OAuthState:
+    """Use the state once. Forged, replayed, expired or someone else's: refused."""
+    expired = FlowError("This connection attempt has expired or was already used. Start again.")
+    with transaction.atomic():
+        row = (
+            OAuthState.objects.select_for_update().filter(state_hash=_digest(state or "-")).first()
+        )
+        if row is None or row.provider != slug:
+            raise FlowError("This connection attempt is not one Patchbay started. Start again.")
+        if row.used_at is not None or row.expires_at <= timezone.now():
+            raise expired
+        if (
+            row.user_id != user.pk
+            or row.organisation_id != organisation.pk
+            or row.session_hash != _session_digest(request)
+        ):
+            raise FlowError("This connection attempt belongs to another sign-in. Start again.")
+        row.used_at = timezone.now()
+        row.save(update_fields=["used_at"])
+    return row
+
+
+def _save_grant(row: OAuthState, provider: OAuthProvider, token: oauth.Token) -> OAuthGrant:
+    from integrations.tokens import store_token
+
+    grant, _ = OAuthGrant.objects.get_or_create(
+        organisation_id=row.organisation_id,
+        provider=row.provider,
+        subject=provider.subject(token),
+        defaults={"created_by_id": row.user_id},
+    )
+    store_token(grant, token)
+    grant.status = OAuthGrant.Status.ACTIVE
+    grant.save()
+    return grant
+
+
+def attach(grant: OAuthGrant, remote: RemoteOrganisation, user: User) -> Connection:
+    """Link one remote organisation; a known one keeps its record (reconnect in place)."""
+    connection, created = Connection.objects.get_or_create(
+        organisation_id=grant.organisation_id,
+        provider=grant.provider,
+        remote_id=remote.remote_id,
+        defaults={"remote_name": remote.name},
+    )
+    connection.grant = grant
+    connection.remote_name = remote.name
+    connection.remote_connection_id = remote.remote_connection_id
+    connection.state = Connection.State.CONNECTED
+    connection.reason = ""
+    connection.failure_count = 0
+    connection.retry_at = None
+    connection.connected_by = user
+    connection.connected_at = timezone.now()
+    connection.save()
+    kind = health.Kind.CONNECTED if created else health.Kind.RECONNECTED
+    health.record(connection, kind, actor=user, message=f"Linked to {remote.name}.")
+    return connection
+
+
+def _exchange(
+    provider: OAuthProvider, row: OAuthState, code: str
+) -> tuple[oauth.Token, list[RemoteOrganisation]]:
+    try:
+        token = oauth.exchange_code(provider, row.redirect_uri, code, row.code_verifier)
+        remotes = provider.organisations(token)
+    except ProviderError as error:
+        raise FlowError(
+            f"{provider.name} did not complete the connection: {error.message}. "
+            "Nothing was saved; try Connect again."
+        ) from error
+    if not remotes:
+        raise FlowError(f"No {provider.name} organisation was chosen, so nothing was connected.")
+    return token, remotes
+
+
+def complete(
+    request: HttpRequest,
+    integration: Integration,
+    params: dict[str, Any],
+    user: User,
+    organisation: Organisation,
+) -> Outcome:
+    """Finish the provider's redirect: exchange the code, then connect or ask which."""
+    row = _claim(request, integration.slug, str(params.get("state", "")), user, organisation)
+    if params.get("error"):
+        if params["error"] == "access_denied":
+            raise FlowError(f"You cancelled at {integration.name}. Nothing was connected.")
+        raise FlowError(
+            f"{integration.name} refused the connection ({params['error']}). Nothing was connected."
+        )
+    _refuse_if_blocked(organisation, integration)
+    provider = provider_for(integration.slug)
+    token, remotes = _exchange(provider, row, str(params.get("code", "")))
+    with transaction.atomic():
+        grant = _save_grant(row, provider, token)
+        if len(remotes) == 1:
+            return Outcome(connection=attach(grant, remotes[0], user))
+        row.grant = grant
+        row.choices = [asdict(remote) for remote in remotes]
+        row.save(update_fields=["grant", "choices"])
+    return Outcome(pending=row)
+
+
+def pending_choice(organisation: Organisation, user: User, pk: int) -> OAuthState:
+    row = (
+        OAuthState.objects.for_organisation(organisation)
+        .filter(pk=pk, user=user, grant__isnull=False, completed_at__isnull=True)
+        .first()
+    )
+    if row is None or row.created_at + CHOICE_LIFETIME <= timezone.now():
+        raise FlowError("This choice has expired or was already made. Start again with Connect.")
+    return row
+
+
+def choose(row: OAuthState, remote_id: str, user: User) -> Connection:
+    remotes = {choice["remote_id"]: RemoteOrganisation(**choice) for choice in row.choices}
+    if remote_id not in remotes or row.grant is None:
+        raise FlowError("Choose one of the organisations listed.")
+    with transaction.atomic():
+        row.completed_at = timezone.now()
+        row.save(update_fields=["completed_at"])
+        return attach(row.grant, remotes[remote_id], user)
+
+
+def _remove_at_provider(connection: Connection, provider: OAuthProvider) -> list[str]:
+    grant = connection.grant
+    if grant is None or grant.status != OAuthGrant.Status.ACTIVE:
+        return []
+    problems = []
+    try:
+        provider.remove_remote_connection(connection)
+    except ProviderError as error:
+        problems.append(error.message)
+    still_used = grant.connections.exclude(pk=connection.pk).filter(
+        state__in=Connection.ACTIVE_STATES
+    )
+    if not still_used.exists():
+        try:
+            oauth.revoke(provider, grant.refresh_token)
+        except ProviderError as error:
+            problems.append(error.message)
+        grant.clear_tokens()
+        grant.status = OAuthGrant.Status.REVOKED
+        grant.save()
+    return problems
+
+
+def disconnect(connection: Connection, user: User) -> list[str]:
+    """Unlink at the provider (best effort), then locally, always. Returns what failed."""
+    provider = provider_for(connection.provider)
+    problems = _remove_at_provider(connection, provider)
+    connection.refresh_from_db()
+    connection.state = Connection.State.DISCONNECTED
+    connection.grant = None
+    connection.reason = ""
+    connection.retry_at = None
+    connection.save(update_fields=["state", "grant", "reason", "retry_at"])
+    if problems:
+        health.record(
+            connection,
+            health.Kind.REVOKE_FAILED,
+            actor=user,
+            message=f"{'; '.join(problems)}. Patchbay disconnected on its side; if it still "
+            f"appears in {provider.name}'s connected apps, remove it there.",
+        )
+    health.record(connection, health.Kind.DISCONNECTED, actor=user)
+    return problems

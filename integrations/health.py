@@ -1,0 +1,92 @@
+"""The connection health state machine and its audit events.
+
+connected <-> degraded (transient trouble, retried with back-off) -> error (needs a
+reconnect) -> disconnected. Events are written on transitions, so a flapping
+provider doesn't flood the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from integrations.models import Connection, ConnectionEvent, OAuthGrant
+from tenancy.models import User
+
+State = Connection.State
+Kind = ConnectionEvent.Kind
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+def record(
+    connection: Connection, kind: str, *, actor: User | None = None, message: str = ""
+) -> ConnectionEvent:
+    return ConnectionEvent.objects.create(
+        organisation_id=connection.organisation_id,
+        connection=connection,
+        kind=kind,
+        actor=actor,
+        message=message,
+    )
+
+
+def backoff(failures: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes, capped at 30."""
+    return min(timedelta(minutes=2 ** max(failures - 1, 0)), MAX_BACKOFF)
+
+
+def _active(grant: OAuthGrant) -> list[Connection]:
+    return list(grant.connections.filter(state__in=Connection.ACTIVE_STATES))
+
+
+def mark_healthy(connection: Connection, *, kind: str = Kind.RECOVERED) -> None:
+    if connection.state == State.CONNECTED:
+        return
+    connection.state = State.CONNECTED
+    connection.reason = ""
+    connection.failure_count = 0
+    connection.retry_at = None
+    connection.save(update_fields=["state", "reason", "failure_count", "retry_at"])
+    record(connection, kind)
+
+
+def mark_degraded(connection: Connection, reason: str) -> None:
+    was = connection.state
+    connection.failure_count += 1
+    connection.state = State.DEGRADED
+    connection.reason = reason
+    connection.last_error = reason
+    connection.retry_at = timezone.now() + backoff(connection.failure_count)
+    connection.save(update_fields=["state", "reason", "failure_count", "retry_at", "last_error"])
+    if was != State.DEGRADED:
+        record(connection, Kind.DEGRADED, message=reason)
+
+
+def mark_error(connection: Connection, reason: str) -> None:
+    if connection.state == State.ERROR:
+        return
+    connection.state = State.ERROR
+    connection.reason = reason
+    connection.last_error = reason
+    connection.retry_at = None
+    connection.save(update_fields=["state", "reason", "last_error", "retry_at"])
+    record(connection, Kind.ERROR, message=reason)
+
+
+def refresh_succeeded(grant: OAuthGrant) -> None:
+    for connection in _active(grant):
+        record(connection, Kind.REFRESHED)
+        mark_healthy(connection)
+
+
+def refresh_unavailable(grant: OAuthGrant, reason: str) -> None:
+    for connection in _active(grant):
+        record(connection, Kind.REFRESH_FAILED, message=reason)
+        mark_degraded(connection, f"Token refresh is failing: {reason}. Retrying automatically.")
+
+
+def grant_invalid(grant: OAuthGrant, reason: str) -> None:
+    for connection in _active(grant):
+        record(connection, Kind.REFRESH_FAILED, message=reason)
+        mark_error(connection, f"The provider no longer accepts Patchbay's access: {reason}.")

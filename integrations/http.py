@@ -1,0 +1,36 @@
+"""Outbound HTTP to providers: one session, timeouts always, failures classified."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from integrations.errors import ProviderUnavailable
+
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 20
+
+_session = requests.Session()
+
+
+def request(method: str, url: str, *, access_token: str, **kwargs: Any) -> requests.Response:
+    """An authenticated call. Network failures, 5xx and 429 raise ProviderUnavailable."""
+    headers = {"Authorization": f"Bearer {access_token}", "Accept": "application/json"}
+    headers.update(kwargs.pop("headers", {}))
+    try:
+        response = _session.request(
+            method,
+            url,
+            headers=headers,
+            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            allow_redirects=False,
+            **kwargs,
+        )
+    except requests.RequestException as error:
+        raise ProviderUnavailable(
+            f"could not reach the provider ({type(error).__name__})"
+        ) from error
+    if response.status_code >= 500 or response.status_code == 429:
+        raise ProviderUnavailable(f"the provider answered {response.status_code}")
+    return response

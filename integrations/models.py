@@ -1,0 +1,154 @@
+"""Connections to providers, the OAuth grants behind them, and their audit trail.
+
+Tokens belong to the grant (one consent by one provider user), not to the
+connection: one Xero consent can cover several organisations.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from integrations.vault import EncryptedTextField
+from tenancy.models import TenantModel
+
+
+class OAuthGrant(TenantModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INVALID = "invalid", "Needs reconnect"
+        REVOKED = "revoked", "Revoked"
+
+    provider = models.CharField(max_length=40)
+    subject = models.CharField(
+        max_length=200, help_text="The provider's id for the user who consented"
+    )
+    scope = models.TextField(blank=True)
+    access_token = EncryptedTextField(blank=True)
+    refresh_token = EncryptedTextField(blank=True)
+    access_expires_at = models.DateTimeField(null=True, blank=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Bumped by every refresh")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "provider", "subject"], name="one_grant_per_provider_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} grant {self.pk}"
+
+    def access_valid_for(self, margin: timedelta) -> bool:
+        if not self.access_token or self.access_expires_at is None:
+            return False
+        return self.access_expires_at - timezone.now() > margin
+
+    def clear_tokens(self) -> None:
+        self.access_token = self.refresh_token = ""
+        self.access_expires_at = None
+
+
+class Connection(TenantModel):
+    class State(models.TextChoices):
+        CONNECTED = "connected", "Connected"
+        DEGRADED = "degraded", "Degraded"
+        ERROR = "error", "Error"
+        DISCONNECTED = "disconnected", "Disconnected"
+
+    ACTIVE_STATES = (State.CONNECTED, State.DEGRADED, State.ERROR)
+
+    provider = models.CharField(max_length=40)
+    remote_id = models.CharField(max_length=100, help_text="The provider's organisation id")
+    remote_name = models.CharField(max_length=255)
+    # Xero's id for the app-to-organisation link, needed to delete it.
+    remote_connection_id = models.CharField(max_length=100, blank=True)
+    grant = models.ForeignKey(
+        OAuthGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="connections"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.CONNECTED)
+    reason = models.TextField(blank=True, help_text="Why it is degraded or in error")
+    failure_count = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    connected_at = models.DateTimeField(default=timezone.now)
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "provider", "remote_id"],
+                name="one_connection_per_remote_org",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "retry_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.remote_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+
+class ConnectionEvent(TenantModel):
+    """Append-only audit of a connection's life: who did what, when."""
+
+    class Kind(models.TextChoices):
+        CONNECTED = "connected", "Connected"
+        RECONNECTED = "reconnected", "Reconnected"
+        REFRESHED = "refreshed", "Token refreshed"
+        REFRESH_FAILED = "refresh_failed", "Token refresh failed"
+        DEGRADED = "degraded", "Degraded"
+        RECOVERED = "recovered", "Recovered"
+        ERROR = "error", "Error"
+        DISCONNECTED = "disconnected", "Disconnected"
+        REVOKE_FAILED = "revoke_failed", "Revocation at the provider failed"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OAuthState(TenantModel):
+    """One authorisation attempt: single-use, bound to session, user and organisation."""
+
+    provider = models.CharField(max_length=40)
+    state_hash = models.CharField(max_length=64, unique=True)
+    session_hash = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_verifier = EncryptedTextField(blank=True)
+    redirect_uri = models.URLField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Set once the code is exchanged when the consent covered several organisations.
+    grant = models.ForeignKey(OAuthGrant, on_delete=models.CASCADE, null=True, blank=True)
+    choices = models.JSONField(default=list, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.provider} authorisation by {self.user_id}"

@@ -1,0 +1,100 @@
+"""The shared OAuth 2.0 provider base. A provider package subclasses it.
+
+A provider is a few class attributes (URLs by setting name, scopes, lifetimes)
+plus the calls that differ between providers: who consented, which remote
+organisations the consent covers, and how to remove one of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from integrations.models import Connection
+
+
+@dataclass(frozen=True)
+class RemoteOrganisation:
+    remote_id: str
+    name: str
+    remote_connection_id: str = ""
+
+
+class OAuthProvider(ABC):
+    slug: ClassVar[str]
+    name: ClassVar[str]
+    scopes: ClassVar[tuple[str, ...]]
+    uses_pkce: ClassVar[bool] = True
+    # Refresh when the access token has less than this left.
+    refresh_margin: ClassVar[timedelta] = timedelta(minutes=5)
+    # Refresh idle grants this often so their refresh token never lapses.
+    keepalive_every: ClassVar[timedelta] = timedelta(days=1)
+    authorize_url_setting: ClassVar[str]
+    token_url_setting: ClassVar[str]
+    revocation_url_setting: ClassVar[str]
+    client_id_setting: ClassVar[str]
+    client_secret_setting: ClassVar[str]
+
+    @property
+    def authorize_url(self) -> str:
+        return str(getattr(settings, self.authorize_url_setting))
+
+    @property
+    def token_url(self) -> str:
+        return str(getattr(settings, self.token_url_setting))
+
+    @property
+    def revocation_url(self) -> str:
+        return str(getattr(settings, self.revocation_url_setting))
+
+    @property
+    def client_id(self) -> str:
+        return str(getattr(settings, self.client_id_setting))
+
+    @property
+    def client_secret(self) -> str:
+        return str(getattr(settings, self.client_secret_setting))
+
+    @abstractmethod
+    def subject(self, token: dict[str, Any]) -> str:
+        """The provider's id of the user who consented, from the token response."""
+
+    @abstractmethod
+    def organisations(self, token: dict[str, Any]) -> list[RemoteOrganisation]:
+        """The remote organisations this consent gave access to."""
+
+    @abstractmethod
+    def remove_remote_connection(self, connection: Connection) -> None:
+        """Undo the provider-side link to one organisation (before revoking the grant)."""
+
+    @abstractmethod
+    def check(self, connection: Connection) -> None:
+        """One cheap authenticated call that proves the connection works."""
+
+
+def jwt_claims(token: str) -> dict[str, Any]:
+    """The claims of a JWT access token, unverified.
+
+    Only for routing hints (who consented, which consent): the token came straight
+    from the provider's token endpoint over TLS, and the provider verifies it on use.
+    """
+    try:
+        payload = token.split(".")[1]
+        padded = payload + "=" * (-len(payload) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(padded))
+    except (IndexError, ValueError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def load_provider(dotted_path: str) -> OAuthProvider:
+    provider_class: type[OAuthProvider] = import_string(dotted_path)
+    return provider_class()

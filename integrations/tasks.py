@@ -1,0 +1,69 @@
+"""Beat tasks that keep connections healthy. PostgreSQL says what is due."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+
+from integrations import oauth
+from integrations.errors import ProviderError
+from integrations.models import Connection, OAuthGrant, OAuthState
+from integrations.registry import provider_for
+from integrations.tokens import refresh_grant
+
+logger = logging.getLogger(__name__)
+ABANDONED_AFTER = timedelta(hours=1)
+
+
+@shared_task
+def keep_grants_alive() -> int:
+    """Refresh grants idle long enough that their refresh token could lapse."""
+    refreshed = 0
+    for grant in OAuthGrant.objects.filter(status=OAuthGrant.Status.ACTIVE).iterator():
+        idle_since = grant.last_refreshed_at or grant.created_at
+        if timezone.now() - idle_since < provider_for(grant.provider).keepalive_every:
+            continue
+        try:
+            refresh_grant(grant.pk, seen_version=grant.version)
+            refreshed += 1
+        except ProviderError as error:  # health has recorded it; the next run tries again
+            logger.warning("keep-alive refresh of grant %s failed: %s", grant.pk, error.message)
+    return refreshed
+
+
+@shared_task
+def recover_degraded() -> int:
+    """Retry degraded connections whose back-off has passed; success heals them."""
+    due = Connection.objects.filter(state=Connection.State.DEGRADED, retry_at__lte=timezone.now())
+    recovered = 0
+    for connection in due.select_related("grant").iterator():
+        try:
+            provider_for(connection.provider).check(connection)
+        except ProviderError as error:
+            logger.info("connection %s still degraded: %s", connection.pk, error.message)
+            continue
+        recovered += 1
+    return recovered
+
+
+@shared_task
+def purge_abandoned_authorisations() -> int:
+    """Forget expired states, and revoke grants whose organisation was never chosen."""
+    cutoff = timezone.now() - ABANDONED_AFTER
+    OAuthState.objects.filter(expires_at__lt=cutoff, grant__isnull=True).delete()
+    orphans = OAuthGrant.objects.filter(created_at__lt=cutoff).exclude(
+        Q(connections__isnull=False) | Q(status=OAuthGrant.Status.REVOKED)
+    )
+    purged = 0
+    for grant in orphans.distinct():
+        try:
+            oauth.revoke(provider_for(grant.provider), grant.refresh_token)
+        except ProviderError as error:
+            logger.warning("could not revoke abandoned grant %s: %s", grant.pk, error.message)
+        grant.delete()
+        purged += 1
+    return purged

@@ -1,0 +1,107 @@
+"""Fresh access tokens, refreshed single-flight across processes and machines.
+
+The grant's row is the lock: refresh takes SELECT ... FOR UPDATE, re-reads, and
+refreshes only if still needed; the rotated refresh token is saved in that same
+transaction, before anyone uses the new access token.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import requests
+from django.db import transaction
+from django.utils import timezone
+
+from integrations import health, oauth
+from integrations.errors import AccessRefused, GrantInvalid, ProviderUnavailable
+from integrations.http import request
+from integrations.models import Connection, OAuthGrant
+from integrations.registry import provider_for
+
+
+def store_token(grant: OAuthGrant, token: oauth.Token) -> None:
+    """Write a token response onto the grant (the caller saves)."""
+    grant.access_token = str(token["access_token"])
+    # Providers that don't rotate leave refresh_token out of the response: keep ours.
+    grant.refresh_token = str(token.get("refresh_token") or grant.refresh_token)
+    grant.access_expires_at = timezone.now() + timedelta(seconds=int(token.get("expires_in", 0)))
+    grant.scope = str(token.get("scope") or grant.scope)
+    grant.last_refreshed_at = timezone.now()
+    grant.version += 1
+
+
+def _still_fresh(grant: OAuthGrant, seen_version: int | None) -> bool:
+    if seen_version is not None:  # a 401 with this version: refresh unless someone did
+        return grant.version != seen_version
+    return grant.access_valid_for(provider_for(grant.provider).refresh_margin)
+
+
+def refresh_grant(grant_id: int, *, seen_version: int | None = None) -> OAuthGrant:
+    """Refresh now unless another worker already has; returns the grant as committed."""
+    failure: Exception | None = None
+    with transaction.atomic():
+        grant = OAuthGrant.objects.select_for_update().get(pk=grant_id)
+        if grant.status != OAuthGrant.Status.ACTIVE:
+            raise GrantInvalid("this connection needs to be reconnected")
+        if _still_fresh(grant, seen_version):
+            return grant
+        try:
+            token = oauth.refresh(provider_for(grant.provider), grant.refresh_token)
+        except GrantInvalid as error:
+            grant.status = OAuthGrant.Status.INVALID
+            grant.save(update_fields=["status"])
+            health.grant_invalid(grant, error.message)
+            failure = error
+        except ProviderUnavailable as error:
+            health.refresh_unavailable(grant, error.message)
+            failure = error
+        else:
+            store_token(grant, token)
+            grant.save()
+            health.refresh_succeeded(grant)
+    if failure is not None:
+        raise failure
+    return grant
+
+
+def fresh_grant(grant: OAuthGrant) -> OAuthGrant:
+    """The grant with an access token that won't expire within the provider's margin."""
+    if grant.status == OAuthGrant.Status.ACTIVE and grant.access_valid_for(
+        provider_for(grant.provider).refresh_margin
+    ):
+        return grant
+    return refresh_grant(grant.pk)
+
+
+def _send(
+    connection: Connection, method: str, url: str, token: str, **kwargs: Any
+) -> requests.Response:
+    try:
+        return request(method, url, access_token=token, **kwargs)
+    except ProviderUnavailable as error:
+        connection.refresh_from_db()
+        health.mark_degraded(connection, f"Calls to the provider are failing: {error.message}.")
+        raise
+
+
+def call(connection: Connection, method: str, url: str, **kwargs: Any) -> requests.Response:
+    """An API call for a connection: fresh token first, one refresh and retry on a 401.
+
+    Refresh failures update health inside refresh_grant; call failures here.
+    """
+    if connection.grant is None:
+        raise GrantInvalid("this connection needs to be reconnected")
+    grant = fresh_grant(connection.grant)
+    response = _send(connection, method, url, grant.access_token, **kwargs)
+    if response.status_code == 401:
+        grant = refresh_grant(grant.pk, seen_version=grant.version)
+        response = _send(connection, method, url, grant.access_token, **kwargs)
+    connection.refresh_from_db()
+    if response.status_code in (401, 403):
+        reason = f"The provider refused Patchbay's call ({response.status_code})"
+        health.mark_error(connection, f"{reason}. Reconnect to restore access.")
+        raise AccessRefused(reason)
+    health.mark_healthy(connection)
+    return response

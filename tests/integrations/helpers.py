@@ -1,0 +1,47 @@
+"""Builders for connection tests: fake JWTs and ready-made grants and connections."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from integrations.models import Connection, OAuthGrant
+from tenancy.models import Organisation
+
+
+def fake_jwt(**claims: Any) -> str:
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'none'})}.{part(claims)}.sig"
+
+
+def make_grant(
+    organisation: Organisation, *, expires_in: timedelta = timedelta(minutes=30), **extra: Any
+) -> OAuthGrant:
+    defaults: dict[str, Any] = {
+        "provider": "xero",
+        "subject": "xero-user-1",
+        "access_token": fake_jwt(sub="xero-user-1", n=1),
+        "refresh_token": "refresh-token-one",
+        "access_expires_at": timezone.now() + expires_in,
+        "last_refreshed_at": timezone.now(),
+    }
+    return OAuthGrant.objects.create(organisation=organisation, **{**defaults, **extra})
+
+
+def make_connection(
+    organisation: Organisation, grant: OAuthGrant | None = None, **extra: Any
+) -> Connection:
+    defaults: dict[str, Any] = {
+        "provider": "xero",
+        "remote_id": "tenant-1",
+        "remote_name": "Demo Company (UK)",
+        "remote_connection_id": "conn-1",
+        "grant": grant or make_grant(organisation),
+    }
+    return Connection.objects.create(organisation=organisation, **{**defaults, **extra})
