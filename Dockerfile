@@ -10,7 +10,7 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 # collectstatic needs production settings (hashed file names) but no real services.
-RUN PATCHBAY_ENV=production DJANGO_SECRET_KEY=collectstatic-only \
+RUN PATCHBAY_ENV=production DJANGO_SECRET_KEY=collectstatic-only PATCHBAY_ENCRYPTION_KEYS=unused \
     DATABASE_URL=sqlite:////tmp/unused.sqlite3 REDIS_URL=redis://unused:6379/0 \
     python manage.py collectstatic --noinput \
     && useradd --system --home /app patchbay && mkdir -p /var/lib/patchbay \

@@ -33,7 +33,8 @@ run: setup
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@PORT=$(PORT) PY=$(PY) scripts/serve.sh
+	@PORT=$(PORT) PY=$(PY) PATCHBAY_PUBLIC_BASE_URL=$${PATCHBAY_PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		scripts/serve.sh
 
 test: setup
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py

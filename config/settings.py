@@ -115,7 +115,8 @@ if IS_PRODUCTION and not (DATABASE_URL and REDIS_URL):
     raise ImproperlyConfigured("DATABASE_URL and REDIS_URL must be set in production.")
 
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Tests close every connection after use, so threads of the live server leave none behind.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if IS_TEST else 60)}
 else:
     DATABASES = {
         "default": {
@@ -341,8 +342,12 @@ SANDBOX_XERO_REFRESH_TOKEN_SECONDS = int(
 SANDBOX_XERO_REFRESH_GRACE_SECONDS = int(os.environ.get("SANDBOX_XERO_REFRESH_GRACE_SECONDS", 1800))
 SANDBOX_XERO_CODE_SECONDS = int(os.environ.get("SANDBOX_XERO_CODE_SECONDS", 300))
 # The redirect URIs registered for the sandbox's app (exact match, as at Xero).
+_XERO_CALLBACK = "/settings/integrations/xero/callback/"
 SANDBOX_XERO_REDIRECT_URIS = _env_list(
-    "SANDBOX_XERO_REDIRECT_URIS", f"{PUBLIC_BASE_URL}/settings/integrations/xero/callback/"
+    "SANDBOX_XERO_REDIRECT_URIS",
+    # Both spellings of the local host, so whichever the browser uses keeps its session.
+    f"{PUBLIC_BASE_URL}{_XERO_CALLBACK},"
+    f"{PUBLIC_BASE_URL.replace('127.0.0.1', 'localhost')}{_XERO_CALLBACK}",
 )
 
 if SANDBOX_ENABLED:

@@ -12,7 +12,7 @@ from enum import StrEnum
 from django.urls import reverse
 
 from integrations.models import Connection
-from integrations.registry import INTEGRATIONS, Category, Integration, rivals
+from integrations.registry import INTEGRATIONS, Category, Integration, get_integration, rivals
 from tenancy.models import Membership
 from tenancy.roles import Capability
 
@@ -75,9 +75,10 @@ def _url(name: str, integration: Integration, **kwargs: int) -> str:
 
 def _unavailable(integration: Integration, blocker: Connection | None) -> Card:
     if blocker is not None:
+        rival = get_integration(blocker.provider)
         reason = (
-            f"{blocker.remote_name} is connected through another accounting platform; "
-            "Patchbay works with one at a time."
+            f"{rival.name if rival else blocker.provider} is connected ({blocker.remote_name}): "
+            "Patchbay works with one accounting platform at a time."
         )
     elif integration.per_user:
         reason = "Calendar connections are not built yet."

@@ -69,7 +69,7 @@ def _refuse_if_blocked(organisation: Organisation, integration: Integration) -> 
     rival = blocking_connection(organisation, integration)
     if rival is not None:
         raise FlowError(
-            f"{rival.remote_name} is connected through another accounting platform. "
+            f"{rival.remote_name} is connected through another accounting platform, and "
             "Patchbay works with one at a time: disconnect it first."
         )
 

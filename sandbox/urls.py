@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+"""The providers' local emulators, one URL namespace each (sandbox:xero:...)."""
+
+from django.urls import include, path
 
 app_name = "sandbox"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("xero/", include("sandbox.xero.urls")),
+]

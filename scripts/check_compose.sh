@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The file insists on a real secret; validation needs only a placeholder.
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-placeholder-for-config-check}"
+export PATCHBAY_ENCRYPTION_KEYS="${PATCHBAY_ENCRYPTION_KEYS:-placeholder-for-config-check}"
 if docker compose version >/dev/null 2>&1; then
   exec docker compose -f docker-compose.yml config --quiet
 fi

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -83,3 +84,21 @@ def client_for(user: User) -> Client:
 @pytest.fixture
 def owner_client(tenants: Tenants) -> Client:
     return client_for(tenants.owner)
+
+
+@pytest.fixture
+def xero_sandbox(live_server: Any, settings: Any, transactional_db: None) -> str:
+    """Points every Xero URL at the sandbox served by the live test server."""
+    from sandbox.xero.seed import ensure_demo_world
+
+    base = f"{live_server.url}/sandbox/xero"
+    settings.XERO_AUTHORIZE_URL = f"{base}/identity/connect/authorize"
+    settings.XERO_TOKEN_URL = f"{base}/identity/connect/token"
+    settings.XERO_REVOCATION_URL = f"{base}/identity/connect/revocation"
+    settings.XERO_CONNECTIONS_URL = f"{base}/connections"
+    settings.XERO_API_BASE = f"{base}/api.xro/2.0"
+    settings.SANDBOX_XERO_REDIRECT_URIS = [
+        f"{live_server.url}/settings/integrations/xero/callback/"
+    ]
+    ensure_demo_world()
+    return base

@@ -11,6 +11,7 @@ build fails it until the walk is taught how.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,6 +145,8 @@ def _kwargs(route: Route, world: World) -> dict[str, Any]:
             kwargs[param] = world.tenants.owner.pk
         elif param == "app_label":
             kwargs[param] = "operations"
+        elif param == "connection_id":  # the Xero sandbox's DELETE /connections/{id}
+            kwargs[param] = uuid.UUID(int=0)
         elif param == "content_type_id":
             kwargs[param] = ContentType.objects.get_for_model(world.alpha["customer"]).pk
         elif route.name == "password_reset_confirm":

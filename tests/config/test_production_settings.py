@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +31,7 @@ def production_env() -> dict[str, str]:
         "PATCHBAY_ENV": "production",
         "DJANGO_SECRET_KEY": "p" * 20 + "-production-like-secret-key-" + "q" * 20,
         "DJANGO_ALLOWED_HOSTS": "patchbay.example",
+        "PATCHBAY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "DATABASE_URL": settings.DATABASE_URL,
         "REDIS_URL": settings.REDIS_URL,
         "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -186,7 +186,7 @@ def test_another_organisations_connection_is_a_404(tenants: Tenants) -> None:
 def test_while_xero_is_connected_the_other_accounting_cards_say_why(tenants: Tenants) -> None:
     make_connection(tenants.alpha)
     page = client_for(tenants.owner).get("/settings/integrations/").content.decode()
-    assert page.count("Patchbay works with one at a time") == 2
+    assert page.count("Xero is connected (Demo Company (UK)): Patchbay works with one") == 2
 
 
 def test_the_connection_page_shows_its_history_with_actor_and_time(tenants: Tenants) -> None:

@@ -1,0 +1,59 @@
+"""The scopes the sandbox's Xero knows, and how the consent screen words them.
+
+https://developer.xero.com/documentation/guides/oauth2/auth-flow/
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PLAIN_WORDS: dict[str, str] = {
+    "openid": "Confirm who you are",
+    "profile": "See your name",
+    "email": "See your email address",
+    "offline_access": "Stay connected when you are not using the app",
+    "accounting.transactions": "View and change your business transactions",
+    "accounting.transactions.read": "View your business transactions",
+    "accounting.contacts": "View and change your contacts",
+    "accounting.contacts.read": "View your contacts",
+    "accounting.settings": "View and change your organisation settings",
+    "accounting.settings.read": "View your organisation settings",
+    "accounting.invoices": "View and change your invoices, credit notes, quotes and items",
+    "accounting.invoices.read": "View your invoices, credit notes, quotes and items",
+    "accounting.payments": "View and change your payments",
+    "accounting.payments.read": "View your payments",
+}
+
+# Restricted scopes need Xero to switch them on for the app; otherwise consent
+# fails with unauthorized_client (https://github.com/XeroAPI/xero-python-oauth2-app/issues/14).
+RESTRICTED = frozenset({"paymentservices"})
+
+# What GET /Organisation needs (the accounting spec's security block for the path).
+ORGANISATION_READ = frozenset({"accounting.settings", "accounting.settings.read"})
+
+OFFLINE_ACCESS = "offline_access"
+OPENID = "openid"
+
+
+@dataclass(frozen=True)
+class ScopeError:
+    error: str
+    description: str
+
+
+def parse(raw: str) -> list[str]:
+    """Space-separated scopes, in order, without repeats."""
+    return list(dict.fromkeys(raw.split()))
+
+
+def problem(scopes: list[str]) -> ScopeError | None:
+    """Why these scopes cannot be requested, in the words of Xero's redirect."""
+    if any(scope in RESTRICTED for scope in scopes):
+        return ScopeError("unauthorized_client", "Invalid scope for client")
+    if not scopes or any(scope not in PLAIN_WORDS for scope in scopes):
+        return ScopeError("invalid_scope", "")
+    return None
+
+
+def described(scopes: list[str]) -> list[str]:
+    return [PLAIN_WORDS[scope] for scope in scopes]
