@@ -133,8 +133,26 @@ def _save_grant(row: OAuthState, provider: OAuthProvider, token: oauth.Token) ->
     return grant
 
 
+def _refuse_a_second_organisation(grant: OAuthGrant, remote: RemoteOrganisation) -> None:
+    other = (
+        Connection.objects.filter(
+            organisation_id=grant.organisation_id,
+            provider=grant.provider,
+            state__in=Connection.ACTIVE_STATES,
+        )
+        .exclude(remote_id=remote.remote_id)
+        .first()
+    )
+    if other is not None:
+        raise FlowError(
+            f"This organisation already syncs with {other.remote_name}. To switch to "
+            f"{remote.name}, disconnect {other.remote_name} first; to repair it, choose it again."
+        )
+
+
 def attach(grant: OAuthGrant, remote: RemoteOrganisation, user: User) -> Connection:
     """Link one remote organisation; a known one keeps its record (reconnect in place)."""
+    _refuse_a_second_organisation(grant, remote)
     connection, created = Connection.objects.get_or_create(
         organisation_id=grant.organisation_id,
         provider=grant.provider,

@@ -7,10 +7,15 @@ transaction, before anyone uses the new access token.
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import requests
+from django.conf import settings
+from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +24,8 @@ from integrations.errors import AccessRefused, GrantInvalid, ProviderUnavailable
 from integrations.http import request
 from integrations.models import Connection, OAuthGrant
 from integrations.registry import provider_for
+
+LOCK_DIR = settings.VAR_DIR / "locks"
 
 
 def store_token(grant: OAuthGrant, token: oauth.Token) -> None:
@@ -38,11 +45,29 @@ def _still_fresh(grant: OAuthGrant, seen_version: int | None) -> bool:
     return grant.access_valid_for(provider_for(grant.provider).refresh_margin)
 
 
+@contextmanager
+def locked_grant(grant_id: int) -> Iterator[OAuthGrant]:
+    """The grant, held exclusively by this caller until the block ends."""
+    if db_connection.features.has_select_for_update:
+        with transaction.atomic():
+            yield OAuthGrant.objects.select_for_update().get(pk=grant_id)
+        return
+    # Embedded SQLite (make run): a write transaction held across the provider call
+    # would lock out the sandbox answering it, so a file lock serialises refreshes
+    # across this machine's web, worker and beat processes instead.
+    LOCK_DIR.mkdir(parents=True, exist_ok=True)
+    with open(LOCK_DIR / f"grant-{grant_id}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield OAuthGrant.objects.get(pk=grant_id)
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def refresh_grant(grant_id: int, *, seen_version: int | None = None) -> OAuthGrant:
     """Refresh now unless another worker already has; returns the grant as committed."""
     failure: Exception | None = None
-    with transaction.atomic():
-        grant = OAuthGrant.objects.select_for_update().get(pk=grant_id)
+    with locked_grant(grant_id) as grant:
         if grant.status != OAuthGrant.Status.ACTIVE:
             raise GrantInvalid("this connection needs to be reconnected")
         if _still_fresh(grant, seen_version):

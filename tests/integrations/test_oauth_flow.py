@@ -207,3 +207,17 @@ def test_reconnecting_the_same_organisation_keeps_the_connection_record(tenants:
     kinds = list(ConnectionEvent.objects.order_by("pk").values_list("kind", flat=True))
     assert kinds == ["connected", "reconnected"]
     assert Connection.objects.count() == 1
+
+
+@responses.activate
+def test_reconnecting_to_a_different_organisation_is_refused_while_one_is_linked(
+    tenants: Tenants,
+) -> None:
+    client = client_for(tenants.owner)
+    mock_xero(TENANTS[:1])
+    client.get(CALLBACK, {"code": "abc", "state": start(client)["state"][0]})
+    responses.reset()
+    mock_xero(TENANTS[1:])
+    response = client.get(CALLBACK, {"code": "abc", "state": start(client)["state"][0]})
+    assert "already syncs with Demo Company (UK)" in " ".join(messages_of(response))
+    assert list(Connection.objects.values_list("remote_id", flat=True)) == ["t-1"]

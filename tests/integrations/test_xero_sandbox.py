@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import threading
 from datetime import timedelta
@@ -127,3 +128,34 @@ def test_a_database_dump_holds_no_issued_token_in_clear(connected: Connection) -
     assert grant.access_token not in dump
     assert grant.refresh_token not in dump
     assert grant.access_token.split(".")[1] not in dump  # not even the JWT's claims
+
+
+def test_tokens_never_reach_the_logs_or_the_pages(
+    xero_sandbox: str, settings: Any, tenants: Tenants, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.SANDBOX_XERO_REDIRECT_URIS = ["http://testserver/settings/integrations/xero/callback/"]
+    caplog.set_level(logging.DEBUG)
+    client = client_for(tenants.owner)
+    connect_through_sandbox(client)
+    connection = Connection.objects.get()
+    first = OAuthGrant.objects.get()
+    expire_access_token(connection)
+    xero.organisation(connection)
+    grant = OAuthGrant.objects.get()
+    pages = "".join(
+        client.get(url).content.decode()
+        for url in (
+            "/settings/integrations/",
+            f"/settings/integrations/xero/connections/{connection.pk}/",
+        )
+    )
+    events = " ".join(connection.events.values_list("message", flat=True))
+    for secret in (
+        first.access_token,
+        first.refresh_token,
+        grant.access_token,
+        grant.refresh_token,
+    ):
+        assert secret not in caplog.text
+        assert secret not in pages
+        assert secret not in events
