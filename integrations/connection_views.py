@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integrations import flow
-from integrations.models import Connection
+from integrations.models import Connection, OAuthState
 from integrations.registry import Integration
 from tenancy.access import require_capability
 from tenancy.models import Organisation, User
@@ -58,36 +58,37 @@ def callback(request: HttpRequest, integration: Integration) -> HttpResponseBase
         outcome = flow.complete(request, integration, request.GET.dict(), user, organisation)
     except flow.FlowError as error:
         return _failed(request, error)
-    if outcome.connection is not None:
-        return _connected(request, outcome.connection, integration)
-    assert outcome.pending is not None  # noqa: S101 - complete() returns one or the other
-    request.session[CHOICE_SESSION_KEY.format(slug=integration.slug)] = outcome.pending.pk
-    return redirect(f"integrations:choose-{integration.slug}")
+    if outcome.pending is not None:
+        request.session[CHOICE_SESSION_KEY.format(slug=integration.slug)] = outcome.pending.pk
+        return redirect(f"integrations:choose-{integration.slug}")
+    assert outcome.connection is not None  # noqa: S101 - complete() returns one or the other
+    return _connected(request, outcome.connection, integration)
+
+
+def _choice_page(
+    request: HttpRequest, integration: Integration, row: OAuthState, error: str = ""
+) -> HttpResponse:
+    context = {"integration": integration, "choices": row.choices, "error": error}
+    return render(request, "integrations/choose.html", context, status=400 if error else 200)
 
 
 @require_http_methods(["GET", "POST"])
 @require_capability(Capability.MANAGE_CONNECTIONS)
 def choose(request: HttpRequest, integration: Integration) -> HttpResponseBase:
     user, organisation = _who(request)
-    pending_id = request.session.get(CHOICE_SESSION_KEY.format(slug=integration.slug))
+    session_key = CHOICE_SESSION_KEY.format(slug=integration.slug)
     try:
-        row = flow.pending_choice(organisation, user, int(pending_id or 0))
-        if request.method == "POST":
-            connection = flow.choose(row, request.POST.get("remote_id", ""), user)
-            request.session.pop(CHOICE_SESSION_KEY.format(slug=integration.slug), None)
-            return _connected(request, connection, integration)
+        row = flow.pending_choice(organisation, user, int(request.session.get(session_key) or 0))
     except flow.FlowError as error:
-        if request.method == "POST" and "row" in locals():
-            return render(
-                request,
-                "integrations/choose.html",
-                {"integration": integration, "choices": row.choices, "error": error.message},
-                status=400,
-            )
         return _failed(request, error)
-    return render(
-        request, "integrations/choose.html", {"integration": integration, "choices": row.choices}
-    )
+    if request.method == "GET":
+        return _choice_page(request, integration, row)
+    try:
+        connection = flow.choose(row, request.POST.get("remote_id", ""), user)
+    except flow.FlowError as error:
+        return _choice_page(request, integration, row, error.message)
+    request.session.pop(session_key, None)
+    return _connected(request, connection, integration)
 
 
 @require_GET
