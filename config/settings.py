@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "operations",
     "integrations",
     "accounting",
+    "apikeys",
+    "webhooks",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,9 @@ urlpatterns = [
     path("", include("tenancy.urls")),
     path("", include("operations.urls")),
     path("admin/", admin.site.urls),
+    # API access: key and webhook management pages, and the REST API itself.
+    path("settings/api/", include("apikeys.urls")),
+    path("api/v1/", include("api.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:
