@@ -184,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenancy.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),
     },
+    "dispatch-due-syncs": {
+        "task": "accounting.tasks.dispatch_due_syncs",
+        "schedule": timedelta(minutes=1),
+    },
     "recover-degraded-connections": {
         "task": "integrations.tasks.recover_degraded",
         "schedule": timedelta(minutes=1),

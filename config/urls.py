@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("settings/integrations/", include("integrations.urls")),
+    path("settings/accounting/", include("accounting.urls")),
     path("", include("tenancy.urls")),
     path("", include("operations.urls")),
     path("admin/", admin.site.urls),

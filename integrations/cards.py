@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from integrations.models import Connection
 from integrations.registry import INTEGRATIONS, Category, Integration, get_integration, rivals
@@ -35,6 +36,9 @@ BADGE_LABELS = {
     Badge.NEEDS_MAPPINGS: "Needs mappings",
 }
 
+# Accounting cards ask the sync engine how their connection is doing.
+SYNC_STATUS = "accounting.status.sync_status"
+
 STATE_BADGES: dict[str, Badge] = {
     Connection.State.CONNECTED: Badge.CONNECTED,
     Connection.State.DEGRADED: Badge.DEGRADED,
@@ -59,10 +63,21 @@ class Card:
     actions: list[Action] = field(default_factory=list)
     detail: str = ""
     connection: Connection | None = None
+    polling: bool = False  # re-fetch the card while a sync runs
+    # A second badge beside the connection's own, e.g. Needs mappings on a green card.
+    also: Badge | None = None
+
+    @property
+    def also_label(self) -> str:
+        return BADGE_LABELS[self.also] if self.also else ""
 
     @property
     def badge_label(self) -> str:
         return BADGE_LABELS[self.badge]
+
+    @property
+    def refresh_url(self) -> str:
+        return reverse(f"integrations:card-{self.integration.slug}")
 
     @property
     def dom_id(self) -> str:
@@ -95,7 +110,60 @@ def _unavailable(integration: Integration, blocker: Connection | None) -> Card:
     )
 
 
+def _syncing_card(
+    integration: Integration, connection: Connection, can_manage: bool
+) -> Card | None:
+    """The accounting states of a healthy connection: needs mappings, syncing, or ready."""
+    if not integration.adapter_path or connection.state == Connection.State.ERROR:
+        return None
+    status = import_string(SYNC_STATUS)(connection)
+    details = Action(
+        "Details", url=_url("connection", integration, pk=connection.pk), primary=False
+    )
+    tail = [details]
+    if can_manage:
+        tail.append(
+            Action(
+                "Disconnect",
+                url=_url("disconnect", integration, pk=connection.pk),
+                post=True,
+                primary=False,
+            )
+        )
+    if status.needs_mappings:
+        mappings = Action("Set up mappings", url=reverse("accounting:mappings"))
+        detail = f"{connection.remote_name} · map accounts before the first sync"
+        badge = STATE_BADGES[connection.state]
+        return Card(
+            integration, badge, [mappings, *tail], detail, connection, also=Badge.NEEDS_MAPPINGS
+        )
+    if status.running:
+        run = status.latest_run
+        detail = f"{connection.remote_name} · {run.phase or 'starting'} {run.done}/{run.total}"
+        return Card(integration, Badge.SYNCING, tail, detail, connection, polling=True)
+    head = (
+        [
+            Action(
+                "Sync Now",
+                url=reverse("accounting:sync_now", kwargs={"pk": connection.pk}),
+                post=True,
+            )
+        ]
+        if can_manage
+        else []
+    )
+    detail = connection.remote_name
+    if status.latest_run is not None and status.latest_run.errors:
+        detail = (
+            f"{connection.remote_name} · last run: {status.latest_run.get_status_display().lower()}"
+        )
+    return Card(integration, STATE_BADGES[connection.state], [*head, *tail], detail, connection)
+
+
 def _connected(integration: Integration, connection: Connection, can_manage: bool) -> Card:
+    syncing = _syncing_card(integration, connection, can_manage)
+    if syncing is not None:
+        return syncing
     details = _url("connection", integration, pk=connection.pk)
     actions = [Action("Details", url=details, primary=False)]
     if connection.state == Connection.State.ERROR:

@@ -83,7 +83,8 @@ class Connection(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     connected_at = models.DateTimeField(default=timezone.now)
-    last_sync_at = models.DateTimeField(null=True, blank=True)
+    last_sync_at = models.DateTimeField(null=True, blank=True, help_text="Last successful sync")
+    next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

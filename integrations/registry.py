@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import Any
+
+from django.utils.module_loading import import_string
 
 from integrations.providers import OAuthProvider, load_provider
 
@@ -34,6 +37,8 @@ class Integration:
     exclusive_group: str = ""
     # Dotted path of the provider class (integrations.providers.OAuthProvider) once built.
     provider_path: str = ""
+    # Dotted path of the sync adapter (accounting.engine.adapter.AccountingAdapter).
+    adapter_path: str = ""
 
     @property
     def connects_by_oauth(self) -> bool:
@@ -53,6 +58,7 @@ INTEGRATIONS: tuple[Integration, ...] = (
         exclusive_group="accounting",
         available=True,
         provider_path="accounting.providers.xero.provider.XeroProvider",
+        adapter_path="accounting.providers.xero.adapter.XeroAdapter",
     ),
     Integration(
         slug="quickbooks",
@@ -119,6 +125,13 @@ def rivals(integration: Integration) -> list[str]:
         for other in INTEGRATIONS
         if other.exclusive_group == integration.exclusive_group and other.slug != integration.slug
     ]
+
+
+def adapter_class_for(slug: str) -> Any:
+    integration = _BY_SLUG[slug]
+    if not integration.adapter_path:
+        raise LookupError(f"{integration.name} has no sync adapter yet.")
+    return import_string(integration.adapter_path)
 
 
 @cache

@@ -20,6 +20,9 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     timezone = models.CharField(max_length=64, choices=TIMEZONE_CHOICES, default="Europe/London")
     currency = models.CharField(max_length=3, default="GBP", help_text="ISO 4217 code")
+    sync_interval_minutes = models.PositiveIntegerField(
+        default=15, help_text="How often connected accounting platforms sync"
+    )
     created_at = models.DateTimeField(default=django_timezone.now)
 
     class Meta:

@@ -38,6 +38,7 @@ PK_SOURCES: dict[str, str] = {
     "operations:payment_create": "invoice",
     "integrations:connection-xero": "connection",
     "integrations:disconnect-xero": "connection",
+    "accounting:sync_now": "connection",
 }
 
 # Patterns with no name, and the sample path that reaches each (keyed by route).

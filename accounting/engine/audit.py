@@ -1,0 +1,100 @@
+"""Every external call of a sync, recorded: what was sent, what came back, how long."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from accounting.models import AuditEntry, SyncRun
+from integrations import tokens
+from integrations.models import Connection
+
+BODY_LIMIT = 20_000
+SECRET_WORDS = ("token", "secret", "password", "authorization")
+
+
+def redact(value: Any) -> Any:
+    """Blank any field whose name suggests a secret, however deep."""
+    if isinstance(value, dict):
+        return {
+            key: "[redacted]" if any(word in key.lower() for word in SECRET_WORDS) else redact(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    return value
+
+
+def truncate(text: str) -> str:
+    return text if len(text) <= BODY_LIMIT else f"{text[:BODY_LIMIT]}… [truncated]"
+
+
+@dataclass
+class Call:
+    direction: str
+    entity: str
+    method: str
+    url: str
+    local_ids: list[int]
+    body: Any = None
+    idempotency_key: str = ""
+    params: dict[str, str] | None = None
+    headers: dict[str, str] | None = None
+
+
+class Recorder:
+    """Makes a connection's calls through the token layer and audits each one."""
+
+    def __init__(self, connection: Connection, run: SyncRun | None) -> None:
+        self.connection = connection
+        self.run = run
+
+    def send(self, call: Call) -> tuple[requests.Response, AuditEntry]:
+        headers = dict(call.headers or {})
+        if call.idempotency_key:
+            headers["Idempotency-Key"] = call.idempotency_key
+        started = time.monotonic()
+        response = tokens.call(
+            self.connection,
+            call.method,
+            call.url,
+            json=call.body,
+            params=call.params,
+            headers=headers,
+        )
+        entry = self._write(call, response, int((time.monotonic() - started) * 1000))
+        return response, entry
+
+    def note(
+        self, entry: AuditEntry, outcome: str, remote_ids: list[str], version: str = ""
+    ) -> None:
+        """Complete an entry once the caller has read the response."""
+        entry.outcome = outcome
+        entry.remote_ids = remote_ids
+        entry.version = version
+        entry.save(update_fields=["outcome", "remote_ids", "version"])
+
+    def _write(self, call: Call, response: requests.Response, duration_ms: int) -> AuditEntry:
+        outcome = AuditEntry.Outcome.READ if call.method == "GET" else AuditEntry.Outcome.ERROR
+        if call.method != "GET" and response.status_code < 300:
+            outcome = AuditEntry.Outcome.CREATED
+        return AuditEntry.objects.create(
+            organisation_id=self.connection.organisation_id,
+            connection=self.connection,
+            run=self.run,
+            direction=call.direction,
+            entity=call.entity,
+            local_ids=call.local_ids,
+            method=call.method,
+            url=response.request.url or call.url,
+            request_body=json.dumps(redact(call.body)) if call.body is not None else "",
+            status_code=response.status_code,
+            response_body=truncate(response.text),
+            idempotency_key=call.idempotency_key,
+            outcome=outcome,
+            duration_ms=duration_ms,
+        )

@@ -1,0 +1,86 @@
+"""Sync runs: one per connection at a time, held by a lease a crashed worker loses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounting.models import SyncRun
+from integrations.models import Connection
+
+LEASE = timedelta(minutes=5)
+
+
+class RunBusy(Exception):
+    """Another run holds this connection."""
+
+
+def start(connection: Connection, trigger: str) -> SyncRun:
+    """Open a run unless a live one holds the connection; an expired one is closed."""
+    with transaction.atomic():
+        Connection.objects.select_for_update().get(pk=connection.pk)
+        current = SyncRun.objects.filter(
+            connection=connection, status=SyncRun.Status.RUNNING
+        ).first()
+        if current is not None:
+            if current.lease_expires_at > timezone.now():
+                raise RunBusy(f"run {current.pk} is still going")
+            current.status = SyncRun.Status.INTERRUPTED
+            current.finished_at = timezone.now()
+            current.save(update_fields=["status", "finished_at"])
+        return SyncRun.objects.create(
+            organisation_id=connection.organisation_id,
+            connection=connection,
+            trigger=trigger,
+            lease_expires_at=timezone.now() + LEASE,
+        )
+
+
+def progress(
+    run: SyncRun, *, phase: str | None = None, done: int | None = None, total: int | None = None
+) -> None:
+    """Save what the card shows, and renew the lease while work goes on."""
+    if phase is not None:
+        run.phase = phase
+    if done is not None:
+        run.done = done
+    if total is not None:
+        run.total = total
+    run.lease_expires_at = timezone.now() + LEASE
+    run.save(update_fields=["phase", "done", "total", "lease_expires_at"])
+
+
+def count(run: SyncRun, outcome: str, n: int = 1) -> None:
+    run.counts[outcome] = run.counts.get(outcome, 0) + n
+    run.save(update_fields=["counts"])
+
+
+def error(run: SyncRun, message: str, **context: Any) -> None:
+    run.errors.append({"message": message, **context})
+    count(run, "errors")
+    run.save(update_fields=["errors"])
+
+
+def finish(run: SyncRun, status: str | None = None) -> SyncRun:
+    run.status = status or (SyncRun.Status.PARTIAL if run.errors else SyncRun.Status.SUCCEEDED)
+    run.finished_at = timezone.now()
+    run.phase = "done"
+    run.save(update_fields=["status", "finished_at", "phase"])
+    connection = run.connection
+    interval = timedelta(minutes=connection.organisation.sync_interval_minutes)
+    updates: dict[str, Any] = {"next_sync_at": timezone.now() + interval}
+    if run.status in (SyncRun.Status.SUCCEEDED, SyncRun.Status.PARTIAL):
+        updates["last_sync_at"] = run.finished_at
+    Connection.objects.filter(pk=connection.pk).update(**updates)
+    return run
+
+
+def bump_done(run: SyncRun, n: int) -> None:
+    SyncRun.objects.filter(pk=run.pk).update(
+        done=F("done") + n, lease_expires_at=timezone.now() + LEASE
+    )
+    run.refresh_from_db(fields=["done", "lease_expires_at"])

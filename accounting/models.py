@@ -1,0 +1,172 @@
+"""The sync engine's records: mappings, links to remote records, cursors, runs, audit."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from integrations.models import Connection
+from tenancy.models import TenantModel
+
+
+class Entity(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    ITEM = "item", "Item"
+    INVOICE = "invoice", "Invoice"
+    CREDIT_NOTE = "credit_note", "Credit note"
+    PAYMENT = "payment", "Payment"
+
+
+class AccountMapping(TenantModel):
+    """One Patchbay category (or the payment account) mapped to a remote code."""
+
+    class Kind(models.TextChoices):
+        INCOME = "income", "Income category"
+        EXPENSE = "expense", "Expense category"
+        TAX = "tax", "Tax category"
+        PAYMENT_ACCOUNT = "payment_account", "Payments account"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="mappings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    local_id = models.PositiveBigIntegerField(default=0, help_text="0 for the payments account")
+    remote_code = models.CharField(max_length=60, help_text="Account code or tax type")
+    remote_name = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "kind", "local_id"], name="one_mapping_per_local_thing"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.local_id} -> {self.remote_code}"
+
+
+class ExternalRef(TenantModel):
+    """Links a Patchbay record to its remote twin, with what Patchbay last pushed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Sent, not confirmed"
+        LINKED = "linked", "Linked"
+        REVIEW = "review", "Needs review"
+        ERROR = "error", "Error"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="refs")
+    entity = models.CharField(max_length=20, choices=Entity.choices)
+    local_id = models.PositiveBigIntegerField()
+    remote_id = models.CharField(max_length=100, blank=True)
+    remote_version = models.CharField(max_length=100, blank=True, help_text="e.g. UpdatedDateUTC")
+    pushed_fingerprint = models.CharField(max_length=64, blank=True)
+    idempotency_key = models.CharField(max_length=128, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "entity", "local_id"], name="one_ref_per_local_record"
+            )
+        ]
+        indexes = [models.Index(fields=["connection", "entity", "remote_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.local_id} <-> {self.remote_id or '?'}"
+
+
+class SyncCursor(TenantModel):
+    """Where an incremental pull got to: a high-water mark and the page within it."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="cursors")
+    entity = models.CharField(max_length=20, choices=Entity.choices)
+    high_water = models.DateTimeField(null=True, blank=True)
+    page = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "entity"], name="one_cursor_per_entity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} since {self.high_water}"
+
+
+class SyncRun(TenantModel):
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        PARTIAL = "partial", "Finished with errors"
+        FAILED = "failed", "Failed"
+        INTERRUPTED = "interrupted", "Interrupted"
+        REFUSED = "refused", "Refused"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Schedule"
+        MANUAL = "manual", "Sync Now"
+        WEBHOOK = "webhook", "Provider notification"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="runs")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
+    phase = models.CharField(max_length=40, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # A run holds the connection while its lease is fresh; a crashed worker's lapses.
+    lease_expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["connection", "status"])]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+
+class AuditEntry(TenantModel):
+    """One external call of a sync. Append-only; paged by keyset on id."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        SKIPPED = "skipped", "Skipped"
+        CONFLICT = "conflict", "Conflict"
+        ERROR = "error", "Error"
+        READ = "read", "Read"
+
+    id = models.BigAutoField(primary_key=True)
+    connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, related_name="+")
+    direction = models.CharField(max_length=4)  # push | pull
+    entity = models.CharField(max_length=20, choices=Entity.choices)
+    local_ids = models.JSONField(default=list)
+    remote_ids = models.JSONField(default=list)
+    method = models.CharField(max_length=8)
+    url = models.TextField()
+    request_body = models.TextField(blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.TextField(blank=True)
+    version = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=128, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    duration_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "-id"]),
+            models.Index(fields=["run", "-id"]),
+            models.Index(fields=["organisation", "entity", "outcome", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.entity} {self.outcome}"

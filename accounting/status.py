@@ -1,0 +1,24 @@
+"""What an accounting card needs to know about its connection's syncing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounting.mappings import missing_mappings
+from accounting.models import SyncRun
+from integrations.models import Connection
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    needs_mappings: bool
+    latest_run: SyncRun | None
+
+    @property
+    def running(self) -> bool:
+        return self.latest_run is not None and self.latest_run.is_running
+
+
+def sync_status(connection: Connection) -> SyncStatus:
+    latest = SyncRun.objects.filter(connection=connection).order_by("-started_at", "-pk").first()
+    return SyncStatus(needs_mappings=bool(missing_mappings(connection)), latest_run=latest)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accounting import views
+
+app_name = "accounting"
+
+urlpatterns = [
+    path("mappings/", views.mappings, name="mappings"),
+    path("connections/<int:pk>/sync/", views.sync_now, name="sync_now"),
+    path("audit/", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,149 @@
+"""Accounting sync pages: mappings, Sync Now and the audit log."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounting.engine import runs
+from accounting.engine.sync import adapter_for
+from accounting.forms import MappingForm, field_name
+from accounting.mappings import missing_mappings
+from accounting.models import AccountMapping, AuditEntry, Entity, SyncRun
+from accounting.tasks import SYNCABLE, sync_connection
+from integrations.errors import ProviderError
+from integrations.models import Connection
+from tenancy.access import has_capability, require_capability
+from tenancy.roles import Capability
+from tenancy.scoping import scoped, scoped_get_or_404
+
+AUDIT_PAGE = 50
+
+
+def _accounting_connection(request: HttpRequest) -> Connection | None:
+    return (
+        scoped(request, Connection)
+        .filter(provider__in=SYNCABLE, state__in=Connection.ACTIVE_STATES)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def _mapping_form(request: HttpRequest, connection: Connection) -> MappingForm:
+    adapter = adapter_for(connection, None)
+    accounts, tax_rates = adapter.accounts(), adapter.tax_rates()
+    current = {
+        field_name(m.kind, m.local_id): m.remote_code
+        for m in AccountMapping.objects.filter(connection=connection)
+    }
+    data = request.POST if request.method == "POST" else None
+    return MappingForm(connection.organisation, accounts, tax_rates, data, initial=current)
+
+
+def _save(connection: Connection, form: MappingForm) -> None:
+    with transaction.atomic():
+        for kind, local_id, code, name in form.mappings():
+            AccountMapping.objects.update_or_create(
+                connection=connection,
+                kind=kind,
+                local_id=local_id,
+                defaults={
+                    "organisation_id": connection.organisation_id,
+                    "remote_code": code,
+                    "remote_name": name,
+                },
+            )
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability(Capability.VIEW_INTEGRATION_SETTINGS)
+def mappings(request: HttpRequest) -> HttpResponseBase:
+    connection = _accounting_connection(request)
+    context: dict[str, Any] = {"connection": connection}
+    if connection is None:
+        return render(request, "accounting/mappings.html", context)
+    can_edit = has_capability(request, Capability.EDIT_INTEGRATION_SETTINGS)
+    if request.method == "POST" and not can_edit:
+        return render(
+            request,
+            "403.html",
+            {"exception": "Your role can view mappings, not change them."},
+            status=403,
+        )
+    try:
+        form = _mapping_form(request, connection)
+    except ProviderError as error:
+        context["load_error"] = (
+            f"Couldn't load the chart of accounts: {error.message}. Nothing was changed; "
+            "try again in a minute."
+        )
+        return render(request, "accounting/mappings.html", context)
+    if request.method == "POST" and form.is_valid():
+        _save(connection, form)
+        messages.success(request, "Mappings saved. The next sync uses them.")
+        return redirect("integrations:index")
+    context.update(form=form, can_edit=can_edit, missing=missing_mappings(connection))
+    return render(request, "accounting/mappings.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@require_capability(Capability.MANAGE_CONNECTIONS)
+def sync_now(request: HttpRequest, pk: int) -> HttpResponseBase:
+    connection = scoped_get_or_404(request, Connection, pk=pk, provider__in=SYNCABLE)
+    if missing_mappings(connection):
+        messages.error(request, "Set up the account mappings before the first sync.")
+        return redirect("accounting:mappings")
+    try:
+        run = runs.start(connection, SyncRun.Trigger.MANUAL)
+    except runs.RunBusy:
+        messages.info(request, "A sync is already running; its progress is on the card.")
+    else:
+        sync_connection.delay(connection.pk, SyncRun.Trigger.MANUAL, run.pk)
+    card = reverse(f"integrations:card-{connection.provider}")
+    if request.htmx:  # type: ignore[attr-defined]
+        return redirect(card)
+    return redirect("integrations:index")
+
+
+def _filtered(request: HttpRequest) -> Any:
+    """Filters from the query string; a malformed value is ignored, never a 500."""
+    entries = scoped(request, AuditEntry).select_related("connection")
+    run, since = request.GET.get("run", ""), request.GET.get("since", "")
+    if run.isdigit():
+        entries = entries.filter(run_id=int(run))
+    if request.GET.get("entity") in Entity.values:
+        entries = entries.filter(entity=request.GET["entity"])
+    if request.GET.get("outcome") in AuditEntry.Outcome.values:
+        entries = entries.filter(outcome=request.GET["outcome"])
+    with suppress(ValueError):  # a malformed date is ignored
+        entries = (
+            entries.filter(created_at__date__gte=date.fromisoformat(since)) if since else entries
+        )
+    return entries
+
+
+@require_GET
+@require_capability(Capability.VIEW_LOGS)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Newest first, paged by keyset (?before=<id>) so it stays fast at millions of rows."""
+    entries = _filtered(request)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        entries = entries.filter(id__lt=int(before))
+    page = list(entries.order_by("-id")[: AUDIT_PAGE + 1])
+    context = {
+        "entries": page[:AUDIT_PAGE],
+        "next_before": page[AUDIT_PAGE - 1].id if len(page) > AUDIT_PAGE else None,
+        "entities": Entity.choices,
+        "outcomes": AuditEntry.Outcome.choices,
+        "query": request.GET,
+    }
+    return render(request, "accounting/audit_log.html", context)
