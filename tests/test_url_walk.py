@@ -89,6 +89,7 @@ def world(tenants: Tenants, settings: Any) -> World:
     alpha["connection_event"] = ConnectionEvent.objects.create(
         organisation=tenants.alpha, connection=alpha["connection"], kind="connected"
     )
+    alpha.update(_sync_records(alpha["connection"]))
     factories.make_every_record(tenants.bravo, BRAVO_MARKER, tenants.outsider)
     make_connection(tenants.bravo, remote_name=f"{BRAVO_MARKER} Xero org")
     tenants.alpha.name = f"Alpha Hire {ALPHA_MARKER}"
@@ -105,6 +106,39 @@ def world(tenants: Tenants, settings: Any) -> World:
     for model in _line_models():
         by_model[model] = model.objects.filter(organisation=tenants.alpha).first()
     return World(tenants, alpha, staff, by_model)
+
+
+def _sync_records(connection: Any) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounting.models import AuditEntry, ExternalRef, SyncRun
+
+    org = connection.organisation
+    run = SyncRun.objects.create(
+        organisation=org,
+        connection=connection,
+        trigger="manual",
+        status="succeeded",
+        lease_expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    return {
+        "sync_run": run,
+        "external_ref": ExternalRef.objects.create(
+            organisation=org, connection=connection, entity="invoice", local_id=1, remote_id="r"
+        ),
+        "audit_entry": AuditEntry.objects.create(
+            organisation=org,
+            connection=connection,
+            run=run,
+            direction="push",
+            entity="invoice",
+            method="PUT",
+            url=f"https://x/{ALPHA_MARKER}",
+            outcome="created",
+        ),
+    }
 
 
 def _axes_records() -> dict[type[Model], Model]:

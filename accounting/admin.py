@@ -1,0 +1,45 @@
+"""Admin for platform staff: links can be cleared so a record pushes again."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from accounting.models import AuditEntry, ExternalRef, SyncRun
+
+
+@admin.register(ExternalRef)
+class ExternalRefAdmin(admin.ModelAdmin[ExternalRef]):
+    list_display = ["entity", "local_id", "remote_id", "state", "connection", "updated_at"]
+    list_filter = ["entity", "state"]
+    search_fields = ["remote_id", "idempotency_key"]
+    list_select_related = ["connection"]
+    readonly_fields = ["remote_version", "pushed_fingerprint", "idempotency_key"]
+    actions = ["clear_link"]
+
+    @admin.action(description="Clear the link, so the record is pushed again")
+    def clear_link(self, request: HttpRequest, queryset: QuerySet[ExternalRef]) -> None:
+        # The fix for a draft deleted on the provider's side: the next sync creates it anew.
+        cleared, _ = queryset.delete()
+        messages.success(request, f"{cleared} link(s) cleared; the next sync pushes them again.")
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin[SyncRun]):
+    list_display = ["pk", "connection", "trigger", "status", "phase", "started_at", "finished_at"]
+    list_filter = ["status", "trigger"]
+    list_select_related = ["connection"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+    list_display = ["id", "created_at", "entity", "method", "status_code", "outcome"]
+    list_filter = ["entity", "outcome"]
+    list_select_related = ["connection"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # append-only
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
