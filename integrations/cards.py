@@ -153,7 +153,9 @@ def _syncing_card(
         else []
     )
     detail = connection.remote_name
-    if status.latest_run is not None and status.latest_run.errors:
+    if connection.state == Connection.State.DEGRADED:
+        detail = f"{connection.remote_name} · {connection.reason}"
+    elif status.latest_run is not None and status.latest_run.errors:
         detail = (
             f"{connection.remote_name} · last run: {status.latest_run.get_status_display().lower()}"
         )

@@ -15,6 +15,15 @@ class ProviderUnavailable(ProviderError):
     """Transient: network failure, timeout, 5xx or 429. Retry later; never an Error state."""
 
 
+class RateLimited(ProviderUnavailable):
+    """A 429: wait ``retry_after`` seconds; ``problem`` names the limit (e.g. minute, day)."""
+
+    def __init__(self, message: str, retry_after: float, problem: str) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.problem = problem
+
+
 class GrantInvalid(ProviderError):
     """The provider no longer accepts this grant (invalid_grant, revoked): reconnect."""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import requests
 
-from integrations.errors import ProviderUnavailable
+from integrations.errors import ProviderUnavailable, RateLimited
 
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 20
@@ -31,6 +31,20 @@ def request(method: str, url: str, *, access_token: str, **kwargs: Any) -> reque
         raise ProviderUnavailable(
             f"could not reach the provider ({type(error).__name__})"
         ) from error
-    if response.status_code >= 500 or response.status_code == 429:
+    if response.status_code == 429:
+        raise rate_limited(response)
+    if response.status_code >= 500:
         raise ProviderUnavailable(f"the provider answered {response.status_code}")
     return response
+
+
+def rate_limited(response: requests.Response) -> RateLimited:
+    """Xero names the limit in X-Rate-Limit-Problem (minute, day; case varies)."""
+    try:
+        retry_after = float(response.headers.get("Retry-After", "60"))
+    except ValueError:
+        retry_after = 60.0
+    problem = response.headers.get("X-Rate-Limit-Problem", "").lower()
+    return RateLimited(
+        f"the provider is rate limiting ({problem or 'unknown limit'})", retry_after, problem
+    )

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from integrations import health, oauth
-from integrations.errors import AccessRefused, GrantInvalid, ProviderUnavailable
+from integrations.errors import AccessRefused, GrantInvalid, ProviderUnavailable, RateLimited
 from integrations.http import request
 from integrations.models import Connection, OAuthGrant
 from integrations.registry import provider_for
@@ -105,6 +105,8 @@ def _send(
 ) -> requests.Response:
     try:
         return request(method, url, access_token=token, **kwargs)
+    except RateLimited:
+        raise  # the caller's budget waits it out: not a sign of ill health
     except ProviderUnavailable as error:
         connection.refresh_from_db()
         health.mark_degraded(connection, f"Calls to the provider are failing: {error.message}.")

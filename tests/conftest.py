@@ -102,3 +102,14 @@ def xero_sandbox(live_server: Any, settings: Any, transactional_db: None) -> str
     ]
     ensure_demo_world()
     return base
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_budgets() -> None:
+    """Rate budgets live in Redis, outside the test transaction: start each test empty."""
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter("patchbay:budget:*"))
+    if keys:
+        client.delete(*keys)

@@ -8,7 +8,7 @@ for how Xero, QuickBooks and Sage map onto these methods.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from accounting.engine.audit import Recorder
 from accounting.models import AccountMapping
+from integrations.budget import Limits
 from integrations.models import Connection
 from operations.models import Customer, Invoice
 
@@ -92,6 +93,13 @@ class Mappings:
 class AccountingAdapter(ABC):
     # Records per create/update request (Xero recommends about 50).
     batch_size: ClassVar[int] = 50
+    # The provider's limits per remote organisation.
+    limits: ClassVar[Limits]
+
+    @staticmethod
+    def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
+        """(minute, day) calls remaining, from the provider's response headers."""
+        return None, None
 
     def __init__(self, connection: Connection, recorder: Recorder) -> None:
         self.connection = connection

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import requests
+from django.utils import timezone
 
 from accounting.models import AuditEntry, SyncRun
 from integrations import tokens
+from integrations.budget import Budget, DailyLimitReached
+from integrations.errors import ProviderUnavailable, RateLimited
 from integrations.models import Connection
 
 BODY_LIMIT = 20_000
@@ -46,28 +52,63 @@ class Call:
     headers: dict[str, str] | None = None
 
 
-class Recorder:
-    """Makes a connection's calls through the token layer and audits each one."""
+Quota = Callable[[Mapping[str, str]], tuple[int | None, int | None]]
+RATE_LIMIT_RETRIES = 5
 
-    def __init__(self, connection: Connection, run: SyncRun | None) -> None:
+
+def no_quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
+    return None, None
+
+
+class Recorder:
+    """Makes a connection's calls within its rate budget, through the token layer,
+    and audits each one."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        run: SyncRun | None,
+        budget: Budget | None = None,
+        quota: Quota = no_quota,
+    ) -> None:
         self.connection = connection
         self.run = run
+        self.budget = budget
+        self.quota = quota
 
     def send(self, call: Call) -> tuple[requests.Response, AuditEntry]:
+        for _ in range(RATE_LIMIT_RETRIES):
+            try:
+                return self._send(call)
+            except RateLimited as limited:
+                if self.budget is not None:
+                    self.budget.block(limited.retry_after)
+                if limited.problem in ("day", "daily"):
+                    raise DailyLimitReached(
+                        timezone.now() + timedelta(seconds=limited.retry_after)
+                    ) from limited
+                if self.budget is None:
+                    time.sleep(min(limited.retry_after, 60))
+        raise ProviderUnavailable("the provider kept rate limiting; the next run carries on")
+
+    def _send(self, call: Call) -> tuple[requests.Response, AuditEntry]:
         headers = dict(call.headers or {})
         if call.idempotency_key:
             headers["Idempotency-Key"] = call.idempotency_key
-        started = time.monotonic()
-        response = tokens.call(
-            self.connection,
-            call.method,
-            call.url,
-            json=call.body,
-            params=call.params,
-            headers=headers,
-        )
-        entry = self._write(call, response, int((time.monotonic() - started) * 1000))
-        return response, entry
+        with self.budget.permit() if self.budget else nullcontext():
+            started = time.monotonic()
+            response = tokens.call(
+                self.connection,
+                call.method,
+                call.url,
+                json=call.body,
+                params=call.params,
+                headers=headers,
+            )
+            duration = int((time.monotonic() - started) * 1000)
+        if self.budget is not None:
+            self.budget.observe(*self.quota(response.headers))
+        return response, self._write(call, response, duration)
 
     def note(
         self, entry: AuditEntry, outcome: str, remote_ids: list[str], version: str = ""

@@ -7,6 +7,8 @@ from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.engine.audit import Recorder
 from accounting.mappings import missing_mappings
 from accounting.models import Entity, SyncRun
+from integrations import health
+from integrations.budget import Budget, DailyLimitReached
 from integrations.errors import ProviderError
 from integrations.models import Connection
 from integrations.registry import adapter_class_for
@@ -17,7 +19,20 @@ PUSHED_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice
 
 def adapter_for(connection: Connection, run: SyncRun | None) -> AccountingAdapter:
     adapter_class: type[AccountingAdapter] = adapter_class_for(connection.provider)
-    return adapter_class(connection, Recorder(connection, run))
+    budget = Budget(connection.provider, connection.remote_id, adapter_class.limits)
+    return adapter_class(connection, Recorder(connection, run, budget, adapter_class.quota))
+
+
+def _pause_for_the_day(run: SyncRun, limit: DailyLimitReached) -> SyncRun:
+    """The daily limit is spent: stop, say so on the card, and come back after the reset."""
+    connection = run.connection
+    runs.error(run, f"Paused: {limit}.")
+    health.mark_degraded(connection, f"Paused: {limit}; syncing resumes then")
+    runs.finish(run, SyncRun.Status.PARTIAL)
+    Connection.objects.filter(pk=connection.pk).update(
+        next_sync_at=limit.resets_at, retry_at=limit.resets_at
+    )
+    return run
 
 
 def _invoices(connection: Connection) -> list[Invoice]:
@@ -69,6 +84,8 @@ def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -
         push_invoices(run, adapter, invoices)
         runs.progress(run, phase="payments", done=0, total=0)
         pull.pull_payments(run, adapter)
+    except DailyLimitReached as limit:
+        return _pause_for_the_day(run, limit)
     except ProviderError as error:
         runs.error(run, error.message)
         return runs.finish(run, SyncRun.Status.FAILED)

@@ -17,7 +17,7 @@ from accounting.tasks import claim_due
 from integrations.models import Connection
 from operations.models import IncomeCategory, Invoice, TaxCategory
 from tests import factories
-from tests.conftest import Tenants
+from tests.conftest import Tenants, client_for
 from tests.integrations.helpers import make_connection
 
 API = settings.XERO_API_BASE
@@ -240,3 +240,43 @@ def test_a_pushed_invoice_can_be_traced_from_its_audit_entries(
 def test_due_connections_are_claimed_once_across_dispatchers(connected: Connection) -> None:
     assert claim_due() == [connected.pk]
     assert claim_due() == []
+
+
+@responses.activate
+def test_a_429_waits_out_retry_after_and_carries_on(
+    connected: Connection, tenants: Tenants
+) -> None:
+    factories.make_issued_invoice(tenants.alpha)
+    map_everything(connected)
+    responses.add(
+        responses.PUT,
+        f"{API}/Contacts",
+        status=429,
+        headers={"Retry-After": "0", "X-Rate-Limit-Problem": "minute"},
+    )
+    mock_xero()
+    run = run_sync(connected, SyncRun.Trigger.MANUAL)
+    assert run.status == SyncRun.Status.SUCCEEDED, run.errors
+    assert len(calls_to("/Contacts")) == 2
+
+
+@responses.activate
+def test_the_daily_limit_pauses_the_connection_and_says_so(
+    connected: Connection, tenants: Tenants
+) -> None:
+    factories.make_issued_invoice(tenants.alpha)
+    map_everything(connected)
+    responses.add(
+        responses.PUT,
+        f"{API}/Contacts",
+        status=429,
+        headers={"Retry-After": "3600", "X-Rate-Limit-Problem": "day"},
+    )
+    run = run_sync(connected, SyncRun.Trigger.MANUAL)
+    connected.refresh_from_db()
+    assert "daily limit" in run.errors[0]["message"]
+    assert connected.state == Connection.State.DEGRADED and "daily limit" in connected.reason
+    assert connected.next_sync_at is not None and run.finished_at is not None
+    assert connected.next_sync_at > run.finished_at
+    page = client_for(tenants.owner).get("/settings/integrations/").content.decode()
+    assert "daily limit" in page

@@ -93,9 +93,10 @@ def test_the_bookkeeper_views_mappings_but_cannot_change_them(
 ) -> None:
     mock_chart()
     client = client_for(tenants.bookkeeper)
-    assert "can view these mappings but not change" in client.get(
-        "/settings/accounting/mappings/"
-    ).content.decode()
+    assert (
+        "can view these mappings but not change"
+        in client.get("/settings/accounting/mappings/").content.decode()
+    )
     assert (
         client.post("/settings/accounting/mappings/", {"payment_account-0": "090"}).status_code
         == 403

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from accounting.engine.audit import Call
 from accounting.engine.push import batch_key
 from accounting.models import AuditEntry, Entity
 from accounting.providers.xero import mapping
+from integrations.budget import Limits
 from integrations.errors import ProviderError
 from operations.models import Customer, Invoice
 
@@ -28,6 +29,14 @@ PAGE_SIZE = 100
 
 class XeroAdapter(AccountingAdapter):
     batch_size = 50  # Xero: "batch elements in bundles of up to 50"
+    # https://developer.xero.com/documentation/guides/oauth2/limits/
+    limits = Limits(per_minute=60, concurrent=5, per_day=5000)
+
+    @staticmethod
+    def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
+        return _header_int(headers, "X-MinLimit-Remaining"), _header_int(
+            headers, "X-DayLimit-Remaining"
+        )
 
     def _url(self, path: str) -> str:
         return f"{settings.XERO_API_BASE}/{path}"
@@ -138,3 +147,8 @@ class XeroAdapter(AccountingAdapter):
             raise ProviderError(f"Xero answered {response.status_code} to GET Payments")
         rows = response.json().get("Payments", [])
         return Page(payments=[mapping.payment(row) for row in rows], more=len(rows) == PAGE_SIZE)
+
+
+def _header_int(headers: Mapping[str, str], name: str) -> int | None:
+    value = headers.get(name)
+    return int(value) if value is not None and value.isdigit() else None
