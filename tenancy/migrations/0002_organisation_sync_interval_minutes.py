@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='sync_interval_minutes',
-            field=models.PositiveIntegerField(default=15, help_text='How often connected accounting platforms sync'),
+            model_name="organisation",
+            name="sync_interval_minutes",
+            field=models.PositiveIntegerField(
+                default=15, help_text="How often connected accounting platforms sync"
+            ),
         ),
     ]
