@@ -41,9 +41,9 @@ def serve(
     tenant_scoped: bool,
     scopes: frozenset[str] = frozenset(),
 ) -> HttpResponse:
-    interrupted = faults.interruption(XeroFault.Target.API)
-    if interrupted is not None:
-        return interrupted
+    plan = faults.plan(XeroFault.Target.API, request.method or "GET")
+    if plan.instead is not None:
+        return plan.instead
     token: XeroToken | None = None
     organisation: XeroOrganisation | None = None
     try:
@@ -53,6 +53,9 @@ def serve(
         response = _within_limits(Caller(token, organisation), handler)
     except Refused as refusal:
         response = refusal.response
+    if plan.lose_answer:
+        # The call was carried out (and committed); only its answer is lost.
+        response = faults.lost_answer(XeroFault.Target.API, plan)
     _record(request, token, organisation, response)
     return response
 

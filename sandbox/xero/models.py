@@ -235,10 +235,17 @@ class XeroFault(models.Model):
         OUTAGE = "outage", "Outage (503 from the gateway)"
         ERROR_500 = "error_500", "Server error (500)"
         SLOW = "slow", "Slow (delay before answering)"
+        COMMIT_THEN_FAIL = "commit_then_fail", "Writes applied, then the answer is lost"
+        FLAKY = "flaky", "Flaky (a share of calls fail)"
 
     target = models.CharField(max_length=10, choices=Target.choices, unique=True)
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.OK)
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.OK)
     delay_seconds = models.FloatField(default=0)
+    fail_ratio = models.FloatField(default=0, help_text="Flaky: the share of calls that fail")
+    seed = models.BigIntegerField(
+        null=True, blank=True, help_text="Flaky: makes the failing calls repeatable"
+    )
+    calls = models.PositiveBigIntegerField(default=0, help_text="Flaky: calls seen so far")
     until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -86,12 +86,16 @@ def too_many(usages: list[Usage]) -> HttpResponse | None:
     exhausted = next((item for item in usages if item.exhausted), None)
     if exhausted is None:
         return None
+    return throttled(exhausted.window.problem, exhausted.window.retry_after())
+
+
+def throttled(problem: str, retry_after: int) -> HttpResponse:
     # Xero's 429 body is undocumented; the headers are what clients act on.
     response = JsonResponse(
         {"Title": "Too Many Requests", "Status": 429, "Detail": "Rate limit exceeded"}, status=429
     )
-    response["Retry-After"] = str(exhausted.window.retry_after())
-    response["X-Rate-Limit-Problem"] = exhausted.window.problem
+    response["Retry-After"] = str(retry_after)
+    response["X-Rate-Limit-Problem"] = problem
     return response
 
 

@@ -31,6 +31,37 @@ RESTRICTED = frozenset({"paymentservices"})
 # What GET /Organisation needs (the accounting spec's security block for the path).
 ORGANISATION_READ = frozenset({"accounting.settings", "accounting.settings.read"})
 
+
+@dataclass(frozen=True)
+class Needs:
+    """The scopes that open an endpoint: any one of `read` for GET, of `write` otherwise."""
+
+    read: frozenset[str]
+    write: frozenset[str]
+
+    def for_method(self, method: str) -> frozenset[str]:
+        return self.read if method == "GET" else self.write
+
+
+def _needs(*broad: str) -> Needs:
+    """Each scope with its .read variant opens GET; the scope itself opens writes."""
+    return Needs(
+        read=frozenset(broad) | frozenset(f"{scope}.read" for scope in broad),
+        write=frozenset(broad),
+    )
+
+
+# The spec's security blocks: accounting.settings for Accounts, TaxRates and Items,
+# accounting.contacts for Contacts, accounting.transactions for the rest. Apps made
+# from March 2026 get granular scopes instead (accounting.invoices covers invoices,
+# credit notes and items; accounting.payments covers payments), so those open the
+# same endpoints. https://www.apideck.com/blog/xero-scopes
+SETTINGS = _needs("accounting.settings")
+ITEMS = _needs("accounting.settings", "accounting.invoices")
+CONTACTS = _needs("accounting.contacts")
+INVOICES = _needs("accounting.transactions", "accounting.invoices")
+PAYMENTS = _needs("accounting.transactions", "accounting.payments")
+
 OFFLINE_ACCESS = "offline_access"
 OPENID = "openid"
 

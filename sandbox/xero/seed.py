@@ -1,10 +1,11 @@
-"""The sandbox's demo world: Xero users and organisations with stable ids."""
+"""The sandbox's demo world: Xero users, organisations and their books, with stable ids."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
+from sandbox.xero.accounting import demo
 from sandbox.xero.models import XeroOrganisation, XeroUser
 
 DEMO_COMPANY_UK = uuid.UUID("ebddc92e-94e5-4238-bd7d-c957c8248082")
@@ -71,13 +72,13 @@ USERS = (
 
 
 def ensure_demo_world() -> None:
-    """Create the demo users and organisations if missing (safe to call on every request)."""
-    if _complete():
-        return
-    for organisation in ORGANISATIONS:
-        _ensure_organisation(organisation)
-    for user in USERS:
-        _ensure_user(user)
+    """Create the demo users, organisations and books if missing (safe on every request)."""
+    if not _complete():
+        for organisation in ORGANISATIONS:
+            _ensure_organisation(organisation)
+        for user in USERS:
+            _ensure_user(user)
+    demo.ensure_books([seed.tenant_id for seed in ORGANISATIONS], DEMO_COMPANY_UK)
 
 
 def _complete() -> bool:

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from sandbox.xero.seed import ensure_demo_world
+from tests.sandbox import flow
 
 
 @pytest.fixture
@@ -20,3 +21,9 @@ def visitor(world: None) -> Client:
 @pytest.fixture
 def app(world: None) -> Client:
     return Client()
+
+
+@pytest.fixture
+def xero(app: Client) -> flow.Xero:
+    """The app with a fresh token for Demo Company (UK) and Harbour Build Ltd, all scopes."""
+    return flow.xero_for(app)

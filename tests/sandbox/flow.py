@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -157,3 +158,55 @@ def api_get(client: Client, url: str, access_token: str, tenant: Any = None) -> 
     if tenant is not None:
         headers["xero-tenant-id"] = str(tenant)
     return client.get(url, headers=headers, HTTP_ACCEPT="application/json")
+
+
+API = "/sandbox/xero/api.xro/2.0"
+
+
+@dataclass
+class Xero:
+    """An app calling the accounting API for one tenant, as django.test.Client requests."""
+
+    client: Client
+    token: str
+    tenant: Any
+
+    def headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = bearer(self.token) | {"xero-tenant-id": str(self.tenant)}
+        return headers | (extra or {})
+
+    def get(
+        self, path: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> Response:
+        return self.client.get(f"{API}/{path}", params or {}, headers=self.headers(headers))
+
+    def put(self, path: str, body: Any, **options: Any) -> Response:
+        return self._send("put", path, body, **options)
+
+    def post(self, path: str, body: Any, **options: Any) -> Response:
+        return self._send("post", path, body, **options)
+
+    def delete(self, path: str) -> Response:
+        return self.client.delete(f"{API}/{path}", headers=self.headers())
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        params: str = "",
+        headers: dict[str, str] | None = None,
+        raw: bytes | None = None,
+    ) -> Response:
+        url = f"{API}/{path}" + (f"?{params}" if params else "")
+        data = raw if raw is not None else json.dumps(body)
+        send = getattr(self.client, method)
+        response: Response = send(
+            url, data=data, content_type="application/json", headers=self.headers(headers)
+        )
+        return response
+
+
+def xero_for(client: Client, tenant: Any = DEMO_COMPANY_UK, **consent: Any) -> Xero:
+    body = tokens(client, **consent)
+    return Xero(client, body["access_token"], tenant)

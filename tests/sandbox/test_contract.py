@@ -12,18 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from django.conf import settings
 from django.test import Client
 
 from sandbox.xero.scopes import ORGANISATION_READ
 from sandbox.xero.seed import DEMO_COMPANY_UK, KIWI_GEAR_HIRE, OTHER_USER
 from tests.sandbox import flow
-
-try:  # libyaml's loader reads the 25,000-line accounting spec in a fraction of a second
-    from yaml import CSafeLoader as SpecLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as SpecLoader  # type: ignore[assignment]
+from tests.sandbox.specs import load
 
 # RFC 3339 date-time, except that the offset is optional: Xero's identity API sends
 # UTC without one, as the spec's own example shows ("2019-12-07T18:46:19.5165400").
@@ -36,12 +31,6 @@ JSON_TYPES: dict[str, type | tuple[type, ...]] = {
     "array": list,
     "object": dict,
 }
-
-
-def load(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        spec: dict[str, Any] = yaml.load(handle, Loader=SpecLoader)
-    return spec
 
 
 @pytest.fixture(scope="session")

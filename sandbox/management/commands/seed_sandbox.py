@@ -1,4 +1,4 @@
-"""Creates the sandbox providers' demo users and organisations (safe to repeat)."""
+"""Creates the sandbox providers' demo users, organisations and books (safe to repeat)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sandbox.xero.seed import ensure_demo_world
 
 
 class Command(BaseCommand):
-    help = "Create the sandbox providers' demo users and organisations (idempotent)."
+    help = "Create the sandbox providers' demo users, organisations and books (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_demo_world()

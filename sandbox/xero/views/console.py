@@ -7,6 +7,7 @@ Patchbay's.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count
@@ -28,6 +29,7 @@ from sandbox.xero.models import (
 )
 from sandbox.xero.revocation import revoke_grant
 from sandbox.xero.seed import ensure_demo_world
+from sandbox.xero.views import books as bookkeeper
 
 RECENT = 50
 
@@ -48,13 +50,19 @@ def console(request: HttpRequest) -> HttpResponse:
         if action is None:
             raise ActionFailed("Unknown action: nothing was changed.")
         messages.success(request, action(request))
-    except ActionFailed as failure:
+    except (ActionFailed, bookkeeper.BookkeeperError) as failure:
         messages.error(request, str(failure))
-    return _back()
+    return _back(request)
 
 
-def _back() -> HttpResponse:
-    return HttpResponseRedirect(reverse("sandbox:xero:console"))
+def _back(request: HttpRequest | None = None) -> HttpResponse:
+    """Back to the console, on the organisation and invoice the person was working on."""
+    url = reverse("sandbox:xero:console")
+    kept = {name: request.POST.get(name, "") for name in ("tenant", "invoice")} if request else {}
+    kept = {name: value for name, value in kept.items() if value}
+    if kept:
+        url += "?" + urlencode(kept) + "#books-heading"
+    return HttpResponseRedirect(url)
 
 
 def _set_fault(request: HttpRequest) -> HttpResponse:
@@ -111,6 +119,7 @@ ACTIONS: dict[str, Callable[[HttpRequest], str]] = {
     "expire-refresh": _expire_refresh,
     "revoke": _revoke,
     "disconnect": _disconnect,
+    **bookkeeper.ACTIONS,
 }
 
 
@@ -128,6 +137,7 @@ def _page(request: HttpRequest, fault_form: FaultForm, status: int = 200) -> Htt
         )[:RECENT],
         "presentations": XeroRefreshPresentation.objects.order_by("-at", "-pk")[:RECENT],
         "api_calls": XeroApiCall.objects.order_by("-at", "-pk")[:RECENT],
+        **bookkeeper.context(request),
     }
     return render(request, "sandbox/xero/console.html", context, status=status)
 

@@ -1,0 +1,188 @@
+"""The console's bookkeeper: an organisation's invoices, payments and contacts, and the
+changes a person makes to them inside Xero. Each action goes through sandbox.xero.books,
+so it obeys the API's rules and moves UpdatedDateUTC as Xero would.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+
+from sandbox.xero import books
+from sandbox.xero.accounting.models import XeroContact, XeroInvoice, XeroPayment
+from sandbox.xero.books_forms import ContactForm, InvoiceForm, PaymentForm
+from sandbox.xero.models import XeroOrganisation
+from sandbox.xero.seed import DEMO_COMPANY_UK
+
+SHOWN = 50
+
+
+class BookkeeperError(Exception):
+    pass
+
+
+def chosen_tenant(request: HttpRequest) -> XeroOrganisation | None:
+    wanted = request.POST.get("tenant") or request.GET.get("tenant") or str(DEMO_COMPANY_UK)
+    rows = XeroOrganisation.objects.all()
+    try:
+        return rows.filter(tenant_id=uuid.UUID(wanted)).first() or rows.first()
+    except ValueError:
+        return rows.first()
+
+
+def context(request: HttpRequest) -> dict[str, Any]:
+    tenant = chosen_tenant(request)
+    if tenant is None:
+        return {"books_tenant": None}
+    search = request.GET.get("q", "").strip()
+    found = XeroInvoice.objects.filter(organisation=tenant).select_related("contact")
+    if search:
+        found = found.filter(Q(invoice_number__icontains=search) | Q(reference__icontains=search))
+    selected = _selected(request, tenant)
+    return {
+        "books_tenant": tenant,
+        "books_search": search,
+        "books_invoices": found.order_by("-updated_at", "-pk")[:SHOWN],
+        "books_invoice_count": found.count(),
+        "books_selected": selected,
+        "invoice_form": InvoiceForm(invoice=selected) if selected else None,
+        "payment_form": _payment_form(tenant, selected),
+        "contact_form": ContactForm(),
+        "books_contacts": XeroContact.objects.filter(organisation=tenant).order_by("-updated_at")[
+            :SHOWN
+        ],
+        "books_payments": XeroPayment.objects.filter(organisation=tenant)
+        .select_related("invoice", "account")
+        .order_by("-updated_at", "-pk")[:SHOWN],
+    }
+
+
+def _selected(request: HttpRequest, tenant: XeroOrganisation) -> XeroInvoice | None:
+    wanted = request.GET.get("invoice", "")
+    try:
+        rows = XeroInvoice.objects.filter(organisation=tenant, invoice_id=uuid.UUID(wanted))
+    except ValueError:
+        return None
+    return rows.prefetch_related("lines", "payments__account").first()
+
+
+def _payment_form(tenant: XeroOrganisation, selected: XeroInvoice | None) -> PaymentForm | None:
+    if selected is None or selected.status != "AUTHORISED":
+        return None
+    return PaymentForm(organisation=tenant, initial={"amount": selected.amount_due})
+
+
+# --- actions -----------------------------------------------------------------------------
+
+
+def _tenant(request: HttpRequest) -> XeroOrganisation:
+    tenant = chosen_tenant(request)
+    if tenant is None:
+        raise BookkeeperError("No organisation to work in: nothing was changed.")
+    return tenant
+
+
+def _invoice(request: HttpRequest) -> XeroInvoice:
+    tenant = _tenant(request)
+    try:
+        return books.invoice(tenant.tenant_id, request.POST.get("invoice", ""))
+    except XeroInvoice.DoesNotExist as missing:
+        raise BookkeeperError("That invoice no longer exists: nothing was changed.") from missing
+
+
+def _refused(action: Callable[[], str]) -> str:
+    try:
+        return action()
+    except books.Refused as refusal:
+        raise BookkeeperError(f"Xero refused: {refusal}") from refusal
+
+
+def save_invoice(request: HttpRequest) -> str:
+    invoice = _invoice(request)
+    form = InvoiceForm(request.POST, invoice=invoice)
+    if not form.is_valid():
+        raise BookkeeperError(f"Check the invoice fields: {form.errors.as_text()}")
+    data = form.cleaned_data
+
+    def edit() -> str:
+        changed = books.edit_invoice(
+            invoice.organisation.tenant_id,
+            invoice.invoice_id,
+            reference=data["reference"],
+            due_date=data["due_date"],
+            lines=form.line_changes(),
+        )
+        return f"{changed} saved: total {changed.total}, amount due {changed.amount_due}."
+
+    return _refused(edit)
+
+
+def _status_action(change: Callable[..., XeroInvoice], done: str) -> Callable[[HttpRequest], str]:
+    def act(request: HttpRequest) -> str:
+        invoice = _invoice(request)
+
+        def apply() -> str:
+            changed = change(invoice.organisation.tenant_id, invoice.invoice_id)
+            return f"{changed} {done}."
+
+        return _refused(apply)
+
+    return act
+
+
+def record_payment(request: HttpRequest) -> str:
+    invoice = _invoice(request)
+    form = PaymentForm(request.POST, organisation=invoice.organisation)
+    if not form.is_valid():
+        raise BookkeeperError(f"Check the payment fields: {form.errors.as_text()}")
+    data = form.cleaned_data
+
+    def pay() -> str:
+        payment = books.record_payment(
+            invoice.organisation.tenant_id,
+            invoice.invoice_id,
+            data["amount"],
+            data["account"],
+            on=data["paid_on"],
+            reference=data["reference"],
+        )
+        invoice.refresh_from_db()
+        return (
+            f"Payment of {payment.amount} recorded against {invoice}: "
+            f"{invoice.status}, amount due {invoice.amount_due}."
+        )
+
+    return _refused(pay)
+
+
+def create_contact(request: HttpRequest) -> str:
+    tenant = _tenant(request)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        raise BookkeeperError(f"Check the contact fields: {form.errors.as_text()}")
+    data = form.cleaned_data
+
+    def add() -> str:
+        contact = books.create_contact(
+            tenant.tenant_id,
+            data["name"],
+            email=data["email"],
+            contact_number=data["contact_number"],
+        )
+        return f"Contact {contact.name} created in {tenant.name}."
+
+    return _refused(add)
+
+
+ACTIONS: dict[str, Callable[[HttpRequest], str]] = {
+    "invoice-save": save_invoice,
+    "invoice-authorise": _status_action(books.authorise_invoice, "authorised"),
+    "invoice-void": _status_action(books.void_invoice, "voided"),
+    "invoice-delete": _status_action(books.delete_draft, "deleted"),
+    "payment-record": record_payment,
+    "contact-create": create_contact,
+}
