@@ -1,0 +1,92 @@
+"""The engine against the Xero sandbox over real HTTP: push, bookkeeper, pull."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from accounting.engine.sync import run_sync
+from accounting.models import AuditEntry, Entity, ExternalRef, SyncRun
+from integrations.models import Connection
+from operations.models import Invoice
+from sandbox.xero import books
+from sandbox.xero.seed import DEMO_COMPANY_UK
+from tests import factories
+from tests.accounting.test_engine import map_everything
+from tests.conftest import Tenants, client_for
+from tests.integrations.sandbox_flow import connect_through_sandbox
+
+
+@pytest.fixture
+def connected(xero_sandbox: str, settings: Any, tenants: Tenants) -> Connection:
+    settings.SANDBOX_XERO_REDIRECT_URIS = ["http://testserver/settings/integrations/xero/callback/"]
+    connect_through_sandbox(client_for(tenants.owner))
+    return Connection.objects.select_related("organisation").get()
+
+
+def test_an_issued_invoice_reaches_xero_as_a_draft_and_its_payment_comes_back(
+    connected: Connection, tenants: Tenants
+) -> None:
+    invoice = factories.make_issued_invoice(tenants.alpha)  # 120.00 due
+    map_everything(connected)
+
+    first = run_sync(connected, SyncRun.Trigger.MANUAL)
+
+    assert first.status == SyncRun.Status.SUCCEEDED, first.errors
+    remote = books.invoice(DEMO_COMPANY_UK, invoice.number)
+    assert (remote.status, remote.reference) == ("DRAFT", invoice.number)
+    assert ExternalRef.objects.get(entity=Entity.INVOICE).remote_id == str(remote.invoice_id)
+
+    books.authorise_invoice(DEMO_COMPANY_UK, remote.invoice_id)
+    books.record_payment(DEMO_COMPANY_UK, remote.invoice_id, "50.00")
+    second = run_sync(connected, SyncRun.Trigger.SCHEDULE)
+
+    assert second.status == SyncRun.Status.SUCCEEDED, second.errors
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.amount_due) == (Invoice.Status.PARTIALLY_PAID, Decimal("70.00"))
+    third = run_sync(connected, SyncRun.Trigger.SCHEDULE)
+    invoice.refresh_from_db()
+    assert invoice.amount_due == Decimal("70.00")  # the payment is not applied twice
+    assert third.counts.get("created", 0) == 0
+    assert (
+        len(books.invoices_of(DEMO_COMPANY_UK))
+        == len([i for i in books.invoices_of(DEMO_COMPANY_UK) if i.reference != invoice.number]) + 1
+    )
+
+
+def test_a_crash_after_xero_applied_a_batch_creates_nothing_twice(
+    connected: Connection, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounting.engine import push as push_module
+
+    invoices = [
+        factories.make_issued_invoice(
+            tenants.alpha, factories.make_customer(tenants.alpha, name=f"Customer {n}")
+        )
+        for n in range(3)
+    ]
+    map_everything(connected)
+    real_apply = push_module._apply
+    crashed: list[bool] = []
+
+    def crash_once(run: SyncRun, connection: Connection, entity: str, results: list[Any]) -> None:
+        if entity == Entity.INVOICE and not crashed:
+            crashed.append(True)
+            raise RuntimeError("worker killed after Xero answered")
+        real_apply(run, connection, entity, results)
+
+    monkeypatch.setattr(push_module, "_apply", crash_once)
+    with pytest.raises(RuntimeError):
+        run_sync(connected, SyncRun.Trigger.MANUAL)
+    run_sync(connected, SyncRun.Trigger.MANUAL)
+
+    for invoice in invoices:
+        matching = [i for i in books.invoices_of(DEMO_COMPANY_UK) if i.reference == invoice.number]
+        assert len(matching) == 1
+    assert ExternalRef.objects.filter(entity=Entity.INVOICE, state="linked").count() == 3
+    keys = AuditEntry.objects.filter(entity=Entity.INVOICE, method="PUT").values_list(
+        "idempotency_key", flat=True
+    )
+    assert len(set(keys)) == 1 and len(keys) == 2  # the same batch, replayed
