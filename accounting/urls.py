@@ -8,4 +8,5 @@ urlpatterns = [
     path("mappings/", views.mappings, name="mappings"),
     path("connections/<int:pk>/sync/", views.sync_now, name="sync_now"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("runs/", views.sync_runs, name="runs"),
 ]

@@ -132,6 +132,14 @@ def _filtered(request: HttpRequest) -> Any:
 
 @require_GET
 @require_capability(Capability.VIEW_LOGS)
+def sync_runs(request: HttpRequest) -> HttpResponse:
+    """The latest runs with their counts and every error, newest first."""
+    latest = scoped(request, SyncRun).select_related("connection").order_by("-started_at", "-pk")
+    return render(request, "accounting/runs.html", {"runs": latest[:50]})
+
+
+@require_GET
+@require_capability(Capability.VIEW_LOGS)
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Newest first, paged by keyset (?before=<id>) so it stays fast at millions of rows."""
     entries = _filtered(request)

@@ -120,7 +120,7 @@ def _syncing_card(
     details = Action(
         "Details", url=_url("connection", integration, pk=connection.pk), primary=False
     )
-    tail = [details]
+    tail = [details, Action("Sync runs", url=reverse("accounting:runs"), primary=False)]
     if can_manage:
         tail.append(
             Action(

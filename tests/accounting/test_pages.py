@@ -141,3 +141,24 @@ def test_the_audit_log_filters_and_pages_by_keyset(connected: Connection, tenant
     ).content.decode()
     assert errors.count("<code>PUT</code>") == 30
     assert client_for(tenants.crew).get("/settings/accounting/audit/").status_code == 403
+
+
+def test_the_runs_page_lists_every_error_of_a_run(connected: Connection, tenants: Tenants) -> None:
+    SyncRun.objects.create(
+        organisation=tenants.alpha,
+        connection=connected,
+        trigger="manual",
+        status="partial",
+        lease_expires_at=connected.connected_at,
+        counts={"created": 3, "errors": 1},
+        errors=[
+            {
+                "message": "Organisation is not subscribed to currency EUR",
+                "entity": "invoice",
+                "local_id": 8,
+            }
+        ],
+    )
+    page = client_for(tenants.bookkeeper).get("/settings/accounting/runs/").content.decode()
+    assert "not subscribed to currency EUR" in page and "created 3" in page
+    assert client_for(tenants.crew).get("/settings/accounting/runs/").status_code == 403
