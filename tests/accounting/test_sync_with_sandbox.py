@@ -90,3 +90,34 @@ def test_a_crash_after_xero_applied_a_batch_creates_nothing_twice(
         "idempotency_key", flat=True
     )
     assert len(set(keys)) == 1 and len(keys) == 2  # the same batch, replayed
+
+
+def test_a_sandbox_failing_a_fifth_of_calls_ends_with_no_duplicates_and_nothing_missing(
+    connected: Connection, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounting.providers.xero.adapter import XeroAdapter
+
+    monkeypatch.setattr(XeroAdapter, "batch_size", 10)  # more calls, more chances to fail
+    customers = [
+        factories.make_customer(tenants.alpha, name=f"Flaky customer {n}") for n in range(10)
+    ]
+    invoices = [factories.make_issued_invoice(tenants.alpha, customers[n % 10]) for n in range(120)]
+    map_everything(connected)
+    books.set_fail_ratio(0.2, seed=7)
+    statuses = []
+    for _ in range(25):
+        run = run_sync(Connection.objects.select_related("organisation").get(), "schedule")
+        statuses.append(run.status)
+        unfinished = ExternalRef.objects.exclude(state=ExternalRef.State.LINKED)
+        if run.status == SyncRun.Status.SUCCEEDED and not unfinished.exists():
+            break
+    books.set_fail_ratio(0)
+
+    assert SyncRun.Status.FAILED in statuses  # the faults did bite
+    references = [i.reference for i in books.invoices_of(DEMO_COMPANY_UK)]
+    assert sorted(r for r in references if r in {i.number for i in invoices}) == sorted(
+        i.number for i in invoices
+    )
+    assert ExternalRef.objects.filter(entity=Entity.INVOICE, state="linked").count() == 120
+    contacts = [c.name for c in books.contacts_of(DEMO_COMPANY_UK) if c.name.startswith("Flaky")]
+    assert sorted(contacts) == sorted(c.name for c in customers)
