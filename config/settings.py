@@ -360,6 +360,10 @@ SANDBOX_XERO_REDIRECT_URIS = _env_list(
 if SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox")
 
+# A sync run's lease on its connection, renewed after every batch; a crashed worker's
+# run is taken over once it lapses.
+SYNC_RUN_LEASE_SECONDS = int(os.environ.get("SYNC_RUN_LEASE_SECONDS", 300))
+
 # Where the official provider specs live (third-party data, never copied into the
 # project). Contract tests read them from here and, with REQUIRE_SPECS=1, must find them.
 SPECS_DIR = Path(os.environ.get("SPECS_DIR", BASE_DIR.parent / "shared" / "specs"))

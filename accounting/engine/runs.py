@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,7 +13,10 @@ from django.utils import timezone
 from accounting.models import SyncRun
 from integrations.models import Connection
 
-LEASE = timedelta(minutes=5)
+
+def lease() -> timedelta:
+    """How long a run holds its connection without renewing (renewed every batch)."""
+    return timedelta(seconds=settings.SYNC_RUN_LEASE_SECONDS)
 
 
 class RunBusy(Exception):
@@ -36,7 +40,7 @@ def start(connection: Connection, trigger: str) -> SyncRun:
             organisation_id=connection.organisation_id,
             connection=connection,
             trigger=trigger,
-            lease_expires_at=timezone.now() + LEASE,
+            lease_expires_at=timezone.now() + lease(),
         )
 
 
@@ -50,7 +54,7 @@ def progress(
         run.done = done
     if total is not None:
         run.total = total
-    run.lease_expires_at = timezone.now() + LEASE
+    run.lease_expires_at = timezone.now() + lease()
     run.save(update_fields=["phase", "done", "total", "lease_expires_at"])
 
 
@@ -81,6 +85,6 @@ def finish(run: SyncRun, status: str | None = None) -> SyncRun:
 
 def bump_done(run: SyncRun, n: int) -> None:
     SyncRun.objects.filter(pk=run.pk).update(
-        done=F("done") + n, lease_expires_at=timezone.now() + LEASE
+        done=F("done") + n, lease_expires_at=timezone.now() + lease()
     )
     run.refresh_from_db(fields=["done", "lease_expires_at"])

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connection as db_connection
 from playwright.sync_api import Page, expect
 
 from config.celery import app as celery_app
@@ -24,40 +19,16 @@ from tests import factories
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_integrations_page import sign_in
 from tests.e2e.test_xero_connect import consent_to, xero_card
+from tests.workers import start_worker
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def sync_worker(live_server: Any, xero_sandbox: str) -> Iterator[None]:
     """A worker on the default queue, pointed at the test database and the sandbox."""
-    database = db_connection.settings_dict
-    env = {
-        **os.environ,
-        "PATCHBAY_ENV": "test",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "PATCHBAY_PUBLIC_BASE_URL": live_server.url,
-    }
     celery_app.control.purge()  # nothing left over from earlier tests
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    worker = start_worker(PATCHBAY_PUBLIC_BASE_URL=live_server.url)
     try:
         yield
     finally:
