@@ -9,4 +9,5 @@ urlpatterns = [
     path("connections/<int:pk>/sync/", views.sync_now, name="sync_now"),
     path("audit/", views.audit_log, name="audit_log"),
     path("runs/", views.sync_runs, name="runs"),
+    path("reconciliation/", views.reconciliation, name="reconciliation"),
 ]

@@ -18,12 +18,14 @@ from accounting.engine.sync import adapter_for
 from accounting.forms import MappingForm, field_name
 from accounting.mappings import missing_mappings
 from accounting.models import AccountMapping, AuditEntry, Entity, SyncRun
+from accounting.reconciliation import as_csv as report_csv
+from accounting.reconciliation import build as build_report
 from accounting.tasks import SYNCABLE, sync_connection
 from integrations.errors import ProviderError
 from integrations.models import Connection
 from tenancy.access import has_capability, require_capability
 from tenancy.roles import Capability
-from tenancy.scoping import scoped, scoped_get_or_404
+from tenancy.scoping import current_organisation, scoped, scoped_get_or_404
 
 AUDIT_PAGE = 50
 
@@ -128,6 +130,26 @@ def _filtered(request: HttpRequest) -> Any:
             entries.filter(created_at__date__gte=date.fromisoformat(since)) if since else entries
         )
     return entries
+
+
+def _month(value: str) -> date:
+    """?month=YYYY-MM, else this month; a malformed value falls back to this month."""
+    try:
+        return date.fromisoformat(f"{value}-01")
+    except ValueError:
+        return date.today().replace(day=1)
+
+
+@require_GET
+@require_capability(Capability.VIEW_LOGS)
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    report = build_report(current_organisation(request), _month(request.GET.get("month", "")))
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+        name = f"patchbay-reconciliation-{report.month:%Y-%m}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "accounting/reconciliation.html", {"report": report})
 
 
 @require_GET

@@ -6,10 +6,10 @@ import pytest
 import responses
 from django.conf import settings
 
-from accounting.models import AccountMapping, AuditEntry, SyncRun
+from accounting.models import AccountMapping, AuditEntry, ExternalRef, SyncRun
 from accounting.tasks import sync_connection
 from integrations.models import Connection
-from operations.models import IncomeCategory, TaxCategory
+from operations.models import IncomeCategory, Invoice, TaxCategory
 from tests import factories
 from tests.accounting.test_engine import map_everything
 from tests.conftest import Tenants, client_for
@@ -162,3 +162,30 @@ def test_the_runs_page_lists_every_error_of_a_run(connected: Connection, tenants
     page = client_for(tenants.bookkeeper).get("/settings/accounting/runs/").content.decode()
     assert "not subscribed to currency EUR" in page and "created 3" in page
     assert client_for(tenants.crew).get("/settings/accounting/runs/").status_code == 403
+
+
+def test_the_monthly_reconciliation_lists_synced_and_review_items_and_exports_csv(
+    connected: Connection, tenants: Tenants
+) -> None:
+    invoice = Invoice.objects.get()
+    for entity, local_id, state, error in (
+        ("invoice", invoice.pk, "linked", ""),
+        ("customer", invoice.customer_id, "error", "The contact name is already assigned"),
+    ):
+        ExternalRef.objects.create(
+            organisation=tenants.alpha,
+            connection=connected,
+            entity=entity,
+            local_id=local_id,
+            remote_id="r-1" if state == "linked" else "",
+            state=state,
+            last_error=error,
+        )
+    client = client_for(tenants.bookkeeper)
+    page = client.get("/settings/accounting/reconciliation/").content.decode()
+    assert invoice.number in page and "already assigned" in page
+    csv_export = client.get("/settings/accounting/reconciliation/?format=csv&month=nonsense")
+    assert csv_export["Content-Type"].startswith("text/csv")
+    body = csv_export.content.decode()
+    assert f"synced,invoice,{invoice.pk},{invoice.number},r-1" in body
+    assert "needs review,customer" in body
