@@ -367,3 +367,72 @@ SYNC_RUN_LEASE_SECONDS = int(os.environ.get("SYNC_RUN_LEASE_SECONDS", 300))
 # Where the official provider specs live (third-party data, never copied into the
 # project). Contract tests read them from here and, with REQUIRE_SPECS=1, must find them.
 SPECS_DIR = Path(os.environ.get("SPECS_DIR", BASE_DIR.parent / "shared" / "specs"))
+
+# === API access (apikeys/, api/, webhooks/) ============================================
+# REST API v1 with scoped API keys, per-key rate limits, and signed webhooks.
+
+INSTALLED_APPS += ["rest_framework", "drf_spectacular"]
+
+REST_FRAMEWORK = {
+    # The API authenticates with API keys only: no session, so no CSRF exposure.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apikeys.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["apikeys.permissions.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Patchbay API",
+    "DESCRIPTION": "REST API v1 over an organisation's rental records. See /api/v1/docs/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "operations.models.Project.Status",
+        "InvoiceStatusEnum": "operations.models.Invoice.Status",
+        "QuoteStatusEnum": "operations.models.Quote.Status",
+        "CreditNoteStatusEnum": "operations.models.CreditNote.Status",
+    },
+}
+
+# Per-key rate limits: (window name, requests, seconds). An owner may set elevated
+# limits per key. Redis holds the counters; without Redis each process limits alone.
+API_RATE_LIMITS = {"minute": (100, 60), "hour": (5_000, 3_600)}
+# Web processes sharing the load: each gets this share of a key's limits when Redis is down.
+API_RATE_LIMIT_PROCESSES = int(os.environ.get("WEB_CONCURRENCY", "2"))
+API_RATE_LIMIT_REDIS_TIMEOUT = float(os.environ.get("API_RATE_LIMIT_REDIS_TIMEOUT", "0.1"))
+# "Last used" is written at most once per key per this many seconds.
+API_KEY_LAST_USED_SECONDS = 60
+
+# Webhook delivery. http:// to loopback receivers only outside production.
+WEBHOOKS_ALLOW_LOOPBACK_HTTP = not IS_PRODUCTION
+WEBHOOKS_QUEUE = os.environ.get("WEBHOOKS_QUEUE", "celery")
+WEBHOOKS_CONNECT_TIMEOUT = float(os.environ.get("WEBHOOKS_CONNECT_TIMEOUT", "5"))
+WEBHOOKS_TOTAL_TIMEOUT = float(os.environ.get("WEBHOOKS_TOTAL_TIMEOUT", "15"))
+# A claimed delivery is someone's for this long; after it the sweeper may send it again.
+WEBHOOKS_LEASE_SECONDS = int(os.environ.get("WEBHOOKS_LEASE_SECONDS", "60"))
+# A due delivery whose wake-up message was sent this long ago is sent a new one.
+WEBHOOKS_REHINT_SECONDS = int(os.environ.get("WEBHOOKS_REHINT_SECONDS", "300"))
+WEBHOOKS_SWEEP_SECONDS = float(os.environ.get("WEBHOOKS_SWEEP_SECONDS", "10"))
+WEBHOOKS_RETRY_DELAYS = (60, 300, 1_800, 7_200, 43_200)  # after attempts 1..5
+WEBHOOKS_RETRY_JITTER = 0.1  # up to 10% later, never earlier
+WEBHOOKS_SECRET_OVERLAP = timedelta(hours=24)
+
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "sweep-webhook-deliveries": {
+            "task": "webhooks.tasks.sweep_due_deliveries",
+            "schedule": timedelta(seconds=WEBHOOKS_SWEEP_SECONDS),
+        },
+        "revoke-expired-api-keys": {
+            "task": "apikeys.tasks.revoke_expired_keys",
+            "schedule": timedelta(minutes=1),
+        },
+    }
+)
+# === end of API access ================================================================

@@ -193,9 +193,29 @@ def _not_connected(integration: Integration, can_manage: bool) -> Card:
     )
 
 
+def _managed(integration: Integration, membership: Membership) -> Card:
+    """An integration with a page of its own (API access): Manage, logs and docs."""
+    in_use, detail = import_string(integration.status_path)(membership.organisation)
+    if membership.can(Capability.MANAGE_API_ACCESS):
+        actions = [Action("Manage", url=reverse(integration.manage_url_name))]
+    else:
+        reason = "Only owners and integration managers manage API access."
+        actions = [Action("Manage", enabled=False, reason=reason)]
+    if integration.logs_url_name and membership.can(Capability.VIEW_LOGS):
+        actions.append(
+            Action("Delivery logs", url=reverse(integration.logs_url_name), primary=False)
+        )
+    if integration.docs_url_name:
+        actions.append(Action("API docs", url=reverse(integration.docs_url_name), primary=False))
+    badge = Badge.CONNECTED if in_use else Badge.NOT_CONNECTED
+    return Card(integration, badge, actions, detail)
+
+
 def build_card(
     integration: Integration, membership: Membership, connections: dict[str, Connection]
 ) -> Card:
+    if integration.manage_url_name:
+        return _managed(integration, membership)
     connection = connections.get(integration.slug)
     can_manage = membership.can(Capability.MANAGE_CONNECTIONS)
     if connection is not None:

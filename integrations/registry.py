@@ -39,6 +39,12 @@ class Integration:
     provider_path: str = ""
     # Dotted path of the sync adapter (accounting.engine.adapter.AccountingAdapter).
     adapter_path: str = ""
+    # Managed on a page of its own rather than connected (API access): that page's URL
+    # name, the page of its logs, its docs, and a function summarising its state.
+    manage_url_name: str = ""
+    logs_url_name: str = ""
+    docs_url_name: str = ""
+    status_path: str = ""
 
     @property
     def connects_by_oauth(self) -> bool:
@@ -106,6 +112,11 @@ INTEGRATIONS: tuple[Integration, ...] = (
         name="API access",
         category=Category.DEVELOPERS,
         description="REST API keys with scopes and signed webhooks for your own tools.",
+        available=True,
+        manage_url_name="apikeys:index",
+        logs_url_name="apikeys:webhooks:deliveries",
+        docs_url_name="api:docs",
+        status_path="apikeys.status.card_status",
     ),
 )
 

@@ -198,13 +198,20 @@ class Booking(TimestampedTenantModel):
     quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
     starts_on = models.DateField()
     ends_on = models.DateField()
+    # The gear leaving the warehouse and coming back (operations.services sets both).
+    checked_out_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_on"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="booking_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | Q(checked_out_at__isnull=False),
+                name="booking_returned_after_check_out",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,8 +2,8 @@
 
 Views, admin actions and commands call these functions and never set a status,
 number or total themselves. That keeps one seam where the outbox event of each
-change will be written later, inside the same transaction (DESIGN.md, "How data
-flows"). No Django signals: a side effect is a call here, visible at the call site.
+change is written, inside the same transaction (``outbox.emit``, DESIGN.md "How
+data flows"). No Django signals: a side effect is a call here, visible at the call site.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.db.models import Max
 from django.db.models.functions import Cast, Substr
+from django.utils import timezone
 
 from operations.models import (
     CENT,
     ZERO,
+    Booking,
     CreditNote,
     CreditNoteLine,
     Customer,
@@ -36,11 +38,12 @@ from operations.models import (
     TaxCategory,
 )
 from tenancy.models import Organisation, TenantModel
+from webhooks import outbox
 
 INVOICE_PREFIX = "INV-"
 QUOTE_PREFIX = "QU-"
 CREDIT_NOTE_PREFIX = "CN-"
-D = TypeVar("D", Quote, Invoice, CreditNote)
+D = TypeVar("D", Quote, Invoice, CreditNote, Project, Booking)
 PAYABLE = frozenset({Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID})
 
 
@@ -210,6 +213,7 @@ def approve_quote(quote: Quote) -> Quote:
     locked.total = document_totals(locked).total
     locked.status = Quote.Status.APPROVED
     locked.save(update_fields=["status", "total", "updated_at"])
+    outbox.emit("quote.approved", locked)
     return locked
 
 
@@ -239,7 +243,9 @@ def create_draft_invoice(
     InvoiceLine.objects.bulk_create(
         InvoiceLine(invoice=invoice, **_line_fields(organisation, line)) for line in lines
     )
-    return recalculate_draft(invoice)
+    recalculate_draft(invoice)
+    outbox.emit("invoice.created", invoice)
+    return invoice
 
 
 def recalculate_draft(invoice: Invoice) -> Invoice:
@@ -286,6 +292,7 @@ def issue_invoice(invoice: Invoice) -> Invoice:
     locked.total = locked.amount_due = document_totals(locked).total
     locked.status = Invoice.Status.ISSUED
     locked.save(update_fields=["number", "total", "amount_due", "status", "updated_at"])
+    outbox.emit("invoice.issued", locked)
     _copy_state(locked, invoice)
     return invoice
 
@@ -344,6 +351,9 @@ def record_payment(
     locked.amount_due -= amount
     locked.status = _status_for(locked.amount_due, any_payment=True)
     locked.save(update_fields=["amount_due", "status", "updated_at"])
+    outbox.emit("payment.recorded", payment)
+    if locked.status == Invoice.Status.PAID:
+        outbox.emit("invoice.paid", locked)
     _copy_state(locked, invoice)
     return payment
 
@@ -413,3 +423,93 @@ def _apply_credit(invoice_id: int, amount: Decimal) -> None:
     invoice.amount_due -= amount
     invoice.status = _status_for(invoice.amount_due, any_payment=invoice.payments.exists())
     invoice.save(update_fields=["amount_due", "status", "updated_at"])
+    if invoice.status == Invoice.Status.PAID:
+        outbox.emit("invoice.paid", invoice)
+
+
+# --- Customers and projects ------------------------------------------------------------
+
+CUSTOMER_FIELDS = frozenset({"name", "email", "billing_address", "currency", "tax_number"})
+PROJECT_FIELDS = frozenset({"name", "client", "venue", "starts_at", "ends_at", "notes"})
+
+
+def _only(allowed: frozenset[str], fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise OperationError(f"These fields cannot be set here: {', '.join(sorted(unknown))}.")
+    return fields
+
+
+@transaction.atomic
+def create_customer(organisation: Organisation, **fields: Any) -> Customer:
+    customer = Customer.objects.create(organisation=organisation, **_only(CUSTOMER_FIELDS, fields))
+    outbox.emit("customer.created", customer)
+    return customer
+
+
+@transaction.atomic
+def update_customer(customer: Customer, **fields: Any) -> Customer:
+    for name, value in _only(CUSTOMER_FIELDS, fields).items():
+        setattr(customer, name, value)
+    customer.save()
+    return customer
+
+
+def _check_project_dates(project: Project) -> None:
+    if project.ends_at < project.starts_at:
+        raise OperationError("A project cannot end before it starts.", field="ends_at")
+
+
+@transaction.atomic
+def create_project(
+    organisation: Organisation, *, status: str = Project.Status.ENQUIRY, **fields: Any
+) -> Project:
+    project = Project(organisation=organisation, status=status, **_only(PROJECT_FIELDS, fields))
+    _check_same_organisation(organisation, project.client)
+    _check_project_dates(project)
+    project.save()
+    return project
+
+
+@transaction.atomic
+def update_project(project: Project, *, status: str | None = None, **fields: Any) -> Project:
+    """Change a project's details and, if given, its status (which emits an event)."""
+    locked = _locked(Project, project.pk)
+    for name, value in _only(PROJECT_FIELDS, fields).items():
+        setattr(locked, name, value)
+    _check_same_organisation(locked.organisation, locked.client)
+    _check_project_dates(locked)
+    previous = locked.status
+    if status is not None:
+        locked.status = status
+    locked.save()
+    if locked.status != previous:
+        outbox.emit("project.status_changed", locked, previous_status=previous)
+    return locked
+
+
+# --- Equipment leaving and coming back -------------------------------------------------
+
+
+@transaction.atomic
+def check_out_booking(booking: Booking) -> Booking:
+    locked = _locked(Booking, booking.pk)
+    if locked.checked_out_at is not None:
+        raise OperationError(f"{locked.item} was already checked out for this booking.")
+    locked.checked_out_at = timezone.now()
+    locked.save(update_fields=["checked_out_at", "updated_at"])
+    outbox.emit("equipment.checked_out", locked)
+    return locked
+
+
+@transaction.atomic
+def return_booking(booking: Booking) -> Booking:
+    locked = _locked(Booking, booking.pk)
+    if locked.checked_out_at is None:
+        raise OperationError(f"{locked.item} has not been checked out for this booking.")
+    if locked.returned_at is not None:
+        raise OperationError(f"{locked.item} was already returned for this booking.")
+    locked.returned_at = timezone.now()
+    locked.save(update_fields=["returned_at", "updated_at"])
+    outbox.emit("equipment.returned", locked)
+    return locked

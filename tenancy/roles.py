@@ -29,6 +29,8 @@ class Capability(StrEnum):
     CONNECT_OWN_CALENDAR = "connect_own_calendar"
     VIEW_INVOICES = "view_invoices"
     MANAGE_INVOICES = "manage_invoices"
+    HANDLE_EQUIPMENT = "handle_equipment"
+    SET_API_RATE_LIMITS = "set_api_rate_limits"
 
 
 _EVERYONE = frozenset({Capability.CONNECT_OWN_CALENDAR})
@@ -47,11 +49,15 @@ _ADMINISTRATION = frozenset(
         Capability.MANAGE_CONNECTIONS,
         Capability.EDIT_INTEGRATION_SETTINGS,
         Capability.MANAGE_API_ACCESS,
+        # A stand-in, like the invoice capabilities, for the host's own warehouse permission.
+        Capability.HANDLE_EQUIPMENT,
     }
 )
+# An API key's elevated rate limits are the owner's call alone.
+_OWNERSHIP = frozenset({Capability.SET_API_RATE_LIMITS})
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.OWNER: _EVERYONE | _BOOKKEEPING | _ADMINISTRATION,
+    Role.OWNER: _EVERYONE | _BOOKKEEPING | _ADMINISTRATION | _OWNERSHIP,
     Role.INTEGRATION_MANAGER: _EVERYONE | _BOOKKEEPING | _ADMINISTRATION,
     Role.BOOKKEEPER: _EVERYONE | _BOOKKEEPING,
     Role.CREW: _EVERYONE,

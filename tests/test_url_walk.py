@@ -39,11 +39,32 @@ PK_SOURCES: dict[str, str] = {
     "integrations:connection-xero": "connection",
     "integrations:disconnect-xero": "connection",
     "accounting:sync_now": "connection",
+    "operations:booking_check_out": "booking",
+    "operations:booking_return": "booking",
+    "apikeys:key_revoke": "api_key",
+    "apikeys:key_limits": "api_key",
+    "apikeys:webhooks:endpoint_edit": "webhook_endpoint",
+    "apikeys:webhooks:endpoint_rotate": "webhook_endpoint",
+    "apikeys:webhooks:endpoint_delete": "webhook_endpoint",
+    "apikeys:webhooks:endpoint_test": "webhook_endpoint",
+    "apikeys:webhooks:delivery_detail": "delivery",
+    "apikeys:webhooks:delivery_resend": "delivery",
+    "api:customer-detail": "customer",
+    "api:equipment-detail": "item",
+    "api:equipment-availability": "item",
+    "api:project-detail": "project",
+    "api:quote-detail": "quote",
+    "api:quote-approve": "quote",
+    "api:invoice-detail": "invoice",
+    "api:credit-note-detail": "credit_note",
+    "api:payment-detail": "payment",
+    "api:webhook-endpoint-detail": "webhook_endpoint",
 }
 
 # Patterns with no name, and the sample path that reaches each (keyed by route).
 UNNAMED_SAMPLES: dict[str, str] = {
     "admin/(?P<url>.*)$": "/admin/no-such-admin-page/",
+    "api/v1/^[\\s\\S]*$": "/api/v1/no-such-endpoint/",
 }
 
 
@@ -90,7 +111,9 @@ def world(tenants: Tenants, settings: Any) -> World:
         organisation=tenants.alpha, connection=alpha["connection"], kind="connected"
     )
     alpha.update(_sync_records(alpha["connection"]))
+    alpha.update(_api_access_records(tenants.alpha, ALPHA_MARKER))
     factories.make_every_record(tenants.bravo, BRAVO_MARKER, tenants.outsider)
+    _api_access_records(tenants.bravo, BRAVO_MARKER)
     make_connection(tenants.bravo, remote_name=f"{BRAVO_MARKER} Xero org")
     tenants.alpha.name = f"Alpha Hire {ALPHA_MARKER}"
     tenants.alpha.save()
@@ -106,6 +129,25 @@ def world(tenants: Tenants, settings: Any) -> World:
     for model in _line_models():
         by_model[model] = model.objects.filter(organisation=tenants.alpha).first()
     return World(tenants, alpha, staff, by_model)
+
+
+def _api_access_records(organisation: Any, marker: str) -> dict[str, Any]:
+    """An API key, a webhook endpoint and a delivery, each carrying ``marker``."""
+    from apikeys import services as keys
+    from webhooks import outbox
+    from webhooks.models import Delivery, Endpoint
+
+    key = keys.create_key(organisation, name=f"{marker} key", scopes={}, created_by=None).key
+    endpoint = Endpoint.objects.create(
+        organisation=organisation,
+        url="https://hooks.example.com/patchbay",
+        description=f"{marker} hook",
+        event_types=["customer.created"],
+        secret="whsec_dGVzdC1zZWNyZXQtZm9yLXRoZS13YWxrLW9ubHk=",
+    )
+    outbox.record(organisation.pk, "customer.created", {"name": marker}, endpoints=[endpoint])
+    delivery = Delivery.objects.get(endpoint=endpoint)
+    return {"api_key": key, "webhook_endpoint": endpoint, "delivery": delivery}
 
 
 def _sync_records(connection: Any) -> dict[str, Any]:

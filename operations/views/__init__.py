@@ -1,7 +1,17 @@
 """Invoice pages. Every view asks for a capability and reaches rows only through scoping."""
 
+from operations.views.bookings import booking_check_out, booking_list, booking_return
 from operations.views.drafts import invoice_create
 from operations.views.invoices import invoice_detail, invoice_issue, invoice_list
 from operations.views.payments import payment_create
 
-__all__ = ["invoice_create", "invoice_detail", "invoice_issue", "invoice_list", "payment_create"]
+__all__ = [
+    "booking_check_out",
+    "booking_list",
+    "booking_return",
+    "invoice_create",
+    "invoice_detail",
+    "invoice_issue",
+    "invoice_list",
+    "payment_create",
+]

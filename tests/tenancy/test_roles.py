@@ -9,7 +9,7 @@ from tenancy.roles import ROLE_CAPABILITIES, Capability, Role, role_has
 C = Capability
 EXPECTED = {
     Role.OWNER: set(Capability),
-    Role.INTEGRATION_MANAGER: set(Capability),
+    Role.INTEGRATION_MANAGER: set(Capability) - {C.SET_API_RATE_LIMITS},
     Role.BOOKKEEPER: {
         C.VIEW_INTEGRATIONS,
         C.VIEW_INTEGRATION_SETTINGS,

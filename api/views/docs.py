@@ -1,0 +1,95 @@
+"""The OpenAPI schema (JSON) and the docs page rendered from it, both public."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework.permissions import AllowAny
+
+from api.examples import example
+from apikeys.scopes import MODULE_LABELS
+from webhooks.catalog import EVENT_TYPES
+
+METHODS = ("get", "post", "put", "patch", "delete")
+EXAMPLES_DIR = Path(settings.BASE_DIR) / "templates" / "api" / "examples"
+
+schema = SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny])
+
+
+@cache
+def openapi() -> dict[str, Any]:
+    generator = SchemaGenerator()  # type: ignore[no-untyped-call]
+    generated: dict[str, Any] = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
+    return generated
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2)
+
+
+def _body_example(content: dict[str, Any] | None, components: dict[str, Any]) -> str:
+    if not content:
+        return ""
+    media = content.get("application/json") or next(iter(content.values()))
+    return _json(example(media.get("schema", {}), components))
+
+
+def _operation(
+    path: str, method: str, spec: dict[str, Any], components: dict[str, Any]
+) -> dict[str, Any]:
+    success = next(code for code in spec["responses"] if code.startswith("2"))
+    request_body = spec.get("requestBody", {}).get("content")
+    return {
+        "id": spec["operationId"],
+        "method": method.upper(),
+        "path": path,
+        "description": spec.get("description", ""),
+        "scope": spec.get("x-required-scope", ""),
+        "parameters": [p for p in spec.get("parameters", []) if p["in"] != "path"],
+        "request_example": _body_example(request_body, components),
+        "status": success,
+        "response_example": _body_example(spec["responses"][success].get("content"), components),
+    }
+
+
+@cache
+def reference() -> list[tuple[str, list[dict[str, Any]]]]:
+    """Operations grouped by their first path segment, in the schema's order."""
+    document = openapi()
+    components = document.get("components", {}).get("schemas", {})
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for path, item in document["paths"].items():
+        for method in METHODS:
+            if method in item:
+                tag = item[method].get("tags", ["api"])[0]
+                groups.setdefault(tag, []).append(
+                    _operation(path, method, item[method], components)
+                )
+    return list(groups.items())
+
+
+@cache
+def code_examples() -> dict[str, str]:
+    return {path.name.replace(".", "_"): path.read_text() for path in EXAMPLES_DIR.iterdir()}
+
+
+@require_GET
+def docs_page(request: HttpRequest) -> HttpResponse:
+    context = {
+        "groups": reference(),
+        "modules": MODULE_LABELS.items(),
+        "events": EVENT_TYPES.items(),
+        "examples": code_examples(),
+        "limits": settings.API_RATE_LIMITS,
+        "retry_delays": settings.WEBHOOKS_RETRY_DELAYS,
+    }
+    return render(request, "api/docs.html", context)

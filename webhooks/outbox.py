@@ -1,0 +1,82 @@
+"""The transactional outbox: an event and its deliveries, written with the change itself.
+
+``emit`` runs inside the caller's transaction, so a rolled-back change leaves no
+event and a committed one always has its event. Workers are woken after the
+commit; if that wake-up is lost, the sweeper (``webhooks.tasks``) finds the due
+deliveries in PostgreSQL and wakes them again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from tenancy.models import TenantModel
+from webhooks.models import Delivery, Endpoint, Event
+from webhooks.signing import new_event_id
+
+logger = logging.getLogger(__name__)
+
+
+def emit(event_type: str, instance: TenantModel, **extra: Any) -> Event:
+    from webhooks.payloads import data_for  # the API serializers load after the models
+
+    return record(instance.organisation_id, event_type, data_for(instance, **extra))
+
+
+def record(
+    organisation_id: int,
+    event_type: str,
+    data: dict[str, Any],
+    endpoints: Sequence[Endpoint] | None = None,
+) -> Event:
+    """Write the event and one due delivery per subscribed endpoint (or per ``endpoints``)."""
+    now = timezone.now()
+    body = json.dumps(
+        {"type": event_type, "timestamp": now.isoformat(), "data": data},
+        cls=DjangoJSONEncoder,
+        separators=(",", ":"),
+    )
+    event = Event.objects.create(
+        organisation_id=organisation_id, event_id=new_event_id(), type=event_type, body=body
+    )
+    if endpoints is None:
+        endpoints = [e for e in _enabled(organisation_id) if e.wants(event_type)]
+    deliveries = Delivery.objects.bulk_create(
+        Delivery(
+            organisation_id=organisation_id,
+            event=event,
+            endpoint=endpoint,
+            next_attempt_at=now,
+            hinted_at=now,
+        )
+        for endpoint in endpoints
+    )
+    ids = [delivery.pk for delivery in deliveries]
+    if ids:
+        transaction.on_commit(lambda: wake(ids))  # one message for the event's deliveries
+    return event
+
+
+def _enabled(organisation_id: int) -> list[Endpoint]:
+    # Few endpoints per organisation: filter subscriptions in Python (no JSON operators
+    # needed, so the same code runs on the development SQLite).
+    rows = Endpoint.objects.filter(organisation_id=organisation_id, enabled=True)
+    return list(rows.only("pk", "organisation_id", "enabled", "event_types"))
+
+
+def wake(delivery_ids: Sequence[int]) -> None:
+    """Send each delivery's wake-up message; on broker trouble leave it to the sweeper."""
+    from webhooks.tasks import enqueue
+
+    try:
+        enqueue(delivery_ids)
+    except Exception:  # the change is committed: never fail the caller for a lost hint
+        logger.warning("Broker unavailable: %d deliveries left to the sweeper", len(delivery_ids))
+        Delivery.objects.filter(pk__in=delivery_ids).update(hinted_at=None)

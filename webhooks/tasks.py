@@ -1,0 +1,59 @@
+"""Celery tasks: deliver a few deliveries, and the sweeper that re-wakes due ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from webhooks import delivery
+from webhooks.models import Delivery
+
+SWEEP_BATCH = 5_000
+# Deliveries per wake-up message: fewer messages for a burst (publishing costs about a
+# millisecond each), while a burst still spreads over many workers.
+WAKE_BATCH = 10
+
+
+@shared_task(ignore_result=True)
+def deliver(delivery_ids: list[int]) -> None:
+    for delivery_id in delivery_ids:
+        delivery.attempt(delivery_id)
+
+
+def enqueue(delivery_ids: Sequence[int]) -> None:
+    ids = list(delivery_ids)
+    for start in range(0, len(ids), WAKE_BATCH):
+        chunk = ids[start : start + WAKE_BATCH]
+        deliver.apply_async((chunk,), queue=settings.WEBHOOKS_QUEUE)
+
+
+@shared_task
+def sweep_due_deliveries() -> int:
+    return sweep(timezone.now())
+
+
+def sweep(now: datetime, batch: int = SWEEP_BATCH) -> int:
+    """Wake every due delivery that has no recent wake-up message.
+
+    Rows are locked with SKIP LOCKED so two sweepers never wake the same rows, and
+    the messages are sent inside the transaction: if the broker refuses them, the
+    marks roll back and the next sweep tries again.
+    """
+    stale = now - timedelta(seconds=settings.WEBHOOKS_REHINT_SECONDS)
+    with transaction.atomic():
+        due = (
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(status__in=Delivery.ACTIVE, next_attempt_at__lte=now)
+            .filter(Q(hinted_at__isnull=True) | Q(hinted_at__lte=stale))
+            .order_by("next_attempt_at")
+        )
+        ids = list(due.values_list("pk", flat=True)[:batch])
+        Delivery.objects.filter(pk__in=ids).update(hinted_at=now)
+        enqueue(ids)
+    return len(ids)
