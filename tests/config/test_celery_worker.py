@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import connection
 from django.utils import timezone
 
 from config.celery import app as celery_app
 from tenancy.tasks import clear_expired_sessions
+from tests.workers import start_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.celery_worker
 
 
@@ -28,36 +23,7 @@ pytestmark = pytest.mark.celery_worker
 def worker_queue(transactional_db: None) -> Iterator[str]:
     """Starts ``celery worker`` on a private queue, pointed at the test database."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "PATCHBAY_ENV": "test",
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-            f"{database['NAME']}"
-        ),
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    worker = start_worker(queue=queue)
     try:
         yield queue
     finally:
