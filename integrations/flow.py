@@ -22,6 +22,7 @@ from integrations.errors import ProviderError
 from integrations.models import Connection, OAuthGrant, OAuthState
 from integrations.providers import OAuthProvider, RemoteOrganisation
 from integrations.registry import Integration, provider_for, rivals
+from integrations.tokens import store_token
 from tenancy.models import Organisation, User
 
 STATE_LIFETIME = timedelta(minutes=10)
@@ -119,8 +120,6 @@ def _claim(
 
 
 def _save_grant(row: OAuthState, provider: OAuthProvider, token: oauth.Token) -> OAuthGrant:
-    from integrations.tokens import store_token
-
     grant, _ = OAuthGrant.objects.get_or_create(
         organisation_id=row.organisation_id,
         provider=row.provider,
