@@ -51,6 +51,7 @@ class ExternalRef(TenantModel):
         PENDING = "pending", "Sent, not confirmed"
         LINKED = "linked", "Linked"
         REVIEW = "review", "Needs review"
+        CONFLICT = "conflict", "In conflict"
         ERROR = "error", "Error"
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="refs")
@@ -58,8 +59,13 @@ class ExternalRef(TenantModel):
     local_id = models.PositiveBigIntegerField()
     remote_id = models.CharField(max_length=100, blank=True)
     remote_version = models.CharField(max_length=100, blank=True, help_text="e.g. UpdatedDateUTC")
+    # Hash of the Patchbay-owned fields as last confirmed on both sides.
     pushed_fingerprint = models.CharField(max_length=64, blank=True)
+    # While a push is in flight: the hash being sent, its key and its request's key, so a
+    # crashed run resends exactly the same request and recognises its own write.
+    sent_fingerprint = models.CharField(max_length=64, blank=True)
     idempotency_key = models.CharField(max_length=128, blank=True)
+    batch_key = models.CharField(max_length=128, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     last_error = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -74,6 +80,65 @@ class ExternalRef(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.local_id} <-> {self.remote_id or '?'}"
+
+
+class Review(TenantModel):
+    """A record the engine will not decide alone: a conflict or an ambiguous first match.
+
+    A conflict holds both versions of the fields Patchbay owns; a match holds the remote
+    record and the Patchbay records it could be. Nothing is overwritten until a person
+    chooses.
+    """
+
+    class Kind(models.TextChoices):
+        CONFLICT = "conflict", "Changed on both sides"
+        MATCH = "match", "Ambiguous match"
+
+    class Resolution(models.TextChoices):
+        OPEN = "", "Open"
+        KEPT_LEDGER = "kept_ledger", "Kept the ledger's version"
+        PUSHED_PATCHBAY = "pushed_patchbay", "Pushed Patchbay's version"
+        LINKED = "linked", "Linked to a Patchbay record"
+        CREATED = "created", "Created a new Patchbay record"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    entity = models.CharField(max_length=20, choices=Entity.choices)
+    local_id = models.PositiveBigIntegerField(null=True, blank=True)
+    remote_id = models.CharField(max_length=100)
+    patchbay_version = models.JSONField(default=dict, blank=True)
+    ledger_version = models.JSONField(default=dict)
+    # The remote record as read, so "keep the ledger's version" can apply it locally.
+    ledger_record = models.JSONField(default=dict, blank=True)
+    ledger_version_token = models.CharField(max_length=100, blank=True)
+    candidates = models.JSONField(default=list, blank=True)
+    run = models.ForeignKey("SyncRun", on_delete=models.SET_NULL, null=True, related_name="+")
+    detected_at = models.DateTimeField(default=timezone.now)
+    resolution = models.CharField(
+        max_length=20, choices=Resolution.choices, default=Resolution.OPEN, blank=True
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "tenancy.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-detected_at", "-pk"]
+        indexes = [models.Index(fields=["connection", "resolution", "-detected_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "entity", "remote_id"],
+                condition=models.Q(resolution=""),
+                name="one_open_review_per_remote_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.entity} {self.remote_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolution == self.Resolution.OPEN
 
 
 class SyncCursor(TenantModel):

@@ -363,6 +363,8 @@ if SANDBOX_ENABLED:
 # A sync run's lease on its connection, renewed after every batch; a crashed worker's
 # run is taken over once it lapses.
 SYNC_RUN_LEASE_SECONDS = int(os.environ.get("SYNC_RUN_LEASE_SECONDS", 300))
+# Batches a run sends at once, capped by the provider's concurrent-call limit (1 on SQLite).
+SYNC_PUSH_CONCURRENCY = int(os.environ.get("SYNC_PUSH_CONCURRENCY", 5))
 
 # Where the official provider specs live (third-party data, never copied into the
 # project). Contract tests read them from here and, with REQUIRE_SPECS=1, must find them.

@@ -18,7 +18,7 @@ from accounting.engine.audit import Recorder
 from accounting.models import AccountMapping
 from integrations.budget import Limits
 from integrations.models import Connection
-from operations.models import Customer, Invoice
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,18 @@ class RemoteChoice:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One record to push. The key is deterministic per record version."""
+    """One record to push. The key is deterministic per record version.
+
+    ``remote_id`` and ``remote_version`` are set for an update: the id to write to and the
+    version last read (SyncToken for QuickBooks; Xero and Sage ignore it).
+    """
 
     local_id: int
     payload: dict[str, Any]
     fingerprint: str
     idempotency_key: str
     remote_id: str = ""
+    remote_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,17 @@ class PushResult:
     @property
     def ok(self) -> bool:
         return not self.error
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A record as the provider has it now: its id, version token and data."""
+
+    remote_id: str
+    version: str
+    updated_at: datetime
+    data: dict[str, Any]
+    deleted: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,7 @@ class Page:
     """One page of an incremental read and whether another follows."""
 
     payments: list[IncomingPayment] = field(default_factory=list)
+    records: list[Remote] = field(default_factory=list)
     more: bool = False
 
 
@@ -91,10 +108,14 @@ class Mappings:
 
 
 class AccountingAdapter(ABC):
+    """How one provider spells each entity. Entities are ``accounting.models.Entity``."""
+
     # Records per create/update request (Xero recommends about 50).
     batch_size: ClassVar[int] = 50
     # The provider's limits per remote organisation.
     limits: ClassVar[Limits]
+    # Entities created on either side that appear on the other (pulled as well as pushed).
+    two_way: ClassVar[tuple[str, ...]] = ()
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
@@ -105,14 +126,21 @@ class AccountingAdapter(ABC):
         self.connection = connection
         self.recorder = recorder
 
+    # --- choices for the mappings page --------------------------------------------------
+
     @abstractmethod
     def accounts(self) -> list[RemoteChoice]: ...
 
     @abstractmethod
     def tax_rates(self) -> list[RemoteChoice]: ...
 
+    # --- Patchbay records as the provider's payloads ------------------------------------
+
     @abstractmethod
     def customer_payload(self, customer: Customer) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def item_payload(self, item: EquipmentItem) -> dict[str, Any]: ...
 
     @abstractmethod
     def invoice_payload(
@@ -120,10 +148,46 @@ class AccountingAdapter(ABC):
     ) -> dict[str, Any]: ...
 
     @abstractmethod
-    def push_customers(self, batch: Sequence[Outgoing]) -> list[PushResult]: ...
+    def credit_note_payload(
+        self, note: CreditNote, mappings: Mappings, contact_remote_id: str
+    ) -> dict[str, Any]: ...
 
     @abstractmethod
-    def push_invoices(self, batch: Sequence[Outgoing]) -> list[PushResult]: ...
+    def owned(self, entity: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The fields Patchbay owns, normalised, from a payload or from a remote record.
+
+        The engine hashes this to tell who changed what: the same projection of what it
+        pushed and of what the provider holds now are equal unless someone edited a field
+        Patchbay owns. Server-computed fields (totals, statuses, dates as strings) stay out.
+        """
+
+    # --- pulled records as Patchbay fields (two-way entities) ---------------------------
+
+    @abstractmethod
+    def local_fields(self, entity: str, remote: Remote) -> dict[str, Any]:
+        """The Patchbay fields of a pulled customer or item."""
+
+    def local_id_hint(self, entity: str, remote: Remote) -> int | None:
+        """A Patchbay id the provider record carries (an earlier push's), if any."""
+        return None
+
+    # --- calls -------------------------------------------------------------------------
+
+    @abstractmethod
+    def create(self, entity: str, batch: Sequence[Outgoing], request_key: str) -> list[PushResult]:
+        """Create the batch's records in one request (or as few as the provider allows)."""
+
+    @abstractmethod
+    def update(self, entity: str, batch: Sequence[Outgoing], request_key: str) -> list[PushResult]:
+        """Write the batch's records over their remote twins (``Outgoing.remote_id``)."""
+
+    @abstractmethod
+    def read(self, entity: str, remote_ids: Sequence[str]) -> dict[str, Remote]:
+        """The records as the provider has them now; missing ids are left out."""
+
+    @abstractmethod
+    def changes(self, entity: str, since: datetime | None, page: int) -> Page:
+        """Records created or changed since ``since`` (all when None), oldest first."""
 
     @abstractmethod
     def pull_payments(self, since: datetime | None, page: int) -> Page: ...

@@ -1,14 +1,22 @@
-"""Pulling payments: incremental from a cursor, page by page, deduplicated by id."""
+"""Pulling: payments, and customers and items made or changed in the ledger.
+
+Incremental from a cursor per entity, page by page (the page is saved so a crash
+resumes there), reading a little behind the high-water mark and deduplicating by id
+and version.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from accounting.engine import runs
-from accounting.engine.adapter import AccountingAdapter, IncomingPayment
-from accounting.models import Entity, ExternalRef, SyncCursor, SyncRun
+from accounting.engine import records, reviews, runs
+from accounting.engine.adapter import AccountingAdapter, IncomingPayment, Page, Remote
+from accounting.engine.push import fingerprint
+from accounting.models import Entity, ExternalRef, Review, SyncCursor, SyncRun
+from integrations.models import Connection
 from operations import services
 from operations.models import Invoice
 
@@ -52,20 +60,23 @@ def _apply_payment(run: SyncRun, payment: IncomingPayment) -> None:
     runs.count(run, "updated")
 
 
-def pull_payments(run: SyncRun, adapter: AccountingAdapter) -> None:
+def _pages(
+    run: SyncRun, entity: str, read: Callable[[datetime | None, int], Page]
+) -> Iterator[Page]:
+    """Every page since the cursor; the cursor moves on only after the last one."""
     cursor, _ = SyncCursor.objects.get_or_create(
         connection=run.connection,
-        entity=Entity.PAYMENT,
+        entity=entity,
         defaults={"organisation_id": run.connection.organisation_id},
     )
     since = cursor.high_water - OVERLAP if cursor.high_water else None
     newest = cursor.high_water
     while True:
-        page = adapter.pull_payments(since, cursor.page)
-        for payment in page.payments:
-            _apply_payment(run, payment)
-            newest = max(newest, payment.updated_at) if newest else payment.updated_at
-        runs.bump_done(run, len(page.payments))
+        page = read(since, cursor.page)
+        yield page
+        for stamp in [p.updated_at for p in page.payments] + [r.updated_at for r in page.records]:
+            newest = max(newest, stamp) if newest else stamp
+        runs.bump_done(run, len(page.payments) + len(page.records))
         if not page.more:
             break
         cursor.page += 1
@@ -73,3 +84,103 @@ def pull_payments(run: SyncRun, adapter: AccountingAdapter) -> None:
     cursor.high_water = newest
     cursor.page = 1
     cursor.save(update_fields=["high_water", "page"])
+
+
+def pull_payments(run: SyncRun, adapter: AccountingAdapter) -> None:
+    for page in _pages(run, Entity.PAYMENT, adapter.pull_payments):
+        for payment in page.payments:
+            _apply_payment(run, payment)
+
+
+def pull_records(run: SyncRun, adapter: AccountingAdapter, entity: str) -> None:
+    """Customers or items made or changed in the ledger, into Patchbay."""
+    for page in _pages(run, entity, lambda since, n: adapter.changes(entity, since, n)):
+        for remote in page.records:
+            _apply_record(run, adapter, entity, remote)
+
+
+def _apply_record(run: SyncRun, adapter: AccountingAdapter, entity: str, remote: Remote) -> None:
+    ref = ExternalRef.objects.filter(
+        connection=run.connection, entity=entity, remote_id=remote.remote_id
+    ).first()
+    if ref is None:
+        _first_sight(run, adapter, entity, remote)
+    elif ref.remote_version == remote.version or ref.state in (
+        ExternalRef.State.CONFLICT,
+        ExternalRef.State.PENDING,
+    ):
+        runs.count(run, "skipped")  # seen already, held for a person, or our write in flight
+    else:
+        _changed_in_ledger(run, adapter, ref, remote)
+
+
+def _changed_in_ledger(
+    run: SyncRun, adapter: AccountingAdapter, ref: ExternalRef, remote: Remote
+) -> None:
+    """Take the ledger's change unless Patchbay changed the same record since its push."""
+    ledger = adapter.owned(ref.entity, remote.data)
+    local = records.get(run.connection, ref.entity, ref.local_id)
+    if local is None or fingerprint(ledger) == ref.pushed_fingerprint:
+        ref.remote_version = remote.version  # nothing of ours changed there (or ours is gone)
+        ref.save(update_fields=["remote_version", "updated_at"])
+        runs.count(run, "skipped")
+        return
+    mine = adapter.owned(ref.entity, records.payload(adapter, ref.entity, local))
+    if fingerprint(mine) != ref.pushed_fingerprint:
+        reviews.conflict(run, ref, mine, fingerprint(mine), remote, ledger)
+        return
+    with transaction.atomic():
+        records.update(local, adapter.local_fields(ref.entity, remote))
+        after = adapter.owned(ref.entity, records.payload(adapter, ref.entity, local))
+        ref.pushed_fingerprint = fingerprint(after)
+        ref.remote_version = remote.version
+        ref.save(update_fields=["pushed_fingerprint", "remote_version", "updated_at"])
+    runs.count(run, "updated")
+
+
+def _first_sight(run: SyncRun, adapter: AccountingAdapter, entity: str, remote: Remote) -> None:
+    """A ledger record Patchbay has no link for: link it if it is clearly one of ours,
+    ask if it could be several, create it otherwise."""
+    if remote.deleted:
+        runs.count(run, "skipped")
+        return
+    fields = adapter.local_fields(entity, remote)
+    hint = adapter.local_id_hint(entity, remote)
+    found = [hint] if hint and records.get(run.connection, entity, hint) else []
+    found = found or records.candidates(run.connection, entity, fields)
+    if len(found) > 1:
+        reviews.ambiguous(run, entity, remote, adapter.owned(entity, remote.data), found)
+        return
+    with transaction.atomic():
+        local = records.get(run.connection, entity, found[0]) if found else None
+        outcome = "linked" if local is not None else "created"
+        local = local or records.create(run.connection, entity, fields)
+        link(run.connection, adapter, entity, local, remote)
+    runs.count(run, outcome)
+
+
+def link(
+    connection: Connection,
+    adapter: AccountingAdapter,
+    entity: str,
+    local: records.LocalRecord,
+    remote: Remote,
+) -> None:
+    """Link without overwriting either side: both existed, and later edits flow as usual."""
+    mine = adapter.owned(entity, records.payload(adapter, entity, local))
+    ExternalRef.objects.update_or_create(
+        connection=connection,
+        entity=entity,
+        local_id=local.pk,
+        defaults={
+            "organisation_id": connection.organisation_id,
+            "remote_id": remote.remote_id,
+            "remote_version": remote.version,
+            "pushed_fingerprint": fingerprint(mine),
+            "state": ExternalRef.State.LINKED,
+            "last_error": "",
+        },
+    )
+    Review.objects.filter(
+        connection=connection, entity=entity, remote_id=remote.remote_id, resolution=""
+    ).update(resolution=Review.Resolution.LINKED)

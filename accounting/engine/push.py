@@ -1,9 +1,12 @@
-"""Pushing records: batched, keyed for idempotency, linked back per batch.
+"""Pushing records: new ones created in batches, changed ones updated unless the ledger
+changed them too.
 
-Before a batch is sent its records are marked pending with their key; after the
+Before a batch is sent its records are marked pending with their keys; after the
 answer, links (or errors) are saved in one transaction. A crash between the two
-leaves pending records, which the next run sends first, in the same batches and
-with the same keys, so the provider replays instead of creating twice.
+leaves pending records, which the next run sends first, as the same batches with the
+same request key, so the provider replays instead of creating twice. Creates run up to
+the provider's concurrency limit in parallel; updates read the remote records first
+(the conflict check) and go one batch at a time.
 """
 
 from __future__ import annotations
@@ -12,17 +15,22 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.db import connection as db_connection
 from django.db import transaction
 
-from accounting.engine import runs
-from accounting.engine.adapter import Outgoing, PushResult
-from accounting.models import ExternalRef, SyncRun
+from accounting.engine import reviews, runs
+from accounting.engine.adapter import AccountingAdapter, Outgoing, PushResult, Remote
+from accounting.models import Entity, ExternalRef, SyncRun
 from integrations.models import Connection
 
 KEY_NAMESPACE = uuid.UUID("4f5b2a36-3f0e-4d43-9a63-7f4d2c1b9e10")
-Send = Callable[[Sequence[Outgoing]], list[PushResult]]
+Send = Callable[[str, Sequence[Outgoing], str], list[PushResult]]
+HELD = (ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT)
 
 
 def fingerprint(payload: dict[str, Any]) -> str:
@@ -41,80 +49,256 @@ def batch_key(batch: Sequence[Outgoing]) -> str:
     return f"pb-batch-{hashlib.sha256(joined.encode()).hexdigest()[:48]}"
 
 
-def outgoing(
-    connection: Connection, entity: str, records: Sequence[tuple[int, dict[str, Any]]]
-) -> list[Outgoing]:
-    """Records not yet linked, pending ones first so their batches come out as before."""
+@dataclass
+class Plan:
+    """What one entity's push will do."""
+
+    # Batches a crashed run sent without learning the answer, with their request keys.
+    resend: dict[str, list[Outgoing]] = field(default_factory=dict)
+    creates: list[Outgoing] = field(default_factory=list)
+    updates: list[Outgoing] = field(default_factory=list)
+    unchanged: int = 0
+    held: int = 0
+
+
+def plan(
+    connection: Connection,
+    entity: str,
+    records: Sequence[tuple[int, dict[str, Any]]],
+    owned: Callable[[dict[str, Any]], dict[str, Any]],
+) -> Plan:
     refs = {
         ref.local_id: ref
         for ref in ExternalRef.objects.filter(
             connection=connection, entity=entity, local_id__in=[pk for pk, _ in records]
         )
     }
-    items = []
+    result = Plan()
     for local_id, payload in records:
         ref = refs.get(local_id)
-        if ref is not None and ref.state == ExternalRef.State.LINKED:
-            continue
-        version = fingerprint(payload)
-        key = record_key(connection, entity, local_id, version)
-        items.append(Outgoing(local_id, payload, version, key))
-    pending = {pk for pk, ref in refs.items() if ref.state == ExternalRef.State.PENDING}
-    return sorted(items, key=lambda item: (item.local_id not in pending, item.local_id))
+        key = record_key(connection, entity, local_id, fingerprint(payload))
+        item = Outgoing(local_id, payload, fingerprint(owned(payload)), key)
+        if ref is not None and ref.state in HELD:
+            result.held += 1
+        elif ref is None or not ref.remote_id:
+            if ref is not None and ref.state == ExternalRef.State.PENDING and ref.batch_key:
+                result.resend.setdefault(ref.batch_key, []).append(item)
+            else:
+                result.creates.append(item)
+        elif item.fingerprint == ref.pushed_fingerprint:
+            result.unchanged += 1
+        else:
+            result.updates.append(
+                Outgoing(
+                    local_id, payload, item.fingerprint, key, ref.remote_id, ref.remote_version
+                )
+            )
+    return result
 
 
-def batches(items: Sequence[Outgoing], size: int) -> Iterator[Sequence[Outgoing]]:
+def batches(items: Sequence[Outgoing], size: int) -> Iterator[list[Outgoing]]:
     for start in range(0, len(items), size):
-        yield items[start : start + size]
+        yield list(items[start : start + size])
 
 
-def _mark_pending(connection: Connection, entity: str, batch: Sequence[Outgoing]) -> None:
-    with transaction.atomic():
-        for item in batch:
-            ExternalRef.objects.update_or_create(
+def _mark_pending(
+    connection: Connection, entity: str, batch: Sequence[Outgoing], request_key: str
+) -> None:
+    ExternalRef.objects.bulk_create(
+        [
+            ExternalRef(
+                organisation_id=connection.organisation_id,
                 connection=connection,
                 entity=entity,
                 local_id=item.local_id,
-                defaults={
-                    "organisation_id": connection.organisation_id,
-                    "state": ExternalRef.State.PENDING,
-                    "idempotency_key": item.idempotency_key,
-                    "pushed_fingerprint": item.fingerprint,
-                },
+                remote_id=item.remote_id,
+                remote_version=item.remote_version,
+                state=ExternalRef.State.PENDING,
+                idempotency_key=item.idempotency_key,
+                batch_key=request_key,
+                sent_fingerprint=item.fingerprint,
             )
+            for item in batch
+        ],
+        update_conflicts=True,
+        unique_fields=["connection", "entity", "local_id"],
+        update_fields=["state", "idempotency_key", "batch_key", "sent_fingerprint"],
+    )
 
 
-def _apply(run: SyncRun, connection: Connection, entity: str, results: list[PushResult]) -> None:
+def _apply(
+    run: SyncRun, entity: str, batch: Sequence[Outgoing], results: list[PushResult], outcome: str
+) -> None:
+    """Save what the provider answered for one batch: links, versions, errors."""
+    connection = run.connection
+    by_id = {item.local_id: item for item in batch}
     with transaction.atomic():
-        for result in results:
-            ref = ExternalRef.objects.get(
-                connection=connection, entity=entity, local_id=result.local_id
+        refs = {
+            ref.local_id: ref
+            for ref in ExternalRef.objects.select_for_update().filter(
+                connection=connection, entity=entity, local_id__in=list(by_id)
             )
+        }
+        for result in results:
+            ref = refs[result.local_id]
+            ref.batch_key = ref.sent_fingerprint = ""
             if result.ok:
                 ref.state = ExternalRef.State.LINKED
                 ref.remote_id = result.remote_id
                 ref.remote_version = result.remote_version
+                ref.pushed_fingerprint = by_id[result.local_id].fingerprint
                 ref.last_error = ""
-                runs.count(run, "created")
             else:
                 ref.state = ExternalRef.State.ERROR
                 ref.last_error = result.error
                 runs.error(run, result.error, entity=entity, local_id=result.local_id)
-            ref.save()
+        ExternalRef.objects.bulk_update(
+            list(refs.values()),
+            [
+                "state",
+                "remote_id",
+                "remote_version",
+                "pushed_fingerprint",
+                "sent_fingerprint",
+                "batch_key",
+                "last_error",
+                "updated_at",
+            ],
+        )
+        runs.count(run, outcome, sum(1 for result in results if result.ok))
 
 
-def push(run: SyncRun, entity: str, items: list[Outgoing], send: Send, batch_size: int) -> None:
+def _concurrency(adapter: AccountingAdapter) -> int:
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return 1  # one writer at a time: threads would only queue on SQLite's lock
+    return max(1, min(settings.SYNC_PUSH_CONCURRENCY, adapter.limits.concurrent))
+
+
+def _in_thread(send: Send, entity: str, batch: list[Outgoing], key: str) -> list[PushResult]:
+    try:
+        return send(entity, batch, key)
+    finally:
+        db_connection.close()  # this pool thread's own connection
+
+
+def _send_all(
+    run: SyncRun,
+    entity: str,
+    groups: list[tuple[str, list[Outgoing]]],
+    send: Send,
+    width: int,
+    outcome: str,
+) -> None:
+    """Send the batches, at most ``width`` at once; every answer received is saved, even
+    when another batch fails, so a failed run leaves only unanswered batches pending."""
     connection = run.connection
-    for batch in batches(items, batch_size):
-        _mark_pending(connection, entity, batch)
-        _apply(run, connection, entity, send(batch))
-        runs.bump_done(run, len(batch))
+    if width == 1:
+        for key, batch in groups:
+            _mark_pending(connection, entity, batch, key)
+            _apply(run, entity, batch, send(entity, batch, key), outcome)
+            runs.bump_done(run, len(batch))
+        return
+    failure: BaseException | None = None
+    with ThreadPoolExecutor(max_workers=width, thread_name_prefix="push") as pool:
+        in_flight: dict[Future[list[PushResult]], list[Outgoing]] = {}
+        queue = iter(groups)
+        while True:
+            while failure is None and len(in_flight) < width:
+                next_group = next(queue, None)
+                if next_group is None:
+                    break
+                key, batch = next_group
+                _mark_pending(connection, entity, batch, key)
+                in_flight[pool.submit(_in_thread, send, entity, batch, key)] = batch
+            if not in_flight:
+                break
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                batch = in_flight.pop(future)
+                try:
+                    _apply(run, entity, batch, future.result(), outcome)
+                    runs.bump_done(run, len(batch))
+                except BaseException as error:
+                    failure = failure or error
+    if failure is not None:
+        raise failure
+
+
+def create_all(run: SyncRun, adapter: AccountingAdapter, entity: str, work: Plan) -> None:
+    groups = list(work.resend.items())
+    groups += [(batch_key(batch), batch) for batch in batches(work.creates, adapter.batch_size)]
+    _send_all(run, entity, groups, adapter.create, _concurrency(adapter), "created")
+
+
+def _safe_to_write(ref: ExternalRef, remote: Remote, ledger_fingerprint: str) -> bool:
+    """The ledger's copy holds nothing a bookkeeper changed since Patchbay's last push."""
+    if remote.version and remote.version == ref.remote_version:
+        return True
+    return ledger_fingerprint in (ref.pushed_fingerprint, ref.sent_fingerprint)
+
+
+def update_all(run: SyncRun, adapter: AccountingAdapter, entity: str, work: Plan) -> None:
+    """Read, compare, then write only what the ledger has not changed in the meantime."""
+    connection = run.connection
+    for batch in batches(work.updates, adapter.batch_size):
+        remote = adapter.read(entity, [item.remote_id for item in batch])
+        refs = {
+            ref.local_id: ref
+            for ref in ExternalRef.objects.filter(
+                connection=connection, entity=entity, local_id__in=[i.local_id for i in batch]
+            )
+        }
+        writable = []
+        for item in batch:
+            current = remote.get(item.remote_id)
+            if current is None or current.deleted:
+                message = "Deleted in the ledger: clear the link to push it again as new."
+                reviews.refuse(run, refs[item.local_id], message)
+                continue
+            ledger = adapter.owned(entity, current.data)
+            if _safe_to_write(refs[item.local_id], current, fingerprint(ledger)):
+                writable.append(
+                    Outgoing(
+                        item.local_id,
+                        item.payload,
+                        item.fingerprint,
+                        item.idempotency_key,
+                        item.remote_id,
+                        current.version,
+                    )
+                )
+            else:
+                patchbay = adapter.owned(entity, item.payload)
+                reviews.conflict(
+                    run, refs[item.local_id], patchbay, item.fingerprint, current, ledger
+                )
+        if writable:
+            _send_all(run, entity, [(batch_key(writable), writable)], adapter.update, 1, "updated")
+        runs.bump_done(run, len(batch) - len(writable))
+
+
+def push(
+    run: SyncRun,
+    adapter: AccountingAdapter,
+    entity: str,
+    records: Sequence[tuple[int, dict[str, Any]]],
+) -> None:
+    work = plan(run.connection, entity, records, lambda data: adapter.owned(entity, data))
+    pending = sum(len(batch) for batch in work.resend.values())
+    total = pending + len(work.creates) + len(work.updates)
+    runs.progress(run, phase=f"{Entity(entity).label.lower()}s", done=0, total=total)
+    if work.unchanged or work.held:
+        runs.count(run, "skipped", work.unchanged + work.held)
+    create_all(run, adapter, entity, work)
+    update_all(run, adapter, entity, work)
 
 
 def linked_remote_ids(
     connection: Connection, entity: str, local_ids: Sequence[int]
 ) -> dict[int, str]:
-    rows = ExternalRef.objects.filter(
-        connection=connection, entity=entity, local_id__in=local_ids, state=ExternalRef.State.LINKED
-    ).values_list("local_id", "remote_id")
+    rows = (
+        ExternalRef.objects.filter(connection=connection, entity=entity, local_id__in=local_ids)
+        .exclude(remote_id="")
+        .values_list("local_id", "remote_id")
+    )
     return dict(rows)

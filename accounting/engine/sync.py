@@ -1,8 +1,12 @@
-"""One sync run of a connection: push customers, push invoices, pull payments."""
+"""One sync run of a connection: customers and items both ways, invoices and credit
+notes out, payments in."""
 
 from __future__ import annotations
 
-from accounting.engine import pull, push, runs
+from collections.abc import Sequence
+from typing import TypeVar
+
+from accounting.engine import pull, push, records, runs
 from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.engine.audit import Recorder
 from accounting.mappings import missing_mappings
@@ -12,8 +16,9 @@ from integrations.budget import Budget, DailyLimitReached
 from integrations.errors import ProviderError
 from integrations.models import Connection
 from integrations.registry import adapter_class_for
-from operations.models import Customer, Invoice
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice
 
+D = TypeVar("D", Invoice, CreditNote)
 PUSHED_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID)
 
 
@@ -45,29 +50,62 @@ def _invoices(connection: Connection) -> list[Invoice]:
     )
 
 
-def push_customers(run: SyncRun, adapter: AccountingAdapter, invoices: list[Invoice]) -> None:
-    customers: dict[int, Customer] = {invoice.customer_id: invoice.customer for invoice in invoices}
-    records = [(pk, adapter.customer_payload(c)) for pk, c in sorted(customers.items())]
-    items = push.outgoing(run.connection, Entity.CUSTOMER, records)
-    runs.progress(run, phase="customers", done=0, total=len(items))
-    push.push(run, Entity.CUSTOMER, items, adapter.push_customers, adapter.batch_size)
-
-
-def push_invoices(run: SyncRun, adapter: AccountingAdapter, invoices: list[Invoice]) -> None:
-    connection = run.connection
-    mappings = Mappings.of(connection)
-    contacts = push.linked_remote_ids(
-        connection, Entity.CUSTOMER, [i.customer_id for i in invoices]
+def _credit_notes(connection: Connection) -> list[CreditNote]:
+    return list(
+        CreditNote.objects.for_organisation(connection.organisation)
+        .filter(status=CreditNote.Status.ISSUED)
+        .prefetch_related("lines")
+        .order_by("pk")
     )
-    records = []
-    for invoice in invoices:
-        contact = contacts.get(invoice.customer_id)
-        if contact is None:
-            continue  # its customer failed to push: recorded in the customers phase
-        records.append((invoice.pk, adapter.invoice_payload(invoice, mappings, contact)))
-    items = push.outgoing(connection, Entity.INVOICE, records)
-    runs.progress(run, phase="invoices", done=0, total=len(items))
-    push.push(run, Entity.INVOICE, items, adapter.push_invoices, adapter.batch_size)
+
+
+def push_customers(run: SyncRun, adapter: AccountingAdapter) -> None:
+    customers = Customer.objects.for_organisation(run.connection.organisation).order_by("pk")
+    records = [(c.pk, adapter.customer_payload(c)) for c in customers]
+    push.push(run, adapter, Entity.CUSTOMER, records)
+
+
+def push_items(run: SyncRun, adapter: AccountingAdapter) -> None:
+    items = EquipmentItem.objects.for_organisation(run.connection.organisation).order_by("pk")
+    push.push(run, adapter, Entity.ITEM, [(i.pk, adapter.item_payload(i)) for i in items])
+
+
+def _with_contacts(run: SyncRun, documents: Sequence[D]) -> list[tuple[D, str]]:
+    """Documents whose customer is linked; the others wait (their customer's push failed
+    or is held for review, which that phase recorded)."""
+    contacts = push.linked_remote_ids(
+        run.connection, Entity.CUSTOMER, [d.customer_id for d in documents]
+    )
+    return [(d, contacts[d.customer_id]) for d in documents if d.customer_id in contacts]
+
+
+def push_invoices(run: SyncRun, adapter: AccountingAdapter, mappings: Mappings) -> None:
+    records = [
+        (invoice.pk, adapter.invoice_payload(invoice, mappings, contact))
+        for invoice, contact in _with_contacts(run, _invoices(run.connection))
+    ]
+    push.push(run, adapter, Entity.INVOICE, records)
+
+
+def push_credit_notes(run: SyncRun, adapter: AccountingAdapter, mappings: Mappings) -> None:
+    records = [
+        (note.pk, adapter.credit_note_payload(note, mappings, contact))
+        for note, contact in _with_contacts(run, _credit_notes(run.connection))
+    ]
+    push.push(run, adapter, Entity.CREDIT_NOTE, records)
+
+
+def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
+    for entity in records.TWO_WAY:
+        runs.progress(run, phase=f"{entity}s from the ledger", done=0, total=0)
+        pull.pull_records(run, adapter, entity)
+    push_customers(run, adapter)
+    push_items(run, adapter)
+    mappings = Mappings.of(run.connection)
+    push_invoices(run, adapter, mappings)
+    push_credit_notes(run, adapter, mappings)
+    runs.progress(run, phase="payments", done=0, total=0)
+    pull.pull_payments(run, adapter)
 
 
 def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -> SyncRun:
@@ -79,11 +117,7 @@ def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -
         return runs.finish(run, SyncRun.Status.REFUSED)
     adapter = adapter_for(connection, run)
     try:
-        invoices = _invoices(connection)
-        push_customers(run, adapter, invoices)
-        push_invoices(run, adapter, invoices)
-        runs.progress(run, phase="payments", done=0, total=0)
-        pull.pull_payments(run, adapter)
+        _phases(run, adapter)
     except DailyLimitReached as limit:
         return _pause_for_the_day(run, limit)
     except ProviderError as error:

@@ -71,7 +71,11 @@ def echo(plural: str, id_field: str, fail: set[str] | None = None) -> Any:
 
 
 def mock_xero(fail: set[str] | None = None, payments: list[dict[str, Any]] | None = None) -> None:
+    """An empty Xero organisation that accepts what Patchbay pushes."""
+    for plural in ("Contacts", "Items"):
+        responses.add(responses.GET, f"{API}/{plural}", json={plural: []})
     responses.add_callback(responses.PUT, f"{API}/Contacts", callback=echo("Contacts", "ContactID"))
+    responses.add_callback(responses.PUT, f"{API}/Items", callback=echo("Items", "ItemID"))
     responses.add_callback(
         responses.PUT, f"{API}/Invoices", callback=echo("Invoices", "InvoiceID", fail)
     )
@@ -79,7 +83,9 @@ def mock_xero(fail: set[str] | None = None, payments: list[dict[str, Any]] | Non
 
 
 @pytest.fixture
-def connected(tenants: Tenants) -> Connection:
+def connected(tenants: Tenants, settings: Any) -> Connection:
+    # One batch at a time: pool threads would not see this test's open transaction.
+    settings.SYNC_PUSH_CONCURRENCY = 1
     connection = make_connection(tenants.alpha)
     return Connection.objects.select_related("organisation").get(pk=connection.pk)
 
@@ -161,13 +167,11 @@ def test_a_crash_after_sending_resends_the_same_batch_with_the_same_key(
     real_apply = push_module._apply
     crashes = {"left": 1}
 
-    def apply_or_crash(
-        run: SyncRun, connection: Connection, entity: str, results: list[Any]
-    ) -> None:
+    def apply_or_crash(run: SyncRun, entity: str, *rest: Any) -> None:
         if entity == Entity.INVOICE and crashes["left"]:
             crashes["left"] -= 1
             raise RuntimeError("worker killed between the answer and the links")
-        real_apply(run, connection, entity, results)
+        real_apply(run, entity, *rest)
 
     monkeypatch.setattr(push_module, "_apply", apply_or_crash)
     with pytest.raises(RuntimeError):
@@ -267,7 +271,7 @@ def test_the_daily_limit_pauses_the_connection_and_says_so(
     factories.make_issued_invoice(tenants.alpha)
     map_everything(connected)
     responses.add(
-        responses.PUT,
+        responses.GET,
         f"{API}/Contacts",
         status=429,
         headers={"Retry-After": "3600", "X-Rate-Limit-Problem": "day"},

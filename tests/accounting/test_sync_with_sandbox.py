@@ -71,11 +71,11 @@ def test_a_crash_after_xero_applied_a_batch_creates_nothing_twice(
     real_apply = push_module._apply
     crashed: list[bool] = []
 
-    def crash_once(run: SyncRun, connection: Connection, entity: str, results: list[Any]) -> None:
+    def crash_once(run: SyncRun, entity: str, *rest: Any) -> None:
         if entity == Entity.INVOICE and not crashed:
             crashed.append(True)
             raise RuntimeError("worker killed after Xero answered")
-        real_apply(run, connection, entity, results)
+        real_apply(run, entity, *rest)
 
     monkeypatch.setattr(push_module, "_apply", crash_once)
     with pytest.raises(RuntimeError):

@@ -14,17 +14,18 @@ from accounting.engine.adapter import (
     Outgoing,
     Page,
     PushResult,
+    Remote,
     RemoteChoice,
 )
 from accounting.engine.audit import Call
-from accounting.engine.push import batch_key
 from accounting.models import AuditEntry, Entity
 from accounting.providers.xero import mapping
 from integrations.budget import Limits
 from integrations.errors import ProviderError
-from operations.models import Customer, Invoice
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice
 
-PAGE_SIZE = 100
+# Xero pages hold 100 records unless asked for up to 1,000 (since July 2024).
+PAGE_SIZE = 1000
 
 
 class XeroAdapter(AccountingAdapter):
@@ -46,9 +47,14 @@ class XeroAdapter(AccountingAdapter):
 
     def _get(self, entity: str, path: str, **extra: Any) -> dict[str, Any]:
         call = Call("pull", entity, "GET", self._url(path), [], headers=self._headers(), **extra)
+        return self._read(call)
+
+    def _read(self, call: Call) -> dict[str, Any]:
         response, _ = self.recorder.send(call)
+        if response.status_code == 404:
+            return {}
         if response.status_code != 200:
-            raise ProviderError(f"Xero answered {response.status_code} to GET {path}")
+            raise ProviderError(f"Xero answered {response.status_code} to GET {call.url}")
         body: dict[str, Any] = response.json()
         return body
 
@@ -76,41 +82,86 @@ class XeroAdapter(AccountingAdapter):
             if row.get("Status") == "ACTIVE" and row.get("CanApplyToRevenue", True)
         ]
 
+    # --- payloads and the fields Patchbay owns --------------------------------------
+
     def customer_payload(self, customer: Customer) -> dict[str, Any]:
         return mapping.contact(customer)
+
+    def item_payload(self, item: EquipmentItem) -> dict[str, Any]:
+        return mapping.item(item)
 
     def invoice_payload(
         self, invoice: Invoice, mappings: Mappings, contact_remote_id: str
     ) -> dict[str, Any]:
         return mapping.invoice(invoice, mappings, contact_remote_id)
 
-    def _put(
-        self, entity: str, plural: str, id_field: str, batch: Sequence[Outgoing]
+    def credit_note_payload(
+        self, note: CreditNote, mappings: Mappings, contact_remote_id: str
+    ) -> dict[str, Any]:
+        return mapping.credit_note(note, mappings, contact_remote_id)
+
+    def owned(self, entity: str, data: dict[str, Any]) -> dict[str, Any]:
+        if entity == Entity.CUSTOMER:
+            return mapping.owned_contact(data)
+        if entity == Entity.ITEM:
+            return mapping.owned_item(data)
+        return mapping.owned_document(data)
+
+    def local_fields(self, entity: str, remote: Remote) -> dict[str, Any]:
+        if entity == Entity.CUSTOMER:
+            return mapping.customer_fields(remote)
+        return mapping.item_fields(remote)
+
+    def local_id_hint(self, entity: str, remote: Remote) -> int | None:
+        field = "ContactNumber" if entity == Entity.CUSTOMER else "Code"
+        return mapping.patchbay_id(remote.data.get(field))
+
+    # --- writes -----------------------------------------------------------------------
+
+    def create(self, entity: str, batch: Sequence[Outgoing], request_key: str) -> list[PushResult]:
+        """PUT creates only: a retry can never turn into an update of something else."""
+        return self._write("PUT", entity, batch, request_key, [i.payload for i in batch])
+
+    def update(self, entity: str, batch: Sequence[Outgoing], request_key: str) -> list[PushResult]:
+        """POST with each record's id: the whole record as Patchbay has it, lines included
+        (Xero drops lines left out of an update)."""
+        id_field = RESOURCES[entity][1]
+        bodies = [{**item.payload, id_field: item.remote_id} for item in batch]
+        return self._write("POST", entity, batch, request_key, bodies)
+
+    def _write(
+        self,
+        method: str,
+        entity: str,
+        batch: Sequence[Outgoing],
+        request_key: str,
+        bodies: list[dict[str, Any]],
     ) -> list[PushResult]:
-        """PUT an array with summarizeErrors=false: a bad element doesn't sink the rest."""
+        """An array with summarizeErrors=false: a bad element doesn't sink the rest."""
+        plural, id_field = RESOURCES[entity]
         call = Call(
             "push",
             entity,
-            "PUT",
+            method,
             self._url(plural),
             [item.local_id for item in batch],
-            body={plural: [item.payload for item in batch]},
-            idempotency_key=batch_key(batch),
+            body={plural: bodies},
+            idempotency_key=request_key,
             params={"summarizeErrors": "false"},
             headers=self._headers(),
         )
         response, entry = self.recorder.send(call)
         if response.status_code != 200:
-            raise ProviderError(f"Xero answered {response.status_code} to PUT {plural}")
+            raise ProviderError(f"Xero answered {response.status_code} to {method} {plural}")
         elements = response.json()[plural]
         results = [
             self._result(item, element, id_field)
             for item, element in zip(batch, elements, strict=True)
         ]
-        outcome = (
-            AuditEntry.Outcome.CREATED if all(r.ok for r in results) else AuditEntry.Outcome.ERROR
-        )
-        self.recorder.note(entry, outcome, [r.remote_id for r in results])
+        done = AuditEntry.Outcome.CREATED if method == "PUT" else AuditEntry.Outcome.UPDATED
+        outcome = done if all(r.ok for r in results) else AuditEntry.Outcome.ERROR
+        versions = ",".join(sorted({r.remote_version for r in results if r.remote_version}))
+        self.recorder.note(entry, outcome, [r.remote_id for r in results], versions[:100])
         return results
 
     @staticmethod
@@ -123,11 +174,40 @@ class XeroAdapter(AccountingAdapter):
             remote_version=str(element.get("UpdatedDateUTC", "")),
         )
 
-    def push_customers(self, batch: Sequence[Outgoing]) -> list[PushResult]:
-        return self._put(Entity.CUSTOMER, "Contacts", "ContactID", batch)
+    # --- reads ------------------------------------------------------------------------
 
-    def push_invoices(self, batch: Sequence[Outgoing]) -> list[PushResult]:
-        return self._put(Entity.INVOICE, "Invoices", "InvoiceID", batch)
+    def read(self, entity: str, remote_ids: Sequence[str]) -> dict[str, Remote]:
+        plural, id_field = RESOURCES[entity]
+        wanted = set(remote_ids)
+        if entity == Entity.CREDIT_NOTE:  # no IDs filter on CreditNotes: one GET each
+            rows = [
+                r
+                for rid in remote_ids
+                for r in self._get(entity, f"{plural}/{rid}").get(plural, [])
+            ]
+        elif entity == Entity.ITEM:  # Items come whole, never paged
+            rows = self._get(entity, plural).get(plural, [])
+        else:
+            # A paged request returns line items; IDs lists stay within Xero's ~50 limit.
+            params = {"IDs": ",".join(remote_ids), "page": "1", "pageSize": str(PAGE_SIZE)}
+            if entity == Entity.CUSTOMER:
+                params["includeArchived"] = "true"
+            rows = self._get(entity, plural, params=params).get(plural, [])
+        found = [mapping.remote(row, id_field) for row in rows]
+        return {r.remote_id: r for r in found if r.remote_id in wanted}
+
+    def changes(self, entity: str, since: datetime | None, page: int) -> Page:
+        plural, id_field = RESOURCES[entity]
+        headers = self._headers()
+        if since is not None:
+            headers["If-Modified-Since"] = since.isoformat()
+        params = {"order": "UpdatedDateUTC ASC"}
+        if entity == Entity.CUSTOMER:
+            params |= {"page": str(page), "pageSize": str(PAGE_SIZE), "includeArchived": "true"}
+        call = Call("pull", entity, "GET", self._url(plural), [], params=params, headers=headers)
+        rows = self._read(call).get(plural, [])
+        records = [mapping.remote(row, id_field) for row in rows if _wanted(entity, row)]
+        return Page(records=records, more=entity == Entity.CUSTOMER and len(rows) == PAGE_SIZE)
 
     def pull_payments(self, since: datetime | None, page: int) -> Page:
         headers = self._headers()
@@ -142,11 +222,21 @@ class XeroAdapter(AccountingAdapter):
             params={"page": str(page), "pageSize": str(PAGE_SIZE), "order": "UpdatedDateUTC ASC"},
             headers=headers,
         )
-        response, _ = self.recorder.send(call)
-        if response.status_code != 200:
-            raise ProviderError(f"Xero answered {response.status_code} to GET Payments")
-        rows = response.json().get("Payments", [])
+        rows = self._read(call).get("Payments", [])
         return Page(payments=[mapping.payment(row) for row in rows], more=len(rows) == PAGE_SIZE)
+
+
+RESOURCES: dict[str, tuple[str, str]] = {
+    Entity.CUSTOMER: ("Contacts", "ContactID"),
+    Entity.ITEM: ("Items", "ItemID"),
+    Entity.INVOICE: ("Invoices", "InvoiceID"),
+    Entity.CREDIT_NOTE: ("CreditNotes", "CreditNoteID"),
+}
+
+
+def _wanted(entity: str, row: dict[str, Any]) -> bool:
+    """Suppliers are not Patchbay customers; everything else in the ledger is."""
+    return not (entity == Entity.CUSTOMER and row.get("IsSupplier") and not row.get("IsCustomer"))
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:

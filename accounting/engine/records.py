@@ -1,0 +1,69 @@
+"""Patchbay's side of the two-way entities (customers and equipment items): find, match,
+create and update them from what a ledger holds, through the operations services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from accounting.engine.adapter import AccountingAdapter
+from accounting.models import Entity, ExternalRef
+from integrations.models import Connection
+from integrations.registry import get_integration
+from operations import services
+from operations.models import Customer, EquipmentCategory, EquipmentItem
+
+TWO_WAY = (Entity.CUSTOMER, Entity.ITEM)
+LocalRecord = Customer | EquipmentItem
+
+
+def get(connection: Connection, entity: str, local_id: int) -> LocalRecord | None:
+    model = Customer if entity == Entity.CUSTOMER else EquipmentItem
+    return model.objects.filter(organisation_id=connection.organisation_id, pk=local_id).first()
+
+
+def payload(adapter: AccountingAdapter, entity: str, record: LocalRecord) -> dict[str, Any]:
+    if isinstance(record, Customer):
+        return adapter.customer_payload(record)
+    return adapter.item_payload(record)
+
+
+def candidates(connection: Connection, entity: str, fields: dict[str, Any]) -> list[int]:
+    """Patchbay records not yet linked that a new remote record could be: same name or
+    email for a customer, same SKU or name for an item (case-insensitive)."""
+    linked = ExternalRef.objects.filter(connection=connection, entity=entity).values("local_id")
+    key = "email" if entity == Entity.CUSTOMER else "sku"
+    same = Q(name__iexact=fields["name"])
+    if fields.get(key):
+        same |= Q(**{f"{key}__iexact": fields[key]})
+    model = Customer if entity == Entity.CUSTOMER else EquipmentItem
+    rows = model.objects.filter(same, organisation_id=connection.organisation_id)
+    return sorted(rows.exclude(pk__in=linked).values_list("pk", flat=True))
+
+
+def create(connection: Connection, entity: str, fields: dict[str, Any]) -> LocalRecord:
+    organisation = connection.organisation
+    if entity == Entity.CUSTOMER:
+        return services.create_customer(organisation, **fields)
+    # Items made in the ledger land in a category of their own, for someone to sort.
+    category, _ = EquipmentCategory.objects.get_or_create(
+        organisation=organisation,
+        name=f"Imported from {_provider_name(connection)}",
+        defaults={"visibility": EquipmentCategory.Visibility.INTERNAL},
+    )
+    return EquipmentItem.objects.create(organisation=organisation, category=category, **fields)
+
+
+def _provider_name(connection: Connection) -> str:
+    integration = get_integration(connection.provider)
+    return integration.name if integration else connection.provider
+
+
+def update(record: LocalRecord, fields: dict[str, Any]) -> None:
+    if isinstance(record, Customer):
+        services.update_customer(record, **fields)
+        return
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.save()
