@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounting.mappings import missing_mappings
-from accounting.models import SyncRun
+from accounting.models import Review, SyncRun
 from integrations.models import Connection
 
 
@@ -13,6 +13,7 @@ from integrations.models import Connection
 class SyncStatus:
     needs_mappings: bool
     latest_run: SyncRun | None
+    open_reviews: int = 0
 
     @property
     def running(self) -> bool:
@@ -21,4 +22,10 @@ class SyncStatus:
 
 def sync_status(connection: Connection) -> SyncStatus:
     latest = SyncRun.objects.filter(connection=connection).order_by("-started_at", "-pk").first()
-    return SyncStatus(needs_mappings=bool(missing_mappings(connection)), latest_run=latest)
+    return SyncStatus(
+        needs_mappings=bool(missing_mappings(connection)),
+        latest_run=latest,
+        open_reviews=Review.objects.filter(
+            connection=connection, resolution=Review.Resolution.OPEN
+        ).count(),
+    )

@@ -10,4 +10,6 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("runs/", views.sync_runs, name="runs"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/<int:pk>/resolve/", views.resolve_review, name="resolve_review"),
 ]

@@ -13,17 +13,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounting import resolve
 from accounting.engine import runs
 from accounting.engine.sync import adapter_for
 from accounting.forms import MappingForm, field_name
 from accounting.mappings import missing_mappings
-from accounting.models import AccountMapping, AuditEntry, Entity, SyncRun
+from accounting.models import AccountMapping, AuditEntry, Entity, Review, SyncRun
 from accounting.reconciliation import as_csv as report_csv
 from accounting.reconciliation import build as build_report
 from accounting.tasks import SYNCABLE, sync_connection
 from integrations.errors import ProviderError
 from integrations.models import Connection
 from tenancy.access import has_capability, require_capability
+from tenancy.models import User
 from tenancy.roles import Capability
 from tenancy.scoping import current_organisation, scoped, scoped_get_or_404
 
@@ -177,3 +179,76 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "query": request.GET,
     }
     return render(request, "accounting/audit_log.html", context)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(" · ".join(str(part) for part in row) for row in value) or "—"
+    return str(value) if value not in ("", None) else "—"
+
+
+def _side_by_side(review: Review) -> list[tuple[str, str, str, bool]]:
+    """(field, Patchbay's value, the ledger's value, differs) for each owned field."""
+    mine, theirs = review.patchbay_version, review.ledger_version
+    names = [name for name in {**theirs, **mine} if not name.startswith("_")]
+    return [
+        (
+            name.replace("_", " ").capitalize(),
+            _shown(mine.get(name)),
+            _shown(theirs.get(name)),
+            mine.get(name) != theirs.get(name),
+        )
+        for name in names
+    ]
+
+
+def _candidates(review: Review) -> list[Any]:
+    from accounting.engine import records
+
+    found = (records.get(review.connection, review.entity, pk) for pk in review.candidates)
+    return [record for record in found if record is not None]
+
+
+@require_GET
+@require_capability(Capability.VIEW_LOGS)
+def reviews(request: HttpRequest) -> HttpResponse:
+    """Open conflicts and ambiguous matches first, then the latest resolved."""
+    rows = scoped(request, Review).select_related("connection", "resolved_by")
+    open_rows = list(rows.filter(resolution=Review.Resolution.OPEN).order_by("-detected_at"))
+    for review in open_rows:
+        review.candidate_records = _candidates(review)  # type: ignore[attr-defined]
+        review.field_rows = _side_by_side(review)  # type: ignore[attr-defined]
+    context = {
+        "open_reviews": open_rows,
+        "resolved": rows.exclude(resolution=Review.Resolution.OPEN).order_by("-resolved_at")[:50],
+        "can_resolve": has_capability(request, Capability.RESOLVE_CONFLICTS),
+    }
+    return render(request, "accounting/reviews.html", context)
+
+
+@require_POST
+@require_capability(Capability.RESOLVE_CONFLICTS)
+def resolve_review(request: HttpRequest, pk: int) -> HttpResponseBase:
+    review = scoped_get_or_404(request, Review, pk=pk, resolution=Review.Resolution.OPEN)
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - require_capability signed them in
+    choice = request.POST.get("choice", "")
+    try:
+        if choice == "keep_ledger" and review.kind == Review.Kind.CONFLICT:
+            resolve.keep_ledger(review, user)
+            messages.success(request, "Kept the ledger's version. Patchbay won't push over it.")
+        elif choice == "push_patchbay" and review.kind == Review.Kind.CONFLICT:
+            resolve.push_patchbay(review, user)
+            sync_connection.delay(review.connection_id, SyncRun.Trigger.MANUAL)
+            messages.success(request, "Patchbay's version is being pushed now.")
+        elif choice == "create" and review.kind == Review.Kind.MATCH:
+            resolve.create_new(review, user)
+            messages.success(request, "Created a new Patchbay record and linked it.")
+        elif choice.isdigit() and review.kind == Review.Kind.MATCH:
+            resolve.link_candidate(review, int(choice), user)
+            messages.success(request, "Linked. From now on the two are matched by id.")
+        else:
+            messages.error(request, "Choose one of the options shown.")
+    except resolve.CannotResolve as error:
+        messages.error(request, error.message)
+    return redirect("accounting:reviews")

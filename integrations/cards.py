@@ -121,6 +121,9 @@ def _syncing_card(
         "Details", url=_url("connection", integration, pk=connection.pk), primary=False
     )
     tail = [details, Action("Sync runs", url=reverse("accounting:runs"), primary=False)]
+    if status.open_reviews:
+        to_review = Action(f"Review ({status.open_reviews})", url=reverse("accounting:reviews"))
+        tail.insert(0, to_review)
     if can_manage:
         tail.append(
             Action(

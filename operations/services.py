@@ -297,6 +297,36 @@ def issue_invoice(invoice: Invoice) -> Invoice:
     return invoice
 
 
+@transaction.atomic
+def amend_issued_invoice(
+    invoice: Invoice, *, due_date: date | None = None, lines: Sequence[LineInput] | None = None
+) -> Invoice:
+    """Change an issued invoice nobody has paid yet (a hire ran a day longer, a date moved).
+
+    Once money is recorded against it, the fix is a credit note and a new invoice.
+    """
+    locked = _locked(Invoice, invoice.pk)
+    if locked.status != Invoice.Status.ISSUED or locked.payments.exists():
+        raise OperationError(
+            f"Invoice {locked} has payments or is not issued: credit it and invoice again."
+        )
+    if due_date is not None:
+        if due_date < locked.issue_date:
+            raise OperationError("The due date cannot be before the issue date.", field="due_date")
+        locked.due_date = due_date
+    if lines is not None:
+        _require_lines(lines, "invoice")
+        locked.lines.all().delete()
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(invoice=locked, **_line_fields(locked.organisation, line)) for line in lines
+        )
+    locked.total = locked.amount_due = document_totals(locked).total
+    locked.save(update_fields=["due_date", "total", "amount_due", "updated_at"])
+    outbox.emit("invoice.updated", locked)
+    _copy_state(locked, invoice)
+    return invoice
+
+
 def _status_for(amount_due: Decimal, *, any_payment: bool) -> str:
     # A credit note lowers what is due without the invoice having been paid at all;
     # only when nothing is left to pay is a credited invoice as good as paid.
@@ -306,7 +336,7 @@ def _status_for(amount_due: Decimal, *, any_payment: bool) -> str:
 
 
 def _copy_state(source: Invoice, target: Invoice) -> None:
-    for name in ("number", "status", "total", "amount_due", "updated_at"):
+    for name in ("number", "status", "due_date", "total", "amount_due", "updated_at"):
         setattr(target, name, getattr(source, name))
 
 

@@ -155,6 +155,15 @@ def make_issued_invoice(
     return services.issue_invoice(draft)
 
 
+def make_issued_credit_note(
+    organisation: Organisation, invoice: Invoice, *, unit_price: str = "20.00"
+) -> CreditNote:
+    draft = services.create_credit_note(
+        invoice.customer, [line(organisation, unit_price)], invoice=invoice
+    )
+    return services.issue_credit_note(draft)
+
+
 def make_superuser(email: str = "staff@patchbay.test") -> User:
     return User.objects.create_superuser(email=email, password=PASSWORD, full_name="Platform staff")
 

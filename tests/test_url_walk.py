@@ -39,6 +39,7 @@ PK_SOURCES: dict[str, str] = {
     "integrations:connection-xero": "connection",
     "integrations:disconnect-xero": "connection",
     "accounting:sync_now": "connection",
+    "accounting:resolve_review": "review",
     "operations:booking_check_out": "booking",
     "operations:booking_return": "booking",
     "apikeys:key_revoke": "api_key",
@@ -155,7 +156,7 @@ def _sync_records(connection: Any) -> dict[str, Any]:
 
     from django.utils import timezone
 
-    from accounting.models import AuditEntry, ExternalRef, SyncRun
+    from accounting.models import AuditEntry, ExternalRef, Review, SyncRun
 
     org = connection.organisation
     run = SyncRun.objects.create(
@@ -169,6 +170,16 @@ def _sync_records(connection: Any) -> dict[str, Any]:
         "sync_run": run,
         "external_ref": ExternalRef.objects.create(
             organisation=org, connection=connection, entity="invoice", local_id=1, remote_id="r"
+        ),
+        "review": Review.objects.create(
+            organisation=org,
+            connection=connection,
+            kind="conflict",
+            entity="customer",
+            local_id=1,
+            remote_id=f"{ALPHA_MARKER}-remote",
+            patchbay_version={"name": "Patchbay name"},
+            ledger_version={"name": f"{ALPHA_MARKER} ledger name"},
         ),
         "audit_entry": AuditEntry.objects.create(
             organisation=org,

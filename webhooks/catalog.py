@@ -7,6 +7,7 @@ EVENT_TYPES: dict[str, str] = {
     "quote.approved": "A quote was approved.",
     "invoice.created": "A draft invoice was created.",
     "invoice.issued": "An invoice was issued: it has its number and can be paid.",
+    "invoice.updated": "An issued, unpaid invoice was amended (due date or lines).",
     "invoice.paid": "An invoice was paid in full.",
     "payment.recorded": "A payment was recorded against an invoice.",
     "equipment.checked_out": "Booked equipment left the warehouse.",

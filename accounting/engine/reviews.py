@@ -89,9 +89,3 @@ def refuse(run: SyncRun, ref: ExternalRef, message: str) -> None:
     """A write that can't be made: recorded on the link and the run, tried again later."""
     ExternalRef.objects.filter(pk=ref.pk).update(state=ExternalRef.State.ERROR, last_error=message)
     runs.error(run, message, entity=ref.entity, local_id=ref.local_id)
-
-
-def open_reviews(connection_id: int) -> int:
-    return Review.objects.filter(
-        connection_id=connection_id, resolution=Review.Resolution.OPEN
-    ).count()

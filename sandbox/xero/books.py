@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 
 from sandbox.xero import faults
-from sandbox.xero.accounting import chart, contacts, context, invoices, payments
+from sandbox.xero.accounting import chart, contacts, context, invoices, items, payments
 from sandbox.xero.accounting.batch import Invalid, Mode
 from sandbox.xero.accounting.dates import stamp
 from sandbox.xero.accounting.models import (
@@ -186,6 +186,21 @@ def create_contact(
     element = {"Name": name, "EmailAddress": email, "ContactNumber": contact_number}
     written = _act(tenant_id, lambda books: contacts.write(books, element, Mode.CREATE, None))
     return XeroContact.objects.get(contact_id=written["ContactID"])
+
+
+def edit_contact(tenant_id: TenantId, contact_id: TenantId, **fields: str) -> XeroContact:
+    """Change a contact as a bookkeeper would, e.g. ``EmailAddress="new@example.test"``."""
+    element = {"ContactID": str(contact_id), **fields}
+    _act(tenant_id, lambda books: contacts.write(books, element, Mode.UPSERT, None))
+    return XeroContact.objects.get(contact_id=uuid.UUID(str(contact_id)))
+
+
+def create_item(
+    tenant_id: TenantId, code: str, name: str, unit_price: Decimal | float | str = "0"
+) -> XeroItem:
+    element = {"Code": code, "Name": name, "SalesDetails": {"UnitPrice": str(unit_price)}}
+    written = _act(tenant_id, lambda books: items.write(books, element, Mode.CREATE, None))
+    return XeroItem.objects.get(item_id=written["ItemID"])
 
 
 def archive_contact(tenant_id: TenantId, contact_id: TenantId) -> XeroContact:

@@ -124,9 +124,13 @@ class XeroAdapter(AccountingAdapter):
 
     def update(self, entity: str, batch: Sequence[Outgoing], request_key: str) -> list[PushResult]:
         """POST with each record's id: the whole record as Patchbay has it, lines included
-        (Xero drops lines left out of an update)."""
+        (Xero drops lines left out of an update), but never its status: the bookkeeper
+        may have approved the draft, and Patchbay doesn't take that back."""
         id_field = RESOURCES[entity][1]
-        bodies = [{**item.payload, id_field: item.remote_id} for item in batch]
+        bodies = [
+            {**{k: v for k, v in item.payload.items() if k != "Status"}, id_field: item.remote_id}
+            for item in batch
+        ]
         return self._write("POST", entity, batch, request_key, bodies)
 
     def _write(
