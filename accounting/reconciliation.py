@@ -10,14 +10,16 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 
-from accounting.models import Entity, ExternalRef, SyncRun
-from operations.models import Customer, Invoice, Payment
+from accounting.models import Entity, ExternalRef, Review, SyncRun
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
 from tenancy.models import Organisation
 
 LABELS = {
     Entity.INVOICE: (Invoice, "number"),
     Entity.CUSTOMER: (Customer, "name"),
     Entity.PAYMENT: (Payment, "reference"),
+    Entity.ITEM: (EquipmentItem, "name"),
+    Entity.CREDIT_NOTE: (CreditNote, "number"),
 }
 
 
@@ -33,11 +35,23 @@ class Row:
 
 
 @dataclass(frozen=True)
+class ReviewRow:
+    kind: str
+    entity: str
+    local_id: int | None
+    remote_id: str
+    detected_at: datetime
+    resolution: str
+    resolved_by: str
+
+
+@dataclass(frozen=True)
 class Report:
     month: date
     synced: list[Row]
     needs_review: list[Row]
     runs_by_status: dict[str, int]
+    reviews: list[ReviewRow]
 
 
 def month_bounds(month: date, zone: str) -> tuple[datetime, datetime]:
@@ -78,12 +92,28 @@ def build(organisation: Organisation, month: date) -> Report:
     synced = list(
         refs.filter(state=ExternalRef.State.LINKED, updated_at__gte=start, updated_at__lt=end)
     )
-    review = list(refs.filter(state__in=(ExternalRef.State.ERROR, ExternalRef.State.REVIEW)))
+    held = (ExternalRef.State.ERROR, ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT)
+    review = list(refs.filter(state__in=held))
     runs = SyncRun.objects.for_organisation(organisation).filter(
         started_at__gte=start, started_at__lt=end
     )
     by_status = dict(runs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return Report(month.replace(day=1), _rows(synced), _rows(review), by_status)
+    reviews = [
+        ReviewRow(
+            r.get_kind_display(),
+            r.entity,
+            r.local_id,
+            r.remote_id,
+            r.detected_at,
+            r.get_resolution_display(),
+            r.resolved_by.email if r.resolved_by else "",
+        )
+        for r in Review.objects.for_organisation(organisation)
+        .filter(detected_at__gte=start, detected_at__lt=end)
+        .select_related("resolved_by")
+        .order_by("detected_at")
+    ]
+    return Report(month.replace(day=1), _rows(synced), _rows(review), by_status, reviews)
 
 
 def as_csv(report: Report) -> str:
@@ -106,4 +136,17 @@ def as_csv(report: Report) -> str:
                     row.problem,
                 ]
             )
+    for item in report.reviews:
+        writer.writerow(
+            [
+                f"{item.kind.lower()} ({item.resolution.lower()})",
+                item.entity,
+                item.local_id or "",
+                item.resolved_by,
+                item.remote_id,
+                item.resolution,
+                item.detected_at.isoformat(),
+                "",
+            ]
+        )
     return out.getvalue()

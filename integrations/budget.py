@@ -21,9 +21,12 @@ import redis
 from django.conf import settings
 
 from integrations.errors import ProviderUnavailable
+from integrations.http import CONNECT_TIMEOUT, READ_TIMEOUT
 
 MINUTE_MS = 60_000
-HOLDER_TTL_MS = 120_000  # a crashed worker's concurrency slot frees itself after this
+# A crashed worker's concurrency slot frees itself after this: the longest a live call
+# can hold one (a token refresh and the call itself, each within its timeouts), plus margin.
+HOLDER_TTL_MS = 2 * (CONNECT_TIMEOUT + READ_TIMEOUT) * 1000 + 10_000
 MAX_WAIT_S = 120.0
 
 

@@ -188,6 +188,8 @@ def test_edits_on_both_sides_make_a_conflict_that_holds_both_and_overwrites_neit
     assert not after.counts.get("conflicts") and not after.counts.get("updated")
     review.refresh_from_db()
     assert review.resolution == Review.Resolution.KEPT_LEDGER
+    report = bookkeeper.get("/settings/accounting/reconciliation/?format=csv").content.decode()
+    assert "changed on both sides (kept the ledger's version)" in report
 
 
 def test_pushing_patchbays_version_of_a_conflict_writes_it_over_the_ledger_version_shown(
