@@ -1,0 +1,12 @@
+"""Every resource of the accounting API, registered in the order the URLs list them."""
+
+from __future__ import annotations
+
+from sandbox.sage.accounting import contacts, items, ledger
+from sandbox.sage.accounting.resources import REGISTRY, Resource
+
+__all__ = ["contacts", "items", "ledger"]
+
+
+def all_resources() -> list[Resource]:
+    return list(REGISTRY.values())
