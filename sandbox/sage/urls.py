@@ -23,6 +23,16 @@ def _resource_urls() -> list[URLPattern]:
             path(f"v3.1/{resource.name}", accounting.collection, options, name=slug),
             path(f"v3.1/{resource.name}/<str:key>", accounting.member, options, name=f"{slug}-key"),
         ]
+    for name in ("sales_invoices", "sales_credit_notes"):
+        slug = name.replace("_", "-")
+        patterns.append(
+            path(
+                f"v3.1/{name}/<str:key>/release",
+                accounting.release,
+                {"resource": name},
+                name=f"{slug}-release",
+            )
+        )
     return patterns
 
 

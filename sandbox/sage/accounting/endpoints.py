@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from sandbox.sage.accounting import contacts, items, ledger
+from sandbox.sage.accounting import (
+    allocations,
+    artefacts,
+    contacts,
+    items,
+    ledger,
+    payments,
+)
 from sandbox.sage.accounting.resources import REGISTRY, Resource
 
-__all__ = ["contacts", "items", "ledger"]
+__all__ = ["allocations", "artefacts", "contacts", "items", "ledger", "payments"]
 
 
 def all_resources() -> list[Resource]:

@@ -13,7 +13,7 @@ from sandbox.sage.accounting.wire import Json, parse_day, parse_decimal
 
 M = TypeVar("M", bound=Model)
 
-REQUIRED = "can't be blank"
+REQUIRED = "This field is required."
 
 
 def text(payload: Json, name: str, *, limit: int = 255, required: bool = False) -> str | None:

@@ -11,8 +11,9 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from sandbox.sage.accounting import http, listing
+from sandbox.sage.accounting import artefacts, http, listing
 from sandbox.sage.accounting.context import Books, NotFound
 from sandbox.sage.accounting.resources import Resource, find
 from sandbox.sage.accounting.wire import Json
@@ -85,3 +86,11 @@ def _show(spec: Resource, books: Books, key: str, request: HttpRequest) -> HttpR
             http.lock(books)
             spec.on_read(books, record, request.GET)
     return JsonResponse(spec.render(record))
+
+
+@csrf_exempt  # as above
+@require_POST
+def release(request: HttpRequest, resource: str, key: str) -> HttpResponse:
+    """POST /{sales_invoices|sales_credit_notes}/{key}/release: a draft becomes UNPAID."""
+    spec = find(resource)
+    return http.act(request, lambda books: artefacts.release(books, record_of(spec, books, key)))
