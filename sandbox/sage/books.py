@@ -155,14 +155,17 @@ def edit_invoice(
         changes[line] = changes.get(line, {}) | one
     if changes:
         payload["invoice_lines"] = _line_changes(target, changes)
-    return _act(business_id, lambda books: artefacts.update(books, target, payload))
+    _act(business_id, lambda books: artefacts.update(books, target, payload))
+    target.refresh_from_db()
+    return target
 
 
 def create_invoice(business_id: str, payload: Json) -> SageSalesInvoice:
     """An invoice typed into Sage by a person; `payload` is shaped like the API's."""
     create = artefacts.SALES_INVOICES.create
     assert create is not None  # noqa: S101 - invoices can be created
-    return _act(business_id, lambda books: create(books, dict(payload)))
+    created = _act(business_id, lambda books: create(books, dict(payload)))
+    return SageSalesInvoice.objects.get(pk=created.pk)
 
 
 def release_invoice(business_id: str, invoice_ref: str) -> SageSalesInvoice:

@@ -47,13 +47,13 @@ def settled(artefact: SageArtefact) -> Decimal:
     live = Q(payment__deleted_at__isnull=True, payment__isnull=False) | Q(
         allocation__deleted_at__isnull=True, allocation__isnull=False
     )
-    if isinstance(artefact, SageSalesInvoice):
-        rows = SageAllocatedArtefact.objects.filter(live, invoice=artefact)
-    else:
-        rows = SageAllocatedArtefact.objects.filter(live, credit_note=artefact)
+    field = "invoice" if isinstance(artefact, SageSalesInvoice) else "credit_note"
+    rows = SageAllocatedArtefact.objects.filter(live, **{field: artefact.pk})
     sums = rows.aggregate(amount=Sum("amount"), discount=Sum("discount"))
     # Credit notes are allocated with negative amounts: what counts is the size.
-    return abs(sums["amount"] or ZERO) + (sums["discount"] or ZERO)
+    amount: Decimal = abs(sums["amount"] or ZERO)
+    discount: Decimal = sums["discount"] or ZERO
+    return amount + discount
 
 
 def refresh_outstanding(artefact: SageArtefact) -> None:

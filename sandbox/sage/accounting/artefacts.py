@@ -339,7 +339,9 @@ def _save_totals(row: SageArtefact) -> None:
 
 
 def _number(books: Books, kind: Kind, row: SageArtefact) -> None:
-    highest = kind.model.objects.filter(business=books.business).aggregate(top=Max("sequence"))
+    highest = kind.model._default_manager.filter(business=books.business).aggregate(
+        top=Max("sequence")
+    )
     row.sequence = (highest["top"] or 0) + 1
     row.number = f"{kind.prefix}{row.sequence}"
 
@@ -401,8 +403,10 @@ def filters(rows: QuerySet[Any], query: QueryDict) -> QuerySet[Any]:
 
 def _rows(kind: Kind) -> Any:
     def rows(books: Books) -> QuerySet[Any]:
-        found = kind.model.objects.filter(business=books.business).select_related("contact")
-        return found.prefetch_related("lines__item", "lines__ledger_account", "lines__tax_rate")
+        found: QuerySet[Any] = kind.model._default_manager.filter(business=books.business)
+        return found.select_related("contact").prefetch_related(
+            "lines__item", "lines__ledger_account", "lines__tax_rate"
+        )
 
     return rows
 

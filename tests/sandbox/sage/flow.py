@@ -177,3 +177,7 @@ class Sage:
 def sage_for(client: Client, business: str | None = DEMO_HIRE_UK, **issue: Any) -> Sage:
     """Tokens issued without a browser (controls.issue_tokens_for), for one business."""
     return Sage(client, issue_tokens_for(**issue)["access_token"], business)
+
+
+def controls_tokens(**issue: Any) -> dict[str, Any]:
+    return issue_tokens_for(**issue)
