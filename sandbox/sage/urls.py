@@ -9,7 +9,7 @@ slashes, as at Sage. Each accounting resource gets a collection URL named after 
 from django.urls import URLPattern, path
 
 from sandbox.sage.accounting.endpoints import all_resources
-from sandbox.sage.views import accounting, api, authorize, identity
+from sandbox.sage.views import accounting, api, authorize, console, identity
 
 app_name = "sage"
 
@@ -47,4 +47,5 @@ urlpatterns = [
     path("v3.1/user", api.user, name="user"),
     path("v3.1/currencies", api.currencies, name="currencies"),
     *_resource_urls(),
+    path("console/", console.console, name="console"),
 ]
