@@ -359,6 +359,7 @@ SANDBOX_XERO_REDIRECT_URIS = _env_list(
 
 if SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox")
+    INSTALLED_APPS.append("sandbox.sage")
 
 # A sync run's lease on its connection, renewed after every batch; a crashed worker's
 # run is taken over once it lapses.
@@ -438,3 +439,59 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 # === end of API access ================================================================
+
+# === Sage sandbox and provider URLs ===================================================
+# Sage Business Cloud Accounting, API v3.1. The real hosts differ per step: the consent
+# screen at www.sageone.com, tokens at oauth.accounting.sage.com, the API at
+# api.accounting.sage.com. https://developer.sage.com/accounting/guides/authenticating/authentication
+_SANDBOX_SAGE = f"{PUBLIC_BASE_URL}/sandbox/sage"
+# Sage's authorize URL carries `filter=apiv3.1` itself: add the other parameters with "&".
+SAGE_AUTHORIZE_URL = _provider_url(
+    "SAGE_AUTHORIZE_URL",
+    "https://www.sageone.com/oauth2/auth/central?filter=apiv3.1",
+    f"{_SANDBOX_SAGE}/oauth2/auth/central?filter=apiv3.1",
+)
+SAGE_TOKEN_URL = _provider_url(
+    "SAGE_TOKEN_URL", "https://oauth.accounting.sage.com/token", f"{_SANDBOX_SAGE}/oauth/token"
+)
+SAGE_REVOKE_URL = _provider_url(
+    "SAGE_REVOKE_URL", "https://oauth.accounting.sage.com/revoke", f"{_SANDBOX_SAGE}/oauth/revoke"
+)
+SAGE_API_BASE = _provider_url(
+    "SAGE_API_BASE", "https://api.accounting.sage.com/v3.1", f"{_SANDBOX_SAGE}/v3.1"
+)
+SAGE_CLIENT_ID = os.environ.get("SAGE_CLIENT_ID", "" if IS_PRODUCTION else "patchbay-sage-sandbox")
+SAGE_CLIENT_SECRET = os.environ.get(
+    "SAGE_CLIENT_SECRET", "" if IS_PRODUCTION else "sage-sandbox-secret-not-for-production"
+)
+# The sandbox's Sage lifetimes (seconds); the defaults are Sage's. Tests shorten them.
+SANDBOX_SAGE_ACCESS_TOKEN_SECONDS = int(os.environ.get("SANDBOX_SAGE_ACCESS_TOKEN_SECONDS", 300))
+SANDBOX_SAGE_REFRESH_TOKEN_SECONDS = int(
+    os.environ.get("SANDBOX_SAGE_REFRESH_TOKEN_SECONDS", 31 * 24 * 3600)
+)
+SANDBOX_SAGE_CODE_SECONDS = int(os.environ.get("SANDBOX_SAGE_CODE_SECONDS", 60))
+# idempotency_id replays are kept for seven days.
+SANDBOX_SAGE_IDEMPOTENCY_SECONDS = int(
+    os.environ.get("SANDBOX_SAGE_IDEMPOTENCY_SECONDS", 7 * 24 * 3600)
+)
+# Calls per business per minute (Sage's v3.0 figure; v3.1's is unpublished).
+SANDBOX_SAGE_MINUTE_LIMIT = int(os.environ.get("SANDBOX_SAGE_MINUTE_LIMIT", 200))
+# Sage defaults a missing X-Business to the user's lead business; True refuses the call
+# instead, so a client's tests can prove it always names the business.
+SANDBOX_SAGE_REQUIRE_BUSINESS_HEADER = os.environ.get(
+    "SANDBOX_SAGE_REQUIRE_BUSINESS_HEADER", ""
+).lower() in ("1", "true", "yes")
+# Whether a 429 carries Retry-After: unconfirmed at Sage, so off unless asked for.
+SANDBOX_SAGE_SEND_RETRY_AFTER = os.environ.get("SANDBOX_SAGE_SEND_RETRY_AFTER", "").lower() in (
+    "1",
+    "true",
+    "yes",
+)
+# The redirect URIs registered for the sandbox's app (exact match, as at Sage).
+_SAGE_CALLBACK = "/settings/integrations/sage/callback/"
+SANDBOX_SAGE_REDIRECT_URIS = _env_list(
+    "SANDBOX_SAGE_REDIRECT_URIS",
+    f"{PUBLIC_BASE_URL}{_SAGE_CALLBACK},"
+    f"{PUBLIC_BASE_URL.replace('127.0.0.1', 'localhost')}{_SAGE_CALLBACK}",
+)
+# === end of Sage ======================================================================

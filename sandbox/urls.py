@@ -6,4 +6,5 @@ app_name = "sandbox"
 
 urlpatterns = [
     path("xero/", include("sandbox.xero.urls")),
+    path("sage/", include("sandbox.sage.urls")),
 ]

@@ -236,6 +236,9 @@ def _kwargs(route: Route, world: World) -> dict[str, Any]:
         elif route.name.startswith("sandbox:xero:") and param.endswith("_id"):
             # The Xero sandbox's /connections/{id}, /Invoices/{id}, ...: a made-up id.
             kwargs[param] = uuid.UUID(int=0)
+        elif route.name.startswith("sandbox:sage:") and param == "key":
+            # The Sage sandbox's /v3.1/{resource}/{key}: a made-up 32-hex id.
+            kwargs[param] = "0" * 32
         elif param == "content_type_id":
             kwargs[param] = ContentType.objects.get_for_model(world.alpha["customer"]).pk
         elif route.name == "password_reset_confirm":
