@@ -16,12 +16,19 @@ class ProviderUnavailable(ProviderError):
 
 
 class RateLimited(ProviderUnavailable):
-    """A 429: wait ``retry_after`` seconds; ``problem`` names the limit (e.g. minute, day)."""
+    """A 429: wait ``retry_after`` seconds; ``problem`` names the limit (e.g. minute, day).
 
-    def __init__(self, message: str, retry_after: float, problem: str) -> None:
+    ``stated`` is False when the provider sent no usable Retry-After and ``retry_after``
+    is only a default: the caller may back off by the provider's own policy instead.
+    """
+
+    def __init__(
+        self, message: str, retry_after: float, problem: str, *, stated: bool = True
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.problem = problem
+        self.stated = stated
 
 
 class GrantInvalid(ProviderError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import requests
@@ -39,12 +40,17 @@ def request(method: str, url: str, *, access_token: str, **kwargs: Any) -> reque
 
 
 def rate_limited(response: requests.Response) -> RateLimited:
-    """Xero names the limit in X-Rate-Limit-Problem (minute, day; case varies)."""
+    """Xero names the limit in X-Rate-Limit-Problem (minute, day; case varies). Without a
+    usable Retry-After (Sage sends none), a minute is assumed and marked as not stated."""
     try:
-        retry_after = float(response.headers.get("Retry-After", "60"))
+        retry_after = float(response.headers.get("Retry-After", ""))
     except ValueError:
-        retry_after = 60.0
+        retry_after = math.nan
+    stated = math.isfinite(retry_after)
     problem = response.headers.get("X-Rate-Limit-Problem", "").lower()
     return RateLimited(
-        f"the provider is rate limiting ({problem or 'unknown limit'})", retry_after, problem
+        f"the provider is rate limiting ({problem or 'unknown limit'})",
+        retry_after if stated else 60.0,
+        problem,
+        stated=stated,
     )

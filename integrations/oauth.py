@@ -30,7 +30,8 @@ def session(provider: OAuthProvider, redirect_uri: str = "") -> OAuth2Session:
         scope=" ".join(provider.scopes),
         redirect_uri=redirect_uri or None,
         code_challenge_method="S256" if provider.uses_pkce else None,
-        token_endpoint_auth_method="client_secret_basic",  # noqa: S106 - a method name
+        token_endpoint_auth_method=provider.token_endpoint_auth_method,
+        revocation_endpoint_auth_method=provider.token_endpoint_auth_method,
     )
     client.register_compliance_hook("access_token_response", _refuse_outages)
     client.register_compliance_hook("refresh_token_response", _refuse_outages)

@@ -33,6 +33,9 @@ class OAuthProvider(ABC):
     name: ClassVar[str]
     scopes: ClassVar[tuple[str, ...]]
     uses_pkce: ClassVar[bool] = True
+    # How the client authenticates at the token and revocation endpoints (RFC 6749 2.3.1):
+    # HTTP Basic, or client_id and client_secret in the form body ("client_secret_post").
+    token_endpoint_auth_method: ClassVar[str] = "client_secret_basic"  # noqa: S105 - a method name
     # Refresh when the access token has less than this left.
     refresh_margin: ClassVar[timedelta] = timedelta(minutes=5)
     # Refresh idle grants this often so their refresh token never lapses.
@@ -62,6 +65,11 @@ class OAuthProvider(ABC):
     @property
     def client_secret(self) -> str:
         return str(getattr(settings, self.client_secret_setting))
+
+    def unstated_retry_after(self, attempt: int, default: float) -> float:
+        """Seconds to wait after the ``attempt``-th (0-based) 429 in a row that came without
+        a Retry-After. By default the caller's ``default`` (a minute)."""
+        return default
 
     @abstractmethod
     def subject(self, token: dict[str, Any]) -> str:

@@ -79,6 +79,9 @@ INTEGRATIONS: tuple[Integration, ...] = (
         category=Category.ACCOUNTING,
         description="Keep Sage Accounting's contacts, sales invoices and payments in step.",
         exclusive_group="accounting",
+        available=True,
+        provider_path="accounting.providers.sage.provider.SageProvider",
+        adapter_path="accounting.providers.sage.adapter.SageAdapter",
     ),
     Integration(
         slug="wordpress",

@@ -18,6 +18,7 @@ from integrations import tokens
 from integrations.budget import Budget, DailyLimitReached
 from integrations.errors import ProviderUnavailable, RateLimited
 from integrations.models import Connection
+from integrations.registry import provider_for
 
 BODY_LIMIT = 20_000
 SECRET_WORDS = ("token", "secret", "password", "authorization")
@@ -77,18 +78,21 @@ class Recorder:
         self.quota = quota
 
     def send(self, call: Call) -> tuple[requests.Response, AuditEntry]:
-        for _ in range(RATE_LIMIT_RETRIES):
+        for attempt in range(RATE_LIMIT_RETRIES):
             try:
                 return self._send(call)
             except RateLimited as limited:
+                wait = limited.retry_after
+                if not limited.stated:  # no Retry-After (Sage): the provider's back-off
+                    wait = provider_for(self.connection.provider).unstated_retry_after(
+                        attempt, wait
+                    )
                 if self.budget is not None:
-                    self.budget.block(limited.retry_after)
+                    self.budget.block(wait)
                 if limited.problem in ("day", "daily"):
-                    raise DailyLimitReached(
-                        timezone.now() + timedelta(seconds=limited.retry_after)
-                    ) from limited
+                    raise DailyLimitReached(timezone.now() + timedelta(seconds=wait)) from limited
                 if self.budget is None:
-                    time.sleep(min(limited.retry_after, 60))
+                    time.sleep(min(wait, 60))
         raise ProviderUnavailable("the provider kept rate limiting; the next run carries on")
 
     def _send(self, call: Call) -> tuple[requests.Response, AuditEntry]:
