@@ -68,7 +68,7 @@ def _start_sandbox(database_url: str, port: int) -> subprocess.Popen[bytes]:
         try:
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok:
                 return server
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or busy starting up
             time.sleep(0.3)
     server.kill()
     raise RuntimeError("The sandbox server did not start within a minute.")

@@ -47,20 +47,28 @@ class Resource:
     singular: str
     # Fields sent on create only: an update never overwrites what Sage or the bookkeeper
     # may have set since (the reference a bookkeeper gave a contact, a service's ledger
-    # account, a draft's status once approved).
+    # account, a draft's status once released, a currency once transactions use it).
     create_only: tuple[str, ...] = ()
     read_params: tuple[tuple[str, str], ...] = ()
 
 
 RESOURCES: dict[str, Resource] = {
-    Entity.CUSTOMER: Resource("contacts", "contact", ("contact_type_ids", "reference")),
+    Entity.CUSTOMER: Resource(
+        "contacts", "contact", ("contact_type_ids", "reference", "currency_id")
+    ),
     Entity.ITEM: Resource("services", "service", ("sales_ledger_account_id", "notes")),
     # A single artefact GET marks it as sent unless told not to (and moves updated_at).
     Entity.INVOICE: Resource(
-        "sales_invoices", "sales_invoice", ("status_id",), (("mark_as_sent", "false"),)
+        "sales_invoices",
+        "sales_invoice",
+        ("status_id", "currency_id"),
+        (("mark_as_sent", "false"),),
     ),
     Entity.CREDIT_NOTE: Resource(
-        "sales_credit_notes", "sales_credit_note", ("status_id",), (("mark_as_sent", "false"),)
+        "sales_credit_notes",
+        "sales_credit_note",
+        ("status_id", "currency_id"),
+        (("mark_as_sent", "false"),),
     ),
 }
 

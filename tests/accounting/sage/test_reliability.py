@@ -111,7 +111,7 @@ def test_429s_without_retry_after_back_off_exponentially_and_the_sync_carries_on
 
     def recorded(self: Any, attempt: int, default: float) -> float:
         waits.append((attempt, real(self, attempt, default)))
-        return 0.7 * 2**attempt  # the same shape, shorter
+        return 0.7 * float(2**attempt)  # the same shape, shorter
 
     monkeypatch.setattr(sage_provider.SageProvider, "unstated_retry_after", recorded)
     invoice = factories.make_issued_invoice(tenants.alpha)
@@ -199,3 +199,20 @@ def test_a_lost_refresh_answer_ends_in_reconnect_as_sage_keeps_no_grace(
     third = sync(sage_connected, allow_failure=True)
     assert third.status == SyncRun.Status.FAILED
     assert inspect.count_refreshes("invalid_grant") == 1  # a dead grant is not presented again
+
+
+def test_a_429_without_retry_after_is_marked_unstated_and_xero_keeps_its_minute() -> None:
+    import requests
+
+    from integrations.http import rate_limited
+    from integrations.registry import provider_for
+
+    bare = requests.Response()
+    bare.status_code = 429
+    told = requests.Response()
+    told.status_code = 429
+    told.headers["Retry-After"] = "7"
+
+    assert (rate_limited(bare).stated, rate_limited(bare).retry_after) == (False, 60.0)
+    assert (rate_limited(told).stated, rate_limited(told).retry_after) == (True, 7.0)
+    assert provider_for("xero").unstated_retry_after(3, 60.0) == 60.0  # unchanged for Xero
