@@ -6,4 +6,5 @@ app_name = "sandbox"
 
 urlpatterns = [
     path("xero/", include("sandbox.xero.urls")),
+    path("quickbooks/", include("sandbox.quickbooks.urls")),
 ]
