@@ -49,7 +49,7 @@ def _prepare(books: Books, entity: str, doc: Json, old: QboEntity | None) -> Jso
     mode = _tax_mode(books, doc)
     tax_detail = tax.txn_tax_detail(books, made.taxed, doc.get("TxnTaxDetail"), mode)
     total = money(made.subtotal + Decimal(str(tax_detail["TotalTax"])))
-    txn_date = _day(doc.get("TxnDate"), "TxnDate") or clock.today().isoformat()
+    txn_date = _iso(_day(doc.get("TxnDate"), "TxnDate")) or clock.today().isoformat()
     data: Json = {
         "DocNumber": _doc_number(books, entity, doc, old),
         "TxnDate": txn_date,

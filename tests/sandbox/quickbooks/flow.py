@@ -66,8 +66,14 @@ def consent(
     return query_of(str(response["Location"]))
 
 
-def post_token(client: Client, data: dict[str, str], authorization: str | None = APP_BASIC) -> Response:
-    headers = {} if authorization is None else {"Authorization": basic() if authorization == APP_BASIC else authorization}
+def post_token(
+    client: Client, data: dict[str, str], authorization: str | None = APP_BASIC
+) -> Response:
+    headers = (
+        {}
+        if authorization is None
+        else {"Authorization": basic() if authorization == APP_BASIC else authorization}
+    )
     return client.post(TOKEN, data, headers=headers)
 
 
@@ -77,12 +83,17 @@ def redeem(client: Client, code: str, **overrides: str) -> Response:
 
 
 def refresh(client: Client, refresh_token: str, authorization: str | None = APP_BASIC) -> Response:
-    return post_token(client, {"grant_type": "refresh_token", "refresh_token": refresh_token}, authorization)
+    return post_token(
+        client, {"grant_type": "refresh_token", "refresh_token": refresh_token}, authorization
+    )
 
 
 def revoke(client: Client, token: str) -> Response:
     return client.post(
-        REVOKE, json.dumps({"token": token}), content_type="application/json", headers={"Authorization": basic()}
+        REVOKE,
+        json.dumps({"token": token}),
+        content_type="application/json",
+        headers={"Authorization": basic()},
     )
 
 
@@ -101,12 +112,17 @@ class Qbo:
         return {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Response:
-        return self.client.get(self.url(path), {"minorversion": "75", **(params or {})}, headers=self.headers())
+        return self.client.get(
+            self.url(path), {"minorversion": "75", **(params or {})}, headers=self.headers()
+        )
 
     def post(self, path: str, body: Any, params: str = "") -> Response:
         query = "minorversion=75" + (f"&{params}" if params else "")
         return self.client.post(
-            f"{self.url(path)}?{query}", json.dumps(body), content_type="application/json", headers=self.headers()
+            f"{self.url(path)}?{query}",
+            json.dumps(body),
+            content_type="application/json",
+            headers=self.headers(),
         )
 
     def query(self, statement: str) -> Response:

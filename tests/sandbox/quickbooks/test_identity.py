@@ -60,8 +60,13 @@ def test_unknown_scope_goes_back_to_the_app(visitor: Client) -> None:
     assert flow.query_of(response["Location"])["error"] == "invalid_scope"
 
 
-def test_code_redeemed_with_another_redirect_uri_is_invalid_grant(visitor: Client, settings: Any) -> None:
-    settings.SANDBOX_QUICKBOOKS_REDIRECT_URIS = [flow.redirect_uri(), "http://127.0.0.1:8000/other/"]
+def test_code_redeemed_with_another_redirect_uri_is_invalid_grant(
+    visitor: Client, settings: Any
+) -> None:
+    settings.SANDBOX_QUICKBOOKS_REDIRECT_URIS = [
+        flow.redirect_uri(),
+        "http://127.0.0.1:8000/other/",
+    ]
     code = flow.consent(visitor)["code"]
     response = flow.redeem(visitor, code, redirect_uri="http://127.0.0.1:8000/other/")
     assert response.status_code == 400
