@@ -33,7 +33,8 @@ def redirect_uri() -> str:
 
 
 def basic(client_id: str | None = None, secret: str | None = None) -> str:
-    pair = f"{client_id or settings.QUICKBOOKS_CLIENT_ID}:{secret or settings.QUICKBOOKS_CLIENT_SECRET}"
+    client_id = client_id or settings.QUICKBOOKS_CLIENT_ID
+    pair = f"{client_id}:{secret or settings.QUICKBOOKS_CLIENT_SECRET}"
     return "Basic " + base64.b64encode(pair.encode()).decode()
 
 

@@ -55,8 +55,9 @@ def test_last_updated_time_and_orderby(qbo: flow.Qbo) -> None:
     with time_machine.travel(later, tick=False):
         invoice = qbo.create("Invoice", flow.invoice_body(DocNumber="Q-2"))
         qbo.create("Invoice", flow.invoice_body(DocNumber="Q-1"))
+    # Not SQL: the sandbox parses the statement itself.
     statement = (
-        f"SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime >= '{cursor}' ORDERBY DocNumber DESC"
+        f"SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime >= '{cursor}' ORDERBY DocNumber DESC"  # noqa: S608
     )
     found = answer(qbo, statement)["Invoice"]
     assert [row["DocNumber"] for row in found] == ["Q-2", "Q-1"]
