@@ -466,7 +466,8 @@ QUICKBOOKS_CLIENT_ID = os.environ.get(
     "QUICKBOOKS_CLIENT_ID", "" if IS_PRODUCTION else "patchbay-qbo-sandbox-app"
 )
 QUICKBOOKS_CLIENT_SECRET = os.environ.get(
-    "QUICKBOOKS_CLIENT_SECRET", "" if IS_PRODUCTION else "qbo-sandbox-client-secret-not-for-production"
+    "QUICKBOOKS_CLIENT_SECRET",
+    "" if IS_PRODUCTION else "qbo-sandbox-client-secret-not-for-production",
 )
 # The app's webhook verifier token (Intuit shows it in the developer portal).
 QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN = os.environ.get(
