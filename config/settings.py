@@ -360,6 +360,7 @@ SANDBOX_XERO_REDIRECT_URIS = _env_list(
 if SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox")
     INSTALLED_APPS.append("sandbox.sage")
+    INSTALLED_APPS.append("sandbox.quickbooks")
 
 # A sync run's lease on its connection, renewed after every batch; a crashed worker's
 # run is taken over once it lapses.
@@ -495,3 +496,75 @@ SANDBOX_SAGE_REDIRECT_URIS = _env_list(
     f"{PUBLIC_BASE_URL.replace('127.0.0.1', 'localhost')}{_SAGE_CALLBACK}",
 )
 # === end of Sage ======================================================================
+
+# === QuickBooks sandbox and provider URLs ==============================================
+# Intuit's OAuth 2.0 and the QuickBooks Online Accounting API v3: the real service in
+# production, the local sandbox (sandbox/quickbooks/) in development and tests.
+# https://developer.intuit.com/.well-known/openid-sandbox-configuration
+_SANDBOX_QUICKBOOKS = f"{PUBLIC_BASE_URL}/sandbox/quickbooks"
+QUICKBOOKS_AUTHORIZE_URL = _provider_url(
+    "QUICKBOOKS_AUTHORIZE_URL",
+    "https://appcenter.intuit.com/connect/oauth2",
+    f"{_SANDBOX_QUICKBOOKS}/connect/oauth2",
+)
+QUICKBOOKS_TOKEN_URL = _provider_url(
+    "QUICKBOOKS_TOKEN_URL",
+    "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
+    f"{_SANDBOX_QUICKBOOKS}/oauth2/v1/tokens/bearer",
+)
+QUICKBOOKS_REVOCATION_URL = _provider_url(
+    "QUICKBOOKS_REVOCATION_URL",
+    "https://developer.api.intuit.com/v2/oauth2/tokens/revoke",
+    f"{_SANDBOX_QUICKBOOKS}/v2/oauth2/tokens/revoke",
+)
+# The company's API root is f"{QUICKBOOKS_API_BASE}/v3/company/{realmId}".
+QUICKBOOKS_API_BASE = _provider_url(
+    "QUICKBOOKS_API_BASE", "https://quickbooks.api.intuit.com", _SANDBOX_QUICKBOOKS
+)
+QUICKBOOKS_CLIENT_ID = os.environ.get(
+    "QUICKBOOKS_CLIENT_ID", "" if IS_PRODUCTION else "patchbay-qbo-sandbox-app"
+)
+QUICKBOOKS_CLIENT_SECRET = os.environ.get(
+    "QUICKBOOKS_CLIENT_SECRET",
+    "" if IS_PRODUCTION else "qbo-sandbox-client-secret-not-for-production",
+)
+# The app's webhook verifier token (Intuit shows it in the developer portal).
+QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN = os.environ.get(
+    "QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN", "" if IS_PRODUCTION else "qbo-sandbox-verifier-token"
+)
+# The sandbox's app registration: redirect URIs (exact match), lifetimes in seconds (tests
+# shorten them; defaults are Intuit's), where it sends webhooks and the Disconnect URL call.
+_QUICKBOOKS_CALLBACK = "/settings/integrations/quickbooks/callback/"
+SANDBOX_QUICKBOOKS_REDIRECT_URIS = _env_list(
+    "SANDBOX_QUICKBOOKS_REDIRECT_URIS",
+    f"{PUBLIC_BASE_URL}{_QUICKBOOKS_CALLBACK},"
+    f"{PUBLIC_BASE_URL.replace('127.0.0.1', 'localhost')}{_QUICKBOOKS_CALLBACK}",
+)
+SANDBOX_QUICKBOOKS_ACCESS_TOKEN_SECONDS = int(
+    os.environ.get("SANDBOX_QUICKBOOKS_ACCESS_TOKEN_SECONDS", 3600)
+)
+SANDBOX_QUICKBOOKS_REFRESH_TOKEN_SECONDS = int(
+    os.environ.get("SANDBOX_QUICKBOOKS_REFRESH_TOKEN_SECONDS", 100 * 24 * 3600)
+)
+SANDBOX_QUICKBOOKS_REFRESH_ROTATE_SECONDS = int(
+    os.environ.get("SANDBOX_QUICKBOOKS_REFRESH_ROTATE_SECONDS", 24 * 3600)
+)
+SANDBOX_QUICKBOOKS_REFRESH_OVERLAP_SECONDS = int(
+    os.environ.get("SANDBOX_QUICKBOOKS_REFRESH_OVERLAP_SECONDS", 24 * 3600)
+)
+SANDBOX_QUICKBOOKS_REFRESH_SINGLE_USE = (
+    os.environ.get("SANDBOX_QUICKBOOKS_REFRESH_SINGLE_USE", "0") == "1"
+)
+SANDBOX_QUICKBOOKS_HARD_EXPIRY_SECONDS = int(
+    os.environ.get("SANDBOX_QUICKBOOKS_HARD_EXPIRY_SECONDS", 5 * 365 * 24 * 3600)
+)
+SANDBOX_QUICKBOOKS_CODE_SECONDS = int(os.environ.get("SANDBOX_QUICKBOOKS_CODE_SECONDS", 300))
+SANDBOX_QUICKBOOKS_VERIFIER_TOKEN = QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN
+SANDBOX_QUICKBOOKS_WEBHOOK_URL = os.environ.get(
+    "SANDBOX_QUICKBOOKS_WEBHOOK_URL", f"{PUBLIC_BASE_URL}/settings/integrations/quickbooks/webhook/"
+)
+SANDBOX_QUICKBOOKS_DISCONNECT_URL = os.environ.get(
+    "SANDBOX_QUICKBOOKS_DISCONNECT_URL",
+    f"{PUBLIC_BASE_URL}/settings/integrations/quickbooks/disconnected/",
+)
+# === end of QuickBooks sandbox ==========================================================

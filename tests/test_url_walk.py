@@ -233,7 +233,9 @@ def _kwargs(route: Route, world: World) -> dict[str, Any]:
             kwargs[param] = world.tenants.owner.pk
         elif param == "app_label":
             kwargs[param] = "operations"
-        elif route.name.startswith("sandbox:xero:") and param.endswith("_id"):
+        elif route.name.startswith(("sandbox:xero:", "sandbox:quickbooks:")) and param.endswith(
+            "_id"
+        ):
             # The Xero sandbox's /connections/{id}, /Invoices/{id}, ...: a made-up id.
             kwargs[param] = uuid.UUID(int=0)
         elif route.name.startswith("sandbox:sage:") and param == "key":
