@@ -3,8 +3,11 @@ notes out, payments in."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
+
+from django.db import connection as db_connection
 
 from accounting.engine import pull, push, records, runs
 from accounting.engine.adapter import AccountingAdapter, Mappings
@@ -19,6 +22,7 @@ from integrations.registry import adapter_class_for
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice
 
 D = TypeVar("D", Invoice, CreditNote)
+T = TypeVar("T")
 PUSHED_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID)
 
 
@@ -79,10 +83,12 @@ def _with_contacts(run: SyncRun, documents: Sequence[D]) -> list[tuple[D, str]]:
     return [(d, contacts[d.customer_id]) for d in documents if d.customer_id in contacts]
 
 
-def push_invoices(run: SyncRun, adapter: AccountingAdapter, mappings: Mappings) -> None:
+def push_invoices(
+    run: SyncRun, adapter: AccountingAdapter, mappings: Mappings, invoices: list[Invoice]
+) -> None:
     records = [
         (invoice.pk, adapter.invoice_payload(invoice, mappings, contact))
-        for invoice, contact in _with_contacts(run, _invoices(run.connection))
+        for invoice, contact in _with_contacts(run, invoices)
     ]
     push.push(run, adapter, Entity.INVOICE, records)
 
@@ -95,14 +101,33 @@ def push_credit_notes(run: SyncRun, adapter: AccountingAdapter, mappings: Mappin
     push.push(run, adapter, Entity.CREDIT_NOTE, records)
 
 
+def _ahead(adapter: AccountingAdapter, load: Callable[[], T]) -> Callable[[], T]:
+    """Start a big read now, in a thread with its own connection, while the next phases
+    wait on the network; where pushes run one at a time, read when asked instead."""
+    if push.concurrency(adapter) == 1:
+        return load
+
+    def in_thread() -> T:
+        try:
+            return load()
+        finally:
+            db_connection.close()
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+    future = pool.submit(in_thread)
+    pool.shutdown(wait=False)  # the read carries on; .result() waits for it
+    return future.result
+
+
 def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
     for entity in records.TWO_WAY:
         runs.progress(run, phase=f"{entity}s from the ledger", done=0, total=0)
         pull.pull_records(run, adapter, entity)
+    invoices = _ahead(adapter, lambda: _invoices(run.connection))
     push_customers(run, adapter)
     push_items(run, adapter)
     mappings = Mappings.of(run.connection)
-    push_invoices(run, adapter, mappings)
+    push_invoices(run, adapter, mappings, invoices())
     push_credit_notes(run, adapter, mappings)
     runs.progress(run, phase="payments", done=0, total=0)
     pull.pull_payments(run, adapter)
