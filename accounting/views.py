@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounting import resolve
-from accounting.engine import runs
+from accounting.engine import records, runs
 from accounting.engine.sync import adapter_for
 from accounting.forms import MappingForm, field_name
 from accounting.mappings import missing_mappings
@@ -203,7 +203,6 @@ def _side_by_side(review: Review) -> list[tuple[str, str, str, bool]]:
 
 
 def _candidates(review: Review) -> list[Any]:
-    from accounting.engine import records
 
     found = (records.get(review.connection, review.entity, pk) for pk in review.candidates)
     return [record for record in found if record is not None]

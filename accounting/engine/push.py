@@ -93,7 +93,26 @@ def plan(
                     local_id, payload, item.fingerprint, key, ref.remote_id, ref.remote_version
                 )
             )
+    _unreplayable(connection, entity, result)
     return result
+
+
+def _unreplayable(connection: Connection, entity: str, work: Plan) -> None:
+    """A pending batch is resent under its key only if it is still the same batch: when
+    some of its records were linked meanwhile (a pull recognised them) or are gone, the
+    provider would refuse the key with another body, so the rest go as new creates."""
+    if not work.resend:
+        return
+    members = ExternalRef.objects.filter(
+        connection=connection, entity=entity, batch_key__in=list(work.resend)
+    ).values_list("batch_key", "local_id")
+    stored: dict[str, set[int]] = {}
+    for key, local_id in members:
+        stored.setdefault(key, set()).add(local_id)
+    for key, items in list(work.resend.items()):
+        if stored.get(key, set()) != {item.local_id for item in items}:
+            work.creates.extend(work.resend.pop(key))
+    work.creates.sort(key=lambda item: item.local_id)
 
 
 def batches(items: Sequence[Outgoing], size: int) -> Iterator[list[Outgoing]]:

@@ -32,7 +32,12 @@ def payload(adapter: AccountingAdapter, entity: str, record: LocalRecord) -> dic
 def candidates(connection: Connection, entity: str, fields: dict[str, Any]) -> list[int]:
     """Patchbay records not yet linked that a new remote record could be: same name or
     email for a customer, same SKU or name for an item (case-insensitive)."""
-    linked = ExternalRef.objects.filter(connection=connection, entity=entity).values("local_id")
+    # Records linked to a remote twin are out; a failed or held push is still a candidate.
+    linked = (
+        ExternalRef.objects.filter(connection=connection, entity=entity)
+        .exclude(remote_id="")
+        .values("local_id")
+    )
     key = "email" if entity == Entity.CUSTOMER else "sku"
     same = Q(name__iexact=fields["name"])
     if fields.get(key):
