@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection as db_connection
 from django.db import transaction
+from django.db.models import Count
 
 from accounting.engine import reviews, runs
 from accounting.engine.adapter import AccountingAdapter, Outgoing, PushResult, Remote
@@ -73,18 +74,18 @@ def plan(
             connection=connection, entity=entity, local_id__in=[pk for pk, _ in records]
         )
     }
-    result = Plan()
+    result = Plan(resend=_unanswered(connection, entity))
+    resending = {item.local_id for batch in result.resend.values() for item in batch}
     for local_id, payload in records:
         ref = refs.get(local_id)
         key = record_key(connection, entity, local_id, fingerprint(payload))
         item = Outgoing(local_id, payload, fingerprint(owned(payload)), key)
+        if local_id in resending:
+            continue  # its earlier version goes first; a change since is an update next run
         if ref is not None and ref.state in HELD:
             result.held += 1
         elif ref is None or not ref.remote_id:
-            if ref is not None and ref.state == ExternalRef.State.PENDING and ref.batch_key:
-                result.resend.setdefault(ref.batch_key, []).append(item)
-            else:
-                result.creates.append(item)
+            result.creates.append(item)
         elif item.fingerprint == ref.pushed_fingerprint:
             result.unchanged += 1
         else:
@@ -93,26 +94,32 @@ def plan(
                     local_id, payload, item.fingerprint, key, ref.remote_id, ref.remote_version
                 )
             )
-    _unreplayable(connection, entity, result)
     return result
 
 
-def _unreplayable(connection: Connection, entity: str, work: Plan) -> None:
-    """A pending batch is resent under its key only if it is still the same batch: when
-    some of its records were linked meanwhile (a pull recognised them) or are gone, the
-    provider would refuse the key with another body, so the rest go as new creates."""
-    if not work.resend:
-        return
-    members = ExternalRef.objects.filter(
-        connection=connection, entity=entity, batch_key__in=list(work.resend)
-    ).values_list("batch_key", "local_id")
-    stored: dict[str, set[int]] = {}
-    for key, local_id in members:
-        stored.setdefault(key, set()).add(local_id)
-    for key, items in list(work.resend.items()):
-        if stored.get(key, set()) != {item.local_id for item in items}:
-            work.creates.extend(work.resend.pop(key))
-    work.creates.sort(key=lambda item: item.local_id)
+def _unanswered(connection: Connection, entity: str) -> dict[str, list[Outgoing]]:
+    """Batches a crashed run sent without saving the answer, rebuilt from what was stored
+    when they were sent (the same bodies, keys and grouping), so the provider replays
+    them. A batch some of whose records were linked since (a pull recognised them) can't
+    be replayed under its key with fewer records: the rest go as new creates."""
+    pending = ExternalRef.objects.filter(
+        connection=connection, entity=entity, state=ExternalRef.State.PENDING, remote_id=""
+    ).exclude(batch_key="")
+    groups: dict[str, list[Outgoing]] = {}
+    for ref in pending.order_by("local_id"):
+        payload = json.loads(ref.sent_payload or "{}")
+        item = Outgoing(ref.local_id, payload, ref.sent_fingerprint, ref.idempotency_key)
+        groups.setdefault(ref.batch_key, []).append(item)
+    sizes = dict(
+        ExternalRef.objects.filter(connection=connection, entity=entity, batch_key__in=groups)
+        .values_list("batch_key")
+        .annotate(n=Count("pk"))
+        .values_list("batch_key", "n")
+    )
+    return {
+        key if sizes.get(key) == len(items) else batch_key(items): items
+        for key, items in groups.items()
+    }
 
 
 def batches(items: Sequence[Outgoing], size: int) -> Iterator[list[Outgoing]]:
@@ -136,17 +143,18 @@ def _mark_pending(
                 idempotency_key=item.idempotency_key,
                 batch_key=request_key,
                 sent_fingerprint=item.fingerprint,
+                sent_payload=json.dumps(item.payload),
             )
             for item in batch
         ],
         update_conflicts=True,
         unique_fields=["connection", "entity", "local_id"],
-        update_fields=["state", "idempotency_key", "batch_key", "sent_fingerprint"],
+        update_fields=["state", "idempotency_key", "batch_key", "sent_fingerprint", "sent_payload"],
     )
 
 
 LINKED_FIELDS = ["state", "remote_id", "remote_version", "pushed_fingerprint", "last_error"]
-PUSH_FIELDS = ["sent_fingerprint", "batch_key", "updated_at"]
+PUSH_FIELDS = ["sent_fingerprint", "sent_payload", "batch_key", "updated_at"]
 
 
 def _apply(
@@ -168,6 +176,7 @@ def _apply(
             entity=entity,
             local_id=result.local_id,
             sent_fingerprint="",
+            sent_payload="",
             batch_key="",
             **fields,
         )
