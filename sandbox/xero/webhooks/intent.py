@@ -79,3 +79,11 @@ def _explain(row: Delivery) -> str:
     if row.status_code is not None and row.error:
         got += f" ({row.error})"
     return f"the {what} signed request got {got}, expected {EXPECTED[row.kind]}"
+
+
+def mark_verified(client_id: str | None = None) -> XeroWebhookSubscription:
+    """For tests: the webhook as if it had passed the check (no requests made)."""
+    hook = sender.subscription(client_id)
+    hook.status, hook.status_reason, hook.checked_at = Status.OK, "", timezone.now()
+    hook.save(update_fields=["status", "status_reason", "checked_at"])
+    return hook
