@@ -568,3 +568,47 @@ SANDBOX_QUICKBOOKS_DISCONNECT_URL = os.environ.get(
     f"{PUBLIC_BASE_URL}/settings/integrations/quickbooks/disconnected/",
 )
 # === end of QuickBooks sandbox ==========================================================
+
+# === Provider webhooks in ==============================================================
+# Xero and QuickBooks Online notify Patchbay of changes (integrations/provider_webhooks/);
+# a verified notification wakes the company's sync soon, debounced. Polling stays on.
+INSTALLED_APPS.append("integrations.provider_webhooks")
+# The app's webhook signing key (Xero shows it on the app's Webhooks page). The QuickBooks
+# verifier token is QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN, in the QuickBooks block above.
+XERO_WEBHOOK_KEY = os.environ.get(
+    "XERO_WEBHOOK_KEY", "" if IS_PRODUCTION else "xero-sandbox-webhook-key-not-for-production"
+)
+# A burst of notifications within this many seconds of the first makes one sync run.
+WEBHOOK_SYNC_DELAY_SECONDS = int(os.environ.get("WEBHOOK_SYNC_DELAY_SECONDS", 30))
+# The regular dispatcher runs a woken connection this much later than the webhook
+# dispatcher would, as a backstop when the latter is not running.
+WEBHOOK_SYNC_BACKSTOP_SECONDS = int(os.environ.get("WEBHOOK_SYNC_BACKSTOP_SECONDS", 60))
+WEBHOOK_DISPATCH_SECONDS = float(os.environ.get("WEBHOOK_DISPATCH_SECONDS", 10))
+WEBHOOK_NOTIFICATION_RETENTION_DAYS = int(os.environ.get("WEBHOOK_NOTIFICATION_RETENTION_DAYS", 30))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "dispatch-webhook-syncs": {
+            "task": "integrations.provider_webhooks.tasks.dispatch_webhook_syncs",
+            "schedule": timedelta(seconds=WEBHOOK_DISPATCH_SECONDS),
+        },
+        "purge-provider-notifications": {
+            "task": "integrations.provider_webhooks.tasks.purge_provider_notifications",
+            "schedule": crontab(minute=41, hour=3),
+        },
+    }
+)
+# The Xero sandbox's webhook sender (sandbox/xero/webhooks/): where the sandbox's app
+# subscription points, and its key (the app's, as at Xero). Nothing is sent until the
+# subscription passes the intent-to-receive check (console: "Send intent to receive").
+if SANDBOX_ENABLED:
+    INSTALLED_APPS.append("sandbox.xero.webhooks")
+SANDBOX_XERO_WEBHOOK_URL = os.environ.get(
+    "SANDBOX_XERO_WEBHOOK_URL", f"{PUBLIC_BASE_URL}/settings/integrations/xero/webhook/"
+)
+SANDBOX_XERO_WEBHOOK_KEY = XERO_WEBHOOK_KEY
+SANDBOX_XERO_WEBHOOK_TIMEOUT_SECONDS = float(
+    os.environ.get("SANDBOX_XERO_WEBHOOK_TIMEOUT_SECONDS", 5)
+)
+# Deliveries go out on a thread after the change commits; False sends inline (tests).
+SANDBOX_XERO_WEBHOOK_ASYNC = os.environ.get("SANDBOX_XERO_WEBHOOK_ASYNC", "1") == "1"
+# === end of provider webhooks in =======================================================

@@ -127,6 +127,7 @@ def world(tenants: Tenants, settings: Any) -> World:
     by_model[Membership] = Membership.objects.get(user=tenants.owner)
     by_model[Group] = Group.objects.create(name="Support")
     by_model.update(_axes_records())
+    by_model.update(_provider_webhook_records(alpha["connection"]))
     for model in _line_models():
         by_model[model] = model.objects.filter(organisation=tenants.alpha).first()
     return World(tenants, alpha, staff, by_model)
@@ -203,6 +204,21 @@ def _axes_records() -> dict[type[Model], Model]:
         AccessLog: AccessLog.objects.create(**who),
         AccessFailureLog: AccessFailureLog.objects.create(**who),
     }
+
+
+def _provider_webhook_records(connection: Any) -> dict[type[Model], Model]:
+    from django.utils import timezone
+
+    from integrations.provider_webhooks.models import ProviderNotification, SyncWakeup
+
+    notification = ProviderNotification.objects.create(provider="xero", outcome="refused")
+    wakeup = SyncWakeup.objects.create(
+        organisation=connection.organisation,
+        connection=connection,
+        first_at=timezone.now(),
+        due_at=timezone.now(),
+    )
+    return {ProviderNotification: notification, SyncWakeup: wakeup}
 
 
 def _line_models() -> list[type[Any]]:
