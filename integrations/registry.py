@@ -72,6 +72,9 @@ INTEGRATIONS: tuple[Integration, ...] = (
         category=Category.ACCOUNTING,
         description="Sync customers, invoices, credit memos and payments with QuickBooks.",
         exclusive_group="accounting",
+        available=True,
+        provider_path="accounting.providers.quickbooks.provider.QuickBooksProvider",
+        adapter_path="accounting.providers.quickbooks.adapter.QuickBooksAdapter",
     ),
     Integration(
         slug="sage",
