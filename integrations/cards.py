@@ -290,6 +290,17 @@ def _per_entity(
 def build_card(
     integration: Integration, membership: Membership, connections: dict[str, Connection]
 ) -> Card:
+    card = _build_card(integration, membership, connections)
+    if integration.settings_url_name and membership.can(Capability.MANAGE_CONNECTIONS):
+        card.actions.append(
+            Action("Settings", url=reverse(integration.settings_url_name), primary=False)
+        )
+    return card
+
+
+def _build_card(
+    integration: Integration, membership: Membership, connections: dict[str, Connection]
+) -> Card:
     if integration.manage_url_name:
         return _managed(integration, membership)
     if _connects_per_entity(integration, membership):

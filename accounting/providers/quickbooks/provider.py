@@ -22,6 +22,7 @@ from typing import Any
 import requests
 
 from accounting.providers.quickbooks import client
+from accounting.providers.quickbooks.throttle import Throttle
 from integrations.errors import ProviderError, ProviderUnavailable
 from integrations.models import Connection
 from integrations.oauth import TOKEN_TIMEOUT
@@ -76,7 +77,8 @@ class QuickBooksProvider(OAuthProvider):
         realm = str(token.get("realmId") or "")
         if not realm or self.organisation_id is None:
             raise ProviderError("Intuit's answer named no company (realmId)")
-        info = client.company_info_with(str(token["access_token"]), self.organisation_id, realm)
+        with Throttle(realm, self.client_id).permit():  # counts against 10 a second too
+            info = client.company_info_with(str(token["access_token"]), self.organisation_id, realm)
         name = str(info.get("CompanyName") or info.get("LegalName") or f"Company {realm}")
         return [RemoteOrganisation(remote_id=realm, name=name)]
 
@@ -103,4 +105,6 @@ class QuickBooksProvider(OAuthProvider):
             raise ProviderError(f"the revocation endpoint answered {response.status_code}")
 
     def check(self, connection: Connection) -> None:
-        client.company_info(connection)
+        own = self.for_organisation(connection.organisation_id)
+        with Throttle(connection.remote_id, own.client_id).permit():
+            client.company_info(connection)

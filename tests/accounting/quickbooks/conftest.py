@@ -41,7 +41,5 @@ def connected(quickbooks_sandbox: str, tenants: Tenants) -> Connection:
 def sync(connection: Connection) -> SyncRun:
     from accounting.engine.sync import run_sync
 
-    fresh = Connection.objects.select_related("organisation", "legal_entity").get(
-        pk=connection.pk
-    )
+    fresh = Connection.objects.select_related("organisation", "legal_entity").get(pk=connection.pk)
     return run_sync(fresh, SyncRun.Trigger.MANUAL)

@@ -70,7 +70,16 @@ def test_an_issued_invoice_reaches_quickbooks_and_a_partial_payment_comes_back(
     invoice.refresh_from_db()
     assert invoice.amount_due == Decimal("70.00")  # the payment is not applied twice
     assert third.counts.get("created", 0) == 0
-    assert len([i for i in books.invoices_of(helpers.US_REALM) if i.data.get("DocNumber") == invoice.number]) == 1
+    assert (
+        len(
+            [
+                i
+                for i in books.invoices_of(helpers.US_REALM)
+                if i.data.get("DocNumber") == invoice.number
+            ]
+        )
+        == 1
+    )
 
 
 def test_customers_and_items_travel_both_ways(connected: Connection, tenants: Tenants) -> None:
@@ -90,7 +99,9 @@ def test_customers_and_items_travel_both_ways(connected: Connection, tenants: Te
     assert (pushed_item.data["Type"], pushed_item.data["Sku"]) == ("Service", f"PB-{item.pk}")
     # The demo company's own items came into Patchbay's catalogue, nothing twice.
     seeded = [r.data["Name"] for r in books.items_of(helpers.US_REALM)]
-    local = set(EquipmentItem.objects.filter(organisation=tenants.alpha).values_list("name", flat=True))
+    local = set(
+        EquipmentItem.objects.filter(organisation=tenants.alpha).values_list("name", flat=True)
+    )
     assert set(seeded) <= local
     assert EquipmentItem.objects.filter(organisation=tenants.alpha, name=item.name).count() == 1
 
@@ -98,7 +109,9 @@ def test_customers_and_items_travel_both_ways(connected: Connection, tenants: Te
     mine.name = "Quayside Staging Ltd"
     mine.save()
     pulled_remote = next(
-        r for r in books.customers_of(helpers.US_REALM) if r.data["DisplayName"] == "Ledger Only Events"
+        r
+        for r in books.customers_of(helpers.US_REALM)
+        if r.data["DisplayName"] == "Ledger Only Events"
     )
     with transaction.atomic():  # the bookkeeper renames it in QuickBooks
         writes.write(
@@ -115,7 +128,9 @@ def test_customers_and_items_travel_both_ways(connected: Connection, tenants: Te
     second = sync(connected)
 
     assert second.status == SyncRun.Status.SUCCEEDED, second.errors
-    assert "Quayside Staging Ltd" in {r.data["DisplayName"] for r in books.customers_of(helpers.US_REALM)}
+    assert "Quayside Staging Ltd" in {
+        r.data["DisplayName"] for r in books.customers_of(helpers.US_REALM)
+    }
     pulled.refresh_from_db()
     assert pulled.name == "Ledger Events Inc"
 

@@ -33,8 +33,12 @@ def entity_records(tenants: Tenants, entity: LegalEntity, count: int) -> list[In
 def test_each_company_holds_exactly_its_own_entitys_records(
     quickbooks_sandbox: str, tenants: Tenants
 ) -> None:
-    us = LegalEntity.objects.create(organisation=tenants.alpha, name="Alpha Hire Inc", base_currency="USD")
-    uk = LegalEntity.objects.create(organisation=tenants.alpha, name="Alpha Hire Ltd", base_currency="GBP")
+    us = LegalEntity.objects.create(
+        organisation=tenants.alpha, name="Alpha Hire Inc", base_currency="USD"
+    )
+    uk = LegalEntity.objects.create(
+        organisation=tenants.alpha, name="Alpha Hire Ltd", base_currency="GBP"
+    )
     us_invoices = entity_records(tenants, us, 3)
     uk_invoices = entity_records(tenants, uk, 2)
     note = factories.make_issued_credit_note(tenants.alpha, uk_invoices[0])
@@ -76,35 +80,55 @@ def test_each_company_holds_exactly_its_own_entitys_records(
         for row in books._rows(realm, "CreditMemo")
     ]
     assert credit_memos.count(note.number) == 1
-    assert note.number in {row.data.get("DocNumber") for row in books._rows(helpers.UK_REALM, "CreditMemo")}
+    assert note.number in {
+        row.data.get("DocNumber") for row in books._rows(helpers.UK_REALM, "CreditMemo")
+    }
     # Customers each ledger had of its own came in under that ledger's entity only.
     for name in seeded_us:
-        assert set(Customer.objects.filter(name=name).values_list("legal_entity_id", flat=True)) <= {us.pk}
+        assert set(
+            Customer.objects.filter(name=name).values_list("legal_entity_id", flat=True)
+        ) <= {us.pk}
     for name in seeded_uk:
-        assert set(Customer.objects.filter(name=name).values_list("legal_entity_id", flat=True)) <= {uk.pk}
+        assert set(
+            Customer.objects.filter(name=name).values_list("legal_entity_id", flat=True)
+        ) <= {uk.pk}
     # Every link of a connection points at a record of its own entity.
     models = {Entity.CUSTOMER: Customer, Entity.INVOICE: Invoice, Entity.CREDIT_NOTE: CreditNote}
     for connection, entity in ((us_connection, us), (uk_connection, uk)):
         for kind, model in models.items():
-            linked = ExternalRef.objects.filter(connection=connection, entity=kind).values_list("local_id", flat=True)
-            owners = set(model.objects.filter(pk__in=list(linked)).values_list("legal_entity_id", flat=True))
+            linked = ExternalRef.objects.filter(connection=connection, entity=kind).values_list(
+                "local_id", flat=True
+            )
+            owners = set(
+                model.objects.filter(pk__in=list(linked)).values_list("legal_entity_id", flat=True)
+            )
             assert owners <= {entity.pk}, (connection, kind, owners)
 
     # A payment in one company comes back to that entity's invoice only.
-    remote_id = ExternalRef.objects.get(connection=uk_connection, entity=Entity.INVOICE, local_id=uk_invoices[1].pk).remote_id
+    remote_id = ExternalRef.objects.get(
+        connection=uk_connection, entity=Entity.INVOICE, local_id=uk_invoices[1].pk
+    ).remote_id
     books.record_payment(helpers.UK_REALM, remote_id, "30.00")
     sync(us_connection)
     assert not Payment.objects.exists()
     sync(uk_connection)
     payment = Payment.objects.get()
-    assert (payment.invoice_id, payment.legal_entity_id, payment.amount) == (uk_invoices[1].pk, uk.pk, Decimal("30.00"))
+    assert (payment.invoice_id, payment.legal_entity_id, payment.amount) == (
+        uk_invoices[1].pk,
+        uk.pk,
+        Decimal("30.00"),
+    )
 
 
 def test_a_company_serves_one_entity_and_an_entity_one_company(
     quickbooks_sandbox: str, tenants: Tenants
 ) -> None:
-    us = LegalEntity.objects.create(organisation=tenants.alpha, name="Alpha Hire Inc", base_currency="USD")
-    uk = LegalEntity.objects.create(organisation=tenants.alpha, name="Alpha Hire Ltd", base_currency="GBP")
+    us = LegalEntity.objects.create(
+        organisation=tenants.alpha, name="Alpha Hire Inc", base_currency="USD"
+    )
+    uk = LegalEntity.objects.create(
+        organisation=tenants.alpha, name="Alpha Hire Ltd", base_currency="GBP"
+    )
     owner = client_for(tenants.owner)
 
     refused = owner.post(helpers.CONNECT, {})  # no entity chosen: refused before Intuit

@@ -51,7 +51,9 @@ def test_both_sides_editing_an_invoice_overwrites_neither_and_resolves_either_wa
 ) -> None:
     invoice = pushed_invoice(connected, tenants)
     remote_id = ExternalRef.objects.get(entity=Entity.INVOICE).remote_id
-    books.edit_invoice(helpers.US_REALM, remote_id, description="Scissor lift, 3 days", qty=3, unit_price=90)
+    books.edit_invoice(
+        helpers.US_REALM, remote_id, description="Scissor lift, 3 days", qty=3, unit_price=90
+    )
     amend_price(invoice, "130.00")
 
     run = sync(connected)
