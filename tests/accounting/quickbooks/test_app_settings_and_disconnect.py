@@ -46,7 +46,7 @@ def test_an_organisation_connects_and_refreshes_with_its_own_app_in_intuits_sand
 
     connection = helpers.connection_for(helpers.US_REALM)
     assert connection.remote_name == "Harbour Hire Co"
-    grant = OAuthGrant.objects.get(pk=connection.grant_id)
+    grant = OAuthGrant.objects.get(connections=connection)
     refreshed = refresh_grant(grant.pk, seen_version=grant.version)
     assert refreshed.version == grant.version + 1
 

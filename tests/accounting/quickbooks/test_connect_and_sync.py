@@ -142,7 +142,7 @@ def test_an_expired_access_token_is_refreshed_and_the_latest_refresh_token_kept(
 
     factories.make_issued_invoice(tenants.alpha, us_customer(tenants))
     helpers.map_everything(connected)
-    grant = OAuthGrant.objects.get(pk=connected.grant_id)
+    grant = OAuthGrant.objects.get(connections=connected)
     before = (grant.access_token, grant.version)
     controls.expire_access_tokens(helpers.US_REALM)
 

@@ -93,15 +93,18 @@ def test_each_company_holds_exactly_its_own_entitys_records(
             Customer.objects.filter(name=name).values_list("legal_entity_id", flat=True)
         ) <= {uk.pk}
     # Every link of a connection points at a record of its own entity.
-    models = {Entity.CUSTOMER: Customer, Entity.INVOICE: Invoice, Entity.CREDIT_NOTE: CreditNote}
+    models: dict[str, type[Customer | Invoice | CreditNote]] = {
+        Entity.CUSTOMER: Customer,
+        Entity.INVOICE: Invoice,
+        Entity.CREDIT_NOTE: CreditNote,
+    }
     for connection, entity in ((us_connection, us), (uk_connection, uk)):
         for kind, model in models.items():
             linked = ExternalRef.objects.filter(connection=connection, entity=kind).values_list(
                 "local_id", flat=True
             )
-            owners = set(
-                model.objects.filter(pk__in=list(linked)).values_list("legal_entity_id", flat=True)
-            )
+            rows = model._default_manager.filter(pk__in=list(linked))
+            owners = {row.legal_entity_id for row in rows}
             assert owners <= {entity.pk}, (connection, kind, owners)
 
     # A payment in one company comes back to that entity's invoice only.
