@@ -33,12 +33,18 @@ AUDIT_PAGE = 50
 
 
 def _accounting_connection(request: HttpRequest) -> Connection | None:
-    return (
+    """The organisation's accounting connection; with one company per legal entity, the
+    one ``?connection=`` names (mappings are per company)."""
+    rows = (
         scoped(request, Connection)
         .filter(provider__in=SYNCABLE, state__in=Connection.ACTIVE_STATES)
         .select_related("organisation")
-        .first()
+        .order_by("pk")
     )
+    wanted = request.GET.get("connection", "")
+    if wanted.isdigit():
+        return rows.filter(pk=int(wanted)).first()
+    return rows.first()
 
 
 def _mapping_form(request: HttpRequest, connection: Connection) -> MappingForm:

@@ -567,6 +567,15 @@ SANDBOX_QUICKBOOKS_DISCONNECT_URL = os.environ.get(
     "SANDBOX_QUICKBOOKS_DISCONNECT_URL",
     f"{PUBLIC_BASE_URL}/settings/integrations/quickbooks/disconnected/",
 )
+# Intuit's sandbox environment (sandbox companies of a development app), which an
+# organisation may choose on its QuickBooks settings page; locally the same sandbox.
+QUICKBOOKS_SANDBOX_API_BASE = _provider_url(
+    "QUICKBOOKS_SANDBOX_API_BASE",
+    "https://sandbox-quickbooks.api.intuit.com",
+    _SANDBOX_QUICKBOOKS,
+)
+# Every call pins it: from August 2025 Intuit ignores 1-74 and treats requests as 75.
+QUICKBOOKS_MINOR_VERSION = os.environ.get("QUICKBOOKS_MINOR_VERSION", "75")
 # === end of QuickBooks sandbox ==========================================================
 
 # === Provider webhooks in ==============================================================

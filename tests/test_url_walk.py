@@ -38,6 +38,8 @@ PK_SOURCES: dict[str, str] = {
     "operations:payment_create": "invoice",
     "integrations:connection-xero": "connection",
     "integrations:disconnect-xero": "connection",
+    "integrations:connection-quickbooks": "connection",
+    "integrations:disconnect-quickbooks": "connection",
     "accounting:sync_now": "connection",
     "accounting:resolve_review": "review",
     "operations:booking_check_out": "booking",
@@ -104,7 +106,15 @@ class World:
 @pytest.fixture
 def world(tenants: Tenants, settings: Any) -> World:
     # Provider calls (disconnect, revoke) go to a closed loopback port: refused at once.
-    for name in ("XERO_TOKEN_URL", "XERO_REVOCATION_URL", "XERO_CONNECTIONS_URL", "XERO_API_BASE"):
+    for name in (
+        "XERO_TOKEN_URL",
+        "XERO_REVOCATION_URL",
+        "XERO_CONNECTIONS_URL",
+        "XERO_API_BASE",
+        "QUICKBOOKS_TOKEN_URL",
+        "QUICKBOOKS_REVOCATION_URL",
+        "QUICKBOOKS_API_BASE",
+    ):
         setattr(settings, name, f"http://127.0.0.1:9/{name.lower()}")
     alpha = factories.make_every_record(tenants.alpha, ALPHA_MARKER, tenants.crew)
     alpha["connection"] = make_connection(tenants.alpha, remote_name=f"{ALPHA_MARKER} Xero org")

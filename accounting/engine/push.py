@@ -191,12 +191,14 @@ def _apply(
             last_error="",
         )
         for result in results
-        if result.ok
+        if result.ok and not result.stale
     ]
+    # A stale answer (the version sent was no longer current) is left pending: update_all
+    # re-reads that record and decides again.
     refused = [
         ref(result, state=ExternalRef.State.ERROR, last_error=result.error)
         for result in results
-        if not result.ok
+        if not result.ok and not result.stale
     ]
     unique = ["connection", "entity", "local_id"]
     with transaction.atomic():
@@ -209,7 +211,7 @@ def _apply(
                     update_fields=fields + PUSH_FIELDS,
                 )
         for result in results:
-            if not result.ok:
+            if not result.ok and not result.stale:
                 runs.error(run, result.error, entity=entity, local_id=result.local_id)
         runs.count(run, outcome, len(linked))
 
@@ -291,44 +293,91 @@ def _safe_to_write(ref: ExternalRef, remote: Remote, ledger_fingerprint: str) ->
     return ledger_fingerprint in (ref.pushed_fingerprint, ref.sent_fingerprint)
 
 
+# How often one update is re-read and sent again after the provider called the version
+# sent stale (QuickBooks 5010) while the ledger's owned fields stayed Patchbay's.
+STALE_RETRIES = 3
+
+
+def _writable(
+    run: SyncRun,
+    adapter: AccountingAdapter,
+    entity: str,
+    batch: Sequence[Outgoing],
+    remote: dict[str, Remote],
+) -> list[Outgoing]:
+    """The batch's records the ledger has not changed, armed with the version just read;
+    the others become conflicts (or refusals when deleted in the ledger)."""
+    refs = {
+        ref.local_id: ref
+        for ref in ExternalRef.objects.filter(
+            connection=run.connection, entity=entity, local_id__in=[i.local_id for i in batch]
+        )
+    }
+    writable = []
+    for item in batch:
+        current = remote.get(item.remote_id)
+        if current is None or current.deleted:
+            message = "Deleted in the ledger: clear the link to push it again as new."
+            reviews.refuse(run, refs[item.local_id], message)
+            continue
+        ledger = adapter.owned(entity, current.data)
+        if _safe_to_write(refs[item.local_id], current, fingerprint(ledger)):
+            writable.append(
+                Outgoing(
+                    item.local_id,
+                    item.payload,
+                    item.fingerprint,
+                    item.idempotency_key,
+                    item.remote_id,
+                    current.version,
+                )
+            )
+        else:
+            patchbay = adapter.owned(entity, item.payload)
+            reviews.conflict(run, refs[item.local_id], patchbay, item.fingerprint, current, ledger)
+    return writable
+
+
+def _write_updates(
+    run: SyncRun, adapter: AccountingAdapter, entity: str, writable: list[Outgoing]
+) -> list[Outgoing]:
+    """Send one batch of updates; returns those the provider refused as stale."""
+    key = batch_key(writable)
+    _mark_pending(run.connection, entity, writable, key)
+    results = adapter.update(entity, writable, key)
+    _apply(run, entity, writable, results, "updated")
+    stale = {result.local_id for result in results if result.stale}
+    runs.bump_done(run, len(writable) - len(stale))
+    return [item for item in writable if item.local_id in stale]
+
+
 def update_all(run: SyncRun, adapter: AccountingAdapter, entity: str, work: Plan) -> None:
-    """Read, compare, then write only what the ledger has not changed in the meantime."""
-    connection = run.connection
+    """Read, compare, then write only what the ledger has not changed in the meantime.
+
+    A provider with conditional writes (QuickBooks' SyncToken) may still refuse a write
+    as stale when the ledger moved between the read and the write: those records are
+    re-read one by one and checked again, so an edit of a field Patchbay owns becomes a
+    conflict while a change elsewhere (a payment applied) is simply written over again.
+    """
     for batch in batches(work.updates, adapter.batch_size):
         remote = adapter.read(entity, [item.remote_id for item in batch])
-        refs = {
-            ref.local_id: ref
-            for ref in ExternalRef.objects.filter(
-                connection=connection, entity=entity, local_id__in=[i.local_id for i in batch]
-            )
-        }
-        writable = []
-        for item in batch:
-            current = remote.get(item.remote_id)
-            if current is None or current.deleted:
-                message = "Deleted in the ledger: clear the link to push it again as new."
-                reviews.refuse(run, refs[item.local_id], message)
-                continue
-            ledger = adapter.owned(entity, current.data)
-            if _safe_to_write(refs[item.local_id], current, fingerprint(ledger)):
-                writable.append(
-                    Outgoing(
-                        item.local_id,
-                        item.payload,
-                        item.fingerprint,
-                        item.idempotency_key,
-                        item.remote_id,
-                        current.version,
-                    )
-                )
-            else:
-                patchbay = adapter.owned(entity, item.payload)
-                reviews.conflict(
-                    run, refs[item.local_id], patchbay, item.fingerprint, current, ledger
-                )
-        if writable:
-            _send_all(run, entity, [(batch_key(writable), writable)], adapter.update, 1, "updated")
+        writable = _writable(run, adapter, entity, batch, remote)
         runs.bump_done(run, len(batch) - len(writable))
+        for _ in range(STALE_RETRIES):
+            if not writable:
+                break
+            stale = _write_updates(run, adapter, entity, writable)
+            if not stale:
+                break
+            again = adapter.reread(entity, [item.remote_id for item in stale])
+            writable = _writable(run, adapter, entity, stale, again)
+            runs.bump_done(run, len(stale) - len(writable))
+        else:
+            for item in writable:
+                ref = ExternalRef.objects.get(
+                    connection=run.connection, entity=entity, local_id=item.local_id
+                )
+                reviews.refuse(run, ref, "The ledger kept changing this record; tried again later.")
 
 
 def push(

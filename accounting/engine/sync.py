@@ -46,7 +46,7 @@ def _pause_for_the_day(run: SyncRun, limit: DailyLimitReached) -> SyncRun:
 
 def _invoices(connection: Connection) -> list[Invoice]:
     return list(
-        Invoice.objects.for_organisation(connection.organisation)
+        records.of_entity(Invoice.objects.for_organisation(connection.organisation), connection)
         .filter(status__in=PUSHED_STATUSES)
         .select_related("customer")
         .prefetch_related("lines__tax_category", "lines__income_category", "lines__item")
@@ -56,7 +56,7 @@ def _invoices(connection: Connection) -> list[Invoice]:
 
 def _credit_notes(connection: Connection) -> list[CreditNote]:
     return list(
-        CreditNote.objects.for_organisation(connection.organisation)
+        records.of_entity(CreditNote.objects.for_organisation(connection.organisation), connection)
         .filter(status=CreditNote.Status.ISSUED)
         .prefetch_related("lines")
         .order_by("pk")
@@ -64,9 +64,12 @@ def _credit_notes(connection: Connection) -> list[CreditNote]:
 
 
 def push_customers(run: SyncRun, adapter: AccountingAdapter) -> None:
-    customers = Customer.objects.for_organisation(run.connection.organisation).order_by("pk")
-    records = [(c.pk, adapter.customer_payload(c)) for c in customers]
-    push.push(run, adapter, Entity.CUSTOMER, records)
+    connection = run.connection
+    customers = records.of_entity(
+        Customer.objects.for_organisation(connection.organisation), connection
+    ).order_by("pk")
+    payloads = [(c.pk, adapter.customer_payload(c)) for c in customers]
+    push.push(run, adapter, Entity.CUSTOMER, payloads)
 
 
 def push_items(run: SyncRun, adapter: AccountingAdapter) -> None:
