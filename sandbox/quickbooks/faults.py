@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -69,6 +70,7 @@ def set_fault(
             "fail_ratio": min(max(fail_ratio, 0.0), 1.0),
             "seed": seed,
             "calls": 0,
+            "failed": 0,
             "until": now + timedelta(minutes=minutes) if minutes is not None else None,
             "updated_at": now,
         },
@@ -125,6 +127,12 @@ def start_token_errors(minutes: float | None = None) -> QboFault:
     return set_fault(Target.TOKEN, Mode.ERROR_500, minutes=minutes)
 
 
+def injected_failures() -> int:
+    """Calls the flaky mode has failed on purpose since it was set."""
+    fault = QboFault.objects.filter(target=Target.API).first()
+    return fault.failed if fault is not None else 0
+
+
 def clear_faults() -> None:
     QboFault.objects.all().delete()
 
@@ -170,6 +178,7 @@ def _flaky(fault: QboFault) -> Plan:
     if chance.random() >= fault.fail_ratio:
         return PASS
     fate = chance.choice(("error", "throttled", "lost"))
+    QboFault.objects.filter(pk=fault.pk).update(failed=F("failed") + 1)
     if fate == "error":
         return Plan(instead=server_error(fault.target))
     if fate == "throttled":

@@ -256,6 +256,7 @@ class QboFault(models.Model):
     fail_ratio = models.FloatField(default=0)
     seed = models.BigIntegerField(null=True, blank=True)
     calls = models.PositiveBigIntegerField(default=0)
+    failed = models.PositiveBigIntegerField(default=0, help_text="Flaky: calls failed so far")
     until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

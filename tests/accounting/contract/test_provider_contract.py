@@ -19,7 +19,6 @@ from integrations.registry import adapter_class_for
 from operations.models import Invoice
 from tests import factories
 from tests.accounting.contract.harness import HARNESSES, ProviderHarness
-from tests.accounting.test_engine import map_everything
 from tests.accounting.test_two_way_and_conflicts import amend
 from tests.conftest import Tenants, client_for
 
@@ -38,7 +37,7 @@ def harness(
 def connected(harness: ProviderHarness, tenants: Tenants) -> Connection:
     connection = harness.connect(client_for(tenants.owner))
     factories.line(tenants.alpha, "1.00")  # the categories to map
-    map_everything(connection)
+    harness.map(connection)
     return connection
 
 
