@@ -61,9 +61,11 @@ class ExternalRef(TenantModel):
     remote_version = models.CharField(max_length=100, blank=True, help_text="e.g. UpdatedDateUTC")
     # Hash of the Patchbay-owned fields as last confirmed on both sides.
     pushed_fingerprint = models.CharField(max_length=64, blank=True)
-    # While a push is in flight: the hash being sent, its key and its request's key, so a
-    # crashed run resends exactly the same request and recognises its own write.
+    # While a push is in flight: what is being sent, its hash, its key and its request's
+    # key, so a crashed run resends exactly the same request and recognises its own write.
     sent_fingerprint = models.CharField(max_length=64, blank=True)
+    # Kept as text: a JSON column may reorder keys, and a replay must be byte-identical.
+    sent_payload = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=128, blank=True)
     batch_key = models.CharField(max_length=128, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)

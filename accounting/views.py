@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounting import resolve
-from accounting.engine import runs
+from accounting.engine import records, runs
 from accounting.engine.sync import adapter_for
 from accounting.forms import MappingForm, field_name
 from accounting.mappings import missing_mappings
@@ -33,12 +33,18 @@ AUDIT_PAGE = 50
 
 
 def _accounting_connection(request: HttpRequest) -> Connection | None:
-    return (
+    """The organisation's accounting connection; with one company per legal entity, the
+    one ``?connection=`` names (mappings are per company)."""
+    rows = (
         scoped(request, Connection)
         .filter(provider__in=SYNCABLE, state__in=Connection.ACTIVE_STATES)
         .select_related("organisation")
-        .first()
+        .order_by("pk")
     )
+    wanted = request.GET.get("connection", "")
+    if wanted.isdigit():
+        return rows.filter(pk=int(wanted)).first()
+    return rows.first()
 
 
 def _mapping_form(request: HttpRequest, connection: Connection) -> MappingForm:
@@ -203,7 +209,6 @@ def _side_by_side(review: Review) -> list[tuple[str, str, str, bool]]:
 
 
 def _candidates(review: Review) -> list[Any]:
-    from accounting.engine import records
 
     found = (records.get(review.connection, review.entity, pk) for pk in review.candidates)
     return [record for record in found if record is not None]

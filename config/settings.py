@@ -360,6 +360,7 @@ SANDBOX_XERO_REDIRECT_URIS = _env_list(
 if SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox")
     INSTALLED_APPS.append("sandbox.sage")
+    INSTALLED_APPS.append("sandbox.quickbooks")
 
 # A sync run's lease on its connection, renewed after every batch; a crashed worker's
 # run is taken over once it lapses.
@@ -495,3 +496,128 @@ SANDBOX_SAGE_REDIRECT_URIS = _env_list(
     f"{PUBLIC_BASE_URL.replace('127.0.0.1', 'localhost')}{_SAGE_CALLBACK}",
 )
 # === end of Sage ======================================================================
+
+# === QuickBooks sandbox and provider URLs ==============================================
+# Intuit's OAuth 2.0 and the QuickBooks Online Accounting API v3: the real service in
+# production, the local sandbox (sandbox/quickbooks/) in development and tests.
+# https://developer.intuit.com/.well-known/openid-sandbox-configuration
+_SANDBOX_QUICKBOOKS = f"{PUBLIC_BASE_URL}/sandbox/quickbooks"
+QUICKBOOKS_AUTHORIZE_URL = _provider_url(
+    "QUICKBOOKS_AUTHORIZE_URL",
+    "https://appcenter.intuit.com/connect/oauth2",
+    f"{_SANDBOX_QUICKBOOKS}/connect/oauth2",
+)
+QUICKBOOKS_TOKEN_URL = _provider_url(
+    "QUICKBOOKS_TOKEN_URL",
+    "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
+    f"{_SANDBOX_QUICKBOOKS}/oauth2/v1/tokens/bearer",
+)
+QUICKBOOKS_REVOCATION_URL = _provider_url(
+    "QUICKBOOKS_REVOCATION_URL",
+    "https://developer.api.intuit.com/v2/oauth2/tokens/revoke",
+    f"{_SANDBOX_QUICKBOOKS}/v2/oauth2/tokens/revoke",
+)
+# The company's API root is f"{QUICKBOOKS_API_BASE}/v3/company/{realmId}".
+QUICKBOOKS_API_BASE = _provider_url(
+    "QUICKBOOKS_API_BASE", "https://quickbooks.api.intuit.com", _SANDBOX_QUICKBOOKS
+)
+QUICKBOOKS_CLIENT_ID = os.environ.get(
+    "QUICKBOOKS_CLIENT_ID", "" if IS_PRODUCTION else "patchbay-qbo-sandbox-app"
+)
+QUICKBOOKS_CLIENT_SECRET = os.environ.get(
+    "QUICKBOOKS_CLIENT_SECRET",
+    "" if IS_PRODUCTION else "qbo-sandbox-client-secret-not-for-production",
+)
+# The app's webhook verifier token (Intuit shows it in the developer portal).
+QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN = os.environ.get(
+    "QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN", "" if IS_PRODUCTION else "qbo-sandbox-verifier-token"
+)
+# The sandbox's app registration: redirect URIs (exact match), lifetimes in seconds (tests
+# shorten them; defaults are Intuit's), where it sends webhooks and the Disconnect URL call.
+_QUICKBOOKS_CALLBACK = "/settings/integrations/quickbooks/callback/"
+SANDBOX_QUICKBOOKS_REDIRECT_URIS = _env_list(
+    "SANDBOX_QUICKBOOKS_REDIRECT_URIS",
+    f"{PUBLIC_BASE_URL}{_QUICKBOOKS_CALLBACK},"
+    f"{PUBLIC_BASE_URL.replace('127.0.0.1', 'localhost')}{_QUICKBOOKS_CALLBACK}",
+)
+SANDBOX_QUICKBOOKS_ACCESS_TOKEN_SECONDS = int(
+    os.environ.get("SANDBOX_QUICKBOOKS_ACCESS_TOKEN_SECONDS", 3600)
+)
+SANDBOX_QUICKBOOKS_REFRESH_TOKEN_SECONDS = int(
+    os.environ.get("SANDBOX_QUICKBOOKS_REFRESH_TOKEN_SECONDS", 100 * 24 * 3600)
+)
+SANDBOX_QUICKBOOKS_REFRESH_ROTATE_SECONDS = int(
+    os.environ.get("SANDBOX_QUICKBOOKS_REFRESH_ROTATE_SECONDS", 24 * 3600)
+)
+SANDBOX_QUICKBOOKS_REFRESH_OVERLAP_SECONDS = int(
+    os.environ.get("SANDBOX_QUICKBOOKS_REFRESH_OVERLAP_SECONDS", 24 * 3600)
+)
+SANDBOX_QUICKBOOKS_REFRESH_SINGLE_USE = (
+    os.environ.get("SANDBOX_QUICKBOOKS_REFRESH_SINGLE_USE", "0") == "1"
+)
+SANDBOX_QUICKBOOKS_HARD_EXPIRY_SECONDS = int(
+    os.environ.get("SANDBOX_QUICKBOOKS_HARD_EXPIRY_SECONDS", 5 * 365 * 24 * 3600)
+)
+SANDBOX_QUICKBOOKS_CODE_SECONDS = int(os.environ.get("SANDBOX_QUICKBOOKS_CODE_SECONDS", 300))
+SANDBOX_QUICKBOOKS_VERIFIER_TOKEN = QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN
+SANDBOX_QUICKBOOKS_WEBHOOK_URL = os.environ.get(
+    "SANDBOX_QUICKBOOKS_WEBHOOK_URL", f"{PUBLIC_BASE_URL}/settings/integrations/quickbooks/webhook/"
+)
+SANDBOX_QUICKBOOKS_DISCONNECT_URL = os.environ.get(
+    "SANDBOX_QUICKBOOKS_DISCONNECT_URL",
+    f"{PUBLIC_BASE_URL}/settings/integrations/quickbooks/disconnected/",
+)
+# Intuit's sandbox environment (sandbox companies of a development app), which an
+# organisation may choose on its QuickBooks settings page; locally the same sandbox.
+QUICKBOOKS_SANDBOX_API_BASE = _provider_url(
+    "QUICKBOOKS_SANDBOX_API_BASE",
+    "https://sandbox-quickbooks.api.intuit.com",
+    _SANDBOX_QUICKBOOKS,
+)
+# Every call pins it: from August 2025 Intuit ignores 1-74 and treats requests as 75.
+QUICKBOOKS_MINOR_VERSION = os.environ.get("QUICKBOOKS_MINOR_VERSION", "75")
+# === end of QuickBooks sandbox ==========================================================
+
+# === Provider webhooks in ==============================================================
+# Xero and QuickBooks Online notify Patchbay of changes (integrations/provider_webhooks/);
+# a verified notification wakes the company's sync soon, debounced. Polling stays on.
+INSTALLED_APPS.append("integrations.provider_webhooks")
+# The app's webhook signing key (Xero shows it on the app's Webhooks page). The QuickBooks
+# verifier token is QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN, in the QuickBooks block above.
+XERO_WEBHOOK_KEY = os.environ.get(
+    "XERO_WEBHOOK_KEY", "" if IS_PRODUCTION else "xero-sandbox-webhook-key-not-for-production"
+)
+# A burst of notifications within this many seconds of the first makes one sync run.
+WEBHOOK_SYNC_DELAY_SECONDS = int(os.environ.get("WEBHOOK_SYNC_DELAY_SECONDS", 30))
+# The regular dispatcher runs a woken connection this much later than the webhook
+# dispatcher would, as a backstop when the latter is not running.
+WEBHOOK_SYNC_BACKSTOP_SECONDS = int(os.environ.get("WEBHOOK_SYNC_BACKSTOP_SECONDS", 60))
+WEBHOOK_DISPATCH_SECONDS = float(os.environ.get("WEBHOOK_DISPATCH_SECONDS", 10))
+WEBHOOK_NOTIFICATION_RETENTION_DAYS = int(os.environ.get("WEBHOOK_NOTIFICATION_RETENTION_DAYS", 30))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "dispatch-webhook-syncs": {
+            "task": "integrations.provider_webhooks.tasks.dispatch_webhook_syncs",
+            "schedule": timedelta(seconds=WEBHOOK_DISPATCH_SECONDS),
+        },
+        "purge-provider-notifications": {
+            "task": "integrations.provider_webhooks.tasks.purge_provider_notifications",
+            "schedule": crontab(minute=41, hour=3),
+        },
+    }
+)
+# The Xero sandbox's webhook sender (sandbox/xero/webhooks/): where the sandbox's app
+# subscription points, and its key (the app's, as at Xero). Nothing is sent until the
+# subscription passes the intent-to-receive check (console: "Send intent to receive").
+if SANDBOX_ENABLED:
+    INSTALLED_APPS.append("sandbox.xero.webhooks")
+SANDBOX_XERO_WEBHOOK_URL = os.environ.get(
+    "SANDBOX_XERO_WEBHOOK_URL", f"{PUBLIC_BASE_URL}/settings/integrations/xero/webhook/"
+)
+SANDBOX_XERO_WEBHOOK_KEY = XERO_WEBHOOK_KEY
+SANDBOX_XERO_WEBHOOK_TIMEOUT_SECONDS = float(
+    os.environ.get("SANDBOX_XERO_WEBHOOK_TIMEOUT_SECONDS", 5)
+)
+# Deliveries go out on a thread after the change commits; False sends inline (tests).
+SANDBOX_XERO_WEBHOOK_ASYNC = os.environ.get("SANDBOX_XERO_WEBHOOK_ASYNC", "1") == "1"
+# === end of provider webhooks in =======================================================

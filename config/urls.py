@@ -22,6 +22,8 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("settings/integrations/", include("integrations.urls")),
+    # Provider webhooks in: Xero and QuickBooks notify Patchbay (signed, no session).
+    path("settings/integrations/", include("integrations.provider_webhooks.urls")),
     path("settings/accounting/", include("accounting.urls")),
     path("", include("tenancy.urls")),
     path("", include("operations.urls")),

@@ -52,7 +52,7 @@ local holder, holder_ttl, day_ttl = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]
 local blocked = redis.call('PTTL', KEYS[4])
 if blocked > 0 then return {-1, blocked} end
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - holder_ttl)
-if redis.call('ZCARD', KEYS[3]) >= concurrent then return {-2, 25} end
+if redis.call('ZCARD', KEYS[3]) >= concurrent then return {-2, 5} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 60000)
 if redis.call('ZCARD', KEYS[1]) >= minute_limit then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')

@@ -13,7 +13,15 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from integrations.models import Connection
-from integrations.registry import INTEGRATIONS, Category, Integration, get_integration, rivals
+from integrations.registry import (
+    INTEGRATIONS,
+    Category,
+    Integration,
+    get_integration,
+    provider_for,
+    rivals,
+)
+from operations.models import LegalEntity
 from tenancy.models import Membership
 from tenancy.roles import Capability
 
@@ -54,6 +62,16 @@ class Action:
     url: str = ""
     post: bool = False  # a form button (state-changing) rather than a link
     primary: bool = True
+    # A form button that first asks which legal entity: (id, name) of each to choose from.
+    entities: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Company:
+    """One connected company of an integration that connects one per legal entity."""
+
+    entity: str
+    card: Card
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,8 @@ class Card:
     polling: bool = False  # re-fetch the card while a sync runs
     # A second badge beside the connection's own, e.g. Needs mappings on a green card.
     also: Badge | None = None
+    # One card per company when an integration connects one company per legal entity.
+    companies: list[Company] = field(default_factory=list)
 
     @property
     def also_label(self) -> str:
@@ -134,7 +154,10 @@ def _syncing_card(
             )
         )
     if status.needs_mappings:
-        mappings = Action("Set up mappings", url=reverse("accounting:mappings"))
+        mappings_url = reverse("accounting:mappings")
+        if connection.legal_entity_id is not None:  # one of several: say which
+            mappings_url += f"?connection={connection.pk}"
+        mappings = Action("Set up mappings", url=mappings_url)
         detail = f"{connection.remote_name} · map accounts before the first sync"
         badge = STATE_BADGES[connection.state]
         return Card(
@@ -214,11 +237,74 @@ def _managed(integration: Integration, membership: Membership) -> Card:
     return Card(integration, badge, actions, detail)
 
 
+def _connects_per_entity(integration: Integration, membership: Membership) -> bool:
+    return (
+        integration.connects_by_oauth
+        and provider_for(integration.slug).connects_per_legal_entity
+        and LegalEntity.objects.for_organisation(membership.organisation).exists()
+    )
+
+
+def _per_entity(
+    integration: Integration, membership: Membership, connections: dict[str, Connection]
+) -> Card:
+    """Each legal entity's company with its own status and actions, and Connect for the
+    entities that have none yet."""
+    organisation = membership.organisation
+    can_manage = membership.can(Capability.MANAGE_CONNECTIONS)
+    rows = (
+        Connection.objects.for_organisation(organisation)
+        .filter(provider=integration.slug, state__in=Connection.ACTIVE_STATES)
+        .select_related("legal_entity")
+        .order_by("legal_entity__name", "pk")
+    )
+    companies = [
+        Company(
+            row.legal_entity.name if row.legal_entity else "",
+            _connected(integration, row, can_manage),
+        )
+        for row in rows
+    ]
+    blocker = next((connections[s] for s in rivals(integration) if s in connections), None)
+    if not companies and blocker is not None:
+        return _unavailable(integration, blocker)
+    taken = {row.legal_entity_id for row in rows}
+    free = tuple(
+        (entity.pk, entity.name)
+        for entity in LegalEntity.objects.for_organisation(organisation)
+        if entity.pk not in taken
+    )
+    actions = []
+    if free and can_manage:
+        label = "Connect another company" if companies else "Connect"
+        actions.append(Action(label, url=_url("connect", integration), post=True, entities=free))
+    badge = companies[0].card.badge if companies else Badge.NOT_CONNECTED
+    for company in companies:  # the card shows the worst of its companies
+        if company.card.badge in (Badge.ERROR, Badge.DEGRADED):
+            badge = company.card.badge
+    detail = f"{len(companies)} of {len(companies) + len(free)} legal entities connected"
+    polling = any(company.card.polling for company in companies)
+    return Card(integration, badge, actions, detail, polling=polling, companies=companies)
+
+
 def build_card(
+    integration: Integration, membership: Membership, connections: dict[str, Connection]
+) -> Card:
+    card = _build_card(integration, membership, connections)
+    if integration.settings_url_name and membership.can(Capability.MANAGE_CONNECTIONS):
+        card.actions.append(
+            Action("Settings", url=reverse(integration.settings_url_name), primary=False)
+        )
+    return card
+
+
+def _build_card(
     integration: Integration, membership: Membership, connections: dict[str, Connection]
 ) -> Card:
     if integration.manage_url_name:
         return _managed(integration, membership)
+    if _connects_per_entity(integration, membership):
+        return _per_entity(integration, membership, connections)
     connection = connections.get(integration.slug)
     can_manage = membership.can(Capability.MANAGE_CONNECTIONS)
     if connection is not None:

@@ -45,7 +45,8 @@ def _failed(request: HttpRequest, error: flow.FlowError) -> HttpResponse:
 def connect(request: HttpRequest, integration: Integration) -> HttpResponseBase:
     user, organisation = _who(request)
     try:
-        return redirect(flow.begin(request, integration, user, organisation))
+        entity = request.POST.get("legal_entity")
+        return redirect(flow.begin(request, integration, user, organisation, entity))
     except flow.FlowError as error:
         return _failed(request, error)
 

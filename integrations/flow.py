@@ -23,6 +23,7 @@ from integrations.models import Connection, OAuthGrant, OAuthState
 from integrations.providers import OAuthProvider, RemoteOrganisation
 from integrations.registry import Integration, provider_for, rivals
 from integrations.tokens import store_token
+from operations.models import LegalEntity
 from tenancy.models import Organisation, User
 
 STATE_LIFETIME = timedelta(minutes=10)
@@ -75,11 +76,40 @@ def _refuse_if_blocked(organisation: Organisation, integration: Integration) -> 
         )
 
 
+def _entity_for(
+    organisation: Organisation, provider: OAuthProvider, legal_entity_id: str | int | None
+) -> LegalEntity | None:
+    """Which legal entity a new connection is for. A provider that connects one company
+    per entity needs one named when the organisation has entities, and one not yet
+    connected; anything else connects the organisation as a whole."""
+    entities = LegalEntity.objects.for_organisation(organisation)
+    if not provider.connects_per_legal_entity or not entities.exists():
+        return None
+    wanted = str(legal_entity_id or "")
+    entity = entities.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    if entity is None:
+        raise FlowError(f"Choose which legal entity this {provider.name} company is for.")
+    taken = Connection.objects.filter(
+        legal_entity=entity, provider=provider.slug, state__in=Connection.ACTIVE_STATES
+    ).first()
+    if taken is not None:
+        raise FlowError(
+            f"{entity.name} already syncs with {taken.remote_name}: disconnect it first."
+        )
+    return entity
+
+
 def begin(
-    request: HttpRequest, integration: Integration, user: User, organisation: Organisation
+    request: HttpRequest,
+    integration: Integration,
+    user: User,
+    organisation: Organisation,
+    legal_entity_id: str | int | None = None,
 ) -> str:
     """Record a fresh state and return the provider's consent URL."""
     _refuse_if_blocked(organisation, integration)
+    provider = provider_for(integration.slug).for_organisation(organisation.pk)
+    legal_entity = _entity_for(organisation, provider, legal_entity_id)
     state, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(64)
     redirect_uri = callback_uri(request, integration.slug)
     OAuthState.objects.create(
@@ -91,8 +121,9 @@ def begin(
         code_verifier=verifier,
         redirect_uri=redirect_uri,
         expires_at=timezone.now() + STATE_LIFETIME,
+        legal_entity=legal_entity,
     )
-    return oauth.authorization_url(provider_for(integration.slug), redirect_uri, state, verifier)
+    return oauth.authorization_url(provider, redirect_uri, state, verifier)
 
 
 def _claim(
@@ -132,16 +163,26 @@ def _save_grant(row: OAuthState, provider: OAuthProvider, token: oauth.Token) ->
     return grant
 
 
-def _refuse_a_second_organisation(grant: OAuthGrant, remote: RemoteOrganisation) -> None:
-    other = (
-        Connection.objects.filter(
-            organisation_id=grant.organisation_id,
-            provider=grant.provider,
-            state__in=Connection.ACTIVE_STATES,
-        )
-        .exclude(remote_id=remote.remote_id)
-        .first()
+def _refuse_a_second_organisation(
+    grant: OAuthGrant, remote: RemoteOrganisation, legal_entity: LegalEntity | None = None
+) -> None:
+    active = Connection.objects.filter(
+        organisation_id=grant.organisation_id,
+        provider=grant.provider,
+        state__in=Connection.ACTIVE_STATES,
     )
+    if provider_for(grant.provider).connects_per_legal_entity:
+        # One company per legal entity, and a company never serves two entities.
+        same_company = active.filter(remote_id=remote.remote_id).first()
+        if same_company is not None and same_company.legal_entity_id != (
+            legal_entity.pk if legal_entity else None
+        ):
+            raise FlowError(
+                f"{remote.name} is already connected for another legal entity: each entity "
+                "keeps its own company."
+            )
+        active = active.filter(legal_entity=legal_entity)
+    other = active.exclude(remote_id=remote.remote_id).first()
     if other is not None:
         raise FlowError(
             f"This organisation already syncs with {other.remote_name}. To switch to "
@@ -149,15 +190,21 @@ def _refuse_a_second_organisation(grant: OAuthGrant, remote: RemoteOrganisation)
         )
 
 
-def attach(grant: OAuthGrant, remote: RemoteOrganisation, user: User) -> Connection:
+def attach(
+    grant: OAuthGrant,
+    remote: RemoteOrganisation,
+    user: User,
+    legal_entity: LegalEntity | None = None,
+) -> Connection:
     """Link one remote organisation; a known one keeps its record (reconnect in place)."""
-    _refuse_a_second_organisation(grant, remote)
+    _refuse_a_second_organisation(grant, remote, legal_entity)
     connection, created = Connection.objects.get_or_create(
         organisation_id=grant.organisation_id,
         provider=grant.provider,
         remote_id=remote.remote_id,
         defaults={"remote_name": remote.name},
     )
+    connection.legal_entity = legal_entity
     connection.grant = grant
     connection.remote_name = remote.name
     connection.remote_connection_id = remote.remote_connection_id
@@ -174,10 +221,12 @@ def attach(grant: OAuthGrant, remote: RemoteOrganisation, user: User) -> Connect
 
 
 def _exchange(
-    provider: OAuthProvider, row: OAuthState, code: str
+    provider: OAuthProvider, row: OAuthState, params: dict[str, Any]
 ) -> tuple[oauth.Token, list[RemoteOrganisation]]:
+    code = str(params.get("code", ""))
     try:
         token = oauth.exchange_code(provider, row.redirect_uri, code, row.code_verifier)
+        token = provider.at_callback(token, params)
         remotes = provider.organisations(token)
     except ProviderError as error:
         raise FlowError(
@@ -205,12 +254,12 @@ def complete(
             f"{integration.name} refused the connection ({params['error']}). Nothing was connected."
         )
     _refuse_if_blocked(organisation, integration)
-    provider = provider_for(integration.slug)
-    token, remotes = _exchange(provider, row, str(params.get("code", "")))
+    provider = provider_for(integration.slug).for_organisation(organisation.pk)
+    token, remotes = _exchange(provider, row, params)
     with transaction.atomic():
         grant = _save_grant(row, provider, token)
         if len(remotes) == 1:
-            return Outcome(connection=attach(grant, remotes[0], user))
+            return Outcome(connection=attach(grant, remotes[0], user, row.legal_entity))
         row.grant = grant
         row.choices = [asdict(remote) for remote in remotes]
         row.save(update_fields=["grant", "choices"])
@@ -235,7 +284,7 @@ def choose(row: OAuthState, remote_id: str, user: User) -> Connection:
     with transaction.atomic():
         row.completed_at = timezone.now()
         row.save(update_fields=["completed_at"])
-        return attach(row.grant, remotes[remote_id], user)
+        return attach(row.grant, remotes[remote_id], user, row.legal_entity)
 
 
 def _remove_at_provider(connection: Connection, provider: OAuthProvider) -> list[str]:
@@ -252,7 +301,7 @@ def _remove_at_provider(connection: Connection, provider: OAuthProvider) -> list
     )
     if not still_used.exists():
         try:
-            oauth.revoke(provider, grant.refresh_token)
+            provider.revoke(grant.refresh_token)
         except ProviderError as error:
             problems.append(error.message)
         grant.clear_tokens()
@@ -263,7 +312,7 @@ def _remove_at_provider(connection: Connection, provider: OAuthProvider) -> list
 
 def disconnect(connection: Connection, user: User) -> list[str]:
     """Unlink at the provider (best effort), then locally, always. Returns what failed."""
-    provider = provider_for(connection.provider)
+    provider = provider_for(connection.provider).for_organisation(connection.organisation_id)
     problems = _remove_at_provider(connection, provider)
     connection.refresh_from_db()
     connection.state = Connection.State.DISCONNECTED

@@ -87,6 +87,15 @@ class Connection(TenantModel):
     next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The legal entity whose records this connection syncs (its own books); null: all of
+    # the organisation's records (an organisation without separate entities).
+    legal_entity = models.ForeignKey(
+        "operations.LegalEntity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="connections",
+    )
 
     class Meta:
         constraints = [
@@ -150,6 +159,41 @@ class OAuthState(TenantModel):
     grant = models.ForeignKey(OAuthGrant, on_delete=models.CASCADE, null=True, blank=True)
     choices = models.JSONField(default=list, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The legal entity the connection being made is for (organisations with entities).
+    legal_entity = models.ForeignKey(
+        "operations.LegalEntity", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.provider} authorisation by {self.user_id}"
+
+
+class ProviderApp(TenantModel):
+    """An organisation's own app registration at a provider, used instead of Patchbay's,
+    and which of the provider's environments it talks to (e.g. Intuit's sandbox)."""
+
+    class Environment(models.TextChoices):
+        PRODUCTION = "production", "Production"
+        SANDBOX = "sandbox", "Sandbox (for testing)"
+
+    provider = models.CharField(max_length=40)
+    client_id = EncryptedTextField(blank=True)
+    client_secret = EncryptedTextField(blank=True)
+    environment = models.CharField(
+        max_length=12, choices=Environment.choices, default=Environment.PRODUCTION
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "provider"], name="one_provider_app_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} app of organisation {self.organisation_id}"
+
+    @property
+    def uses_own_credentials(self) -> bool:
+        return bool(self.client_id and self.client_secret)

@@ -45,6 +45,8 @@ class OAuthProvider(ABC):
     revocation_url_setting: ClassVar[str]
     client_id_setting: ClassVar[str]
     client_secret_setting: ClassVar[str]
+    # An organisation may connect one remote company per legal entity (QuickBooks).
+    connects_per_legal_entity: ClassVar[bool] = False
 
     @property
     def authorize_url(self) -> str:
@@ -70,6 +72,21 @@ class OAuthProvider(ABC):
         """Seconds to wait after the ``attempt``-th (0-based) 429 in a row that came without
         a Retry-After. By default the caller's ``default`` (a minute)."""
         return default
+
+    def for_organisation(self, organisation_id: int) -> OAuthProvider:
+        """This provider as one organisation uses it (its own app credentials, say)."""
+        return self
+
+    def at_callback(self, token: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """The token response with whatever the redirect said that it lacks (Intuit
+        names the company only in the callback's ``realmId``)."""
+        return token
+
+    def revoke(self, refresh_token: str) -> None:
+        """End the grant at the provider (RFC 7009 unless the provider differs)."""
+        from integrations import oauth  # oauth imports this module
+
+        oauth.revoke(self, refresh_token)
 
     @abstractmethod
     def subject(self, token: dict[str, Any]) -> str:

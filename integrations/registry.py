@@ -45,6 +45,10 @@ class Integration:
     logs_url_name: str = ""
     docs_url_name: str = ""
     status_path: str = ""
+    # Dotted path of a URLconf of the integration's own pages, under /<slug>/ (names in
+    # the integrations namespace), and the name of its settings page, linked from its card.
+    urls_path: str = ""
+    settings_url_name: str = ""
 
     @property
     def connects_by_oauth(self) -> bool:
@@ -72,6 +76,11 @@ INTEGRATIONS: tuple[Integration, ...] = (
         category=Category.ACCOUNTING,
         description="Sync customers, invoices, credit memos and payments with QuickBooks.",
         exclusive_group="accounting",
+        available=True,
+        provider_path="accounting.providers.quickbooks.provider.QuickBooksProvider",
+        adapter_path="accounting.providers.quickbooks.adapter.QuickBooksAdapter",
+        urls_path="accounting.providers.quickbooks.urls",
+        settings_url_name="integrations:quickbooks-app",
     ),
     Integration(
         slug="sage",

@@ -9,7 +9,6 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
-from integrations import oauth
 from integrations.errors import ProviderError
 from integrations.models import Connection, OAuthGrant, OAuthState
 from integrations.registry import provider_for
@@ -61,7 +60,8 @@ def purge_abandoned_authorisations() -> int:
     purged = 0
     for grant in orphans.distinct():
         try:
-            oauth.revoke(provider_for(grant.provider), grant.refresh_token)
+            provider = provider_for(grant.provider).for_organisation(grant.organisation_id)
+            provider.revoke(grant.refresh_token)
         except ProviderError as error:
             logger.warning("could not revoke abandoned grant %s: %s", grant.pk, error.message)
         grant.delete()

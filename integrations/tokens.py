@@ -73,7 +73,8 @@ def refresh_grant(grant_id: int, *, seen_version: int | None = None) -> OAuthGra
         if _still_fresh(grant, seen_version):
             return grant
         try:
-            token = oauth.refresh(provider_for(grant.provider), grant.refresh_token)
+            provider = provider_for(grant.provider).for_organisation(grant.organisation_id)
+            token = oauth.refresh(provider, grant.refresh_token)
         except GrantInvalid as error:
             grant.status = OAuthGrant.Status.INVALID
             grant.save(update_fields=["status"])

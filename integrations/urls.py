@@ -1,7 +1,7 @@
 """URLs generated from the registry: a card URL per integration, and the connect,
 callback, choose, details and disconnect URLs of each OAuth integration."""
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from integrations import connection_views, views
 from integrations.registry import INTEGRATIONS, Integration
@@ -34,8 +34,10 @@ def _oauth_patterns(i: Integration) -> list[URLPattern]:
     ]
 
 
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns: list[URLPattern | URLResolver] = [path("", views.index, name="index")]
 for _integration in INTEGRATIONS:
     urlpatterns.append(_card_pattern(_integration))
     if _integration.connects_by_oauth:
         urlpatterns += _oauth_patterns(_integration)
+    if _integration.urls_path:
+        urlpatterns.append(path(f"{_integration.slug}/", include(_integration.urls_path)))

@@ -87,11 +87,37 @@ class TaxCategory(TimestampedTenantModel):
         return f"{self.name} ({self.rate.normalize():f}%)"
 
 
+# --- Legal entities ------------------------------------------------------------------
+
+
+class LegalEntity(TimestampedTenantModel):
+    """One company of a group that trades as several (a US and a UK company, say), each
+    with its own books. An organisation without entities trades as one: records then
+    carry no entity and everything behaves as if this model did not exist."""
+
+    name = models.CharField(max_length=200)
+    base_currency = models.CharField(max_length=3, default="GBP", help_text="ISO 4217 code")
+
+    class Meta:
+        verbose_name_plural = "legal entities"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="legal_entity_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # --- Customers and equipment ---------------------------------------------------------
 
 
 class Customer(TimestampedTenantModel):
     name = models.CharField(max_length=200)
+    # The legal entity it belongs to; null when the organisation has none.
+    legal_entity = models.ForeignKey(
+        LegalEntity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     email = models.EmailField(blank=True)
     billing_address = models.TextField(blank=True)
     currency = models.CharField(max_length=3, default="GBP", help_text="ISO 4217 code")
@@ -292,6 +318,10 @@ class Invoice(TimestampedTenantModel):
 
     number = models.CharField(max_length=30, blank=True, help_text="Assigned when issued")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    # The legal entity it belongs to (its customer's); null when the organisation has none.
+    legal_entity = models.ForeignKey(
+        LegalEntity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     project = models.ForeignKey(
         Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
     )
@@ -323,6 +353,10 @@ class InvoiceLine(DocumentLine):
 
 class Payment(TimestampedTenantModel):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    # The legal entity it belongs to (its invoice's); null when the organisation has none.
+    legal_entity = models.ForeignKey(
+        LegalEntity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     paid_on = models.DateField(default=today)
     reference = models.CharField(max_length=120, blank=True)
@@ -342,6 +376,10 @@ class CreditNote(TimestampedTenantModel):
 
     number = models.CharField(max_length=30)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credit_notes")
+    # The legal entity it belongs to (its customer's); null when the organisation has none.
+    legal_entity = models.ForeignKey(
+        LegalEntity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     invoice = models.ForeignKey(
         Invoice, on_delete=models.SET_NULL, null=True, blank=True, related_name="credit_notes"
     )

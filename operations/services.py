@@ -233,7 +233,11 @@ def create_draft_invoice(
     _check_same_organisation(organisation, project)
     _require_lines(lines, "invoice")
     invoice = Invoice(
-        organisation=organisation, customer=customer, project=project, currency=customer.currency
+        organisation=organisation,
+        customer=customer,
+        legal_entity_id=customer.legal_entity_id,
+        project=project,
+        currency=customer.currency,
     )
     invoice.issue_date = issue_date or invoice.issue_date
     invoice.due_date = due_date or invoice.issue_date
@@ -374,6 +378,7 @@ def record_payment(
     payment = Payment.objects.create(
         organisation_id=locked.organisation_id,
         invoice=locked,
+        legal_entity_id=locked.legal_entity_id,
         amount=amount,
         paid_on=paid_on,
         reference=reference,
@@ -406,6 +411,7 @@ def create_credit_note(
     credit_note = CreditNote(
         organisation=organisation,
         customer=customer,
+        legal_entity_id=customer.legal_entity_id,
         invoice=invoice,
         currency=customer.currency,
         number=_next_number(organisation.pk, CreditNote, CREDIT_NOTE_PREFIX),
@@ -459,7 +465,9 @@ def _apply_credit(invoice_id: int, amount: Decimal) -> None:
 
 # --- Customers and projects ------------------------------------------------------------
 
-CUSTOMER_FIELDS = frozenset({"name", "email", "billing_address", "currency", "tax_number"})
+CUSTOMER_FIELDS = frozenset(
+    {"name", "email", "billing_address", "currency", "tax_number", "legal_entity"}
+)
 PROJECT_FIELDS = frozenset({"name", "client", "venue", "starts_at", "ends_at", "notes"})
 
 
@@ -472,6 +480,7 @@ def _only(allowed: frozenset[str], fields: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def create_customer(organisation: Organisation, **fields: Any) -> Customer:
+    _check_same_organisation(organisation, fields.get("legal_entity"))
     customer = Customer.objects.create(organisation=organisation, **_only(CUSTOMER_FIELDS, fields))
     outbox.emit("customer.created", customer)
     return customer
@@ -479,6 +488,7 @@ def create_customer(organisation: Organisation, **fields: Any) -> Customer:
 
 @transaction.atomic
 def update_customer(customer: Customer, **fields: Any) -> Customer:
+    _check_same_organisation(customer.organisation, fields.get("legal_entity"))
     for name, value in _only(CUSTOMER_FIELDS, fields).items():
         setattr(customer, name, value)
     customer.save()

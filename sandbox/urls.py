@@ -7,4 +7,5 @@ app_name = "sandbox"
 urlpatterns = [
     path("xero/", include("sandbox.xero.urls")),
     path("sage/", include("sandbox.sage.urls")),
+    path("quickbooks/", include("sandbox.quickbooks.urls")),
 ]

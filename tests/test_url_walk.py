@@ -40,6 +40,8 @@ PK_SOURCES: dict[str, str] = {
     "integrations:disconnect-xero": "connection",
     "integrations:connection-sage": "connection",
     "integrations:disconnect-sage": "connection",
+    "integrations:connection-quickbooks": "connection",
+    "integrations:disconnect-quickbooks": "connection",
     "accounting:sync_now": "connection",
     "accounting:resolve_review": "review",
     "operations:booking_check_out": "booking",
@@ -114,6 +116,9 @@ def world(tenants: Tenants, settings: Any) -> World:
         "SAGE_TOKEN_URL",
         "SAGE_REVOKE_URL",
         "SAGE_API_BASE",
+        "QUICKBOOKS_TOKEN_URL",
+        "QUICKBOOKS_REVOCATION_URL",
+        "QUICKBOOKS_API_BASE",
     ):
         setattr(settings, name, f"http://127.0.0.1:9/{name.lower()}")
     alpha = factories.make_every_record(tenants.alpha, ALPHA_MARKER, tenants.crew)
@@ -137,6 +142,7 @@ def world(tenants: Tenants, settings: Any) -> World:
     by_model[Membership] = Membership.objects.get(user=tenants.owner)
     by_model[Group] = Group.objects.create(name="Support")
     by_model.update(_axes_records())
+    by_model.update(_provider_webhook_records(alpha["connection"]))
     for model in _line_models():
         by_model[model] = model.objects.filter(organisation=tenants.alpha).first()
     return World(tenants, alpha, staff, by_model)
@@ -215,6 +221,21 @@ def _axes_records() -> dict[type[Model], Model]:
     }
 
 
+def _provider_webhook_records(connection: Any) -> dict[type[Model], Model]:
+    from django.utils import timezone
+
+    from integrations.provider_webhooks.models import ProviderNotification, SyncWakeup
+
+    notification = ProviderNotification.objects.create(provider="xero", outcome="refused")
+    wakeup = SyncWakeup.objects.create(
+        organisation=connection.organisation,
+        connection=connection,
+        first_at=timezone.now(),
+        due_at=timezone.now(),
+    )
+    return {ProviderNotification: notification, SyncWakeup: wakeup}
+
+
 def _line_models() -> list[type[Any]]:
     from operations.models import CreditNoteLine, InvoiceLine, QuoteLine
 
@@ -243,7 +264,9 @@ def _kwargs(route: Route, world: World) -> dict[str, Any]:
             kwargs[param] = world.tenants.owner.pk
         elif param == "app_label":
             kwargs[param] = "operations"
-        elif route.name.startswith("sandbox:xero:") and param.endswith("_id"):
+        elif route.name.startswith(("sandbox:xero:", "sandbox:quickbooks:")) and param.endswith(
+            "_id"
+        ):
             # The Xero sandbox's /connections/{id}, /Invoices/{id}, ...: a made-up id.
             kwargs[param] = uuid.UUID(int=0)
         elif route.name.startswith("sandbox:sage:") and param == "key":

@@ -53,6 +53,10 @@ class PushResult:
     remote_id: str = ""
     remote_version: str = ""
     error: str = ""
+    # An update refused because the version sent is no longer the ledger's (QuickBooks'
+    # stale-object error 5010): the engine re-reads the record (``reread``) and either
+    # sends it again with the new version or opens a conflict. Set ``error`` too.
+    stale: bool = False
 
     @property
     def ok(self) -> bool:
@@ -184,6 +188,11 @@ class AccountingAdapter(ABC):
     @abstractmethod
     def read(self, entity: str, remote_ids: Sequence[str]) -> dict[str, Remote]:
         """The records as the provider has them now; missing ids are left out."""
+
+    def reread(self, entity: str, remote_ids: Sequence[str]) -> dict[str, Remote]:
+        """After a stale answer: the records as they are now (QuickBooks wants them read by
+        Id, not through a list query). By default the same as ``read``."""
+        return self.read(entity, remote_ids)
 
     @abstractmethod
     def changes(self, entity: str, since: datetime | None, page: int) -> Page:

@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection as db_connection
 from django.db import transaction
+from django.db.models import Count
 
 from accounting.engine import reviews, runs
 from accounting.engine.adapter import AccountingAdapter, Outgoing, PushResult, Remote
@@ -73,18 +74,18 @@ def plan(
             connection=connection, entity=entity, local_id__in=[pk for pk, _ in records]
         )
     }
-    result = Plan()
+    result = Plan(resend=_unanswered(connection, entity))
+    resending = {item.local_id for batch in result.resend.values() for item in batch}
     for local_id, payload in records:
         ref = refs.get(local_id)
         key = record_key(connection, entity, local_id, fingerprint(payload))
         item = Outgoing(local_id, payload, fingerprint(owned(payload)), key)
+        if local_id in resending:
+            continue  # its earlier version goes first; a change since is an update next run
         if ref is not None and ref.state in HELD:
             result.held += 1
         elif ref is None or not ref.remote_id:
-            if ref is not None and ref.state == ExternalRef.State.PENDING and ref.batch_key:
-                result.resend.setdefault(ref.batch_key, []).append(item)
-            else:
-                result.creates.append(item)
+            result.creates.append(item)
         elif item.fingerprint == ref.pushed_fingerprint:
             result.unchanged += 1
         else:
@@ -94,6 +95,31 @@ def plan(
                 )
             )
     return result
+
+
+def _unanswered(connection: Connection, entity: str) -> dict[str, list[Outgoing]]:
+    """Batches a crashed run sent without saving the answer, rebuilt from what was stored
+    when they were sent (the same bodies, keys and grouping), so the provider replays
+    them. A batch some of whose records were linked since (a pull recognised them) can't
+    be replayed under its key with fewer records: the rest go as new creates."""
+    pending = ExternalRef.objects.filter(
+        connection=connection, entity=entity, state=ExternalRef.State.PENDING, remote_id=""
+    ).exclude(batch_key="")
+    groups: dict[str, list[Outgoing]] = {}
+    for ref in pending.order_by("local_id"):
+        payload = json.loads(ref.sent_payload or "{}")
+        item = Outgoing(ref.local_id, payload, ref.sent_fingerprint, ref.idempotency_key)
+        groups.setdefault(ref.batch_key, []).append(item)
+    sizes = dict(
+        ExternalRef.objects.filter(connection=connection, entity=entity, batch_key__in=groups)
+        .values_list("batch_key")
+        .annotate(n=Count("pk"))
+        .values_list("batch_key", "n")
+    )
+    return {
+        key if sizes.get(key) == len(items) else batch_key(items): items
+        for key, items in groups.items()
+    }
 
 
 def batches(items: Sequence[Outgoing], size: int) -> Iterator[list[Outgoing]]:
@@ -117,58 +143,80 @@ def _mark_pending(
                 idempotency_key=item.idempotency_key,
                 batch_key=request_key,
                 sent_fingerprint=item.fingerprint,
+                sent_payload=json.dumps(item.payload),
             )
             for item in batch
         ],
         update_conflicts=True,
         unique_fields=["connection", "entity", "local_id"],
-        update_fields=["state", "idempotency_key", "batch_key", "sent_fingerprint"],
+        update_fields=["state", "idempotency_key", "batch_key", "sent_fingerprint", "sent_payload"],
     )
+
+
+LINKED_FIELDS = ["state", "remote_id", "remote_version", "pushed_fingerprint", "last_error"]
+PUSH_FIELDS = ["sent_fingerprint", "sent_payload", "batch_key", "updated_at"]
 
 
 def _apply(
     run: SyncRun, entity: str, batch: Sequence[Outgoing], results: list[PushResult], outcome: str
 ) -> None:
-    """Save what the provider answered for one batch: links, versions, errors."""
+    """Save what the provider answered for one batch: links, versions, errors.
+
+    Two upserts on the links' unique key (an INSERT ... ON CONFLICT that only ever
+    updates): far cheaper than per-row UPDATEs or bulk_update's CASE expressions, which
+    dominated big pushes.
+    """
     connection = run.connection
     by_id = {item.local_id: item for item in batch}
-    with transaction.atomic():
-        refs = {
-            ref.local_id: ref
-            for ref in ExternalRef.objects.select_for_update().filter(
-                connection=connection, entity=entity, local_id__in=list(by_id)
-            )
-        }
-        for result in results:
-            ref = refs[result.local_id]
-            ref.batch_key = ref.sent_fingerprint = ""
-            if result.ok:
-                ref.state = ExternalRef.State.LINKED
-                ref.remote_id = result.remote_id
-                ref.remote_version = result.remote_version
-                ref.pushed_fingerprint = by_id[result.local_id].fingerprint
-                ref.last_error = ""
-            else:
-                ref.state = ExternalRef.State.ERROR
-                ref.last_error = result.error
-                runs.error(run, result.error, entity=entity, local_id=result.local_id)
-        ExternalRef.objects.bulk_update(
-            list(refs.values()),
-            [
-                "state",
-                "remote_id",
-                "remote_version",
-                "pushed_fingerprint",
-                "sent_fingerprint",
-                "batch_key",
-                "last_error",
-                "updated_at",
-            ],
+
+    def ref(result: PushResult, **fields: str) -> ExternalRef:
+        return ExternalRef(
+            organisation_id=connection.organisation_id,
+            connection=connection,
+            entity=entity,
+            local_id=result.local_id,
+            sent_fingerprint="",
+            sent_payload="",
+            batch_key="",
+            **fields,
         )
-        runs.count(run, outcome, sum(1 for result in results if result.ok))
+
+    linked = [
+        ref(
+            result,
+            state=ExternalRef.State.LINKED,
+            remote_id=result.remote_id,
+            remote_version=result.remote_version,
+            pushed_fingerprint=by_id[result.local_id].fingerprint,
+            last_error="",
+        )
+        for result in results
+        if result.ok and not result.stale
+    ]
+    # A stale answer (the version sent was no longer current) is left pending: update_all
+    # re-reads that record and decides again.
+    refused = [
+        ref(result, state=ExternalRef.State.ERROR, last_error=result.error)
+        for result in results
+        if not result.ok and not result.stale
+    ]
+    unique = ["connection", "entity", "local_id"]
+    with transaction.atomic():
+        for rows, fields in ((linked, LINKED_FIELDS), (refused, ["state", "last_error"])):
+            if rows:
+                ExternalRef.objects.bulk_create(
+                    rows,
+                    update_conflicts=True,
+                    unique_fields=unique,
+                    update_fields=fields + PUSH_FIELDS,
+                )
+        for result in results:
+            if not result.ok and not result.stale:
+                runs.error(run, result.error, entity=entity, local_id=result.local_id)
+        runs.count(run, outcome, len(linked))
 
 
-def _concurrency(adapter: AccountingAdapter) -> int:
+def concurrency(adapter: AccountingAdapter) -> int:
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         return 1  # one writer at a time: threads would only queue on SQLite's lock
     return max(1, min(settings.SYNC_PUSH_CONCURRENCY, adapter.limits.concurrent))
@@ -199,22 +247,25 @@ def _send_all(
             runs.bump_done(run, len(batch))
         return
     failure: BaseException | None = None
+    queue = iter(groups)
+    in_flight: dict[Future[list[PushResult]], list[Outgoing]] = {}
+
+    def refill(pool: ThreadPoolExecutor) -> None:
+        while failure is None and len(in_flight) < width:
+            next_group = next(queue, None)
+            if next_group is None:
+                return
+            key, batch = next_group
+            _mark_pending(connection, entity, batch, key)
+            in_flight[pool.submit(_in_thread, send, entity, batch, key)] = batch
+
     with ThreadPoolExecutor(max_workers=width, thread_name_prefix="push") as pool:
-        in_flight: dict[Future[list[PushResult]], list[Outgoing]] = {}
-        queue = iter(groups)
-        while True:
-            while failure is None and len(in_flight) < width:
-                next_group = next(queue, None)
-                if next_group is None:
-                    break
-                key, batch = next_group
-                _mark_pending(connection, entity, batch, key)
-                in_flight[pool.submit(_in_thread, send, entity, batch, key)] = batch
-            if not in_flight:
-                break
+        refill(pool)
+        while in_flight:
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
-                batch = in_flight.pop(future)
+            answered = [(future, in_flight.pop(future)) for future in done]
+            refill(pool)  # keep every slot busy while the answers are saved
+            for future, batch in answered:
                 try:
                     _apply(run, entity, batch, future.result(), outcome)
                     runs.bump_done(run, len(batch))
@@ -227,7 +278,12 @@ def _send_all(
 def create_all(run: SyncRun, adapter: AccountingAdapter, entity: str, work: Plan) -> None:
     groups = list(work.resend.items())
     groups += [(batch_key(batch), batch) for batch in batches(work.creates, adapter.batch_size)]
-    _send_all(run, entity, groups, adapter.create, _concurrency(adapter), "created")
+    calls = concurrency(adapter)
+    # One thread more than calls allowed at once: while a finished call's thread writes
+    # its audit entry, the next batch already waits for the freed slot (the shared rate
+    # budget still holds calls in flight to the provider's limit).
+    threads = calls + 1 if calls > 1 else 1
+    _send_all(run, entity, groups, adapter.create, threads, "created")
 
 
 def _safe_to_write(ref: ExternalRef, remote: Remote, ledger_fingerprint: str) -> bool:
@@ -237,44 +293,91 @@ def _safe_to_write(ref: ExternalRef, remote: Remote, ledger_fingerprint: str) ->
     return ledger_fingerprint in (ref.pushed_fingerprint, ref.sent_fingerprint)
 
 
+# How often one update is re-read and sent again after the provider called the version
+# sent stale (QuickBooks 5010) while the ledger's owned fields stayed Patchbay's.
+STALE_RETRIES = 3
+
+
+def _writable(
+    run: SyncRun,
+    adapter: AccountingAdapter,
+    entity: str,
+    batch: Sequence[Outgoing],
+    remote: dict[str, Remote],
+) -> list[Outgoing]:
+    """The batch's records the ledger has not changed, armed with the version just read;
+    the others become conflicts (or refusals when deleted in the ledger)."""
+    refs = {
+        ref.local_id: ref
+        for ref in ExternalRef.objects.filter(
+            connection=run.connection, entity=entity, local_id__in=[i.local_id for i in batch]
+        )
+    }
+    writable = []
+    for item in batch:
+        current = remote.get(item.remote_id)
+        if current is None or current.deleted:
+            message = "Deleted in the ledger: clear the link to push it again as new."
+            reviews.refuse(run, refs[item.local_id], message)
+            continue
+        ledger = adapter.owned(entity, current.data)
+        if _safe_to_write(refs[item.local_id], current, fingerprint(ledger)):
+            writable.append(
+                Outgoing(
+                    item.local_id,
+                    item.payload,
+                    item.fingerprint,
+                    item.idempotency_key,
+                    item.remote_id,
+                    current.version,
+                )
+            )
+        else:
+            patchbay = adapter.owned(entity, item.payload)
+            reviews.conflict(run, refs[item.local_id], patchbay, item.fingerprint, current, ledger)
+    return writable
+
+
+def _write_updates(
+    run: SyncRun, adapter: AccountingAdapter, entity: str, writable: list[Outgoing]
+) -> list[Outgoing]:
+    """Send one batch of updates; returns those the provider refused as stale."""
+    key = batch_key(writable)
+    _mark_pending(run.connection, entity, writable, key)
+    results = adapter.update(entity, writable, key)
+    _apply(run, entity, writable, results, "updated")
+    stale = {result.local_id for result in results if result.stale}
+    runs.bump_done(run, len(writable) - len(stale))
+    return [item for item in writable if item.local_id in stale]
+
+
 def update_all(run: SyncRun, adapter: AccountingAdapter, entity: str, work: Plan) -> None:
-    """Read, compare, then write only what the ledger has not changed in the meantime."""
-    connection = run.connection
+    """Read, compare, then write only what the ledger has not changed in the meantime.
+
+    A provider with conditional writes (QuickBooks' SyncToken) may still refuse a write
+    as stale when the ledger moved between the read and the write: those records are
+    re-read one by one and checked again, so an edit of a field Patchbay owns becomes a
+    conflict while a change elsewhere (a payment applied) is simply written over again.
+    """
     for batch in batches(work.updates, adapter.batch_size):
         remote = adapter.read(entity, [item.remote_id for item in batch])
-        refs = {
-            ref.local_id: ref
-            for ref in ExternalRef.objects.filter(
-                connection=connection, entity=entity, local_id__in=[i.local_id for i in batch]
-            )
-        }
-        writable = []
-        for item in batch:
-            current = remote.get(item.remote_id)
-            if current is None or current.deleted:
-                message = "Deleted in the ledger: clear the link to push it again as new."
-                reviews.refuse(run, refs[item.local_id], message)
-                continue
-            ledger = adapter.owned(entity, current.data)
-            if _safe_to_write(refs[item.local_id], current, fingerprint(ledger)):
-                writable.append(
-                    Outgoing(
-                        item.local_id,
-                        item.payload,
-                        item.fingerprint,
-                        item.idempotency_key,
-                        item.remote_id,
-                        current.version,
-                    )
-                )
-            else:
-                patchbay = adapter.owned(entity, item.payload)
-                reviews.conflict(
-                    run, refs[item.local_id], patchbay, item.fingerprint, current, ledger
-                )
-        if writable:
-            _send_all(run, entity, [(batch_key(writable), writable)], adapter.update, 1, "updated")
+        writable = _writable(run, adapter, entity, batch, remote)
         runs.bump_done(run, len(batch) - len(writable))
+        for _ in range(STALE_RETRIES):
+            if not writable:
+                break
+            stale = _write_updates(run, adapter, entity, writable)
+            if not stale:
+                break
+            again = adapter.reread(entity, [item.remote_id for item in stale])
+            writable = _writable(run, adapter, entity, stale, again)
+            runs.bump_done(run, len(stale) - len(writable))
+        else:
+            for item in writable:
+                ref = ExternalRef.objects.get(
+                    connection=run.connection, entity=entity, local_id=item.local_id
+                )
+                reviews.refuse(run, ref, "The ledger kept changing this record; tried again later.")
 
 
 def push(

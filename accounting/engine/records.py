@@ -3,9 +3,9 @@ create and update them from what a ledger holds, through the operations services
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounting.engine.adapter import AccountingAdapter
 from accounting.models import Entity, ExternalRef
@@ -16,11 +16,28 @@ from operations.models import Customer, EquipmentCategory, EquipmentItem
 
 TWO_WAY = (Entity.CUSTOMER, Entity.ITEM)
 LocalRecord = Customer | EquipmentItem
+Q_ = TypeVar("Q_", bound=QuerySet[Any])
+
+
+def of_entity(rows: Q_, connection: Connection) -> Q_:
+    """The rows a connection syncs: a connection bound to a legal entity (its own books)
+    sees that entity's customers and documents only; an unbound one sees all."""
+    if connection.legal_entity_id is None:
+        return rows
+    return rows.filter(legal_entity_id=connection.legal_entity_id)
+
+
+def _rows(connection: Connection, entity: str) -> QuerySet[Any]:
+    if entity == Entity.CUSTOMER:
+        return of_entity(
+            Customer.objects.filter(organisation_id=connection.organisation_id), connection
+        )
+    return EquipmentItem.objects.filter(organisation_id=connection.organisation_id)
 
 
 def get(connection: Connection, entity: str, local_id: int) -> LocalRecord | None:
-    model = Customer if entity == Entity.CUSTOMER else EquipmentItem
-    return model.objects.filter(organisation_id=connection.organisation_id, pk=local_id).first()
+    found: LocalRecord | None = _rows(connection, entity).filter(pk=local_id).first()
+    return found
 
 
 def payload(adapter: AccountingAdapter, entity: str, record: LocalRecord) -> dict[str, Any]:
@@ -32,19 +49,26 @@ def payload(adapter: AccountingAdapter, entity: str, record: LocalRecord) -> dic
 def candidates(connection: Connection, entity: str, fields: dict[str, Any]) -> list[int]:
     """Patchbay records not yet linked that a new remote record could be: same name or
     email for a customer, same SKU or name for an item (case-insensitive)."""
-    linked = ExternalRef.objects.filter(connection=connection, entity=entity).values("local_id")
+    # Records linked to a remote twin are out; a failed or held push is still a candidate.
+    linked = (
+        ExternalRef.objects.filter(connection=connection, entity=entity)
+        .exclude(remote_id="")
+        .values("local_id")
+    )
     key = "email" if entity == Entity.CUSTOMER else "sku"
     same = Q(name__iexact=fields["name"])
     if fields.get(key):
         same |= Q(**{f"{key}__iexact": fields[key]})
-    model = Customer if entity == Entity.CUSTOMER else EquipmentItem
-    rows = model.objects.filter(same, organisation_id=connection.organisation_id)
+    rows = _rows(connection, entity).filter(same)
     return sorted(rows.exclude(pk__in=linked).values_list("pk", flat=True))
 
 
 def create(connection: Connection, entity: str, fields: dict[str, Any]) -> LocalRecord:
     organisation = connection.organisation
     if entity == Entity.CUSTOMER:
+        # A customer made in a legal entity's books belongs to that entity.
+        if connection.legal_entity_id is not None:
+            fields = {**fields, "legal_entity": connection.legal_entity}
         return services.create_customer(organisation, **fields)
     # Items made in the ledger land in a category of their own, for someone to sort.
     category, _ = EquipmentCategory.objects.get_or_create(

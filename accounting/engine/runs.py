@@ -73,13 +73,16 @@ def finish(run: SyncRun, status: str | None = None) -> SyncRun:
     run.status = status or (SyncRun.Status.PARTIAL if run.errors else SyncRun.Status.SUCCEEDED)
     run.finished_at = timezone.now()
     run.phase = "done"
-    run.save(update_fields=["status", "finished_at", "phase"])
     connection = run.connection
     interval = timedelta(minutes=connection.organisation.sync_interval_minutes)
     updates: dict[str, Any] = {"next_sync_at": timezone.now() + interval}
     if run.status in (SyncRun.Status.SUCCEEDED, SyncRun.Status.PARTIAL):
         updates["last_sync_at"] = run.finished_at
-    Connection.objects.filter(pk=connection.pk).update(**updates)
+    # Together: a card read between the two would show the run over (and stop polling)
+    # with the connection's last sync still unset.
+    with transaction.atomic():
+        run.save(update_fields=["status", "finished_at", "phase"])
+        Connection.objects.filter(pk=connection.pk).update(**updates)
     return run
 
 

@@ -3,8 +3,11 @@ notes out, payments in."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
+
+from django.db import connection as db_connection
 
 from accounting.engine import pull, push, records, runs
 from accounting.engine.adapter import AccountingAdapter, Mappings
@@ -19,6 +22,7 @@ from integrations.registry import adapter_class_for
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice
 
 D = TypeVar("D", Invoice, CreditNote)
+T = TypeVar("T")
 PUSHED_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID)
 
 
@@ -42,7 +46,7 @@ def _pause_for_the_day(run: SyncRun, limit: DailyLimitReached) -> SyncRun:
 
 def _invoices(connection: Connection) -> list[Invoice]:
     return list(
-        Invoice.objects.for_organisation(connection.organisation)
+        records.of_entity(Invoice.objects.for_organisation(connection.organisation), connection)
         .filter(status__in=PUSHED_STATUSES)
         .select_related("customer")
         .prefetch_related("lines__tax_category", "lines__income_category", "lines__item")
@@ -52,7 +56,7 @@ def _invoices(connection: Connection) -> list[Invoice]:
 
 def _credit_notes(connection: Connection) -> list[CreditNote]:
     return list(
-        CreditNote.objects.for_organisation(connection.organisation)
+        records.of_entity(CreditNote.objects.for_organisation(connection.organisation), connection)
         .filter(status=CreditNote.Status.ISSUED)
         .prefetch_related("lines")
         .order_by("pk")
@@ -60,9 +64,12 @@ def _credit_notes(connection: Connection) -> list[CreditNote]:
 
 
 def push_customers(run: SyncRun, adapter: AccountingAdapter) -> None:
-    customers = Customer.objects.for_organisation(run.connection.organisation).order_by("pk")
-    records = [(c.pk, adapter.customer_payload(c)) for c in customers]
-    push.push(run, adapter, Entity.CUSTOMER, records)
+    connection = run.connection
+    customers = records.of_entity(
+        Customer.objects.for_organisation(connection.organisation), connection
+    ).order_by("pk")
+    payloads = [(c.pk, adapter.customer_payload(c)) for c in customers]
+    push.push(run, adapter, Entity.CUSTOMER, payloads)
 
 
 def push_items(run: SyncRun, adapter: AccountingAdapter) -> None:
@@ -79,10 +86,12 @@ def _with_contacts(run: SyncRun, documents: Sequence[D]) -> list[tuple[D, str]]:
     return [(d, contacts[d.customer_id]) for d in documents if d.customer_id in contacts]
 
 
-def push_invoices(run: SyncRun, adapter: AccountingAdapter, mappings: Mappings) -> None:
+def push_invoices(
+    run: SyncRun, adapter: AccountingAdapter, mappings: Mappings, invoices: list[Invoice]
+) -> None:
     records = [
         (invoice.pk, adapter.invoice_payload(invoice, mappings, contact))
-        for invoice, contact in _with_contacts(run, _invoices(run.connection))
+        for invoice, contact in _with_contacts(run, invoices)
     ]
     push.push(run, adapter, Entity.INVOICE, records)
 
@@ -95,14 +104,33 @@ def push_credit_notes(run: SyncRun, adapter: AccountingAdapter, mappings: Mappin
     push.push(run, adapter, Entity.CREDIT_NOTE, records)
 
 
+def _ahead(adapter: AccountingAdapter, load: Callable[[], T]) -> Callable[[], T]:
+    """Start a big read now, in a thread with its own connection, while the next phases
+    wait on the network; where pushes run one at a time, read when asked instead."""
+    if push.concurrency(adapter) == 1:
+        return load
+
+    def in_thread() -> T:
+        try:
+            return load()
+        finally:
+            db_connection.close()
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+    future = pool.submit(in_thread)
+    pool.shutdown(wait=False)  # the read carries on; .result() waits for it
+    return future.result
+
+
 def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
     for entity in records.TWO_WAY:
         runs.progress(run, phase=f"{entity}s from the ledger", done=0, total=0)
         pull.pull_records(run, adapter, entity)
+    invoices = _ahead(adapter, lambda: _invoices(run.connection))
     push_customers(run, adapter)
     push_items(run, adapter)
     mappings = Mappings.of(run.connection)
-    push_invoices(run, adapter, mappings)
+    push_invoices(run, adapter, mappings, invoices())
     push_credit_notes(run, adapter, mappings)
     runs.progress(run, phase="payments", done=0, total=0)
     pull.pull_payments(run, adapter)

@@ -29,6 +29,7 @@ from sandbox.xero.accounting.models import (
 )
 from sandbox.xero.accounting.responses import Json
 from sandbox.xero.models import XeroFault, XeroOrganisation
+from sandbox.xero.webhooks import events as webhook_events
 
 TenantId = uuid.UUID | str
 T = TypeVar("T")
@@ -175,6 +176,7 @@ def delete_payment(tenant_id: TenantId, payment_id: TenantId) -> XeroPayment:
         XeroOrganisation.objects.select_for_update().filter(pk=books.organisation.pk).first()
         books.now = stamp()
         response = payments.delete(books, {"Status": "DELETED"}, str(payment_id))
+        webhook_events.record(books)
     if response.status_code != 200:
         raise Refused([f"Payment {payment_id} could not be deleted ({response.status_code})."])
     return XeroPayment.objects.get(payment_id=uuid.UUID(str(payment_id)))
@@ -261,6 +263,8 @@ def _act(tenant_id: TenantId, change: Callable[[context.Books], T]) -> T:
         chart.ensure(books.organisation)
         try:
             with transaction.atomic():
-                return change(books)
+                changed = change(books)
         except Invalid as invalid:
             raise Refused(invalid.errors) from invalid
+        webhook_events.record(books)  # subscribed apps hear of the change once it commits
+        return changed

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -81,6 +82,7 @@ def set_fault(
             "fail_ratio": min(max(fail_ratio, 0.0), 1.0),
             "seed": seed,
             "calls": 0,
+            "failed": 0,
             "until": until,
             "updated_at": now,
         },
@@ -139,6 +141,12 @@ def flaky_api(
     )
 
 
+def injected_failures() -> int:
+    """Calls the flaky mode has failed on purpose since it was set."""
+    fault = XeroFault.objects.filter(target=Target.API).first()
+    return fault.failed if fault is not None else 0
+
+
 def clear_faults() -> None:
     XeroFault.objects.all().delete()
 
@@ -188,6 +196,7 @@ def _flaky(fault: XeroFault) -> Plan:
     if chance.random() >= fault.fail_ratio:
         return PASS
     fate = chance.choice(("error", "throttled", "lost"))
+    XeroFault.objects.filter(pk=fault.pk).update(failed=F("failed") + 1)
     if fate == "error":
         return Plan(instead=_server_error(fault.target))
     if fate == "throttled":

@@ -246,6 +246,7 @@ class XeroFault(models.Model):
         null=True, blank=True, help_text="Flaky: makes the failing calls repeatable"
     )
     calls = models.PositiveBigIntegerField(default=0, help_text="Flaky: calls seen so far")
+    failed = models.PositiveBigIntegerField(default=0, help_text="Flaky: calls failed so far")
     until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -284,3 +284,32 @@ def test_the_daily_limit_pauses_the_connection_and_says_so(
     assert connected.next_sync_at > run.finished_at
     page = client_for(tenants.owner).get("/settings/integrations/").content.decode()
     assert "daily limit" in page
+
+
+def test_a_pending_batch_is_replayed_under_its_key_only_while_it_is_the_same_batch(
+    connected: Connection,
+) -> None:
+    def pending(local_id: int, key: str, remote_id: str = "") -> None:
+        ExternalRef.objects.create(
+            organisation=connected.organisation,
+            connection=connected,
+            entity=Entity.INVOICE,
+            local_id=local_id,
+            state=ExternalRef.State.LINKED if remote_id else ExternalRef.State.PENDING,
+            remote_id=remote_id,
+            batch_key=key,
+        )
+
+    pending(1, "intact")
+    pending(2, "intact")
+    pending(3, "changed")
+    pending(4, "changed", remote_id="recognised-by-a-pull")
+    records = [(n, {"Reference": f"INV-{n}"}) for n in (1, 2, 3, 4, 5)]
+
+    work = push_module.plan(connected, Entity.INVOICE, records, lambda data: data)
+
+    resend = {key: [i.local_id for i in items] for key, items in work.resend.items()}
+    assert resend.pop("intact") == [1, 2]  # replayed under the key it was sent with
+    [(new_key, ids)] = resend.items()
+    assert ids == [3] and new_key not in ("changed", "intact")
+    assert [item.local_id for item in work.creates] == [5]

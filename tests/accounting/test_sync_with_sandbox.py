@@ -121,3 +121,36 @@ def test_a_sandbox_failing_a_fifth_of_calls_ends_with_no_duplicates_and_nothing_
     assert ExternalRef.objects.filter(entity=Entity.INVOICE, state="linked").count() == 120
     contacts = [c.name for c in books.contacts_of(DEMO_COMPANY_UK) if c.name.startswith("Flaky")]
     assert sorted(contacts) == sorted(c.name for c in customers)
+
+
+def test_an_invoice_amended_after_a_crash_is_replayed_as_sent_then_updated(
+    connected: Connection, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounting.engine import push as push_module
+    from tests.accounting.test_two_way_and_conflicts import amend
+
+    invoice = factories.make_issued_invoice(tenants.alpha)
+    map_everything(connected)
+    real_apply = push_module._apply
+
+    def crash_once(run: SyncRun, entity: str, *rest: Any) -> None:
+        if entity == Entity.INVOICE:
+            monkeypatch.setattr(push_module, "_apply", real_apply)
+            raise RuntimeError("worker killed after Xero answered")
+        real_apply(run, entity, *rest)
+
+    monkeypatch.setattr(push_module, "_apply", crash_once)
+    with pytest.raises(RuntimeError):
+        run_sync(connected, SyncRun.Trigger.MANUAL)
+    amend(invoice, "140.00")  # changed before the next run could resend
+    run_sync(connected, SyncRun.Trigger.MANUAL)
+    run_sync(connected, SyncRun.Trigger.MANUAL)
+
+    matching = [i for i in books.invoices_of(DEMO_COMPANY_UK) if i.reference == invoice.number]
+    assert len(matching) == 1  # the resend was a replay, not a second invoice
+    assert matching[0].sub_total == Decimal("140.00")  # and the amendment followed
+    sent, resent = AuditEntry.objects.filter(entity=Entity.INVOICE, method="PUT").order_by("id")
+    assert (sent.request_body, sent.idempotency_key) == (
+        resent.request_body,
+        resent.idempotency_key,
+    )

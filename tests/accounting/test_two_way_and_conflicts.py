@@ -3,9 +3,11 @@ against the Xero sandbox over real HTTP."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -20,6 +22,7 @@ from tests import factories
 from tests.accounting.test_engine import map_everything
 from tests.conftest import Tenants, client_for
 from tests.integrations.sandbox_flow import connect_through_sandbox
+from tests.sandbox import test_accounting_contract as contract
 
 
 @pytest.fixture
@@ -154,7 +157,7 @@ def test_an_amended_invoice_is_updated_in_xero_when_the_bookkeeper_left_it_alone
     assert run.counts.get("updated") == 1 and not run.counts.get("conflicts")
     assert remote_invoice(invoice).sub_total == Decimal("150.00")
     update = AuditEntry.objects.get(run=run, method="POST", entity=Entity.INVOICE)
-    assert update.idempotency_key and "150.00" in update.request_body
+    assert update.idempotency_key and '"UnitAmount": 150.0' in update.request_body
 
 
 def test_edits_on_both_sides_make_a_conflict_that_holds_both_and_overwrites_neither(
@@ -260,3 +263,39 @@ def test_a_sync_with_nothing_changed_makes_one_read_per_pulled_entity_and_nothin
     calls = AuditEntry.objects.filter(run=quiet)
     assert sorted(calls.values_list("entity", flat=True)) == ["customer", "item", "payment"]
     assert set(calls.values_list("method", flat=True)) == {"GET"}
+
+
+openapi = contract.openapi  # the session-wide spec fixture
+
+
+def test_every_request_the_engine_sends_is_valid_against_xeros_spec(
+    connected: Connection, tenants: Tenants, openapi: Any
+) -> None:
+    """Creates, updates, reads and pulls as the engine really made them (from the audit
+    log), held against xero_accounting.yaml."""
+    invoice = factories.make_issued_invoice(tenants.alpha)
+    factories.make_issued_credit_note(tenants.alpha, invoice)
+    factories.make_item(tenants.alpha)
+    books.create_contact(DEMO_COMPANY_UK, "Spec Checked Ltd")
+    sync(connected)
+    amend(invoice, "125.00")
+    Customer.objects.filter(pk=invoice.customer_id).update(email="new@example.test")
+    sync(connected)
+
+    entries = AuditEntry.objects.order_by("id")
+    assert {(e.method, e.entity) for e in entries} >= {
+        ("PUT", "customer"),
+        ("PUT", "item"),
+        ("PUT", "invoice"),
+        ("PUT", "credit_note"),
+        ("POST", "invoice"),
+        ("POST", "customer"),
+        ("GET", "invoice"),
+        ("GET", "payment"),
+    }
+    for entry in entries:
+        parts = urlsplit(entry.url)
+        path = parts.path.split("/api.xro/2.0/", 1)[1]
+        query = dict(parse_qsl(parts.query))
+        body = json.loads(entry.request_body) if entry.request_body else None
+        contract.assert_request(openapi, entry.method.lower(), path, body, query)

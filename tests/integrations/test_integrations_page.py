@@ -31,7 +31,7 @@ def test_owner_sees_all_eight_cards_not_connected(tenants: Tenants) -> None:
 def test_cards_of_unbuilt_integrations_offer_no_action(tenants: Tenants) -> None:
     body = client_for(tenants.owner).get(INDEX).content.decode()
     unbuilt = [i for i in INTEGRATIONS if not (i.connects_by_oauth or i.manage_url_name)]
-    assert len(unbuilt) == 5  # Xero and Sage connect; API access is managed
+    assert len(unbuilt) == 4  # Xero, QuickBooks and Sage connect; API access is managed
     assert body.count("Available soon") == len(unbuilt)
     assert body.count("disabled") == len(unbuilt)
 

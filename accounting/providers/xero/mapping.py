@@ -43,7 +43,7 @@ def item(record: EquipmentItem) -> dict[str, Any]:
         "Name": record.name[:50],
         "Description": record.description or record.name,
         "IsSold": True,
-        "SalesDetails": {"UnitPrice": str(record.daily_rate)},
+        "SalesDetails": {"UnitPrice": float(record.daily_rate)},
     }
 
 
@@ -51,8 +51,9 @@ def _lines(lines: Any, mappings: Mappings) -> list[dict[str, Any]]:
     return [
         {
             "Description": line.label or "Hire",
-            "Quantity": str(line.quantity),
-            "UnitAmount": str(line.unit_price),
+            # Numbers, as the spec types them (double); 2-4 decimals survive a float.
+            "Quantity": float(line.quantity),
+            "UnitAmount": float(line.unit_price),
             "AccountCode": mappings.income.get(line.income_category_id, ""),
             "TaxType": mappings.tax.get(line.tax_category_id, ""),
         }

@@ -23,6 +23,7 @@ from sandbox.xero.accounting.responses import post_data_invalid
 from sandbox.xero.api import Caller, serve
 from sandbox.xero.models import XeroOrganisation
 from sandbox.xero.scopes import Needs
+from sandbox.xero.webhooks import events as webhook_events
 
 # "A single POST ... has a size limit of 3.5MB"
 # https://developer.xero.com/documentation/auth-and-limits/xero-api-limits
@@ -94,6 +95,7 @@ def _write(request: HttpRequest, books: Books, body: bytes, answer: Writer) -> H
             return post_data_invalid(str(bad))
         if key:
             idempotency.store(books, key, print_, response)
+        webhook_events.record(books)  # subscribed apps hear of the change once it commits
     return response
 
 

@@ -30,6 +30,7 @@ from sandbox.xero.models import (
 from sandbox.xero.revocation import revoke_grant
 from sandbox.xero.seed import ensure_demo_world
 from sandbox.xero.views import books as bookkeeper
+from sandbox.xero.views import webhooks as webhook_panel
 
 RECENT = 50
 
@@ -120,6 +121,7 @@ ACTIONS: dict[str, Callable[[HttpRequest], str]] = {
     "revoke": _revoke,
     "disconnect": _disconnect,
     **bookkeeper.ACTIONS,
+    **webhook_panel.ACTIONS,
 }
 
 
@@ -138,6 +140,7 @@ def _page(request: HttpRequest, fault_form: FaultForm, status: int = 200) -> Htt
         "presentations": XeroRefreshPresentation.objects.order_by("-at", "-pk")[:RECENT],
         "api_calls": XeroApiCall.objects.order_by("-at", "-pk")[:RECENT],
         **bookkeeper.context(request),
+        **webhook_panel.context(request),
     }
     return render(request, "sandbox/xero/console.html", context, status=status)
 

@@ -1,0 +1,293 @@
+"""Patchbay records <-> QuickBooks Online JSON. Element names follow Intuit's XSD
+(specs/quickbooks/Finance.xsd, IntuitNamesTypes.xsd).
+
+How Patchbay's categories land in QuickBooks (a decision, see docs/providers/quickbooks.md):
+
+- A QuickBooks sales line (``SalesItemLineDetail``) must name an item, and its revenue goes
+  to *that item's* income account: a line carries no account of its own. So each Patchbay
+  income category maps to a QuickBooks product/service (the mappings page lists them with
+  their income account), and every line of that category names it; the line's description
+  says what was hired. The mapping's code is ``"<item Id>:<its income account Id>"``.
+- Tax categories map to tax codes: ``TAX``/``NON`` in US companies (automated sales tax
+  picks the rate), a VAT code Id elsewhere, on every line.
+- Equipment items sync both ways as the company's product list (``Service`` items;
+  ``NonInventory`` and ``Inventory`` items made in QuickBooks come in too), created with
+  the income account of the organisation's first mapped income category.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from accounting.engine.adapter import IncomingPayment, Mappings, Remote
+from operations.models import CreditNote, Customer, DocumentLine, EquipmentItem, Invoice
+
+Json = dict[str, Any]
+ITEM_LINE = "SalesItemLineDetail"
+# US companies use these two codes on lines; other regions a tax code per line.
+US_TAX_CODES = ("TAX", "NON")
+DOC_NUMBER_MAX = 21  # Intuit's limit on DocNumber
+NAME_MAX = 100  # Item.Name
+DISPLAY_NAME_MAX = 500  # Customer.DisplayName
+
+
+def line_item(code: str) -> str:
+    """The item Id of an income mapping ("<item Id>:<account Id>")."""
+    return code.split(":", 1)[0]
+
+
+def income_account(code: str) -> str:
+    return code.split(":", 1)[1] if ":" in code else ""
+
+
+def _name(value: str, limit: int) -> str:
+    # QuickBooks uses ":" to join parent and child names: a name may not contain one.
+    return value.replace(":", "-").strip()[:limit]
+
+
+def _money(value: Decimal) -> float:
+    return float(value.quantize(Decimal("0.01")))
+
+
+def _number(value: Decimal) -> float:
+    return float(value)
+
+
+# --- Patchbay -> QuickBooks ---------------------------------------------------------------
+
+
+def customer(record: Customer) -> Json:
+    payload: Json = {
+        "DisplayName": _name(record.name, DISPLAY_NAME_MAX),
+        # AcctNum is free for the app: it carries Patchbay's id, so a later first sight
+        # of this customer links it instead of matching by name.
+        "AcctNum": f"PB-{record.pk}",
+        "CurrencyRef": {"value": record.currency},
+    }
+    if record.email:
+        payload["PrimaryEmailAddr"] = {"Address": record.email}
+    if record.billing_address:
+        payload["BillAddr"] = {"Line1": record.billing_address[:500]}
+    return payload
+
+
+def item(record: EquipmentItem, account_id: str) -> Json:
+    payload: Json = {
+        "Name": _name(record.name, NAME_MAX),
+        "Sku": (record.sku or f"PB-{record.pk}")[:100],
+        "Description": (record.description or record.name)[:4000],
+        "Type": "Service",  # equipment on hire is a service; stock sold comes in as Inventory
+        "UnitPrice": _money(record.daily_rate),
+    }
+    if account_id:
+        payload["IncomeAccountRef"] = {"value": account_id}
+    return payload
+
+
+def _tax_mode(codes: Iterable[str]) -> dict[str, str]:
+    """Patchbay's amounts are net, tax on top. US companies have no such setting."""
+    if any(code in US_TAX_CODES for code in codes):
+        return {}
+    return {"GlobalTaxCalculation": "TaxExcluded"}
+
+
+def _lines(lines: Iterable[DocumentLine], mappings: Mappings) -> list[Json]:
+    made = []
+    for line in lines:
+        detail: Json = {
+            "ItemRef": {"value": line_item(mappings.income.get(line.income_category_id, ""))},
+            "Qty": _number(line.quantity),
+            "UnitPrice": _number(line.unit_price),
+        }
+        tax_code = mappings.tax.get(line.tax_category_id, "")
+        if tax_code:
+            detail["TaxCodeRef"] = {"value": tax_code}
+        made.append(
+            {
+                "DetailType": ITEM_LINE,
+                "Amount": _money(line.net_amount),
+                "Description": (line.label or "Hire")[:4000],
+                ITEM_LINE: detail,
+            }
+        )
+    return made
+
+
+def _document(number: str, currency: str, issued: date, contact_id: str, lines: list[Json]) -> Json:
+    codes = [str((line[ITEM_LINE].get("TaxCodeRef") or {}).get("value", "")) for line in lines]
+    return {
+        "CustomerRef": {"value": contact_id},
+        "DocNumber": number[:DOC_NUMBER_MAX],
+        "TxnDate": issued.isoformat(),
+        # The customer's currency; QuickBooks applies its exchange rate for the day.
+        "CurrencyRef": {"value": currency},
+        "Line": lines,
+        **_tax_mode(codes),
+    }
+
+
+def invoice(record: Invoice, mappings: Mappings, contact_id: str) -> Json:
+    lines = _lines(record.lines.all(), mappings)
+    payload = _document(record.number, record.currency, record.issue_date, contact_id, lines)
+    payload["DueDate"] = record.due_date.isoformat()
+    return payload
+
+
+def credit_memo(record: CreditNote, mappings: Mappings, contact_id: str) -> Json:
+    lines = _lines(record.lines.all(), mappings)
+    return _document(record.number, record.currency, record.issue_date, contact_id, lines)
+
+
+# What an update sends besides Id and SyncToken (sparse: everything else is left alone).
+# An item's type and income account are the bookkeeper's once it exists.
+NOT_UPDATED = {"Item": ("Type", "IncomeAccountRef")}
+
+
+def for_update(name: str, payload: Json, remote_id: str, sync_token: str) -> Json:
+    kept = {k: v for k, v in payload.items() if k not in NOT_UPDATED.get(name, ())}
+    return {**kept, "Id": remote_id, "SyncToken": sync_token, "sparse": True}
+
+
+# --- the fields Patchbay owns, from a payload or a record read back ------------------------
+
+
+def _text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+def _amount(value: Any) -> str:
+    return format(Decimal(str(value or 0)).normalize(), "f")
+
+
+def ref(value: Any) -> str:
+    return _text((value or {}).get("value")) if isinstance(value, dict) else ""
+
+
+def owned_customer(data: Json) -> Json:
+    return {
+        "name": _text(data.get("DisplayName")),
+        "email": _text((data.get("PrimaryEmailAddr") or {}).get("Address")).lower(),
+        "currency": ref(data.get("CurrencyRef")),
+    }
+
+
+def owned_item(data: Json) -> Json:
+    return {
+        "name": _text(data.get("Name")),
+        "sku": _text(data.get("Sku")),
+        "unit_price": _amount(data.get("UnitPrice")),
+    }
+
+
+def owned_document(data: Json) -> Json:
+    """Invoice or credit memo: who, when, which number and the lines as entered. The
+    server's SubTotalLineDetail line, totals, balance and line Ids stay out."""
+    lines = [line for line in data.get("Line") or [] if line.get("DetailType") == ITEM_LINE]
+    return {
+        "customer": ref(data.get("CustomerRef")),
+        "number": _text(data.get("DocNumber")),
+        "date": _text(data.get("TxnDate"))[:10],
+        "due_date": _text(data.get("DueDate"))[:10],
+        "currency": ref(data.get("CurrencyRef")),
+        "lines": [
+            [
+                _text(line.get("Description")),
+                _amount((line.get(ITEM_LINE) or {}).get("Qty")),
+                _amount((line.get(ITEM_LINE) or {}).get("UnitPrice")),
+                ref((line.get(ITEM_LINE) or {}).get("ItemRef")),
+                ref((line.get(ITEM_LINE) or {}).get("TaxCodeRef")),
+            ]
+            for line in lines
+        ],
+    }
+
+
+# --- QuickBooks -> Patchbay ---------------------------------------------------------------
+
+
+def customer_fields(remote: Remote) -> Json:
+    data = remote.data
+    fields: Json = {
+        "name": _text(data.get("DisplayName"))[:200],
+        "email": _text((data.get("PrimaryEmailAddr") or {}).get("Address"))[:254],
+    }
+    currency = ref(data.get("CurrencyRef"))
+    if currency:
+        fields["currency"] = currency
+    return fields
+
+
+def item_fields(remote: Remote) -> Json:
+    data = remote.data
+    fields: Json = {
+        "name": (_text(data.get("Name")) or _text(data.get("Sku")))[:200],
+        "sku": _text(data.get("Sku"))[:60],
+        "description": _text(data.get("Description")),
+        "daily_rate": Decimal(_amount(data.get("UnitPrice"))).quantize(Decimal("0.01")),
+    }
+    if data.get("Type") == "Inventory":
+        fields["stock_quantity"] = max(0, int(Decimal(str(data.get("QtyOnHand") or 0))))
+    return fields
+
+
+def patchbay_id(value: Any) -> int | None:
+    """Patchbay's id from an AcctNum or Sku it pushed ("PB-42")."""
+    match = re.fullmatch(r"PB-(\d+)", _text(value))
+    return int(match[1]) if match else None
+
+
+def moment(value: Any) -> datetime:
+    """A MetaData time ("2026-05-04T02:15:01-07:00") in UTC."""
+    text = _text(value)
+    if not text:
+        return datetime.fromtimestamp(0, tz=UTC)
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def remote(data: Json) -> Remote:
+    return Remote(
+        remote_id=str(data["Id"]),
+        version=_text(data.get("SyncToken")),
+        updated_at=moment((data.get("MetaData") or {}).get("LastUpdatedTime")),
+        data=data,
+        # Name lists are never deleted, only made inactive; transactions come as stubs.
+        deleted=data.get("status") == "Deleted" or data.get("Active") is False,
+    )
+
+
+def payments(data: Json) -> list[IncomingPayment]:
+    """One incoming payment per invoice a QuickBooks payment applies to (a payment may
+    settle several); the remote id names the payment, and the invoice when there are
+    several."""
+    base = remote(data)
+    links = [
+        (line, link)
+        for line in data.get("Line") or []
+        for link in line.get("LinkedTxn") or []
+        if link.get("TxnType") == "Invoice"
+    ]
+    paid_on = date.fromisoformat(_text(data.get("TxnDate"))[:10] or "1970-01-01")
+    reference = _text(data.get("PaymentRefNum")) or _text(data.get("PrivateNote"))
+    if base.deleted and not links:
+        return [
+            IncomingPayment(
+                base.remote_id, "", Decimal(0), paid_on, "", base.updated_at, deleted=True
+            )
+        ]
+    return [
+        IncomingPayment(
+            remote_id=base.remote_id if len(links) == 1 else f"{base.remote_id}/{link['TxnId']}",
+            invoice_remote_id=str(link.get("TxnId", "")),
+            amount=Decimal(str(line.get("Amount") or 0)),
+            paid_on=paid_on,
+            reference=reference,
+            updated_at=base.updated_at,
+            deleted=base.deleted,
+        )
+        for line, link in links
+    ]

@@ -1,0 +1,110 @@
+"""QuickBooks Online as an OAuth 2.0 provider (Intuit's identity platform).
+
+https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/oauth-2.0
+
+- The person picks one company on Intuit's consent screen; the callback's ``realmId``
+  names it, and the token set covers that company only. A second company is a second
+  consent and a second grant, so a grant here is per company (its subject is the realm).
+- Access tokens last an hour; refresh tokens roll (100 days from last use) and their
+  value changes: integrations.tokens saves the value of every refresh response.
+- Client authentication is HTTP Basic (client_secret_basic), no PKCE (Intuit's discovery
+  document advertises none). Revocation takes a JSON body.
+- An organisation may bring its own Intuit app (client id and secret, encrypted with the
+  vault) and point at Intuit's sandbox environment: integrations.models.ProviderApp.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+from typing import Any
+
+import requests
+
+from accounting.providers.quickbooks import client
+from accounting.providers.quickbooks.throttle import Throttle
+from integrations.errors import ProviderError, ProviderUnavailable
+from integrations.models import Connection
+from integrations.oauth import TOKEN_TIMEOUT
+from integrations.providers import OAuthProvider, RemoteOrganisation
+
+ACCOUNTING_SCOPE = "com.intuit.quickbooks.accounting"
+
+
+class QuickBooksProvider(OAuthProvider):
+    slug = client.SLUG
+    name = "QuickBooks Online"
+    scopes = (ACCOUNTING_SCOPE,)
+    uses_pkce = False
+    refresh_margin = timedelta(minutes=5)
+    keepalive_every = timedelta(days=1)
+    authorize_url_setting = "QUICKBOOKS_AUTHORIZE_URL"
+    token_url_setting = "QUICKBOOKS_TOKEN_URL"  # noqa: S105 - a setting's name
+    revocation_url_setting = "QUICKBOOKS_REVOCATION_URL"
+    client_id_setting = "QUICKBOOKS_CLIENT_ID"
+    client_secret_setting = "QUICKBOOKS_CLIENT_SECRET"  # noqa: S105 - a setting's name
+    connects_per_legal_entity = True
+
+    def __init__(
+        self, organisation_id: int | None = None, own_id: str = "", own_secret: str = ""
+    ) -> None:
+        self.organisation_id = organisation_id
+        self.own_id = own_id
+        self.own_secret = own_secret
+
+    @property
+    def client_id(self) -> str:
+        return self.own_id or super().client_id
+
+    @property
+    def client_secret(self) -> str:
+        return self.own_secret or super().client_secret
+
+    def for_organisation(self, organisation_id: int) -> QuickBooksProvider:
+        app = client.provider_app(organisation_id)
+        if app is None or not app.uses_own_credentials:
+            return QuickBooksProvider(organisation_id)
+        return QuickBooksProvider(organisation_id, app.client_id, app.client_secret)
+
+    def at_callback(self, token: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        return {**token, "realmId": str(params.get("realmId", ""))}
+
+    def subject(self, token: dict[str, Any]) -> str:
+        # One token set per company: the grant is the company's.
+        return f"realm:{token.get('realmId', '')}"
+
+    def organisations(self, token: dict[str, Any]) -> list[RemoteOrganisation]:
+        realm = str(token.get("realmId") or "")
+        if not realm or self.organisation_id is None:
+            raise ProviderError("Intuit's answer named no company (realmId)")
+        with Throttle(realm, self.client_id).permit():  # counts against 10 a second too
+            info = client.company_info_with(str(token["access_token"]), self.organisation_id, realm)
+        name = str(info.get("CompanyName") or info.get("LegalName") or f"Company {realm}")
+        return [RemoteOrganisation(remote_id=realm, name=name)]
+
+    def remove_remote_connection(self, connection: Connection) -> None:
+        """Nothing to unlink apart from the grant: revoking it disconnects the app."""
+
+    def revoke(self, refresh_token: str) -> None:
+        """POST {"token": ...} as JSON with Basic client authentication (Intuit's way).
+        https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/oauth-2.0#revoke-token-disconnect
+        """
+        basic = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        try:
+            response = requests.post(
+                self.revocation_url,
+                json={"token": refresh_token},
+                headers={"Authorization": f"Basic {basic}", "Accept": "application/json"},
+                timeout=TOKEN_TIMEOUT,
+            )
+        except requests.RequestException as error:
+            raise ProviderUnavailable(
+                f"could not reach the revocation endpoint ({type(error).__name__})"
+            ) from error
+        if response.status_code >= 400:
+            raise ProviderError(f"the revocation endpoint answered {response.status_code}")
+
+    def check(self, connection: Connection) -> None:
+        own = self.for_organisation(connection.organisation_id)
+        with Throttle(connection.remote_id, own.client_id).permit():
+            client.company_info(connection)

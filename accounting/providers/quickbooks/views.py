@@ -1,0 +1,126 @@
+"""QuickBooks' own pages under /settings/integrations/quickbooks/: the organisation's app
+settings, and Intuit's Disconnect URL."""
+
+from __future__ import annotations
+
+import logging
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounting.providers.quickbooks import client
+from integrations import health
+from integrations.errors import GrantInvalid, ProviderError
+from integrations.models import Connection, OAuthGrant, ProviderApp
+from integrations.tokens import refresh_grant
+from integrations.vault import mask
+from tenancy.access import require_capability
+from tenancy.roles import Capability
+from tenancy.scoping import current_organisation
+
+logger = logging.getLogger(__name__)
+
+
+class AppForm(forms.Form):
+    environment = forms.ChoiceField(
+        label="Intuit environment",
+        choices=ProviderApp.Environment.choices,
+        help_text="Sandbox: Intuit's sandbox companies, for testing with a development app.",
+    )
+    client_id = forms.CharField(label="Client ID of your own Intuit app", required=False)
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        widget=forms.PasswordInput,
+        help_text="Leave empty to keep the one saved.",
+    )
+    use_patchbay_app = forms.BooleanField(
+        label="Use Patchbay's Intuit app (forget my own credentials)", required=False
+    )
+
+
+def _save(app: ProviderApp, form: AppForm) -> None:
+    data = form.cleaned_data
+    app.environment = data["environment"]
+    if data["use_patchbay_app"]:
+        app.client_id = app.client_secret = ""
+    else:
+        app.client_id = data["client_id"].strip() or app.client_id
+        app.client_secret = data["client_secret"].strip() or app.client_secret
+    app.save()
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability(Capability.MANAGE_CONNECTIONS)
+def app_settings(request: HttpRequest) -> HttpResponseBase:
+    """Own Intuit app credentials (encrypted by the vault) and the environment. They
+    apply to connections made from now on and to every later token refresh."""
+    organisation = current_organisation(request)
+    app = client.provider_app(organisation.pk) or ProviderApp(
+        organisation=organisation, provider=client.SLUG
+    )
+    initial = {"environment": app.environment, "client_id": app.client_id}
+    form = AppForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        _save(app, form)
+        messages.success(request, "QuickBooks settings saved.")
+        return redirect("integrations:index")
+    context = {"form": form, "app": app, "secret": mask(app.client_secret)}
+    status = 400 if form.errors else 200
+    return render(request, "integrations/quickbooks_app.html", context, status=status)
+
+
+@require_GET
+def disconnected(request: HttpRequest) -> HttpResponse:
+    """Intuit's Disconnect URL: a user disconnected Patchbay inside QuickBooks.
+
+    The call proves nothing by itself (no signature; anyone can open the URL), so each
+    active connection to that company is checked by refreshing its grant: only a grant
+    Intuit refuses (invalid_grant) is marked disconnected. The answer is the same either
+    way, so the URL says nothing about which companies are connected.
+    """
+    realm_id = request.GET.get("realmId", "")[:100]
+    for connection in Connection.objects.filter(
+        provider=client.SLUG, remote_id=realm_id, state__in=Connection.ACTIVE_STATES
+    ).select_related("grant"):
+        _confirm(connection)
+    return render(request, "integrations/quickbooks_disconnected.html")
+
+
+def _confirm(connection: Connection) -> None:
+    grant = connection.grant
+    if grant is None:
+        return
+    try:
+        refresh_grant(grant.pk, seen_version=grant.version)
+    except GrantInvalid:
+        _mark_disconnected(connection)
+    except ProviderError as error:  # Intuit unreachable: nothing can be confirmed now
+        logger.warning("Disconnect URL for %s not confirmed: %s", connection.pk, error.message)
+    else:
+        logger.info("Disconnect URL for %s ignored: the grant still works", connection.pk)
+
+
+def _mark_disconnected(connection: Connection) -> None:
+    with transaction.atomic():
+        connection.refresh_from_db()
+        grant = connection.grant
+        if grant is not None:
+            grant.clear_tokens()
+            grant.status = OAuthGrant.Status.REVOKED
+            grant.save()
+        connection.state = Connection.State.DISCONNECTED
+        connection.grant = None
+        connection.reason = ""
+        connection.retry_at = None
+        connection.save(update_fields=["state", "grant", "reason", "retry_at"])
+        health.record(
+            connection,
+            health.Kind.DISCONNECTED,
+            message="Disconnected inside QuickBooks (Intuit called the Disconnect URL); "
+            "Intuit confirmed the access is gone.",
+        )

@@ -1,0 +1,106 @@
+"""The console's forms: faults and the bookkeeper's actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from sandbox.quickbooks import faults
+from sandbox.quickbooks.models import QboEntity, QboFault
+
+
+class FaultForm(forms.Form):
+    target = forms.ChoiceField(choices=QboFault.Target.choices, label="Where")
+    mode = forms.ChoiceField(choices=QboFault.Mode.choices, label="Behaviour")
+    delay_seconds = forms.FloatField(
+        label="Delay in seconds (Slow, Commit then fail, Flaky)",
+        required=False,
+        min_value=0,
+        max_value=faults.MAX_DELAY_SECONDS,
+    )
+    minutes = forms.FloatField(
+        label="Ends by itself after (minutes)", required=False, min_value=0.01
+    )
+    fail_ratio = forms.FloatField(
+        label="Share of calls that fail (Flaky, 0 to 1)", required=False, min_value=0, max_value=1
+    )
+    seed = forms.IntegerField(label="Seed (Flaky, repeatable failures)", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("mode") == QboFault.Mode.SLOW and not cleaned.get("delay_seconds"):
+            self.add_error("delay_seconds", "Give a delay for a slow endpoint.")
+        if cleaned.get("mode") == QboFault.Mode.FLAKY and not cleaned.get("fail_ratio"):
+            self.add_error("fail_ratio", "Give the share of calls that should fail.")
+        return cleaned
+
+    def apply(self) -> QboFault:
+        data = self.cleaned_data
+        return faults.set_fault(
+            data["target"],
+            data["mode"],
+            delay_seconds=data.get("delay_seconds") or 0.0,
+            minutes=data.get("minutes"),
+            fail_ratio=data.get("fail_ratio") or 0.0,
+            seed=data.get("seed"),
+        )
+
+
+class InvoiceForm(forms.Form):
+    private_note = forms.CharField(label="Memo (PrivateNote)", required=False, max_length=4000)
+    due_date = forms.DateField(label="Due date", required=False)
+
+    def __init__(self, *args: Any, invoice: QboEntity, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item_lines = [
+            line
+            for line in invoice.data.get("Line", [])
+            if line.get("DetailType") == "SalesItemLineDetail"
+        ]
+        self.fields["private_note"].initial = invoice.data.get("PrivateNote", "")
+        self.fields["due_date"].initial = invoice.data.get("DueDate")
+        for number, line in enumerate(self.item_lines, start=1):
+            detail = line.get("SalesItemLineDetail", {})
+            self.fields[f"line_{number}_description"] = forms.CharField(
+                label=f"Line {number} description",
+                required=False,
+                initial=line.get("Description", ""),
+            )
+            self.fields[f"line_{number}_qty"] = forms.DecimalField(
+                label=f"Line {number} quantity", required=False, initial=detail.get("Qty")
+            )
+            self.fields[f"line_{number}_unit_price"] = forms.DecimalField(
+                label=f"Line {number} unit price", required=False, initial=detail.get("UnitPrice")
+            )
+
+    def line_fields(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"line_{number}_{name}"] for name in ("description", "qty", "unit_price")]
+            for number in range(1, len(self.item_lines) + 1)
+        ]
+
+    def line_changes(self) -> dict[int, dict[str, Any]]:
+        changes: dict[int, dict[str, Any]] = {}
+        for index in range(len(self.item_lines)):
+            number = index + 1
+            change = {
+                "Description": self.cleaned_data.get(f"line_{number}_description"),
+                "Qty": self.cleaned_data.get(f"line_{number}_qty"),
+                "UnitPrice": self.cleaned_data.get(f"line_{number}_unit_price"),
+            }
+            changes[index] = {
+                key: value for key, value in change.items() if value not in (None, "")
+            }
+        return changes
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label="Payment amount", min_value=0.01, decimal_places=2)
+    paid_on = forms.DateField(label="Payment date", required=False)
+    reference = forms.CharField(label="Reference no.", required=False, max_length=21)
+
+
+class CustomerForm(forms.Form):
+    display_name = forms.CharField(label="Customer display name", max_length=500)
+    email = forms.EmailField(label="Customer email", required=False)

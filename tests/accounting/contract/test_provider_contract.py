@@ -1,0 +1,170 @@
+"""One set of behaviours every accounting provider keeps, run against its own sandbox.
+
+Parametrised by provider (harness.HARNESSES): the same tests, the same assertions,
+whatever the provider's wire format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from accounting.engine.sync import run_sync
+from accounting.models import Entity, ExternalRef, Review, SyncRun
+from integrations.models import Connection
+from integrations.registry import adapter_class_for
+from operations.models import Invoice
+from tests import factories
+from tests.accounting.contract.harness import HARNESSES, ProviderHarness
+from tests.accounting.test_two_way_and_conflicts import amend
+from tests.conftest import Tenants, client_for
+
+
+@pytest.fixture(params=sorted(HARNESSES))
+def harness(
+    request: pytest.FixtureRequest, live_server: Any, settings: Any, transactional_db: None
+) -> Iterator[ProviderHarness]:
+    provider = HARNESSES[request.param](live_server.url, settings)
+    provider.point_at_sandbox()
+    yield provider
+    provider.clear_faults()
+
+
+@pytest.fixture
+def connected(harness: ProviderHarness, tenants: Tenants) -> Connection:
+    connection = harness.connect(client_for(tenants.owner))
+    factories.line(tenants.alpha, "1.00")  # the categories to map
+    harness.map(connection)
+    return connection
+
+
+def sync(connection: Connection) -> SyncRun:
+    return run_sync(
+        Connection.objects.select_related("organisation").get(pk=connection.pk), "manual"
+    )
+
+
+def issued(tenants: Tenants, count: int) -> list[Invoice]:
+    """Invoices for customers of distinct names (ledgers refuse two contacts of one name)."""
+    return [
+        factories.make_issued_invoice(
+            tenants.alpha, factories.make_customer(tenants.alpha, f"Contract customer {n}")
+        )
+        for n in range(count)
+    ]
+
+
+def synced(connection: Connection, attempts: int = 1) -> SyncRun:
+    """Sync until a run succeeds (faults may fail some), at most ``attempts`` times."""
+    for _ in range(attempts):
+        run = sync(connection)
+        if run.status == SyncRun.Status.SUCCEEDED:
+            return run
+    raise AssertionError(f"no run succeeded in {attempts}: {run.status} {run.errors}")
+
+
+def test_connecting_makes_an_active_connection_to_the_sandbox_company(
+    connected: Connection, harness: ProviderHarness
+) -> None:
+    assert connected.provider == harness.slug
+    assert connected.state == Connection.State.CONNECTED
+    assert connected.remote_id and connected.remote_name
+
+
+def test_an_issued_invoice_is_pushed_once_as_a_draft_with_its_number(
+    connected: Connection, harness: ProviderHarness, tenants: Tenants
+) -> None:
+    invoice = factories.make_issued_invoice(tenants.alpha)
+
+    synced(connected)
+    synced(connected)
+
+    [remote] = harness.invoice_for(invoice.number)
+    assert remote.status == harness.draft_status
+    assert remote.remote_id == harness.remote_id_of(invoice.pk)
+
+
+def test_a_partial_payment_in_the_ledger_comes_back_with_the_right_amount_due(
+    connected: Connection, harness: ProviderHarness, tenants: Tenants
+) -> None:
+    invoice = factories.make_issued_invoice(tenants.alpha)  # 120.00 due
+    synced(connected)
+
+    harness.approve_and_pay(harness.remote_id_of(invoice.pk), "45.00")
+    synced(connected)
+    synced(connected)  # and not twice
+
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.amount_due) == (Invoice.Status.PARTIALLY_PAID, Decimal("75.00"))
+
+
+def test_a_push_whose_answer_was_lost_is_retried_without_a_duplicate(
+    connected: Connection, harness: ProviderHarness, tenants: Tenants
+) -> None:
+    invoices = issued(tenants, 3)
+    harness.lose_answers_after_writing()
+    assert sync(connected).status != SyncRun.Status.SUCCEEDED
+    harness.clear_faults()
+
+    synced(connected)
+
+    for invoice in invoices:
+        assert len(harness.invoice_for(invoice.number)) == 1
+    linked = ExternalRef.objects.filter(entity=Entity.INVOICE, state=ExternalRef.State.LINKED)
+    assert linked.count() == 3
+
+
+def test_edits_on_both_sides_make_a_conflict_and_overwrite_neither(
+    connected: Connection, harness: ProviderHarness, tenants: Tenants
+) -> None:
+    invoice = factories.make_issued_invoice(tenants.alpha)
+    synced(connected)
+    remote_id = harness.remote_id_of(invoice.pk)
+
+    harness.edit_price(remote_id, "90.00")
+    amend(invoice, "130.00")
+    run = sync(connected)
+
+    assert run.counts.get("conflicts") == 1
+    [remote] = harness.invoice_for(invoice.number)
+    assert remote.sub_total == Decimal("90.00")
+    invoice.refresh_from_db()
+    assert invoice.total == Decimal("156.00")
+    assert Review.objects.filter(kind=Review.Kind.CONFLICT, resolution="").count() == 1
+
+
+def test_throttling_and_failures_are_waited_out_with_nothing_lost_or_doubled(
+    connected: Connection,
+    harness: ProviderHarness,
+    tenants: Tenants,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Small batches: more calls, more of them failed (the sandbox's fates are seeded).
+    adapter = adapter_class_for(harness.slug)
+    monkeypatch.setattr(adapter, "batch_size", min(adapter.batch_size, 2))
+    invoices = issued(tenants, 12)
+    harness.fail_a_share(0.2, seed=11)
+
+    synced(connected, attempts=30)
+    failures = harness.injected_failures()
+    harness.clear_faults()
+
+    assert failures > 0  # the sandbox did fail calls (and the engine absorbed them)
+    for invoice in invoices:
+        assert len(harness.invoice_for(invoice.number)) == 1
+
+
+def test_an_expired_access_token_is_refreshed_and_the_sync_carries_on(
+    connected: Connection, harness: ProviderHarness, tenants: Tenants
+) -> None:
+    invoice = factories.make_issued_invoice(tenants.alpha)
+    before = harness.refreshes()
+    harness.expire_access_tokens()
+
+    synced(connected)
+
+    assert harness.refreshes() == before + 1
+    assert len(harness.invoice_for(invoice.number)) == 1

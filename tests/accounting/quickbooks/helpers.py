@@ -1,0 +1,76 @@
+"""Connecting Patchbay to the QuickBooks sandbox with the Django test client, and
+mapping a connection to the sandbox company's items, tax codes and accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.test import Client
+
+from accounting.engine.sync import adapter_for
+from accounting.models import AccountMapping
+from integrations.models import Connection
+from operations.models import IncomeCategory, TaxCategory
+from sandbox.quickbooks import books
+from sandbox.quickbooks.seed import SANDBOX_USER, UK_REALM, US_REALM
+
+__all__ = ["UK_REALM", "US_REALM"]
+CONNECT = "/settings/integrations/quickbooks/connect/"
+
+
+def local(url: str) -> str:
+    """The test client speaks to this process whatever the host: keep path and query."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def consent_location(client: Client, realm_id: str, legal_entity: int | None = None) -> str:
+    """Connect in Patchbay, sign in at Intuit and pick the company: the callback URL."""
+    data = {"legal_entity": str(legal_entity)} if legal_entity else {}
+    authorize = client.post(CONNECT, data)["Location"]
+    sign_in = client.get(local(authorize))["Location"]
+    consent = client.post(local(sign_in), {"user": SANDBOX_USER})["Location"]
+    callback = client.post(local(consent), {"action": "connect", "company": realm_id})
+    return str(callback["Location"])
+
+
+def connect(client: Client, realm_id: str = US_REALM, legal_entity: int | None = None) -> Any:
+    """The whole consent, ending at Patchbay's callback; returns the callback's answer."""
+    return client.get(local(consent_location(client, realm_id, legal_entity)))
+
+
+def connection_for(realm_id: str) -> Connection:
+    return Connection.objects.select_related("organisation", "legal_entity").get(
+        remote_id=realm_id, provider="quickbooks"
+    )
+
+
+def tax_code(realm_id: str) -> str:
+    return "TAX" if books.company(realm_id).is_us else "3"  # UK: 20.0% S
+
+
+def map_everything(connection: Connection) -> None:
+    """Income categories to the company's first product/service, tax categories to its
+    standard code, payments to Undeposited Funds: chosen from the adapter's own lists."""
+    adapter = adapter_for(connection, None)
+    choices = adapter.accounts()
+    item = next(c for c in choices if ":" in c.code)
+    deposit = next(c for c in choices if c.accepts_payments and "Undeposited" in c.name)
+    organisation = connection.organisation
+    rows = [
+        (AccountMapping.Kind.INCOME, c.pk, item.code)
+        for c in IncomeCategory.objects.filter(organisation=organisation)
+    ]
+    rows += [
+        (AccountMapping.Kind.TAX, t.pk, tax_code(connection.remote_id))
+        for t in TaxCategory.objects.filter(organisation=organisation)
+    ]
+    rows.append((AccountMapping.Kind.PAYMENT_ACCOUNT, 0, deposit.code))
+    for kind, local_id, code in rows:
+        AccountMapping.objects.update_or_create(
+            connection=connection,
+            kind=kind,
+            local_id=local_id,
+            defaults={"organisation": organisation, "remote_code": code},
+        )
