@@ -25,7 +25,7 @@ from sandbox.xero.seed import DEMO_COMPANY_UK
 from tests import factories
 from tests.accounting.test_engine import map_everything
 from tests.accounting.test_two_way_and_conflicts import amend
-from tests.accounting.test_worker_crash import wait_for
+from tests.accounting.worker_crash import wait_for
 from tests.conftest import Tenants, client_for
 from tests.integrations.sandbox_flow import connect_through_sandbox
 from tests.workers import start_worker
