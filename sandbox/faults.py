@@ -24,8 +24,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
+from django import forms
 from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpResponse
@@ -243,3 +244,56 @@ def gateway_outage() -> HttpResponse:
 def _row(fault: Any) -> FaultRow:
     """A fault model instance, seen through the fields every sandbox's model has."""
     return fault  # type: ignore[no-any-return]
+
+
+class FaultForm(forms.Form):
+    """The console's fault form; each sandbox's subclass names its switch."""
+
+    switch: ClassVar[Faults[Any]]
+
+    target = forms.ChoiceField(label="Where")
+    mode = forms.ChoiceField(label="Behaviour")
+    delay_seconds = forms.FloatField(
+        label="Delay in seconds (for Slow, Commit then fail and Flaky)",
+        required=False,
+        min_value=0,
+        max_value=MAX_DELAY_SECONDS,
+    )
+    minutes = forms.FloatField(
+        label="Ends by itself after (minutes)",
+        required=False,
+        min_value=0.01,
+        help_text="Leave empty to keep the fault until it is cleared.",
+    )
+    fail_ratio = forms.FloatField(
+        label="Share of calls that fail (for Flaky, 0 to 1)",
+        required=False,
+        min_value=0,
+        max_value=1,
+    )
+    seed = forms.IntegerField(label="Seed (for Flaky, repeatable failures)", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model: Any = self.switch.model
+        cast(forms.ChoiceField, self.fields["target"]).choices = model.Target.choices
+        cast(forms.ChoiceField, self.fields["mode"]).choices = model.Mode.choices
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("mode") == SLOW and not cleaned.get("delay_seconds"):
+            self.add_error("delay_seconds", "Give a delay for a slow endpoint.")
+        if cleaned.get("mode") == FLAKY and not cleaned.get("fail_ratio"):
+            self.add_error("fail_ratio", "Give the share of calls that should fail.")
+        return cleaned
+
+    def apply(self) -> Any:
+        data = self.cleaned_data
+        return self.switch.set_fault(
+            data["target"],
+            data["mode"],
+            delay_seconds=data.get("delay_seconds") or 0.0,
+            minutes=data.get("minutes"),
+            fail_ratio=data.get("fail_ratio") or 0.0,
+            seed=data.get("seed"),
+        )

@@ -23,23 +23,29 @@ def _server_error(target: str) -> HttpResponse:
     return errors.server_error()
 
 
-_faults = shared.Faults(
+switch = shared.Faults(
     SageFault,
     server_error=_server_error,
     outage=shared.gateway_outage,
     throttled=lambda: throttled(FLAKY_RETRY_AFTER),
 )
-set_fault = _faults.set_fault
-start_token_outage = _faults.start_token_outage
-start_token_errors = _faults.start_token_errors
-start_api_outage = _faults.start_api_outage
-start_api_errors = _faults.start_api_errors
-slow_api = _faults.slow_api
-commit_then_fail = _faults.commit_then_fail
-flaky_api = _faults.flaky_api
-clear_faults = _faults.clear_faults
-injected_failures = _faults.injected_failures
-active_fault = _faults.active_fault
-plan = _faults.plan
-lost_answer = _faults.lost_answer
-throttle_api = _faults.throttle_api
+
+
+class FaultForm(shared.FaultForm):
+    switch = switch
+
+
+set_fault = switch.set_fault
+start_token_outage = switch.start_token_outage
+start_token_errors = switch.start_token_errors
+start_api_outage = switch.start_api_outage
+start_api_errors = switch.start_api_errors
+slow_api = switch.slow_api
+commit_then_fail = switch.commit_then_fail
+flaky_api = switch.flaky_api
+clear_faults = switch.clear_faults
+injected_failures = switch.injected_failures
+active_fault = switch.active_fault
+plan = switch.plan
+lost_answer = switch.lost_answer
+throttle_api = switch.throttle_api
