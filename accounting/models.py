@@ -12,6 +12,7 @@ from tenancy.models import TenantModel
 class Entity(models.TextChoices):
     CUSTOMER = "customer", "Customer"
     ITEM = "item", "Item"
+    QUOTE = "quote", "Quote"
     INVOICE = "invoice", "Invoice"
     CREDIT_NOTE = "credit_note", "Credit note"
     PAYMENT = "payment", "Payment"

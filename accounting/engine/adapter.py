@@ -18,7 +18,7 @@ from accounting.engine.audit import Recorder
 from accounting.models import AccountMapping
 from integrations.budget import Limits
 from integrations.models import Connection
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,9 @@ class AccountingAdapter(ABC):
     limits: ClassVar[Limits]
     # Entities created on either side that appear on the other (pulled as well as pushed).
     two_way: ClassVar[tuple[str, ...]] = ()
+    # Whether approved quotes have a place in this ledger (QuickBooks' Estimates); the
+    # engine pushes them only then, through ``quote_payload``.
+    pushes_quotes: ClassVar[bool] = False
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
@@ -155,6 +158,12 @@ class AccountingAdapter(ABC):
     def credit_note_payload(
         self, note: CreditNote, mappings: Mappings, contact_remote_id: str
     ) -> dict[str, Any]: ...
+
+    def quote_payload(
+        self, quote: Quote, mappings: Mappings, contact_remote_id: str
+    ) -> dict[str, Any]:
+        """An approved quote; only called when ``pushes_quotes`` is set."""
+        raise NotImplementedError(f"{type(self).__name__} does not push quotes")
 
     @abstractmethod
     def owned(self, entity: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -44,7 +44,7 @@ from accounting.providers.quickbooks.provider import QuickBooksProvider
 from accounting.providers.quickbooks.throttle import Throttle
 from integrations.budget import Limits
 from integrations.errors import ProviderError
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
 
 Json = dict[str, Any]
 PAGE_SIZE = 1000  # MAXRESULTS' ceiling
@@ -57,6 +57,7 @@ BATCH_REQUESTID_MAX = 36
 RESOURCES: dict[str, tuple[str, str]] = {
     Entity.CUSTOMER: ("Customer", "customer"),
     Entity.ITEM: ("Item", "item"),
+    Entity.QUOTE: ("Estimate", "estimate"),
     Entity.INVOICE: ("Invoice", "invoice"),
     Entity.CREDIT_NOTE: ("CreditMemo", "creditmemo"),
     Entity.PAYMENT: ("Payment", "payment"),
@@ -77,6 +78,7 @@ class QuickBooksAdapter(AccountingAdapter):
     # daily limit, so the day counter is set out of reach.
     limits = Limits(per_minute=500, concurrent=10, per_day=10_000_000)
     two_way = (Entity.CUSTOMER, Entity.ITEM)
+    pushes_quotes = True  # as Estimates
 
     @cached_property
     def _root(self) -> str:
@@ -177,6 +179,9 @@ class QuickBooksAdapter(AccountingAdapter):
         self, note: CreditNote, mappings: Mappings, contact_remote_id: str
     ) -> Json:
         return mapping.credit_memo(note, mappings, contact_remote_id)
+
+    def quote_payload(self, quote: Quote, mappings: Mappings, contact_remote_id: str) -> Json:
+        return mapping.estimate(quote, mappings, contact_remote_id)
 
     def owned(self, entity: str, data: Json) -> Json:
         if entity == Entity.CUSTOMER:

@@ -13,6 +13,9 @@ How Patchbay's categories land in QuickBooks (a decision, see docs/providers/qui
 - Equipment items sync both ways as the company's product list (``Service`` items;
   ``NonInventory`` and ``Inventory`` items made in QuickBooks come in too), created with
   the income account of the organisation's first mapped income category.
+- Approved quotes are Estimates, their lines made exactly like an invoice's, marked
+  ``Accepted`` (Patchbay approved them) when created; after that the estimate's status is
+  the bookkeeper's (an estimate turned into an invoice is ``Closed``).
 """
 
 from __future__ import annotations
@@ -24,7 +27,14 @@ from decimal import Decimal
 from typing import Any
 
 from accounting.engine.adapter import IncomingPayment, Mappings, Remote
-from operations.models import CreditNote, Customer, DocumentLine, EquipmentItem, Invoice
+from operations.models import (
+    CreditNote,
+    Customer,
+    DocumentLine,
+    EquipmentItem,
+    Invoice,
+    Quote,
+)
 
 Json = dict[str, Any]
 ITEM_LINE = "SalesItemLineDetail"
@@ -142,9 +152,19 @@ def credit_memo(record: CreditNote, mappings: Mappings, contact_id: str) -> Json
     return _document(record.number, record.currency, record.issue_date, contact_id, lines)
 
 
+def estimate(record: Quote, mappings: Mappings, contact_id: str) -> Json:
+    lines = _lines(record.lines.all(), mappings)
+    payload = _document(record.number, record.currency, record.issue_date, contact_id, lines)
+    if record.expiry_date is not None:
+        payload["ExpirationDate"] = record.expiry_date.isoformat()
+    payload["TxnStatus"] = "Accepted"  # only approved quotes are pushed
+    return payload
+
+
 # What an update sends besides Id and SyncToken (sparse: everything else is left alone).
-# An item's type and income account are the bookkeeper's once it exists.
-NOT_UPDATED = {"Item": ("Type", "IncomeAccountRef")}
+# An item's type and income account are the bookkeeper's once it exists; so is an
+# estimate's status (accepted, closed by an invoice, rejected).
+NOT_UPDATED = {"Item": ("Type", "IncomeAccountRef"), "Estimate": ("TxnStatus",)}
 
 
 def for_update(name: str, payload: Json, remote_id: str, sync_token: str) -> Json:
@@ -184,10 +204,12 @@ def owned_item(data: Json) -> Json:
 
 
 def owned_document(data: Json) -> Json:
-    """Invoice or credit memo: who, when, which number and the lines as entered. The
-    server's SubTotalLineDetail line, totals, balance and line Ids stay out."""
+    """Invoice, credit memo or estimate: who, when, which number and the lines as entered.
+    The server's SubTotalLineDetail line, totals, balance, line Ids and an estimate's
+    status stay out. A field only some documents have is left out when empty, so adding
+    it did not change the fingerprint of documents pushed before."""
     lines = [line for line in data.get("Line") or [] if line.get("DetailType") == ITEM_LINE]
-    return {
+    owned: Json = {
         "customer": ref(data.get("CustomerRef")),
         "number": _text(data.get("DocNumber")),
         "date": _text(data.get("TxnDate"))[:10],
@@ -204,6 +226,10 @@ def owned_document(data: Json) -> Json:
             for line in lines
         ],
     }
+    expires = _text(data.get("ExpirationDate"))[:10]
+    if expires:
+        owned["expires"] = expires
+    return owned
 
 
 # --- QuickBooks -> Patchbay ---------------------------------------------------------------
