@@ -95,10 +95,22 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Tracking:
+    """Optional dimensions the ledger tracks sales by and offers to map: classes (per
+    income category) and locations (one per connection). Empty where it has none."""
+
+    classes: list[RemoteChoice] = field(default_factory=list)
+    locations: list[RemoteChoice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Mappings:
     income: dict[int, str]
     tax: dict[int, str]
     payment_account: str
+    # Optional: income category -> class, and the location of every document.
+    classes: dict[int, str] = field(default_factory=dict)
+    location: str = ""
 
     @classmethod
     def of(cls, connection: Connection) -> Mappings:
@@ -108,7 +120,13 @@ class Mappings:
             for kind in AccountMapping.Kind
         }
         payment = by_kind[AccountMapping.Kind.PAYMENT_ACCOUNT].get(0, "")
-        return cls(by_kind[AccountMapping.Kind.INCOME], by_kind[AccountMapping.Kind.TAX], payment)
+        return cls(
+            by_kind[AccountMapping.Kind.INCOME],
+            by_kind[AccountMapping.Kind.TAX],
+            payment,
+            classes=by_kind[AccountMapping.Kind.CLASS],
+            location=by_kind[AccountMapping.Kind.LOCATION].get(0, ""),
+        )
 
 
 class AccountingAdapter(ABC):
@@ -140,6 +158,10 @@ class AccountingAdapter(ABC):
 
     @abstractmethod
     def tax_rates(self) -> list[RemoteChoice]: ...
+
+    def tracking(self) -> Tracking:
+        """Classes and locations to offer as optional mappings; none by default."""
+        return Tracking()
 
     # --- Patchbay records as the provider's payloads ------------------------------------
 

@@ -36,6 +36,7 @@ from accounting.engine.adapter import (
     PushResult,
     Remote,
     RemoteChoice,
+    Tracking,
 )
 from accounting.engine.audit import Call
 from accounting.models import AuditEntry, Entity
@@ -160,6 +161,25 @@ class QuickBooksAdapter(AccountingAdapter):
             RemoteChoice(code=str(row["Id"]), name=str(row.get("Name", row["Id"])))
             for row in codes
             if row.get("Active", True) and not row.get("Hidden")
+        ]
+
+    def tracking(self) -> Tracking:
+        """Classes when the company tracks them per line, locations (Departments) when it
+        tracks them per transaction (Preferences.AccountingInfoPrefs); each list read only
+        when its preference is on."""
+        prefs = self._get(Entity.INVOICE, "preferences").get("Preferences") or {}
+        info = prefs.get("AccountingInfoPrefs") or {}
+        classes = self._named_list("Class") if info.get("ClassTrackingPerTxnLine") else []
+        locations = self._named_list("Department") if info.get("TrackDepartments") else []
+        return Tracking(classes=classes, locations=locations)
+
+    def _named_list(self, name: str) -> list[RemoteChoice]:
+        rows = self._query_of(Entity.INVOICE, name, f"SELECT * FROM {name}")  # noqa: S608
+        return [
+            RemoteChoice(
+                code=str(row["Id"]), name=str(row.get("FullyQualifiedName") or row["Name"])
+            )
+            for row in rows
         ]
 
     # --- payloads and the fields Patchbay owns ----------------------------------------

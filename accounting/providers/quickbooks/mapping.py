@@ -13,6 +13,9 @@ How Patchbay's categories land in QuickBooks (a decision, see docs/providers/qui
 - Equipment items sync both ways as the company's product list (``Service`` items;
   ``NonInventory`` and ``Inventory`` items made in QuickBooks come in too), created with
   the income account of the organisation's first mapped income category.
+- Classes and locations are optional mappings: a class per income category goes on each
+  line of that category (``SalesItemLineDetail.ClassRef``), the connection's location on
+  the header of every invoice, credit memo and estimate (``DepartmentRef``).
 - Approved quotes are Estimates, their lines made exactly like an invoice's, marked
   ``Accepted`` (Patchbay approved them) when created; after that the estimate's status is
   the bookkeeper's (an estimate turned into an invoice is ``Closed``).
@@ -116,6 +119,9 @@ def _lines(lines: Iterable[DocumentLine], mappings: Mappings) -> list[Json]:
         tax_code = mappings.tax.get(line.tax_category_id, "")
         if tax_code:
             detail["TaxCodeRef"] = {"value": tax_code}
+        class_id = mappings.classes.get(line.income_category_id, "")
+        if class_id:
+            detail["ClassRef"] = {"value": class_id}
         made.append(
             {
                 "DetailType": ITEM_LINE,
@@ -127,9 +133,11 @@ def _lines(lines: Iterable[DocumentLine], mappings: Mappings) -> list[Json]:
     return made
 
 
-def _document(number: str, currency: str, issued: date, contact_id: str, lines: list[Json]) -> Json:
+def _document(
+    number: str, currency: str, issued: date, contact_id: str, lines: list[Json], location: str
+) -> Json:
     codes = [str((line[ITEM_LINE].get("TaxCodeRef") or {}).get("value", "")) for line in lines]
-    return {
+    payload: Json = {
         "CustomerRef": {"value": contact_id},
         "DocNumber": number[:DOC_NUMBER_MAX],
         "TxnDate": issued.isoformat(),
@@ -138,23 +146,32 @@ def _document(number: str, currency: str, issued: date, contact_id: str, lines: 
         "Line": lines,
         **_tax_mode(codes),
     }
+    if location:  # a Department: one per transaction, on the header
+        payload["DepartmentRef"] = {"value": location}
+    return payload
 
 
 def invoice(record: Invoice, mappings: Mappings, contact_id: str) -> Json:
     lines = _lines(record.lines.all(), mappings)
-    payload = _document(record.number, record.currency, record.issue_date, contact_id, lines)
+    payload = _document(
+        record.number, record.currency, record.issue_date, contact_id, lines, mappings.location
+    )
     payload["DueDate"] = record.due_date.isoformat()
     return payload
 
 
 def credit_memo(record: CreditNote, mappings: Mappings, contact_id: str) -> Json:
     lines = _lines(record.lines.all(), mappings)
-    return _document(record.number, record.currency, record.issue_date, contact_id, lines)
+    return _document(
+        record.number, record.currency, record.issue_date, contact_id, lines, mappings.location
+    )
 
 
 def estimate(record: Quote, mappings: Mappings, contact_id: str) -> Json:
     lines = _lines(record.lines.all(), mappings)
-    payload = _document(record.number, record.currency, record.issue_date, contact_id, lines)
+    payload = _document(
+        record.number, record.currency, record.issue_date, contact_id, lines, mappings.location
+    )
     if record.expiry_date is not None:
         payload["ExpirationDate"] = record.expiry_date.isoformat()
     payload["TxnStatus"] = "Accepted"  # only approved quotes are pushed
@@ -206,8 +223,9 @@ def owned_item(data: Json) -> Json:
 def owned_document(data: Json) -> Json:
     """Invoice, credit memo or estimate: who, when, which number and the lines as entered.
     The server's SubTotalLineDetail line, totals, balance, line Ids and an estimate's
-    status stay out. A field only some documents have is left out when empty, so adding
-    it did not change the fingerprint of documents pushed before."""
+    status stay out. A field only some documents have (an expiry date, a location, a
+    line's class) is left out when empty, so adding it did not change the fingerprint of
+    documents pushed before."""
     lines = [line for line in data.get("Line") or [] if line.get("DetailType") == ITEM_LINE]
     owned: Json = {
         "customer": ref(data.get("CustomerRef")),
@@ -215,21 +233,28 @@ def owned_document(data: Json) -> Json:
         "date": _text(data.get("TxnDate"))[:10],
         "due_date": _text(data.get("DueDate"))[:10],
         "currency": ref(data.get("CurrencyRef")),
-        "lines": [
-            [
-                _text(line.get("Description")),
-                _amount((line.get(ITEM_LINE) or {}).get("Qty")),
-                _amount((line.get(ITEM_LINE) or {}).get("UnitPrice")),
-                ref((line.get(ITEM_LINE) or {}).get("ItemRef")),
-                ref((line.get(ITEM_LINE) or {}).get("TaxCodeRef")),
-            ]
-            for line in lines
-        ],
+        "lines": [_owned_line(line) for line in lines],
     }
     expires = _text(data.get("ExpirationDate"))[:10]
     if expires:
         owned["expires"] = expires
+    location = ref(data.get("DepartmentRef"))
+    if location:
+        owned["location"] = location
     return owned
+
+
+def _owned_line(line: Json) -> list[str]:
+    detail = line.get(ITEM_LINE) or {}
+    owned = [
+        _text(line.get("Description")),
+        _amount(detail.get("Qty")),
+        _amount(detail.get("UnitPrice")),
+        ref(detail.get("ItemRef")),
+        ref(detail.get("TaxCodeRef")),
+    ]
+    class_id = ref(detail.get("ClassRef"))
+    return [*owned, class_id] if class_id else owned
 
 
 # --- QuickBooks -> Patchbay ---------------------------------------------------------------
