@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
-from accounting.engine.adapter import RemoteChoice, Tracking
+from accounting.engine.adapter import COST_OF_SALES, STOCK_ASSET, RemoteChoice, Tracking
 from accounting.models import AccountMapping
-from operations.models import IncomeCategory, TaxCategory
+from operations.models import EquipmentItem, IncomeCategory, TaxCategory
 from tenancy.models import Organisation
 
 Kind = AccountMapping.Kind
@@ -36,6 +36,7 @@ class MappingForm(forms.Form):
         tax_rates: list[RemoteChoice],
         *args: Any,
         tracking: Tracking | None = None,
+        sells_stock: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -57,7 +58,23 @@ class MappingForm(forms.Form):
             label="Payments are recorded against",
             choices=_choices([a for a in accounts if a.accepts_payments]),
         )
+        if sells_stock:
+            self._add_stock_accounts(organisation, accounts)
         self._add_tracking(organisation, tracking)
+
+    def _add_stock_accounts(self, organisation: Organisation, accounts: list[RemoteChoice]) -> None:
+        """Where the ledger holds stock items: required once an item is sold as stock."""
+        needed = EquipmentItem.objects.filter(organisation=organisation, sold_as_stock=True)
+        required = needed.exists()
+        for kind, remote_kind, label in (
+            (Kind.INVENTORY_ASSET, STOCK_ASSET, "Stock sold is held in (inventory asset)"),
+            (Kind.COST_OF_SALES, COST_OF_SALES, "Stock sold is costed to (cost of sales)"),
+        ):
+            self.fields[field_name(kind, 0)] = forms.ChoiceField(
+                label=label,
+                choices=_choices([a for a in accounts if a.kind == remote_kind]),
+                required=required,
+            )
 
     def _add_tracking(self, organisation: Organisation, tracking: Tracking) -> None:
         """Classes and the location are optional: left empty, documents go without."""

@@ -30,11 +30,14 @@ class AccountMapping(TenantModel):
         # category, and one location (local id 0) for every document of the connection.
         CLASS = "class", "Class"
         LOCATION = "location", "Location"
+        # Needed by ledgers that track stock (QuickBooks) once any item is sold as stock.
+        INVENTORY_ASSET = "inventory_asset", "Inventory asset account"
+        COST_OF_SALES = "cost_of_sales", "Cost of sales account"
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="mappings")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     local_id = models.PositiveBigIntegerField(
-        default=0, help_text="0 for the payments account and the location"
+        default=0, help_text="0 for the payments, location, inventory and cost of sales accounts"
     )
     remote_code = models.CharField(max_length=60, help_text="Account code or tax type")
     remote_name = models.CharField(max_length=200, blank=True)

@@ -56,14 +56,20 @@ def _mapping_form(request: HttpRequest, connection: Connection) -> MappingForm:
     }
     data = request.POST if request.method == "POST" else None
     return MappingForm(
-        connection.organisation, accounts, tax_rates, data, initial=current, tracking=tracking
+        connection.organisation,
+        accounts,
+        tax_rates,
+        data,
+        initial=current,
+        tracking=tracking,
+        sells_stock=adapter.sells_stock,
     )
 
 
 def _save(connection: Connection, form: MappingForm) -> None:
     with transaction.atomic():
         for kind, local_id, code, name in form.mappings():
-            if not code:  # an optional mapping (class, location) left empty
+            if not code:  # an optional mapping (class, location, ...) left empty
                 AccountMapping.objects.filter(
                     connection=connection, kind=kind, local_id=local_id
                 ).delete()

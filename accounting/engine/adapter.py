@@ -31,6 +31,11 @@ class RemoteChoice:
     accepts_payments: bool = False
 
 
+# RemoteChoice.kind of the accounts a stock item needs (adapters with ``sells_stock``).
+STOCK_ASSET = "Stock asset"
+COST_OF_SALES = "Cost of sales"
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One record to push. The key is deterministic per record version.
@@ -111,6 +116,9 @@ class Mappings:
     # Optional: income category -> class, and the location of every document.
     classes: dict[int, str] = field(default_factory=dict)
     location: str = ""
+    # The accounts of items sold as stock (ledgers with ``sells_stock``).
+    inventory_asset: str = ""
+    cost_of_sales: str = ""
 
     @classmethod
     def of(cls, connection: Connection) -> Mappings:
@@ -126,6 +134,8 @@ class Mappings:
             payment,
             classes=by_kind[AccountMapping.Kind.CLASS],
             location=by_kind[AccountMapping.Kind.LOCATION].get(0, ""),
+            inventory_asset=by_kind[AccountMapping.Kind.INVENTORY_ASSET].get(0, ""),
+            cost_of_sales=by_kind[AccountMapping.Kind.COST_OF_SALES].get(0, ""),
         )
 
 
@@ -141,6 +151,10 @@ class AccountingAdapter(ABC):
     # Whether approved quotes have a place in this ledger (QuickBooks' Estimates); the
     # engine pushes them only then, through ``quote_payload``.
     pushes_quotes: ClassVar[bool] = False
+    # Whether items sold as stock are the ledger's inventory items, needing an inventory
+    # asset and a cost-of-sales account mapped (QuickBooks); ``accounts()`` then offers
+    # them with the kinds STOCK_ASSET and COST_OF_SALES.
+    sells_stock: ClassVar[bool] = False
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:

@@ -10,9 +10,11 @@ How Patchbay's categories land in QuickBooks (a decision, see docs/providers/qui
   says what was hired. The mapping's code is ``"<item Id>:<its income account Id>"``.
 - Tax categories map to tax codes: ``TAX``/``NON`` in US companies (automated sales tax
   picks the rate), a VAT code Id elsewhere, on every line.
-- Equipment items sync both ways as the company's product list (``Service`` items;
-  ``NonInventory`` and ``Inventory`` items made in QuickBooks come in too), created with
-  the income account of the organisation's first mapped income category.
+- Equipment items sync both ways as the company's product list, created with the income
+  account of the organisation's first mapped income category: hired equipment as
+  ``Service`` items, equipment sold as stock as ``Inventory`` items (quantity on hand,
+  inventory asset and cost of goods sold accounts from the mappings). ``NonInventory``
+  and ``Inventory`` items made in QuickBooks come in too, ``Inventory`` ones as stock.
 - Classes and locations are optional mappings: a class per income category goes on each
   line of that category (``SalesItemLineDetail.ClassRef``), the connection's location on
   the header of every invoice, credit memo and estimate (``DepartmentRef``).
@@ -25,9 +27,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from accounting.engine.adapter import IncomingPayment, Mappings, Remote
 from operations.models import (
@@ -88,17 +93,43 @@ def customer(record: Customer) -> Json:
     return payload
 
 
-def item(record: EquipmentItem, account_id: str) -> Json:
+@dataclass(frozen=True)
+class StockAccounts:
+    """Account Ids an Inventory item needs besides its income account."""
+
+    asset: str = ""
+    cost_of_sales: str = ""
+
+
+def item(record: EquipmentItem, account_id: str, stock: StockAccounts | None = None) -> Json:
     payload: Json = {
         "Name": _name(record.name, NAME_MAX),
         "Sku": (record.sku or f"PB-{record.pk}")[:100],
         "Description": (record.description or record.name)[:4000],
-        "Type": "Service",  # equipment on hire is a service; stock sold comes in as Inventory
+        "Type": "Service",  # equipment on hire is a service
         "UnitPrice": _money(record.daily_rate),
     }
     if account_id:
         payload["IncomeAccountRef"] = {"value": account_id}
+    if record.sold_as_stock:
+        payload |= _inventory(record, stock or StockAccounts())
     return payload
+
+
+def _inventory(record: EquipmentItem, stock: StockAccounts) -> Json:
+    """Stock sold: QuickBooks tracks its quantity from today, the day it learns of it;
+    from then on sales and purchases in QuickBooks move it (never sent on update)."""
+    fields: Json = {
+        "Type": "Inventory",
+        "TrackQtyOnHand": True,
+        "QtyOnHand": record.stock_quantity,
+        "InvStartDate": timezone.localdate().isoformat(),
+    }
+    if stock.asset:
+        fields["AssetAccountRef"] = {"value": stock.asset}
+    if stock.cost_of_sales:
+        fields["ExpenseAccountRef"] = {"value": stock.cost_of_sales}  # cost of goods sold
+    return fields
 
 
 def _tax_mode(codes: Iterable[str]) -> dict[str, str]:
@@ -179,9 +210,21 @@ def estimate(record: Quote, mappings: Mappings, contact_id: str) -> Json:
 
 
 # What an update sends besides Id and SyncToken (sparse: everything else is left alone).
-# An item's type and income account are the bookkeeper's once it exists; so is an
-# estimate's status (accepted, closed by an invoice, rejected).
-NOT_UPDATED = {"Item": ("Type", "IncomeAccountRef"), "Estimate": ("TxnStatus",)}
+# An item's type and accounts are the bookkeeper's once it exists (QuickBooks does not
+# change an item's type), and a stock item's quantity is QuickBooks' (its sales and
+# purchases move it); so is an estimate's status (accepted, closed by an invoice).
+NOT_UPDATED = {
+    "Item": (
+        "Type",
+        "IncomeAccountRef",
+        "AssetAccountRef",
+        "ExpenseAccountRef",
+        "TrackQtyOnHand",
+        "QtyOnHand",
+        "InvStartDate",
+    ),
+    "Estimate": ("TxnStatus",),
+}
 
 
 def for_update(name: str, payload: Json, remote_id: str, sync_token: str) -> Json:
@@ -280,8 +323,9 @@ def item_fields(remote: Remote) -> Json:
         "description": _text(data.get("Description")),
         "daily_rate": Decimal(_amount(data.get("UnitPrice"))).quantize(Decimal("0.01")),
     }
-    if data.get("Type") == "Inventory":
+    if data.get("Type") == "Inventory":  # stock sold, with QuickBooks' quantity on hand
         fields["stock_quantity"] = max(0, int(Decimal(str(data.get("QtyOnHand") or 0))))
+        fields["sold_as_stock"] = True
     return fields
 
 
