@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
-from accounting.engine.adapter import RemoteChoice
+from accounting.engine.adapter import COST_OF_SALES, STOCK_ASSET, RemoteChoice, Tracking
 from accounting.models import AccountMapping
-from operations.models import IncomeCategory, TaxCategory
+from operations.models import EquipmentItem, IncomeCategory, TaxCategory
 from tenancy.models import Organisation
 
 Kind = AccountMapping.Kind
@@ -24,6 +24,10 @@ def _choices(options: list[RemoteChoice]) -> list[tuple[str, str]]:
     ]
 
 
+def _optional_choices(options: list[RemoteChoice]) -> list[tuple[str, str]]:
+    return [("", "None (optional)")] + [(o.code, o.name) for o in options]
+
+
 class MappingForm(forms.Form):
     def __init__(
         self,
@@ -31,10 +35,14 @@ class MappingForm(forms.Form):
         accounts: list[RemoteChoice],
         tax_rates: list[RemoteChoice],
         *args: Any,
+        tracking: Tracking | None = None,
+        sells_stock: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.names = {option.code: option.name for option in [*accounts, *tax_rates]}
+        tracking = tracking or Tracking()
+        offered = [*accounts, *tax_rates, *tracking.classes, *tracking.locations]
+        self.names = {option.code: option.name for option in offered}
         revenue = _choices(
             [a for a in accounts if a.kind in ("REVENUE", "SALES", "OTHERINCOME", "")]
         )
@@ -50,9 +58,42 @@ class MappingForm(forms.Form):
             label="Payments are recorded against",
             choices=_choices([a for a in accounts if a.accepts_payments]),
         )
+        if sells_stock:
+            self._add_stock_accounts(organisation, accounts)
+        self._add_tracking(organisation, tracking)
+
+    def _add_stock_accounts(self, organisation: Organisation, accounts: list[RemoteChoice]) -> None:
+        """Where the ledger holds stock items: required once an item is sold as stock."""
+        needed = EquipmentItem.objects.filter(organisation=organisation, sold_as_stock=True)
+        required = needed.exists()
+        for kind, remote_kind, label in (
+            (Kind.INVENTORY_ASSET, STOCK_ASSET, "Stock sold is held in (inventory asset)"),
+            (Kind.COST_OF_SALES, COST_OF_SALES, "Stock sold is costed to (cost of sales)"),
+        ):
+            self.fields[field_name(kind, 0)] = forms.ChoiceField(
+                label=label,
+                choices=_choices([a for a in accounts if a.kind == remote_kind]),
+                required=required,
+            )
+
+    def _add_tracking(self, organisation: Organisation, tracking: Tracking) -> None:
+        """Classes and the location are optional: left empty, documents go without."""
+        if tracking.classes:
+            classes = _optional_choices(tracking.classes)
+            for category in IncomeCategory.objects.for_organisation(organisation):
+                self.fields[field_name(Kind.CLASS, category.pk)] = forms.ChoiceField(
+                    label=f"Class: {category.name}", choices=classes, required=False
+                )
+        if tracking.locations:
+            self.fields[field_name(Kind.LOCATION, 0)] = forms.ChoiceField(
+                label="Location of every document",
+                choices=_optional_choices(tracking.locations),
+                required=False,
+            )
 
     def mappings(self) -> list[tuple[str, int, str, str]]:
-        """(kind, local id, remote code, remote name) for every field."""
+        """(kind, local id, remote code, remote name) for every field; the code is empty
+        for an optional mapping left empty."""
         rows = []
         for name, code in self.cleaned_data.items():
             kind, local_id = name.rsplit("-", 1)

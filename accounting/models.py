@@ -12,6 +12,7 @@ from tenancy.models import TenantModel
 class Entity(models.TextChoices):
     CUSTOMER = "customer", "Customer"
     ITEM = "item", "Item"
+    QUOTE = "quote", "Quote"
     INVOICE = "invoice", "Invoice"
     CREDIT_NOTE = "credit_note", "Credit note"
     PAYMENT = "payment", "Payment"
@@ -25,10 +26,19 @@ class AccountMapping(TenantModel):
         EXPENSE = "expense", "Expense category"
         TAX = "tax", "Tax category"
         PAYMENT_ACCOUNT = "payment_account", "Payments account"
+        # Optional, for ledgers that track sales by them (QuickBooks): a class per income
+        # category, and one location (local id 0) for every document of the connection.
+        CLASS = "class", "Class"
+        LOCATION = "location", "Location"
+        # Needed by ledgers that track stock (QuickBooks) once any item is sold as stock.
+        INVENTORY_ASSET = "inventory_asset", "Inventory asset account"
+        COST_OF_SALES = "cost_of_sales", "Cost of sales account"
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="mappings")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    local_id = models.PositiveBigIntegerField(default=0, help_text="0 for the payments account")
+    local_id = models.PositiveBigIntegerField(
+        default=0, help_text="0 for the payments, location, inventory and cost of sales accounts"
+    )
     remote_code = models.CharField(max_length=60, help_text="Account code or tax type")
     remote_name = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count
 
 from accounting.models import Entity, ExternalRef, Review, SyncRun
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment, Quote
 from tenancy.models import Organisation
 
 LABELS = {
@@ -20,6 +20,7 @@ LABELS = {
     Entity.PAYMENT: (Payment, "reference"),
     Entity.ITEM: (EquipmentItem, "name"),
     Entity.CREDIT_NOTE: (CreditNote, "number"),
+    Entity.QUOTE: (Quote, "number"),
 }
 
 

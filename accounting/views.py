@@ -49,18 +49,31 @@ def _accounting_connection(request: HttpRequest) -> Connection | None:
 
 def _mapping_form(request: HttpRequest, connection: Connection) -> MappingForm:
     adapter = adapter_for(connection, None)
-    accounts, tax_rates = adapter.accounts(), adapter.tax_rates()
+    accounts, tax_rates, tracking = adapter.accounts(), adapter.tax_rates(), adapter.tracking()
     current = {
         field_name(m.kind, m.local_id): m.remote_code
         for m in AccountMapping.objects.filter(connection=connection)
     }
     data = request.POST if request.method == "POST" else None
-    return MappingForm(connection.organisation, accounts, tax_rates, data, initial=current)
+    return MappingForm(
+        connection.organisation,
+        accounts,
+        tax_rates,
+        data,
+        initial=current,
+        tracking=tracking,
+        sells_stock=adapter.sells_stock,
+    )
 
 
 def _save(connection: Connection, form: MappingForm) -> None:
     with transaction.atomic():
         for kind, local_id, code, name in form.mappings():
+            if not code:  # an optional mapping (class, location, ...) left empty
+                AccountMapping.objects.filter(
+                    connection=connection, kind=kind, local_id=local_id
+                ).delete()
+                continue
             AccountMapping.objects.update_or_create(
                 connection=connection,
                 kind=kind,

@@ -199,8 +199,16 @@ class EquipmentCategoryAdmin(TenantAdmin):
 
 @admin.register(EquipmentItem)
 class EquipmentItemAdmin(TenantAdmin):
-    list_display = ("name", "sku", "category", "stock_quantity", "daily_rate", "organisation")
-    list_filter = (ORGANISATION_FILTER, "category__visibility")
+    list_display = (
+        "name",
+        "sku",
+        "category",
+        "stock_quantity",
+        "sold_as_stock",
+        "daily_rate",
+        "organisation",
+    )
+    list_filter = (ORGANISATION_FILTER, "category__visibility", "sold_as_stock")
     list_select_related = ("organisation", "category")
     search_fields = ("name", "sku", "organisation__name")
     autocomplete_fields = ("organisation", "category")

@@ -156,6 +156,13 @@ class EquipmentItem(TimestampedTenantModel):
     description = models.TextField(blank=True)
     stock_quantity = models.PositiveIntegerField(default=1)
     daily_rate = models.DecimalField(**MONEY, default=ZERO)
+    sold_as_stock = models.BooleanField(
+        default=False,
+        help_text=(
+            "Consumable stock sold to customers, not hired out. A ledger that tracks "
+            "inventory (QuickBooks) holds it as an inventory item with its quantity."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -18,7 +18,7 @@ from accounting.engine.audit import Recorder
 from accounting.models import AccountMapping
 from integrations.budget import Limits
 from integrations.models import Connection
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,11 @@ class RemoteChoice:
     name: str
     kind: str = ""
     accepts_payments: bool = False
+
+
+# RemoteChoice.kind of the accounts a stock item needs (adapters with ``sells_stock``).
+STOCK_ASSET = "Stock asset"
+COST_OF_SALES = "Cost of sales"
 
 
 @dataclass(frozen=True)
@@ -95,10 +100,25 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Tracking:
+    """Optional dimensions the ledger tracks sales by and offers to map: classes (per
+    income category) and locations (one per connection). Empty where it has none."""
+
+    classes: list[RemoteChoice] = field(default_factory=list)
+    locations: list[RemoteChoice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Mappings:
     income: dict[int, str]
     tax: dict[int, str]
     payment_account: str
+    # Optional: income category -> class, and the location of every document.
+    classes: dict[int, str] = field(default_factory=dict)
+    location: str = ""
+    # The accounts of items sold as stock (ledgers with ``sells_stock``).
+    inventory_asset: str = ""
+    cost_of_sales: str = ""
 
     @classmethod
     def of(cls, connection: Connection) -> Mappings:
@@ -108,7 +128,15 @@ class Mappings:
             for kind in AccountMapping.Kind
         }
         payment = by_kind[AccountMapping.Kind.PAYMENT_ACCOUNT].get(0, "")
-        return cls(by_kind[AccountMapping.Kind.INCOME], by_kind[AccountMapping.Kind.TAX], payment)
+        return cls(
+            by_kind[AccountMapping.Kind.INCOME],
+            by_kind[AccountMapping.Kind.TAX],
+            payment,
+            classes=by_kind[AccountMapping.Kind.CLASS],
+            location=by_kind[AccountMapping.Kind.LOCATION].get(0, ""),
+            inventory_asset=by_kind[AccountMapping.Kind.INVENTORY_ASSET].get(0, ""),
+            cost_of_sales=by_kind[AccountMapping.Kind.COST_OF_SALES].get(0, ""),
+        )
 
 
 class AccountingAdapter(ABC):
@@ -120,6 +148,13 @@ class AccountingAdapter(ABC):
     limits: ClassVar[Limits]
     # Entities created on either side that appear on the other (pulled as well as pushed).
     two_way: ClassVar[tuple[str, ...]] = ()
+    # Whether approved quotes have a place in this ledger (QuickBooks' Estimates); the
+    # engine pushes them only then, through ``quote_payload``.
+    pushes_quotes: ClassVar[bool] = False
+    # Whether items sold as stock are the ledger's inventory items, needing an inventory
+    # asset and a cost-of-sales account mapped (QuickBooks); ``accounts()`` then offers
+    # them with the kinds STOCK_ASSET and COST_OF_SALES.
+    sells_stock: ClassVar[bool] = False
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
@@ -138,6 +173,10 @@ class AccountingAdapter(ABC):
     @abstractmethod
     def tax_rates(self) -> list[RemoteChoice]: ...
 
+    def tracking(self) -> Tracking:
+        """Classes and locations to offer as optional mappings; none by default."""
+        return Tracking()
+
     # --- Patchbay records as the provider's payloads ------------------------------------
 
     @abstractmethod
@@ -155,6 +194,12 @@ class AccountingAdapter(ABC):
     def credit_note_payload(
         self, note: CreditNote, mappings: Mappings, contact_remote_id: str
     ) -> dict[str, Any]: ...
+
+    def quote_payload(
+        self, quote: Quote, mappings: Mappings, contact_remote_id: str
+    ) -> dict[str, Any]:
+        """An approved quote; only called when ``pushes_quotes`` is set."""
+        raise NotImplementedError(f"{type(self).__name__} does not push quotes")
 
     @abstractmethod
     def owned(self, entity: str, data: dict[str, Any]) -> dict[str, Any]:

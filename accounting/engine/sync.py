@@ -1,5 +1,5 @@
-"""One sync run of a connection: customers and items both ways, invoices and credit
-notes out, payments in."""
+"""One sync run of a connection: customers and items both ways, approved quotes (where
+the ledger has a place for them), invoices and credit notes out, payments in."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from integrations.budget import Budget, DailyLimitReached
 from integrations.errors import ProviderError
 from integrations.models import Connection
 from integrations.registry import adapter_class_for
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
 
-D = TypeVar("D", Invoice, CreditNote)
+D = TypeVar("D", Quote, Invoice, CreditNote)
 T = TypeVar("T")
 PUSHED_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice.Status.PAID)
 
@@ -63,6 +63,15 @@ def _credit_notes(connection: Connection) -> list[CreditNote]:
     )
 
 
+def _approved_quotes(connection: Connection) -> list[Quote]:
+    rows = Quote.objects.for_organisation(connection.organisation).filter(
+        status=Quote.Status.APPROVED
+    )
+    if connection.legal_entity_id is not None:  # a quote belongs to its customer's entity
+        rows = rows.filter(customer__legal_entity_id=connection.legal_entity_id)
+    return list(rows.prefetch_related("lines__item").order_by("pk"))
+
+
 def push_customers(run: SyncRun, adapter: AccountingAdapter) -> None:
     connection = run.connection
     customers = records.of_entity(
@@ -84,6 +93,17 @@ def _with_contacts(run: SyncRun, documents: Sequence[D]) -> list[tuple[D, str]]:
         run.connection, Entity.CUSTOMER, [d.customer_id for d in documents]
     )
     return [(d, contacts[d.customer_id]) for d in documents if d.customer_id in contacts]
+
+
+def push_quotes(run: SyncRun, adapter: AccountingAdapter, mappings: Mappings) -> None:
+    """Approved quotes, for a ledger that has them (drafts stay in Patchbay)."""
+    if not adapter.pushes_quotes:
+        return
+    records = [
+        (quote.pk, adapter.quote_payload(quote, mappings, contact))
+        for quote, contact in _with_contacts(run, _approved_quotes(run.connection))
+    ]
+    push.push(run, adapter, Entity.QUOTE, records)
 
 
 def push_invoices(
@@ -130,6 +150,7 @@ def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
     push_customers(run, adapter)
     push_items(run, adapter)
     mappings = Mappings.of(run.connection)
+    push_quotes(run, adapter, mappings)
     push_invoices(run, adapter, mappings, invoices())
     push_credit_notes(run, adapter, mappings)
     runs.progress(run, phase="payments", done=0, total=0)

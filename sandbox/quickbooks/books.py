@@ -85,6 +85,10 @@ def items_of(realm_id: str) -> list[QboEntity]:
     return _rows(realm_id, "Item")
 
 
+def estimates_of(realm_id: str) -> list[QboEntity]:
+    return _rows(realm_id, "Estimate")
+
+
 def payments_of(realm_id: str) -> list[QboEntity]:
     return _rows(realm_id, "Payment")
 

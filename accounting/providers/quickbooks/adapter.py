@@ -29,6 +29,8 @@ import requests
 from django.utils import timezone
 
 from accounting.engine.adapter import (
+    COST_OF_SALES,
+    STOCK_ASSET,
     AccountingAdapter,
     Mappings,
     Outgoing,
@@ -36,6 +38,7 @@ from accounting.engine.adapter import (
     PushResult,
     Remote,
     RemoteChoice,
+    Tracking,
 )
 from accounting.engine.audit import Call
 from accounting.models import AuditEntry, Entity
@@ -44,7 +47,7 @@ from accounting.providers.quickbooks.provider import QuickBooksProvider
 from accounting.providers.quickbooks.throttle import Throttle
 from integrations.budget import Limits
 from integrations.errors import ProviderError
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
 
 Json = dict[str, Any]
 PAGE_SIZE = 1000  # MAXRESULTS' ceiling
@@ -57,6 +60,7 @@ BATCH_REQUESTID_MAX = 36
 RESOURCES: dict[str, tuple[str, str]] = {
     Entity.CUSTOMER: ("Customer", "customer"),
     Entity.ITEM: ("Item", "item"),
+    Entity.QUOTE: ("Estimate", "estimate"),
     Entity.INVOICE: ("Invoice", "invoice"),
     Entity.CREDIT_NOTE: ("CreditMemo", "creditmemo"),
     Entity.PAYMENT: ("Payment", "payment"),
@@ -77,6 +81,8 @@ class QuickBooksAdapter(AccountingAdapter):
     # daily limit, so the day counter is set out of reach.
     limits = Limits(per_minute=500, concurrent=10, per_day=10_000_000)
     two_way = (Entity.CUSTOMER, Entity.ITEM)
+    pushes_quotes = True  # as Estimates
+    sells_stock = True  # items sold as stock are Inventory items
 
     @cached_property
     def _root(self) -> str:
@@ -124,7 +130,8 @@ class QuickBooksAdapter(AccountingAdapter):
 
     def accounts(self) -> list[RemoteChoice]:
         """Products and services for income categories (a line's revenue goes to its
-        item's account), and the accounts payments can be deposited to."""
+        item's account), the accounts payments can be deposited to, and the inventory
+        asset and cost of goods sold accounts of stock items."""
         items = self._query_of(
             Entity.ITEM, "Item", "SELECT * FROM Item WHERE Type IN ('Service', 'NonInventory')"
         )
@@ -139,16 +146,10 @@ class QuickBooksAdapter(AccountingAdapter):
         accounts = self._query_of(
             Entity.PAYMENT,
             "Account",
-            "SELECT * FROM Account WHERE AccountType IN ('Bank', 'Other Current Asset')",
+            "SELECT * FROM Account WHERE AccountType IN "
+            "('Bank', 'Other Current Asset', 'Cost of Goods Sold')",
         )
-        choices += [
-            RemoteChoice(
-                code=str(row["Id"]), name=str(row["Name"]), kind="Bank", accepts_payments=True
-            )
-            for row in accounts
-            if row.get("AccountType") == "Bank" or row.get("AccountSubType") == "UndepositedFunds"
-        ]
-        return choices
+        return choices + [choice for row in accounts for choice in _account_choices(row)]
 
     def tax_rates(self) -> list[RemoteChoice]:
         codes = self._query_of(Entity.INVOICE, "TaxCode", "SELECT * FROM TaxCode")
@@ -160,15 +161,35 @@ class QuickBooksAdapter(AccountingAdapter):
             if row.get("Active", True) and not row.get("Hidden")
         ]
 
+    def tracking(self) -> Tracking:
+        """Classes when the company tracks them per line, locations (Departments) when it
+        tracks them per transaction (Preferences.AccountingInfoPrefs); each list read only
+        when its preference is on."""
+        prefs = self._get(Entity.INVOICE, "preferences").get("Preferences") or {}
+        info = prefs.get("AccountingInfoPrefs") or {}
+        classes = self._named_list("Class") if info.get("ClassTrackingPerTxnLine") else []
+        locations = self._named_list("Department") if info.get("TrackDepartments") else []
+        return Tracking(classes=classes, locations=locations)
+
+    def _named_list(self, name: str) -> list[RemoteChoice]:
+        rows = self._query_of(Entity.INVOICE, name, f"SELECT * FROM {name}")  # noqa: S608
+        return [
+            RemoteChoice(
+                code=str(row["Id"]), name=str(row.get("FullyQualifiedName") or row["Name"])
+            )
+            for row in rows
+        ]
+
     # --- payloads and the fields Patchbay owns ----------------------------------------
 
     def customer_payload(self, customer: Customer) -> Json:
         return mapping.customer(customer)
 
     def item_payload(self, item: EquipmentItem) -> Json:
-        income = self._mappings.income
-        first = income[min(income)] if income else ""
-        return mapping.item(item, mapping.income_account(first))
+        mappings = self._mappings
+        first = mappings.income[min(mappings.income)] if mappings.income else ""
+        stock = mapping.StockAccounts(mappings.inventory_asset, mappings.cost_of_sales)
+        return mapping.item(item, mapping.income_account(first), stock)
 
     def invoice_payload(self, invoice: Invoice, mappings: Mappings, contact_remote_id: str) -> Json:
         return mapping.invoice(invoice, mappings, contact_remote_id)
@@ -177,6 +198,9 @@ class QuickBooksAdapter(AccountingAdapter):
         self, note: CreditNote, mappings: Mappings, contact_remote_id: str
     ) -> Json:
         return mapping.credit_memo(note, mappings, contact_remote_id)
+
+    def quote_payload(self, quote: Quote, mappings: Mappings, contact_remote_id: str) -> Json:
+        return mapping.estimate(quote, mappings, contact_remote_id)
 
     def owned(self, entity: str, data: Json) -> Json:
         if entity == Entity.CUSTOMER:
@@ -346,6 +370,20 @@ class QuickBooksAdapter(AccountingAdapter):
             for response in block.get("QueryResponse") or []:
                 rows += response.get(name) or []
         return None if len(rows) >= CDC_CAP else rows
+
+
+def _account_choices(row: Json) -> list[RemoteChoice]:
+    """What one account is offered for: deposits (a bank, Undeposited Funds), holding
+    stock (an inventory asset) or costing it (cost of goods sold)."""
+    code, name = str(row["Id"]), str(row["Name"])
+    kind, sub_type = row.get("AccountType"), row.get("AccountSubType")
+    if kind == "Bank" or sub_type == "UndepositedFunds":
+        return [RemoteChoice(code=code, name=name, kind="Bank", accepts_payments=True)]
+    if sub_type == "Inventory":
+        return [RemoteChoice(code=code, name=name, kind=STOCK_ASSET)]
+    if kind == "Cost of Goods Sold":
+        return [RemoteChoice(code=code, name=name, kind=COST_OF_SALES)]
+    return []
 
 
 def _result(item: Outgoing, name: str, answer: Json | None, updating: bool) -> PushResult:

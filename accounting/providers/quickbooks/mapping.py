@@ -10,21 +10,39 @@ How Patchbay's categories land in QuickBooks (a decision, see docs/providers/qui
   says what was hired. The mapping's code is ``"<item Id>:<its income account Id>"``.
 - Tax categories map to tax codes: ``TAX``/``NON`` in US companies (automated sales tax
   picks the rate), a VAT code Id elsewhere, on every line.
-- Equipment items sync both ways as the company's product list (``Service`` items;
-  ``NonInventory`` and ``Inventory`` items made in QuickBooks come in too), created with
-  the income account of the organisation's first mapped income category.
+- Equipment items sync both ways as the company's product list, created with the income
+  account of the organisation's first mapped income category: hired equipment as
+  ``Service`` items, equipment sold as stock as ``Inventory`` items (quantity on hand,
+  inventory asset and cost of goods sold accounts from the mappings). ``NonInventory``
+  and ``Inventory`` items made in QuickBooks come in too, ``Inventory`` ones as stock.
+- Classes and locations are optional mappings: a class per income category goes on each
+  line of that category (``SalesItemLineDetail.ClassRef``), the connection's location on
+  the header of every invoice, credit memo and estimate (``DepartmentRef``).
+- Approved quotes are Estimates, their lines made exactly like an invoice's, marked
+  ``Accepted`` (Patchbay approved them) when created; after that the estimate's status is
+  the bookkeeper's (an estimate turned into an invoice is ``Closed``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from accounting.engine.adapter import IncomingPayment, Mappings, Remote
-from operations.models import CreditNote, Customer, DocumentLine, EquipmentItem, Invoice
+from operations.models import (
+    CreditNote,
+    Customer,
+    DocumentLine,
+    EquipmentItem,
+    Invoice,
+    Quote,
+)
 
 Json = dict[str, Any]
 ITEM_LINE = "SalesItemLineDetail"
@@ -75,17 +93,43 @@ def customer(record: Customer) -> Json:
     return payload
 
 
-def item(record: EquipmentItem, account_id: str) -> Json:
+@dataclass(frozen=True)
+class StockAccounts:
+    """Account Ids an Inventory item needs besides its income account."""
+
+    asset: str = ""
+    cost_of_sales: str = ""
+
+
+def item(record: EquipmentItem, account_id: str, stock: StockAccounts | None = None) -> Json:
     payload: Json = {
         "Name": _name(record.name, NAME_MAX),
         "Sku": (record.sku or f"PB-{record.pk}")[:100],
         "Description": (record.description or record.name)[:4000],
-        "Type": "Service",  # equipment on hire is a service; stock sold comes in as Inventory
+        "Type": "Service",  # equipment on hire is a service
         "UnitPrice": _money(record.daily_rate),
     }
     if account_id:
         payload["IncomeAccountRef"] = {"value": account_id}
+    if record.sold_as_stock:
+        payload |= _inventory(record, stock or StockAccounts())
     return payload
+
+
+def _inventory(record: EquipmentItem, stock: StockAccounts) -> Json:
+    """Stock sold: QuickBooks tracks its quantity from today, the day it learns of it;
+    from then on sales and purchases in QuickBooks move it (never sent on update)."""
+    fields: Json = {
+        "Type": "Inventory",
+        "TrackQtyOnHand": True,
+        "QtyOnHand": record.stock_quantity,
+        "InvStartDate": timezone.localdate().isoformat(),
+    }
+    if stock.asset:
+        fields["AssetAccountRef"] = {"value": stock.asset}
+    if stock.cost_of_sales:
+        fields["ExpenseAccountRef"] = {"value": stock.cost_of_sales}  # cost of goods sold
+    return fields
 
 
 def _tax_mode(codes: Iterable[str]) -> dict[str, str]:
@@ -106,6 +150,9 @@ def _lines(lines: Iterable[DocumentLine], mappings: Mappings) -> list[Json]:
         tax_code = mappings.tax.get(line.tax_category_id, "")
         if tax_code:
             detail["TaxCodeRef"] = {"value": tax_code}
+        class_id = mappings.classes.get(line.income_category_id, "")
+        if class_id:
+            detail["ClassRef"] = {"value": class_id}
         made.append(
             {
                 "DetailType": ITEM_LINE,
@@ -117,9 +164,11 @@ def _lines(lines: Iterable[DocumentLine], mappings: Mappings) -> list[Json]:
     return made
 
 
-def _document(number: str, currency: str, issued: date, contact_id: str, lines: list[Json]) -> Json:
+def _document(
+    number: str, currency: str, issued: date, contact_id: str, lines: list[Json], location: str
+) -> Json:
     codes = [str((line[ITEM_LINE].get("TaxCodeRef") or {}).get("value", "")) for line in lines]
-    return {
+    payload: Json = {
         "CustomerRef": {"value": contact_id},
         "DocNumber": number[:DOC_NUMBER_MAX],
         "TxnDate": issued.isoformat(),
@@ -128,23 +177,54 @@ def _document(number: str, currency: str, issued: date, contact_id: str, lines: 
         "Line": lines,
         **_tax_mode(codes),
     }
+    if location:  # a Department: one per transaction, on the header
+        payload["DepartmentRef"] = {"value": location}
+    return payload
 
 
 def invoice(record: Invoice, mappings: Mappings, contact_id: str) -> Json:
     lines = _lines(record.lines.all(), mappings)
-    payload = _document(record.number, record.currency, record.issue_date, contact_id, lines)
+    payload = _document(
+        record.number, record.currency, record.issue_date, contact_id, lines, mappings.location
+    )
     payload["DueDate"] = record.due_date.isoformat()
     return payload
 
 
 def credit_memo(record: CreditNote, mappings: Mappings, contact_id: str) -> Json:
     lines = _lines(record.lines.all(), mappings)
-    return _document(record.number, record.currency, record.issue_date, contact_id, lines)
+    return _document(
+        record.number, record.currency, record.issue_date, contact_id, lines, mappings.location
+    )
+
+
+def estimate(record: Quote, mappings: Mappings, contact_id: str) -> Json:
+    lines = _lines(record.lines.all(), mappings)
+    payload = _document(
+        record.number, record.currency, record.issue_date, contact_id, lines, mappings.location
+    )
+    if record.expiry_date is not None:
+        payload["ExpirationDate"] = record.expiry_date.isoformat()
+    payload["TxnStatus"] = "Accepted"  # only approved quotes are pushed
+    return payload
 
 
 # What an update sends besides Id and SyncToken (sparse: everything else is left alone).
-# An item's type and income account are the bookkeeper's once it exists.
-NOT_UPDATED = {"Item": ("Type", "IncomeAccountRef")}
+# An item's type and accounts are the bookkeeper's once it exists (QuickBooks does not
+# change an item's type), and a stock item's quantity is QuickBooks' (its sales and
+# purchases move it); so is an estimate's status (accepted, closed by an invoice).
+NOT_UPDATED = {
+    "Item": (
+        "Type",
+        "IncomeAccountRef",
+        "AssetAccountRef",
+        "ExpenseAccountRef",
+        "TrackQtyOnHand",
+        "QtyOnHand",
+        "InvStartDate",
+    ),
+    "Estimate": ("TxnStatus",),
+}
 
 
 def for_update(name: str, payload: Json, remote_id: str, sync_token: str) -> Json:
@@ -184,26 +264,40 @@ def owned_item(data: Json) -> Json:
 
 
 def owned_document(data: Json) -> Json:
-    """Invoice or credit memo: who, when, which number and the lines as entered. The
-    server's SubTotalLineDetail line, totals, balance and line Ids stay out."""
+    """Invoice, credit memo or estimate: who, when, which number and the lines as entered.
+    The server's SubTotalLineDetail line, totals, balance, line Ids and an estimate's
+    status stay out. A field only some documents have (an expiry date, a location, a
+    line's class) is left out when empty, so adding it did not change the fingerprint of
+    documents pushed before."""
     lines = [line for line in data.get("Line") or [] if line.get("DetailType") == ITEM_LINE]
-    return {
+    owned: Json = {
         "customer": ref(data.get("CustomerRef")),
         "number": _text(data.get("DocNumber")),
         "date": _text(data.get("TxnDate"))[:10],
         "due_date": _text(data.get("DueDate"))[:10],
         "currency": ref(data.get("CurrencyRef")),
-        "lines": [
-            [
-                _text(line.get("Description")),
-                _amount((line.get(ITEM_LINE) or {}).get("Qty")),
-                _amount((line.get(ITEM_LINE) or {}).get("UnitPrice")),
-                ref((line.get(ITEM_LINE) or {}).get("ItemRef")),
-                ref((line.get(ITEM_LINE) or {}).get("TaxCodeRef")),
-            ]
-            for line in lines
-        ],
+        "lines": [_owned_line(line) for line in lines],
     }
+    expires = _text(data.get("ExpirationDate"))[:10]
+    if expires:
+        owned["expires"] = expires
+    location = ref(data.get("DepartmentRef"))
+    if location:
+        owned["location"] = location
+    return owned
+
+
+def _owned_line(line: Json) -> list[str]:
+    detail = line.get(ITEM_LINE) or {}
+    owned = [
+        _text(line.get("Description")),
+        _amount(detail.get("Qty")),
+        _amount(detail.get("UnitPrice")),
+        ref(detail.get("ItemRef")),
+        ref(detail.get("TaxCodeRef")),
+    ]
+    class_id = ref(detail.get("ClassRef"))
+    return [*owned, class_id] if class_id else owned
 
 
 # --- QuickBooks -> Patchbay ---------------------------------------------------------------
@@ -229,8 +323,9 @@ def item_fields(remote: Remote) -> Json:
         "description": _text(data.get("Description")),
         "daily_rate": Decimal(_amount(data.get("UnitPrice"))).quantize(Decimal("0.01")),
     }
-    if data.get("Type") == "Inventory":
+    if data.get("Type") == "Inventory":  # stock sold, with QuickBooks' quantity on hand
         fields["stock_quantity"] = max(0, int(Decimal(str(data.get("QtyOnHand") or 0))))
+        fields["sold_as_stock"] = True
     return fields
 
 
