@@ -23,59 +23,24 @@ Figures:
 from __future__ import annotations
 
 import math
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-from datetime import timedelta
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import requests
+from bench.accounting_push import (
+    CUSTOMERS,
+    INVOICES,
+    Measured,
+    bench_organisation,
+    least,
+    map_accounts,
+    serve_and_measure,
+    signed_in,
+    sync,
+)
 
-from bench.apiaccess import bench_database
-
-CUSTOMERS = 200
-INVOICES = 2_000
 BATCH = 50
 CONCURRENT = 5
 PER_MINUTE = 60
-ROOT = Path(__file__).resolve().parent.parent
 CALLBACK = "http://testserver/settings/integrations/xero/callback/"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _start_sandbox(database_url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "PATCHBAY_ENV": "development",
-        "DJANGO_DEBUG": "0",
-        "DATABASE_URL": database_url,
-        "PATCHBAY_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "SANDBOX_XERO_REDIRECT_URIS": CALLBACK,
-        "PATCHBAY_VAR_DIR": tempfile.mkdtemp(prefix="patchbay-bench-"),
-    }
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}"]
-    command += ["--workers", "3", "--threads", "2", "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
-                return server
-        except requests.RequestException:
-            pass  # still booting
-        time.sleep(0.3)
-    server.kill()
-    raise RuntimeError("The sandbox server did not start within a minute.")
 
 
 def _point_at(port: int) -> None:
@@ -92,58 +57,24 @@ def _point_at(port: int) -> None:
 
 
 def _world() -> Any:
-    """An organisation with its categories, 200 customers and 2,000 issued invoices,
-    connected to the sandbox's Demo Company (UK) and mapped."""
-    from django.test import Client
-
+    """The benchmark's organisation connected to the sandbox's Demo Company (UK), mapped."""
     from accounting.models import AccountMapping
     from integrations.models import Connection
-    from operations import services
-    from operations.models import IncomeCategory, TaxCategory
     from sandbox.xero.seed import ensure_demo_world
-    from tenancy.models import Membership, Organisation, User
-    from tenancy.roles import Role
     from tests.integrations.sandbox_flow import connect_through_sandbox
 
     ensure_demo_world()
-    organisation = Organisation.objects.create(name="Bench Hire", slug="bench-hire")
-    owner = User.objects.create_user(email="bench@bench.test", password=None)
-    Membership.objects.create(user=owner, organisation=organisation, role=Role.OWNER)
-    tax = TaxCategory.objects.create(
-        organisation=organisation, name="VAT 20%", rate=Decimal("20.00")
-    )
-    income = IncomeCategory.objects.create(organisation=organisation, name="Hire")
-    customers = [
-        services.create_customer(
-            organisation, name=f"Bench customer {n:03}", email=f"c{n}@bench.test"
-        )
-        for n in range(CUSTOMERS)
-    ]
-    for n in range(INVOICES):
-        line = services.LineInput(
-            description=f"Hire {n}",
-            unit_price=Decimal(100 + n % 50),
-            tax_category=tax,
-            income_category=income,
-        )
-        draft = services.create_draft_invoice(customers[n % CUSTOMERS], [line])
-        services.issue_invoice(draft)
-    client = Client()
-    client.force_login(owner)
-    connect_through_sandbox(client)
+    _, owner, tax, income = bench_organisation()
+    connect_through_sandbox(signed_in(owner))
     connection = Connection.objects.select_related("organisation").get()
-    for kind, local_id, code in (
-        (AccountMapping.Kind.INCOME, income.pk, "200"),
-        (AccountMapping.Kind.TAX, tax.pk, "OUTPUT2"),
-        (AccountMapping.Kind.PAYMENT_ACCOUNT, 0, "090"),
-    ):
-        AccountMapping.objects.create(
-            organisation=organisation,
-            connection=connection,
-            kind=kind,
-            local_id=local_id,
-            remote_code=code,
-        )
+    map_accounts(
+        connection,
+        [
+            (AccountMapping.Kind.INCOME, income.pk, "200"),
+            (AccountMapping.Kind.TAX, tax.pk, "OUTPUT2"),
+            (AccountMapping.Kind.PAYMENT_ACCOUNT, 0, "090"),
+        ],
+    )
     return connection
 
 
@@ -151,11 +82,6 @@ def _calls_since(started: Any) -> Any:
     from sandbox.xero.models import XeroApiCall
 
     return XeroApiCall.objects.filter(at__gte=started, path__contains="/api.xro/2.0/")
-
-
-def _least(durations: list[float]) -> float:
-    """The least time some calls can take with at most 5 in flight."""
-    return max(sum(durations) / CONCURRENT, max(durations, default=0.0))
 
 
 def _rate_bound(calls: list[tuple[str, str, float]]) -> float:
@@ -169,86 +95,32 @@ def _rate_bound(calls: list[tuple[str, str, float]]) -> float:
 
     chain = (
         max(of("customer", "GET"), default=0.0)
-        + _least(of("customer", "PUT"))
-        + _least(of("invoice", "PUT"))
+        + least(of("customer", "PUT"), CONCURRENT)
+        + least(of("invoice", "PUT"), CONCURRENT)
     )
     window = 60.0 * max(0, math.ceil(len(calls) / PER_MINUTE) - 1)
-    return max(_least(durations), chain, window)
-
-
-def _sync(connection: Any) -> tuple[Any, float, Any]:
-    from django.utils import timezone
-
-    from accounting.engine.sync import run_sync
-    from integrations.models import Connection
-
-    fresh = Connection.objects.select_related("organisation").get(pk=connection.pk)
-    started = timezone.now() - timedelta(milliseconds=5)
-    clock = time.perf_counter()
-    run = run_sync(fresh, "manual")
-    return run, time.perf_counter() - clock, started
-
-
-def _clear_budgets() -> None:
-    import redis
-    from django.conf import settings
-
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    keys = list(client.scan_iter("patchbay:budget:*"))
-    if keys:
-        client.delete(*keys)
-
-
-def run() -> dict[str, Any]:
-    with bench_database() as database_url:
-        port = _free_port()
-        server = _start_sandbox(database_url, port)
-        try:
-            _point_at(port)
-            connection = _world()
-            _clear_budgets()
-            return _measure(connection)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    return max(least(durations, CONCURRENT), chain, window)
 
 
 def _measure(connection: Any) -> dict[str, Any]:
-    from accounting.models import AuditEntry, Entity, ExternalRef
     from sandbox.xero import books
     from sandbox.xero.seed import DEMO_COMPANY_UK
 
-    push, wall_s, started = _sync(connection)
-    calls = _calls_since(started).count()
-    timings = AuditEntry.objects.filter(run=push).values_list("entity", "method", "duration_ms")
-    made = [(entity, method, ms / 1000) for entity, method, ms in timings]
-    quiet, quiet_s, quiet_started = _sync(connection)
-    noop_calls = _calls_since(quiet_started).count()
-    refused = _calls_since(started).filter(status=429).count()
-    min_calls = math.ceil(CUSTOMERS / BATCH) + math.ceil(INVOICES / BATCH) + 3
-    rate_bound_s = _rate_bound(made)
-    references = {i.reference for i in books.invoices_of(DEMO_COMPANY_UK)}
-    linked = ExternalRef.objects.filter(entity=Entity.INVOICE, state="linked").count()
-    return {
-        "invoices": INVOICES,
-        "customers": CUSTOMERS,
-        "status": push.status,
-        "invoices_linked": linked,
-        "invoices_in_sandbox": sum(1 for r in references if r.startswith("INV-")),
-        "calls": calls,
-        "min_calls": min_calls,
-        "calls_ratio": round(calls / min_calls, 3),
-        "wall_s": round(wall_s, 2),
-        "rate_bound_s": round(rate_bound_s, 2),
-        "wall_ratio": round(wall_s / rate_bound_s, 3) if rate_bound_s else None,
-        "sum_call_s": round(sum(s for _, _, s in made), 2),
-        "concurrency_limit": CONCURRENT,
-        "minute_limit": PER_MINUTE,
-        "noop_sync_calls": noop_calls,
-        "noop_sync_s": round(quiet_s, 2),
-        "noop_status": quiet.status,
-        "entity_types": len(Entity),
-        "self_inflicted_429": refused,
-        "sandbox_clock_scale": 1.0,
-        "sandbox": "gunicorn, 3 processes x 2 threads, same machine",
-    }
+    push = sync(connection)
+    quiet = sync(connection)
+    measured = Measured(
+        push=push,
+        quiet=quiet,
+        calls=_calls_since(push.started).filter(at__lt=quiet.started).count(),
+        min_calls=math.ceil(CUSTOMERS / BATCH) + math.ceil(INVOICES / BATCH) + 3,
+        rate_bound_s=_rate_bound(push.timings),
+        noop_calls=_calls_since(quiet.started).count(),
+        refused=_calls_since(push.started).filter(status=429).count(),
+        in_sandbox=[i.reference for i in books.invoices_of(DEMO_COMPANY_UK)],
+    )
+    return measured.figures() | {"concurrency_limit": CONCURRENT, "minute_limit": PER_MINUTE}
+
+
+def run() -> dict[str, Any]:
+    env = {"SANDBOX_XERO_REDIRECT_URIS": CALLBACK}
+    return serve_and_measure(env, _point_at, _world, _measure)

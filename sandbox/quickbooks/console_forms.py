@@ -7,44 +7,9 @@ from typing import Any
 from django import forms
 
 from sandbox.quickbooks import faults
-from sandbox.quickbooks.models import QboEntity, QboFault
+from sandbox.quickbooks.models import QboEntity
 
-
-class FaultForm(forms.Form):
-    target = forms.ChoiceField(choices=QboFault.Target.choices, label="Where")
-    mode = forms.ChoiceField(choices=QboFault.Mode.choices, label="Behaviour")
-    delay_seconds = forms.FloatField(
-        label="Delay in seconds (Slow, Commit then fail, Flaky)",
-        required=False,
-        min_value=0,
-        max_value=faults.MAX_DELAY_SECONDS,
-    )
-    minutes = forms.FloatField(
-        label="Ends by itself after (minutes)", required=False, min_value=0.01
-    )
-    fail_ratio = forms.FloatField(
-        label="Share of calls that fail (Flaky, 0 to 1)", required=False, min_value=0, max_value=1
-    )
-    seed = forms.IntegerField(label="Seed (Flaky, repeatable failures)", required=False)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("mode") == QboFault.Mode.SLOW and not cleaned.get("delay_seconds"):
-            self.add_error("delay_seconds", "Give a delay for a slow endpoint.")
-        if cleaned.get("mode") == QboFault.Mode.FLAKY and not cleaned.get("fail_ratio"):
-            self.add_error("fail_ratio", "Give the share of calls that should fail.")
-        return cleaned
-
-    def apply(self) -> QboFault:
-        data = self.cleaned_data
-        return faults.set_fault(
-            data["target"],
-            data["mode"],
-            delay_seconds=data.get("delay_seconds") or 0.0,
-            minutes=data.get("minutes"),
-            fail_ratio=data.get("fail_ratio") or 0.0,
-            seed=data.get("seed"),
-        )
+FaultForm = faults.FaultForm
 
 
 class InvoiceForm(forms.Form):

@@ -1,67 +1,19 @@
-"""Authorisation requests in progress, kept in the visitor's session between the
-authorize URL, the sign-in page and the consent screen (several may be open)."""
+"""Authorisation requests in progress between the authorize URL, the sign-in page and
+Xero's sign-in and consent screen (the store itself: sandbox/pending.py)."""
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias
 
-from django.contrib.sessions.backends.base import SessionBase
-
+from sandbox import pending
 from sandbox.xero.authorize import AuthorizationRequest
 from sandbox.xero.models import XeroUser
 
-SESSION_KEY = "sandbox.xero.pending"
-KEEP = 10  # the most recent requests kept per session
-
-
-@dataclass(frozen=True)
-class Pending:
-    key: str
-    request: AuthorizationRequest
-    user_email: str
-
-    def user(self) -> XeroUser | None:
-        if not self.user_email:
-            return None
-        return XeroUser.objects.filter(email=self.user_email).first()
-
-
-def _all(session: SessionBase) -> dict[str, dict[str, Any]]:
-    stored = session.get(SESSION_KEY)
-    return dict(stored) if isinstance(stored, dict) else {}
-
-
-def _save(session: SessionBase, entries: dict[str, dict[str, Any]]) -> None:
-    session[SESSION_KEY] = dict(list(entries.items())[-KEEP:])
-
-
-def start(session: SessionBase, request: AuthorizationRequest) -> str:
-    key = secrets.token_urlsafe(16)
-    entries = _all(session)
-    entries[key] = {"request": request.as_session(), "user": ""}
-    _save(session, entries)
-    return key
-
-
-def load(session: SessionBase, key: str) -> Pending | None:
-    entry = _all(session).get(key)
-    if entry is None:
-        return None
-    request = AuthorizationRequest.from_session(entry["request"])
-    return Pending(key, request, str(entry.get("user", "")))
-
-
-def sign_in(session: SessionBase, key: str, email: str) -> None:
-    entries = _all(session)
-    if key in entries:
-        entries[key] = {**entries[key], "user": email}
-        _save(session, entries)
-
-
-def finish(session: SessionBase, key: str) -> None:
-    """A request ends once answered: its consent cannot be submitted twice."""
-    entries = _all(session)
-    entries.pop(key, None)
-    _save(session, entries)
+Pending: TypeAlias = pending.Pending[AuthorizationRequest, XeroUser]
+_store = pending.PendingRequests(
+    "sandbox.xero.pending", AuthorizationRequest.from_session, XeroUser
+)
+start = _store.start
+load = _store.load
+sign_in = _store.sign_in
+finish = _store.finish

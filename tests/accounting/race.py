@@ -18,7 +18,7 @@ from accounting.tasks import sync_connection
 from config.celery import app as celery_app
 from integrations.models import Connection
 from operations.models import Invoice
-from tests.accounting.test_worker_crash import wait_for
+from tests.accounting.worker_crash import wait_for
 from tests.workers import start_worker
 
 

@@ -187,6 +187,7 @@ class SageFault(models.Model):
     fail_ratio = models.FloatField(default=0, help_text="Flaky: the share of calls that fail")
     seed = models.BigIntegerField(null=True, blank=True, help_text="Flaky: repeatable failures")
     calls = models.PositiveBigIntegerField(default=0, help_text="Flaky: calls seen so far")
+    failed = models.PositiveBigIntegerField(default=0, help_text="Flaky: calls failed so far")
     until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -341,22 +341,9 @@ class SageHarness(ProviderHarness):
         faults.clear_faults()
 
     def injected_failures(self) -> int:
-        """The Sage sandbox does not count them, but a seeded fault's fates are fixed:
-        the n-th call since it was set fails when Random("seed:n") draws under the ratio
-        (sandbox.sage.faults._chance), so the calls it has seen tell how many failed."""
-        import random
-
         from sandbox.sage import faults
-        from sandbox.sage.models import SageFault
 
-        fault = faults.active_fault(SageFault.Target.API)
-        if fault is None or fault.seed is None:
-            return 0
-        return sum(
-            1
-            for n in range(1, fault.calls + 1)
-            if random.Random(f"{fault.seed}:{n}").random() < fault.fail_ratio  # noqa: S311
-        )
+        return faults.injected_failures()
 
     def refreshes(self) -> int:
         from sandbox.sage import inspect

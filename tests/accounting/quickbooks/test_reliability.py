@@ -3,8 +3,6 @@ was applied, a fifth of calls failing, 429s, and a worker killed mid-push."""
 
 from __future__ import annotations
 
-import signal
-import time
 from typing import Any
 
 import pytest
@@ -12,8 +10,6 @@ import requests
 
 from accounting.models import AuditEntry, Entity, ExternalRef, SyncRun
 from accounting.providers.quickbooks.adapter import QuickBooksAdapter
-from accounting.tasks import sync_connection
-from config.celery import app as celery_app
 from integrations import http
 from integrations.errors import RateLimited
 from integrations.models import Connection
@@ -22,8 +18,12 @@ from sandbox.quickbooks import books, faults, inspect
 from tests import factories
 from tests.accounting.quickbooks import helpers
 from tests.accounting.quickbooks.conftest import sync
+from tests.accounting.worker_crash import (
+    INVOICES,
+    kill_mid_push_then_sync_again,
+    linked_invoices,
+)
 from tests.conftest import Tenants
-from tests.workers import start_worker
 
 
 def world(tenants: Tenants, customers: int, invoices: int) -> tuple[list[Customer], list[Invoice]]:
@@ -39,10 +39,6 @@ def world(tenants: Tenants, customers: int, invoices: int) -> tuple[list[Custome
 
 def doc_numbers() -> list[str]:
     return [str(row.data.get("DocNumber")) for row in books.invoices_of(helpers.US_REALM)]
-
-
-def linked() -> int:
-    return ExternalRef.objects.filter(entity=Entity.INVOICE, state=ExternalRef.State.LINKED).count()
 
 
 def test_a_crash_after_quickbooks_applied_a_batch_creates_nothing_twice(
@@ -68,7 +64,7 @@ def test_a_crash_after_quickbooks_applied_a_batch_creates_nothing_twice(
 
     for invoice in invoices:
         assert doc_numbers().count(invoice.number) == 1
-    assert linked() == 3
+    assert linked_invoices() == 3
     sent = AuditEntry.objects.filter(entity=Entity.INVOICE, method="POST").order_by("pk")
     keys = [entry.idempotency_key for entry in sent]
     assert len(keys) == 2 and len(set(keys)) == 1  # the same batch, the same requestid
@@ -109,7 +105,7 @@ def test_a_fifth_of_calls_failing_ends_with_no_duplicates_and_nothing_missing(
     assert SyncRun.Status.FAILED in statuses  # the faults did bite
     numbers = [n for n in doc_numbers() if n in {i.number for i in invoices}]
     assert sorted(numbers) == sorted(i.number for i in invoices)  # each exactly once
-    assert linked() == 120
+    assert linked_invoices() == 120
     names = [r.data["DisplayName"] for r in books.customers_of(helpers.US_REALM)]
     assert sorted(n for n in names if n.startswith("Reliable")) == sorted(c.name for c in customers)
 
@@ -143,57 +139,22 @@ def test_our_own_pace_never_meets_a_429(
 
     assert run.status == SyncRun.Status.SUCCEEDED, run.errors
     assert inspect.api_call_count(status=429) == 0
-    assert linked() == 40
-
-
-def wait_for(condition: Any, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
+    assert linked_invoices() == 40
 
 
 def test_killing_the_worker_mid_push_neither_duplicates_nor_loses_an_invoice(
     connected: Connection, live_server: Any, settings: Any, tenants: Tenants
 ) -> None:
-    count = 200
-    _, invoices = world(tenants, 20, count)
+    _, invoices = world(tenants, 20, INVOICES)
     helpers.map_everything(connected)
-    faults.slow_api(0.4)  # every call takes a while: room to kill the worker mid-push
-    celery_app.control.purge()
+
     env = {
         "PATCHBAY_PUBLIC_BASE_URL": live_server.url,
-        "SYNC_RUN_LEASE_SECONDS": "3",
         "SANDBOX_QUICKBOOKS_WEBHOOK_URL": "",
         "SANDBOX_QUICKBOOKS_DISCONNECT_URL": "",
     }
-    worker = start_worker(**env)
-    try:
-        sync_connection.delay(connected.pk)
-        assert wait_for(lambda: linked() >= 30, 120)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=30)
-    finally:
-        worker.kill()
-    killed_at = linked()
-    assert 0 < killed_at < count
-    faults.clear_faults()
-
-    worker = start_worker(**env)
-    try:
-        time.sleep(3.5)  # the killed run's lease lapses
-        sync_connection.delay(connected.pk)
-        assert wait_for(
-            lambda: SyncRun.objects.filter(status=SyncRun.Status.SUCCEEDED).exists(), 180
-        )
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+    kill_mid_push_then_sync_again(connected.pk, faults, kill_after=30, env=env)
 
     numbers = {invoice.number for invoice in invoices}
     pushed = [n for n in doc_numbers() if n in numbers]
     assert sorted(pushed) == sorted(numbers)  # each exactly once
-    assert linked() == count
-    assert SyncRun.objects.filter(status=SyncRun.Status.INTERRUPTED).count() == 1

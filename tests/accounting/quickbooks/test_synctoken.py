@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from accounting.models import AuditEntry, Entity, ExternalRef, Review, SyncRun
 from accounting.providers.quickbooks.adapter import QuickBooksAdapter
@@ -45,15 +47,31 @@ def amend_price(invoice: Invoice, price: str) -> None:
     )
 
 
+def edit_in_the_console(remote_id: str, *, description: str, qty: str, price: str) -> None:
+    """The bookkeeper saves the invoice's first line in the sandbox's console, over HTTP."""
+    saved = Client().post(
+        reverse("sandbox:quickbooks:console"),
+        {
+            "realm": helpers.US_REALM,
+            "action": "invoice-save",
+            "invoice": remote_id,
+            "line_1_description": description,
+            "line_1_qty": qty,
+            "line_1_unit_price": price,
+        },
+        follow=True,
+    )
+    assert saved.status_code == 200
+    assert books.invoice_json(helpers.US_REALM, remote_id)["Line"][0]["Description"] == description
+
+
 @pytest.mark.parametrize("choice", ["keep_ledger", "push_patchbay"])
 def test_both_sides_editing_an_invoice_overwrites_neither_and_resolves_either_way(
     connected: Connection, tenants: Tenants, choice: str
 ) -> None:
     invoice = pushed_invoice(connected, tenants)
     remote_id = ExternalRef.objects.get(entity=Entity.INVOICE).remote_id
-    books.edit_invoice(
-        helpers.US_REALM, remote_id, description="Scissor lift, 3 days", qty=3, unit_price=90
-    )
+    edit_in_the_console(remote_id, description="Scissor lift, 3 days", qty="3", price="90")
     amend_price(invoice, "130.00")
 
     run = sync(connected)

@@ -9,11 +9,12 @@ from urllib.parse import urlsplit
 from django.test import Client
 
 from accounting.engine.sync import run_sync
-from accounting.models import AccountMapping, Entity, ExternalRef, SyncRun
+from accounting.models import AccountMapping, ExternalRef, SyncRun
 from integrations.models import Connection
 from operations.models import IncomeCategory, TaxCategory
 from sandbox.sage.accounting.chart import seeded_id
 from sandbox.sage.seed import DEMO_HIRE_UK, SANDBOX_USER
+from tests.accounting.worker_crash import linked_invoices as linked_invoices
 from tests.sandbox.sage import flow
 
 SALES_4000 = seeded_id(DEMO_HIRE_UK, "ledger_account", "4000")
@@ -77,7 +78,3 @@ def remote_id_of(entity: str, local_id: int) -> str:
 def bookkeeper() -> flow.Sage:
     """Sage's API as another app of the bookkeeper's would call it (for Demo Hire Ltd)."""
     return flow.sage_for(Client())
-
-
-def linked_invoices() -> int:
-    return ExternalRef.objects.filter(entity=Entity.INVOICE, state=ExternalRef.State.LINKED).count()
