@@ -393,6 +393,25 @@ def record_payment(
     return payment
 
 
+@transaction.atomic
+def remove_payment(payment: Payment) -> Invoice:
+    """Take a payment off its invoice (it was deleted where it was recorded, e.g. a
+    receipt deleted in the accounting ledger): what it paid is due again, and the
+    invoice is Issued, Partially paid or Paid by what is left."""
+    invoice = _locked(Invoice, payment.invoice_id)
+    if invoice.status not in PAYABLE | {Invoice.Status.PAID}:
+        raise OperationError(
+            f"Invoice {invoice} is {invoice.get_status_display()}; its payments stay."
+        )
+    outbox.emit("payment.removed", payment)
+    Payment.objects.filter(pk=payment.pk).delete()
+    invoice.amount_due += payment.amount
+    any_payment = invoice.payments.exists()
+    invoice.status = _status_for(invoice.amount_due, any_payment=any_payment)
+    invoice.save(update_fields=["amount_due", "status", "updated_at"])
+    return invoice
+
+
 # --- Credit notes --------------------------------------------------------------------
 
 

@@ -13,4 +13,10 @@ urlpatterns = [
     path("bookings/", views.booking_list, name="booking_list"),
     path("bookings/<int:pk>/check-out/", views.booking_check_out, name="booking_check_out"),
     path("bookings/<int:pk>/return/", views.booking_return, name="booking_return"),
+    path("settings/legal-entities/", views.legal_entity_list, name="legal_entity_list"),
+    path(
+        "settings/legal-entities/<int:pk>/rename/",
+        views.legal_entity_rename,
+        name="legal_entity_rename",
+    ),
 ]

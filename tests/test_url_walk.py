@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from integrations.models import ConnectionEvent
+from operations.models import LegalEntity
 from tenancy.models import Membership, User
 from tests import factories
 from tests.conftest import Tenants
@@ -46,6 +47,7 @@ PK_SOURCES: dict[str, str] = {
     "accounting:resolve_review": "review",
     "operations:booking_check_out": "booking",
     "operations:booking_return": "booking",
+    "operations:legal_entity_rename": "legal_entity",
     "apikeys:key_revoke": "api_key",
     "apikeys:key_limits": "api_key",
     "apikeys:webhooks:endpoint_edit": "webhook_endpoint",
@@ -128,7 +130,11 @@ def world(tenants: Tenants, settings: Any) -> World:
     )
     alpha.update(_sync_records(alpha["connection"]))
     alpha.update(_api_access_records(tenants.alpha, ALPHA_MARKER))
+    alpha["legal_entity"] = LegalEntity.objects.create(
+        organisation=tenants.alpha, name=f"{ALPHA_MARKER} Ltd"
+    )
     factories.make_every_record(tenants.bravo, BRAVO_MARKER, tenants.outsider)
+    LegalEntity.objects.create(organisation=tenants.bravo, name=f"{BRAVO_MARKER} Inc")
     _api_access_records(tenants.bravo, BRAVO_MARKER)
     make_connection(tenants.bravo, remote_name=f"{BRAVO_MARKER} Xero org")
     tenants.alpha.name = f"Alpha Hire {ALPHA_MARKER}"

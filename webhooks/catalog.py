@@ -10,6 +10,7 @@ EVENT_TYPES: dict[str, str] = {
     "invoice.updated": "An issued, unpaid invoice was amended (due date or lines).",
     "invoice.paid": "An invoice was paid in full.",
     "payment.recorded": "A payment was recorded against an invoice.",
+    "payment.removed": "A payment was taken off its invoice (deleted in the accounting ledger).",
     "equipment.checked_out": "Booked equipment left the warehouse.",
     "equipment.returned": "Booked equipment came back.",
     "project.status_changed": "A project moved to another status.",

@@ -18,7 +18,7 @@ from accounting.engine.push import fingerprint
 from accounting.models import Entity, ExternalRef, Review, SyncCursor, SyncRun
 from integrations.models import Connection
 from operations import services
-from operations.models import Invoice
+from operations.models import Invoice, Payment
 
 # Read a little behind the high-water mark: clock skew and late commits at the
 # provider would otherwise hide records updated just before it.
@@ -28,8 +28,11 @@ OVERLAP = timedelta(minutes=2)
 def _apply_payment(run: SyncRun, payment: IncomingPayment) -> None:
     connection = run.connection
     refs = ExternalRef.objects.filter(connection=connection)
-    if payment.deleted or refs.filter(entity=Entity.PAYMENT, remote_id=payment.remote_id).exists():
-        runs.count(run, "skipped")  # seen before (cursor overlap) or not ours to apply
+    if payment.deleted:
+        _remove_payment(run, payment)
+        return
+    if refs.filter(entity=Entity.PAYMENT, remote_id=payment.remote_id).exists():
+        runs.count(run, "skipped")  # seen before (cursor overlap)
         return
     invoice_ref = refs.filter(
         entity=Entity.INVOICE, remote_id=payment.invoice_remote_id, state=ExternalRef.State.LINKED
@@ -58,6 +61,34 @@ def _apply_payment(run: SyncRun, payment: IncomingPayment) -> None:
         runs.error(run, error.message, entity=Entity.PAYMENT, remote_id=payment.remote_id)
         return
     runs.count(run, "updated")
+
+
+def _remove_payment(run: SyncRun, payment: IncomingPayment) -> None:
+    """A payment deleted in the ledger after Patchbay applied it: it comes off the
+    Patchbay invoice, whose amount due and status are what the other payments leave.
+    The link goes with it, so seeing the deletion again (cursor overlap) does nothing."""
+    ref = ExternalRef.objects.filter(
+        connection=run.connection,
+        entity=Entity.PAYMENT,
+        remote_id=payment.remote_id,
+        state=ExternalRef.State.LINKED,
+    ).first()
+    local = (
+        Payment.objects.filter(pk=ref.local_id, organisation_id=ref.organisation_id).first()
+        if ref is not None
+        else None
+    )
+    if ref is None or local is None:
+        runs.count(run, "skipped")  # never applied here, or taken off already
+        return
+    try:
+        with transaction.atomic():
+            services.remove_payment(local)
+            ref.delete()
+    except services.OperationError as error:
+        runs.error(run, error.message, entity=Entity.PAYMENT, remote_id=payment.remote_id)
+        return
+    runs.count(run, "removed")
 
 
 def _pages(
@@ -105,6 +136,8 @@ def _apply_record(run: SyncRun, adapter: AccountingAdapter, entity: str, remote:
     ).first()
     if ref is None:
         _first_sight(run, adapter, entity, remote)
+    elif remote.deleted:
+        _deleted_in_ledger(run, ref)
     elif ref.remote_version == remote.version or ref.state in (
         ExternalRef.State.CONFLICT,
         ExternalRef.State.PENDING,
@@ -112,6 +145,17 @@ def _apply_record(run: SyncRun, adapter: AccountingAdapter, entity: str, remote:
         runs.count(run, "skipped")  # seen already, held for a person, or our write in flight
     else:
         _changed_in_ledger(run, adapter, ref, remote)
+
+
+def _deleted_in_ledger(run: SyncRun, ref: ExternalRef) -> None:
+    """A linked customer or item deleted (or archived) in the ledger. Patchbay keeps its
+    record and takes nothing from the ledger's (a deleted record may be a bare stub);
+    the link is refused as a push of it would be (``push._writable``), so nothing is
+    sent to it and the card says why until someone clears the link."""
+    if ref.state != ExternalRef.State.LINKED:
+        runs.count(run, "skipped")  # refused already (cursor overlap), or held for a person
+        return
+    reviews.refuse(run, ref, reviews.DELETED_IN_LEDGER)
 
 
 def _changed_in_ledger(

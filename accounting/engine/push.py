@@ -317,8 +317,7 @@ def _writable(
     for item in batch:
         current = remote.get(item.remote_id)
         if current is None or current.deleted:
-            message = "Deleted in the ledger: clear the link to push it again as new."
-            reviews.refuse(run, refs[item.local_id], message)
+            reviews.refuse(run, refs[item.local_id], reviews.DELETED_IN_LEDGER)
             continue
         ledger = adapter.owned(entity, current.data)
         if _safe_to_write(refs[item.local_id], current, fingerprint(ledger)):

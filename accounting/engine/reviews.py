@@ -17,6 +17,9 @@ from accounting.engine import runs
 from accounting.engine.adapter import Remote
 from accounting.models import ExternalRef, Review, SyncRun
 
+# Why a link to a record deleted (or archived, or voided) in the ledger is refused.
+DELETED_IN_LEDGER = "Deleted in the ledger: clear the link to push it again as new."
+
 
 def conflict(
     run: SyncRun,

@@ -1,8 +1,10 @@
-"""Invoice pages. Every view asks for a capability and reaches rows only through scoping."""
+"""Invoice, equipment and legal entity pages. Every view asks for a capability and
+reaches rows only through scoping."""
 
 from operations.views.bookings import booking_check_out, booking_list, booking_return
 from operations.views.drafts import invoice_create
 from operations.views.invoices import invoice_detail, invoice_issue, invoice_list
+from operations.views.legal_entities import legal_entity_list, legal_entity_rename
 from operations.views.payments import payment_create
 
 __all__ = [
@@ -13,5 +15,7 @@ __all__ = [
     "invoice_detail",
     "invoice_issue",
     "invoice_list",
+    "legal_entity_list",
+    "legal_entity_rename",
     "payment_create",
 ]

@@ -1,9 +1,10 @@
 """A business's books as Sage's own screens would show and change them.
 
 For tests and the console: read what the app wrote, and act as the bookkeeper inside
-Sage (edit an invoice, record a full or partial payment, add a contact, void or delete
-an invoice, lock it by VAT reconciliation). Every change goes through the API's rules,
-moves `updated_at`, and is refused (`Refused`, with Sage's messages) where Sage would.
+Sage (edit an invoice, record a full or partial payment or delete one, add or delete a
+contact, delete a service, void or delete an invoice, lock it by VAT reconciliation).
+Every change goes through the API's rules, moves `updated_at`, and is refused
+(`Refused`, with Sage's messages) where Sage would.
 `business` is a business id; invoices are named by id, number (SI-1) or reference.
 """
 
@@ -19,7 +20,7 @@ from django.db.models import Q
 from django.http import QueryDict
 
 from sandbox.sage import faults
-from sandbox.sage.accounting import artefacts, contacts, http, payments
+from sandbox.sage.accounting import artefacts, contacts, http, items, payments
 from sandbox.sage.accounting.context import Books, Invalid
 from sandbox.sage.accounting.wire import Json
 from sandbox.sage.models import (
@@ -28,6 +29,7 @@ from sandbox.sage.models import (
     SageContact,
     SageContactPayment,
     SageFault,
+    SageItem,
     SageSalesCreditNote,
     SageSalesInvoice,
     Status,
@@ -216,6 +218,22 @@ def create_contact(
     if reference:
         payload["reference"] = reference
     return _act(business_id, lambda books: contacts.create(books, payload))
+
+
+def delete_contact(business_id: str, contact_id: str) -> SageContact:
+    """Delete a contact as Sage's screens do: refused while it has live transactions."""
+    row = SageContact.objects.get(business=business(business_id), guid=contact_id)
+    _act(business_id, lambda books: contacts.delete(books, row, QueryDict()))
+    row.refresh_from_db()
+    return row
+
+
+def delete_item(business_id: str, item_id: str) -> SageItem:
+    """Delete a product or service."""
+    row = SageItem.objects.get(business=business(business_id), guid=item_id)
+    _act(business_id, lambda books: items.delete(books, row, QueryDict()))
+    row.refresh_from_db()
+    return row
 
 
 def set_fail_ratio(

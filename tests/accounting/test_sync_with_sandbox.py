@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from accounting.engine import reviews
 from accounting.engine.sync import run_sync
 from accounting.models import AuditEntry, Entity, ExternalRef, SyncRun
 from integrations.models import Connection
-from operations.models import Invoice
+from operations.models import Customer, Invoice
 from sandbox.xero import books
 from sandbox.xero.seed import DEMO_COMPANY_UK
 from tests import factories
@@ -154,3 +155,36 @@ def test_an_invoice_amended_after_a_crash_is_replayed_as_sent_then_updated(
         resent.request_body,
         resent.idempotency_key,
     )
+
+
+def test_a_payment_deleted_in_xero_comes_off_the_invoice_and_an_archived_contact_is_refused(
+    connected: Connection, tenants: Tenants
+) -> None:
+    invoice = factories.make_issued_invoice(tenants.alpha)  # 120.00 due
+    map_everything(connected)
+    run_sync(connected, SyncRun.Trigger.MANUAL)
+    remote = books.invoice(DEMO_COMPANY_UK, invoice.number)
+    books.authorise_invoice(DEMO_COMPANY_UK, remote.invoice_id)
+    payment = books.record_payment(DEMO_COMPANY_UK, remote.invoice_id, "120.00")
+    run_sync(connected, SyncRun.Trigger.SCHEDULE)
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+
+    name = invoice.customer.name
+    books.delete_payment(DEMO_COMPANY_UK, payment.payment_id)
+    books.archive_contact(
+        DEMO_COMPANY_UK,
+        ExternalRef.objects.get(entity=Entity.CUSTOMER, local_id=invoice.customer_id).remote_id,
+    )
+    run = run_sync(connected, SyncRun.Trigger.SCHEDULE)
+
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.amount_due) == (Invoice.Status.ISSUED, Decimal("120.00"))
+    assert not invoice.payments.exists()
+    assert run.counts.get("removed") == 1
+    customer = ExternalRef.objects.get(entity=Entity.CUSTOMER, local_id=invoice.customer_id)
+    assert (customer.state, customer.last_error) == (
+        ExternalRef.State.ERROR,
+        reviews.DELETED_IN_LEDGER,
+    )
+    assert Customer.objects.get(pk=invoice.customer_id).name == name  # kept as it was

@@ -191,6 +191,32 @@ def test_partial_then_full_payment_moves_invoice_to_partially_paid_then_paid(
     ]
 
 
+def test_removing_a_payment_makes_its_amount_due_again(tenants: Tenants) -> None:
+    invoice = _issued(tenants.alpha)  # 120.00 due
+    first = services.record_payment(invoice, Decimal("20.00"), TODAY, "first")
+    second = services.record_payment(invoice, Decimal("100.00"), TODAY, "second")
+
+    assert services.remove_payment(second).status == Invoice.Status.PARTIALLY_PAID
+    invoice.refresh_from_db()
+    assert invoice.amount_due == Decimal("100.00")
+    assert list(invoice.payments.all()) == [first]
+
+    services.remove_payment(first)
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.amount_due) == (Invoice.Status.ISSUED, Decimal("120.00"))
+
+
+def test_removing_a_payment_keeps_a_credit_notes_share_settled(tenants: Tenants) -> None:
+    invoice = _issued(tenants.alpha)
+    payment = services.record_payment(invoice, Decimal("60.00"), TODAY)
+    _credit(invoice, "50.00")  # 60.00 with tax: paid in full
+
+    services.remove_payment(payment)
+
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.amount_due) == (Invoice.Status.ISSUED, Decimal("60.00"))
+
+
 def test_payment_updates_the_callers_invoice_object_too(tenants: Tenants) -> None:
     invoice = _issued(tenants.alpha)
     services.record_payment(invoice, Decimal("20.00"), TODAY)

@@ -23,7 +23,7 @@ from accounting.engine.adapter import (
     RemoteChoice,
 )
 from accounting.engine.audit import Call
-from accounting.models import AuditEntry, Entity
+from accounting.models import AuditEntry, Entity, ExternalRef
 from accounting.providers.sage import client, mapping
 from integrations.budget import Limits
 from integrations.errors import ProviderError
@@ -290,21 +290,66 @@ class SageAdapter(AccountingAdapter):
         return params
 
     def changes(self, entity: str, since: datetime | None, page: int) -> Page:
-        """Contacts (customers only) or services changed since ``since``, oldest first.
+        """Contacts (customers only) or services changed since ``since``, oldest first,
+        and on the last page those deleted since (see ``_deleted``).
         Paging follows `$next`: Sage answers a page past the end with the last page, so
         only a null `$next` ends the listing."""
         params = self._listing(since, page)
         if entity == Entity.CUSTOMER:
             params["contact_type_id"] = "CUSTOMER"
-        body = self._get(entity, RESOURCES[entity].collection, params)
+        collection = RESOURCES[entity].collection
+        body = self._get(entity, collection, params)
         records = [self._remote(entity, row) for row in client.items_of(body)]
+        if since is not None and not _has_next(body):
+            records += [
+                mapping.deleted_remote(row, since)
+                for row in self._deleted(entity, collection, since)
+            ]
         return Page(records=records, more=_has_next(body))
 
     def pull_payments(self, since: datetime | None, page: int) -> Page:
         params = self._listing(since, page) | {"transaction_type_id": "CUSTOMER_RECEIPT"}
         body = self._get(Entity.PAYMENT, "contact_payments", params)
         found = [share for row in client.items_of(body) for share in mapping.payments(row)]
+        if since is not None and not _has_next(body):
+            for row in self._deleted(Entity.PAYMENT, "contact_payments", since):
+                shares = self._shares_applied(str(row.get("id") or ""))
+                found += mapping.deleted_payments(row, shares, since)
         return Page(payments=found, more=_has_next(body))
+
+    def _deleted(self, entity: str, collection: str, since: datetime) -> list[dict[str, Any]]:
+        """Every record of the collection deleted after ``since`` (Sage's `deleted_since`
+        is exclusive and lists deleted records only), all pages, read once per
+        incremental pull: after the last page of changes, so a deletion made while the
+        changes were paged is seen in the same run. Only ids and `deleted_at` are used
+        (the listing's record shape is not published), and no type filter is sent: ids
+        Patchbay never linked are passed over by the engine.
+        https://developer.sage.com/accounting/guides/efficiencies/filtering"""
+        params = {
+            "items_per_page": str(PAGE_SIZE),
+            "deleted_since": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        rows: list[dict[str, Any]] = []
+        number = 1
+        while True:
+            body = self._get(entity, collection, params | {"page": str(number)})
+            rows += [row for row in client.items_of(body) if row.get("id")]
+            if not _has_next(body):
+                return rows
+            number += 1
+
+    def _shares_applied(self, payment_id: str) -> list[str]:
+        """The ids of a receipt's shares Patchbay applied (`<payment id>:<allocation id>`,
+        see ``mapping.payments``): a deleted receipt's listing entry names only the
+        receipt."""
+        if not payment_id:
+            return []
+        refs = ExternalRef.objects.filter(
+            connection=self.connection,
+            entity=Entity.PAYMENT,
+            remote_id__startswith=f"{payment_id}:",
+        )
+        return list(refs.values_list("remote_id", flat=True))
 
 
 def _has_next(body: Any) -> bool:

@@ -241,6 +241,44 @@ def remote(data: dict[str, Any], owned: dict[str, Any]) -> Remote:
     )
 
 
+def _deleted_at(data: dict[str, Any], since: datetime) -> datetime:
+    """When a listed record was deleted; ``since`` (the read's start) if Sage left it out,
+    so a missing stamp never moves the cursor."""
+    stamp = _text(data.get("deleted_at"))
+    return parse_moment(stamp) if stamp else since
+
+
+def deleted_remote(data: dict[str, Any], since: datetime) -> Remote:
+    """A contact or service from a `deleted_since` listing: its id and when it went."""
+    deleted_at = _deleted_at(data, since)
+    return Remote(
+        remote_id=str(data["id"]),
+        version=f"deleted {deleted_at.isoformat()}",
+        updated_at=deleted_at,
+        data=data,
+        deleted=True,
+    )
+
+
+def deleted_payments(
+    data: dict[str, Any], shares: list[str], since: datetime
+) -> list[IncomingPayment]:
+    """A receipt from a `deleted_since` listing, as each of its shares Patchbay applied."""
+    deleted_at = _deleted_at(data, since)
+    return [
+        IncomingPayment(
+            remote_id=share,
+            invoice_remote_id="",
+            amount=Decimal(0),
+            paid_on=deleted_at.date(),
+            reference="",
+            updated_at=deleted_at,
+            deleted=True,
+        )
+        for share in shares
+    ]
+
+
 def payments(data: dict[str, Any]) -> list[IncomingPayment]:
     """One payment per sales invoice it settles, each with an id of its own (payment and
     allocation), so a receipt split over several invoices, or a second part-payment of

@@ -314,18 +314,27 @@ def test_refusals_come_back_as_sages_messages_on_the_record(
 def test_a_sync_with_nothing_changed_makes_one_read_per_pulled_entity(
     sage_connected: Connection, tenants: Tenants
 ) -> None:
-    for n in range(3):
+    invoices = [
         factories.make_issued_invoice(
             tenants.alpha, factories.make_customer(tenants.alpha, f"C{n}")
         )
+        for n in range(3)
+    ]
     factories.make_item(tenants.alpha)
     sync(sage_connected)
+    paid = remote_id_of(Entity.INVOICE, invoices[0].pk)
+    books.release_invoice(DEMO_HIRE_UK, paid)
+    books.record_payment(DEMO_HIRE_UK, paid, "10.00")  # payments get a cursor too
     sync(sage_connected)
 
     quiet = sync(sage_connected)
 
     calls = AuditEntry.objects.filter(run=quiet)
-    assert sorted(calls.values_list("entity", flat=True)) == ["customer", "item", "payment"]
+    # Per pulled entity: the changes since the cursor, and what was deleted since.
+    entities = ["customer", "item", "payment"]
+    assert sorted(calls.values_list("entity", flat=True)) == sorted(entities * 2)
+    deleted = calls.filter(url__contains="deleted_since=")
+    assert sorted(deleted.values_list("entity", flat=True)) == entities
     assert set(calls.values_list("method", flat=True)) == {"GET"}
     # Reads never marked an invoice as sent (mark_as_sent=false on single reads).
     assert not any(i.sent for i in books.invoices_of(DEMO_HIRE_UK))
