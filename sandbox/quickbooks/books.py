@@ -131,6 +131,27 @@ def record_payment(
     return _act(realm_id, lambda books: writes.save(books, BY_NAME["Payment"], body))
 
 
+def record_payment_of(
+    realm_id: str, shares: dict[str, Number], *, reference: str = ""
+) -> QboEntity:
+    """One payment settling several invoices of a customer: invoice Id -> amount applied."""
+    targets = [invoice(realm_id, invoice_id) for invoice_id in shares]
+    body: Json = {
+        "CustomerRef": targets[0].data["CustomerRef"],
+        "TotalAmt": str(sum(Decimal(str(amount)) for amount in shares.values())),
+        "Line": [
+            {
+                "Amount": str(shares[invoice_id]),
+                "LinkedTxn": [{"TxnId": target.entity_id, "TxnType": "Invoice"}],
+            }
+            for invoice_id, target in zip(shares, targets, strict=True)
+        ],
+    }
+    if reference:
+        body["PaymentRefNum"] = reference
+    return _act(realm_id, lambda books: writes.save(books, BY_NAME["Payment"], body))
+
+
 def edit_invoice(
     realm_id: str,
     invoice_id: str | int,

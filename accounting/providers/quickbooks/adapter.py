@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -32,6 +33,7 @@ from accounting.engine.adapter import (
     COST_OF_SALES,
     STOCK_ASSET,
     AccountingAdapter,
+    IncomingPayment,
     Mappings,
     Outgoing,
     Page,
@@ -41,7 +43,7 @@ from accounting.engine.adapter import (
     Tracking,
 )
 from accounting.engine.audit import Call
-from accounting.models import AuditEntry, Entity
+from accounting.models import AuditEntry, Entity, ExternalRef
 from accounting.providers.quickbooks import client, mapping
 from accounting.providers.quickbooks.provider import QuickBooksProvider
 from accounting.providers.quickbooks.throttle import Throttle
@@ -342,7 +344,21 @@ class QuickBooksAdapter(AccountingAdapter):
 
     def pull_payments(self, since: datetime | None, page: int) -> Page:
         rows, more = self._changed(Entity.PAYMENT, since, page)
-        return Page(payments=[p for row in rows for p in mapping.payments(row)], more=more)
+        found = [p for row in rows for p in mapping.payments(row)]
+        return Page(payments=[share for p in found for share in self._shares(p)], more=more)
+
+    def _shares(self, payment: IncomingPayment) -> list[IncomingPayment]:
+        """A deleted payment comes back as a stub without lines; when it had settled
+        several invoices, Patchbay applied it as ``<payment Id>/<invoice Id>`` shares, so
+        each share it linked is deleted too."""
+        if not payment.deleted or payment.invoice_remote_id:
+            return [payment]
+        shares = ExternalRef.objects.filter(
+            connection=self.connection,
+            entity=Entity.PAYMENT,
+            remote_id__startswith=f"{payment.remote_id}/",
+        ).values_list("remote_id", flat=True)
+        return [payment, *(replace(payment, remote_id=share) for share in shares)]
 
     def _changed(self, entity: str, since: datetime | None, page: int) -> tuple[list[Json], bool]:
         """CDC when the cursor is recent enough and the answer is not cut at its cap;
