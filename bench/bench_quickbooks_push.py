@@ -55,6 +55,8 @@ def _point_at(port: int) -> None:
     settings.QUICKBOOKS_AUTHORIZE_URL = f"{base}/connect/oauth2"
     settings.QUICKBOOKS_TOKEN_URL = f"{base}/oauth2/v1/tokens/bearer"
     settings.QUICKBOOKS_REVOCATION_URL = f"{base}/v2/oauth2/tokens/revoke"
+    settings.QUICKBOOKS_ISSUER = f"{base}/op/v1"
+    settings.QUICKBOOKS_JWKS_URL = f"{base}/op/v1/jwks"
     settings.QUICKBOOKS_API_BASE = base
     settings.QUICKBOOKS_SANDBOX_API_BASE = base
     settings.SANDBOX_QUICKBOOKS_REDIRECT_URIS = [CALLBACK]

@@ -200,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.purge_abandoned_authorisations",
         "schedule": timedelta(hours=1),
     },
+    "expire-abandoned-choices": {
+        "task": "integrations.tasks.expire_abandoned_choices",
+        "schedule": timedelta(minutes=1),
+    },
 }
 
 # --- Auth and accounts ----------------------------------------------------------------
@@ -516,6 +520,16 @@ QUICKBOOKS_REVOCATION_URL = _provider_url(
     "QUICKBOOKS_REVOCATION_URL",
     "https://developer.api.intuit.com/v2/oauth2/tokens/revoke",
     f"{_SANDBOX_QUICKBOOKS}/v2/oauth2/tokens/revoke",
+)
+# OpenID Connect: the ID token binds the code to the consent Patchbay started (its nonce).
+# One issuer and key set serve Intuit's production and sandbox environments.
+QUICKBOOKS_ISSUER = _provider_url(
+    "QUICKBOOKS_ISSUER", "https://oauth.platform.intuit.com/op/v1", f"{_SANDBOX_QUICKBOOKS}/op/v1"
+)
+QUICKBOOKS_JWKS_URL = _provider_url(
+    "QUICKBOOKS_JWKS_URL",
+    "https://oauth.platform.intuit.com/op/v1/jwks",
+    f"{_SANDBOX_QUICKBOOKS}/op/v1/jwks",
 )
 # The company's API root is f"{QUICKBOOKS_API_BASE}/v3/company/{realmId}".
 QUICKBOOKS_API_BASE = _provider_url(

@@ -1,7 +1,8 @@
 """Connecting, choosing an organisation, and disconnecting: the OAuth flow's services.
 
 State is single-use, bound to the session, the user and the organisation, and
-expires after ten minutes. A failure at any step leaves no connection behind.
+expires after ten minutes. A failure at any step leaves no connection behind, and tokens
+issued to a failed or abandoned attempt are revoked (integrations.discard).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations import health, oauth
+from integrations import discard, health, oauth, oidc
 from integrations.errors import ProviderError
 from integrations.models import Connection, OAuthGrant, OAuthState
 from integrations.providers import OAuthProvider, RemoteOrganisation
@@ -27,7 +28,9 @@ from operations.models import LegalEntity
 from tenancy.models import Organisation, User
 
 STATE_LIFETIME = timedelta(minutes=10)
-CHOICE_LIFETIME = timedelta(minutes=30)
+CHOICE_GONE = "This choice has expired or was already made. Start again with Connect."
+# An organisation picker left open this long is abandoned: its tokens are revoked.
+CHOICE_LIFETIME = timedelta(minutes=10)
 
 
 class FlowError(Exception):
@@ -111,6 +114,7 @@ def begin(
     provider = provider_for(integration.slug).for_organisation(organisation.pk)
     legal_entity = _entity_for(organisation, provider, legal_entity_id)
     state, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(64)
+    nonce = secrets.token_urlsafe(32) if provider.binds_code_with_nonce else ""
     redirect_uri = callback_uri(request, integration.slug)
     OAuthState.objects.create(
         organisation=organisation,
@@ -119,11 +123,12 @@ def begin(
         session_hash=_session_digest(request),
         user=user,
         code_verifier=verifier,
+        nonce=nonce,
         redirect_uri=redirect_uri,
         expires_at=timezone.now() + STATE_LIFETIME,
         legal_entity=legal_entity,
     )
-    return oauth.authorization_url(provider, redirect_uri, state, verifier)
+    return oauth.authorization_url(provider, redirect_uri, state, verifier, nonce)
 
 
 def _claim(
@@ -220,13 +225,41 @@ def attach(
     return connection
 
 
-def _exchange(
-    provider: OAuthProvider, row: OAuthState, params: dict[str, Any]
-) -> tuple[oauth.Token, list[RemoteOrganisation]]:
+def _redeem(provider: OAuthProvider, row: OAuthState, params: dict[str, Any]) -> oauth.Token:
     code = str(params.get("code", ""))
     try:
         token = oauth.exchange_code(provider, row.redirect_uri, code, row.code_verifier)
-        token = provider.at_callback(token, params)
+    except ProviderError as error:
+        raise FlowError(
+            f"{provider.name} did not complete the connection: {error.message}. "
+            "Nothing was saved; try Connect again."
+        ) from error
+    return token
+
+
+def _check_binding(provider: OAuthProvider, row: OAuthState, token: oauth.Token) -> None:
+    """Refuse a code that was issued to another authorisation request (providers without
+    PKCE: the ID token must carry this attempt's nonce)."""
+    if not provider.binds_code_with_nonce:
+        return
+    try:
+        claims = oidc.verified_claims(provider, token, row.nonce)
+        provider.confirm_identity(token, claims)
+    except oidc.NotThisFlow as error:
+        raise FlowError(
+            f"This {provider.name} sign-in was started by another connection attempt (another "
+            "tab, person or organisation), so nothing was connected. Start again with Connect "
+            "here and finish the consent in the same window."
+        ) from error
+    except ProviderError as error:
+        raise FlowError(
+            f"{provider.name}'s proof of sign-in could not be trusted ({error.message}), so "
+            "nothing was connected. Start again with Connect."
+        ) from error
+
+
+def _remotes(provider: OAuthProvider, token: oauth.Token) -> list[RemoteOrganisation]:
+    try:
         remotes = provider.organisations(token)
     except ProviderError as error:
         raise FlowError(
@@ -235,27 +268,19 @@ def _exchange(
         ) from error
     if not remotes:
         raise FlowError(f"No {provider.name} organisation was chosen, so nothing was connected.")
-    return token, remotes
+    return remotes
 
 
-def complete(
-    request: HttpRequest,
-    integration: Integration,
+def _connect_with(
+    provider: OAuthProvider,
+    row: OAuthState,
+    token: oauth.Token,
     params: dict[str, Any],
     user: User,
-    organisation: Organisation,
 ) -> Outcome:
-    """Finish the provider's redirect: exchange the code, then connect or ask which."""
-    row = _claim(request, integration.slug, str(params.get("state", "")), user, organisation)
-    if params.get("error"):
-        if params["error"] == "access_denied":
-            raise FlowError(f"You cancelled at {integration.name}. Nothing was connected.")
-        raise FlowError(
-            f"{integration.name} refused the connection ({params['error']}). Nothing was connected."
-        )
-    _refuse_if_blocked(organisation, integration)
-    provider = provider_for(integration.slug).for_organisation(organisation.pk)
-    token, remotes = _exchange(provider, row, params)
+    token = provider.at_callback(token, params)
+    _check_binding(provider, row, token)
+    remotes = _remotes(provider, token)
     with transaction.atomic():
         grant = _save_grant(row, provider, token)
         if len(remotes) == 1:
@@ -266,14 +291,49 @@ def complete(
     return Outcome(pending=row)
 
 
+def complete(
+    request: HttpRequest,
+    integration: Integration,
+    params: dict[str, Any],
+    user: User,
+    organisation: Organisation,
+) -> Outcome:
+    """Finish the provider's redirect: exchange the code, then connect or ask which.
+    Tokens of an attempt that fails after the exchange are revoked."""
+    row = _claim(request, integration.slug, str(params.get("state", "")), user, organisation)
+    if params.get("error"):
+        if params["error"] == "access_denied":
+            raise FlowError(f"You cancelled at {integration.name}. Nothing was connected.")
+        raise FlowError(
+            f"{integration.name} refused the connection ({params['error']}). Nothing was connected."
+        )
+    _refuse_if_blocked(organisation, integration)
+    provider = provider_for(integration.slug).for_organisation(organisation.pk)
+    token = _redeem(provider, row, params)
+    try:
+        return _connect_with(provider, row, token, params, user)
+    except FlowError as error:
+        discard.tokens_of(row, provider, token, error.message)
+        raise
+    except Exception as error:
+        discard.tokens_of(row, provider, token, f"unexpected {type(error).__name__}")
+        raise
+
+
 def pending_choice(organisation: Organisation, user: User, pk: int) -> OAuthState:
     row = (
         OAuthState.objects.for_organisation(organisation)
-        .filter(pk=pk, user=user, grant__isnull=False, completed_at__isnull=True)
+        .filter(
+            pk=pk,
+            user=user,
+            grant__isnull=False,
+            completed_at__isnull=True,
+            discarded_at__isnull=True,
+        )
         .first()
     )
     if row is None or row.created_at + CHOICE_LIFETIME <= timezone.now():
-        raise FlowError("This choice has expired or was already made. Start again with Connect.")
+        raise FlowError(CHOICE_GONE)
     return row
 
 
@@ -282,8 +342,12 @@ def choose(row: OAuthState, remote_id: str, user: User) -> Connection:
     if remote_id not in remotes or row.grant is None:
         raise FlowError("Choose one of the organisations listed.")
     with transaction.atomic():
-        row.completed_at = timezone.now()
-        row.save(update_fields=["completed_at"])
+        # The sweep of abandoned pickers may have revoked the tokens meanwhile.
+        locked = OAuthState.objects.select_for_update().get(pk=row.pk)
+        if locked.completed_at is not None or locked.discarded_at is not None:
+            raise FlowError(CHOICE_GONE)
+        locked.completed_at = timezone.now()
+        locked.save(update_fields=["completed_at"])
         return attach(row.grant, remotes[remote_id], user, row.legal_entity)
 
 

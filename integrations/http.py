@@ -39,6 +39,25 @@ def request(method: str, url: str, *, access_token: str, **kwargs: Any) -> reque
     return response
 
 
+def public_json(url: str) -> Any:
+    """An unauthenticated GET of a provider's published JSON (a JWK set, say)."""
+    try:
+        response = _session.get(
+            url,
+            headers={"Accept": "application/json"},
+            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            allow_redirects=False,
+        )
+    except requests.RequestException as error:
+        raise ProviderUnavailable(f"could not reach {url} ({type(error).__name__})") from error
+    if response.status_code != 200:
+        raise ProviderUnavailable(f"{url} answered {response.status_code}")
+    try:
+        return response.json()
+    except ValueError as error:
+        raise ProviderUnavailable(f"{url} answered something unreadable") from error
+
+
 def rate_limited(response: requests.Response) -> RateLimited:
     """Xero names the limit in X-Rate-Limit-Problem (minute, day; case varies). Without a
     usable Retry-After (Sage sends none), a minute is assumed and marked as not stated."""

@@ -151,6 +151,8 @@ class OAuthState(TenantModel):
     session_hash = models.CharField(max_length=64)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     code_verifier = EncryptedTextField(blank=True)
+    # OpenID Connect nonce: the ID token must carry it (providers without PKCE).
+    nonce = models.CharField(max_length=64, blank=True)
     redirect_uri = models.URLField(max_length=500)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -159,6 +161,10 @@ class OAuthState(TenantModel):
     grant = models.ForeignKey(OAuthGrant, on_delete=models.CASCADE, null=True, blank=True)
     choices = models.JSONField(default=list, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Tokens issued to an attempt that failed or was abandoned are revoked at the provider
+    # (best effort): when, and what came of it.
+    discarded_at = models.DateTimeField(null=True, blank=True)
+    discard_outcome = models.TextField(blank=True)
     # The legal entity the connection being made is for (organisations with entities).
     legal_entity = models.ForeignKey(
         "operations.LegalEntity", on_delete=models.CASCADE, null=True, blank=True, related_name="+"

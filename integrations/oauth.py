@@ -39,9 +39,11 @@ def session(provider: OAuthProvider, redirect_uri: str = "") -> OAuth2Session:
 
 
 def authorization_url(
-    provider: OAuthProvider, redirect_uri: str, state: str, code_verifier: str
+    provider: OAuthProvider, redirect_uri: str, state: str, code_verifier: str, nonce: str = ""
 ) -> str:
     extra = {"code_verifier": code_verifier} if provider.uses_pkce else {}
+    if nonce:
+        extra["nonce"] = nonce
     url, _ = session(provider, redirect_uri).create_authorization_url(
         provider.authorize_url, state=state, **extra
     )

@@ -47,6 +47,12 @@ class OAuthProvider(ABC):
     client_secret_setting: ClassVar[str]
     # An organisation may connect one remote company per legal entity (QuickBooks).
     connects_per_legal_entity: ClassVar[bool] = False
+    # Without PKCE, a code is bound to its flow by OpenID Connect instead: the flow sends
+    # a nonce kept with the state and accepts only an ID token carrying it (integrations.oidc).
+    binds_code_with_nonce: ClassVar[bool] = False
+    issuer_setting: ClassVar[str] = ""
+    jwks_url_setting: ClassVar[str] = ""
+    id_token_algorithms: ClassVar[tuple[str, ...]] = ("RS256",)
 
     @property
     def authorize_url(self) -> str:
@@ -59,6 +65,14 @@ class OAuthProvider(ABC):
     @property
     def revocation_url(self) -> str:
         return str(getattr(settings, self.revocation_url_setting))
+
+    @property
+    def issuer(self) -> str:
+        return str(getattr(settings, self.issuer_setting))
+
+    @property
+    def jwks_url(self) -> str:
+        return str(getattr(settings, self.jwks_url_setting))
 
     @property
     def client_id(self) -> str:
@@ -81,6 +95,11 @@ class OAuthProvider(ABC):
         """The token response with whatever the redirect said that it lacks (Intuit
         names the company only in the callback's ``realmId``)."""
         return token
+
+    def confirm_identity(self, token: dict[str, Any], claims: dict[str, Any]) -> None:
+        """Check the verified ID token's claims against the rest of the answer (raise
+        ProviderError to refuse). Nothing to check by default."""
+        return None
 
     def revoke(self, refresh_token: str) -> None:
         """End the grant at the provider (RFC 7009 unless the provider differs)."""

@@ -9,7 +9,9 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
+from integrations import discard, remote_disconnect
 from integrations.errors import ProviderError
+from integrations.flow import CHOICE_LIFETIME
 from integrations.models import Connection, OAuthGrant, OAuthState
 from integrations.registry import provider_for
 from integrations.tokens import refresh_grant
@@ -50,6 +52,23 @@ def recover_degraded() -> int:
 
 
 @shared_task
+def expire_abandoned_choices() -> int:
+    """Organisation pickers left unanswered for CHOICE_LIFETIME: their tokens are revoked
+    at the provider and forgotten (PostgreSQL says which are due)."""
+    due = list(
+        OAuthState.objects.filter(
+            grant__isnull=False,
+            completed_at__isnull=True,
+            discarded_at__isnull=True,
+            created_at__lte=timezone.now() - CHOICE_LIFETIME,
+        ).values_list("pk", flat=True)
+    )
+    for row_id in due:
+        discard.abandoned_choice(row_id)
+    return len(due)
+
+
+@shared_task
 def purge_abandoned_authorisations() -> int:
     """Forget expired states, and revoke grants whose organisation was never chosen."""
     cutoff = timezone.now() - ABANDONED_AFTER
@@ -67,3 +86,9 @@ def purge_abandoned_authorisations() -> int:
         grant.delete()
         purged += 1
     return purged
+
+
+@shared_task
+def confirm_remote_disconnect(connection_id: int) -> str:
+    """A provider called Patchbay's Disconnect URL for this connection's company."""
+    return remote_disconnect.confirm(connection_id)

@@ -120,6 +120,7 @@ def world(tenants: Tenants, settings: Any) -> World:
         "SAGE_API_BASE",
         "QUICKBOOKS_TOKEN_URL",
         "QUICKBOOKS_REVOCATION_URL",
+        "QUICKBOOKS_JWKS_URL",
         "QUICKBOOKS_API_BASE",
     ):
         setattr(settings, name, f"http://127.0.0.1:9/{name.lower()}")

@@ -14,17 +14,12 @@ https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-a
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from sandbox.quickbooks import conf
-from sandbox.quickbooks.clients import registered_app
+from sandbox.quickbooks import conf, signing
 from sandbox.quickbooks.crypto import digest, last4, new_secret
 from sandbox.quickbooks.models import QboConnection, QboRefreshPresentation, QboToken
 from sandbox.quickbooks.scopes import OPENID
@@ -130,18 +125,13 @@ def _store(
     )
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def _id_token(connection: QboConnection, issuer: str, now: datetime, nonce: str) -> str:
-    """An OpenID Connect ID token, HS256-signed with the client secret (OIDC Core 10.1);
-    Intuit signs with RS256 keys the sandbox does not have."""
-    user = connection.user
+    """An OpenID Connect ID token as Intuit issues it: RS256 with a key from the JWKS, the
+    app as audience, the company as `realmid`, and the request's nonce echoed."""
     issued = int(now.timestamp())
     claims: dict[str, Any] = {
         "iss": issuer,
-        "sub": user.sub,
+        "sub": connection.user.sub,
         "aud": [connection.client_id],
         "realmid": connection.company.realm_id,
         "auth_time": issued,
@@ -150,8 +140,4 @@ def _id_token(connection: QboConnection, issuer: str, now: datetime, nonce: str)
     }
     if nonce:
         claims["nonce"] = nonce
-    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-    payload = _b64(json.dumps(claims).encode())
-    key = registered_app().client_secret.encode()
-    signature = hmac.new(key, f"{header}.{payload}".encode(), hashlib.sha256).digest()
-    return f"{header}.{payload}.{_b64(signature)}"
+    return signing.sign(claims)

@@ -1,6 +1,6 @@
 """Intuit's endpoints under /sandbox/quickbooks/, at Intuit's own paths.
 
-connect/oauth2 stands for appcenter.intuit.com; oauth2/v1/tokens/bearer for
+connect/oauth2 stands for appcenter.intuit.com; oauth2/v1/tokens/bearer and op/v1/jwks for
 oauth.platform.intuit.com; v2/oauth2/tokens/revoke for developer.api.intuit.com; and
 v3/company/{realmId}/... for quickbooks.api.intuit.com. No trailing slashes, as at Intuit.
 """
@@ -40,6 +40,7 @@ urlpatterns = [
     path("oauth2/v1/tokens/bearer", identity.token, name="token"),
     path("v2/oauth2/tokens/revoke", identity.revoke, name="revoke"),
     path(".well-known/openid_configuration", identity.discovery, name="discovery"),
+    path("op/v1/jwks", identity.jwks, name="jwks"),
     path(f"{COMPANY}/query", accounting.query, name="query"),
     path(f"{COMPANY}/cdc", accounting.cdc, name="cdc"),
     path(f"{COMPANY}/batch", accounting.batch, name="batch"),

@@ -9,6 +9,10 @@ https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-a
   value changes: integrations.tokens saves the value of every refresh response.
 - Client authentication is HTTP Basic (client_secret_basic), no PKCE (Intuit's discovery
   document advertises none). Revocation takes a JSON body.
+- Without PKCE, the code is bound to the flow that asked for it through OpenID Connect:
+  ``openid`` with a nonce, and an RS256 ID token checked against Intuit's JWKS, whose
+  ``realmid`` must be the callback's company (integrations.oidc).
+  https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/openid-connect
 - An organisation may bring its own Intuit app (client id and secret, encrypted with the
   vault) and point at Intuit's sandbox environment: integrations.models.ProviderApp.
 """
@@ -26,16 +30,20 @@ from accounting.providers.quickbooks.throttle import Throttle
 from integrations.errors import ProviderError, ProviderUnavailable
 from integrations.models import Connection
 from integrations.oauth import TOKEN_TIMEOUT
-from integrations.providers import OAuthProvider, RemoteOrganisation
+from integrations.providers import OAuthProvider, RemoteOrganisation, jwt_claims
 
 ACCOUNTING_SCOPE = "com.intuit.quickbooks.accounting"
+OPENID_SCOPE = "openid"
 
 
 class QuickBooksProvider(OAuthProvider):
     slug = client.SLUG
     name = "QuickBooks Online"
-    scopes = (ACCOUNTING_SCOPE,)
+    scopes = (ACCOUNTING_SCOPE, OPENID_SCOPE)
     uses_pkce = False
+    binds_code_with_nonce = True
+    issuer_setting = "QUICKBOOKS_ISSUER"
+    jwks_url_setting = "QUICKBOOKS_JWKS_URL"
     refresh_margin = timedelta(minutes=5)
     keepalive_every = timedelta(days=1)
     authorize_url_setting = "QUICKBOOKS_AUTHORIZE_URL"
@@ -69,9 +77,18 @@ class QuickBooksProvider(OAuthProvider):
     def at_callback(self, token: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
         return {**token, "realmId": str(params.get("realmId", ""))}
 
+    def confirm_identity(self, token: dict[str, Any], claims: dict[str, Any]) -> None:
+        # The callback's realmId travels in the URL; the signed ID token names the company
+        # the consent was for.
+        if str(claims.get("realmid") or "") != str(token.get("realmId") or ""):
+            raise ProviderError("Intuit's sign-in was for another company than the one named")
+
     def subject(self, token: dict[str, Any]) -> str:
-        # One token set per company: the grant is the company's.
-        return f"realm:{token.get('realmId', '')}"
+        # One token set per company: the grant is the company's. The ID token came straight
+        # from Intuit's token endpoint, so its realmid names the company even where the
+        # callback's realmId (from the browser) is missing or wrong.
+        claimed = jwt_claims(str(token.get("id_token") or "")).get("realmid")
+        return f"realm:{claimed or token.get('realmId', '')}"
 
     def organisations(self, token: dict[str, Any]) -> list[RemoteOrganisation]:
         realm = str(token.get("realmId") or "")

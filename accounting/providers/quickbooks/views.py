@@ -3,26 +3,24 @@ settings, and Intuit's Disconnect URL."""
 
 from __future__ import annotations
 
-import logging
+import re
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounting.providers.quickbooks import client
-from integrations import health
-from integrations.errors import GrantInvalid, ProviderError
-from integrations.models import Connection, OAuthGrant, ProviderApp
-from integrations.tokens import refresh_grant
+from integrations import remote_disconnect
+from integrations.models import ProviderApp
+from integrations.tasks import confirm_remote_disconnect
 from integrations.vault import mask
 from tenancy.access import require_capability
 from tenancy.roles import Capability
 from tenancy.scoping import current_organisation
 
-logger = logging.getLogger(__name__)
+REALM_ID = re.compile(r"[0-9]{1,32}")
 
 
 class AppForm(forms.Form):
@@ -78,49 +76,17 @@ def app_settings(request: HttpRequest) -> HttpResponseBase:
 def disconnected(request: HttpRequest) -> HttpResponse:
     """Intuit's Disconnect URL: a user disconnected Patchbay inside QuickBooks.
 
-    The call proves nothing by itself (no signature; anyone can open the URL), so each
-    active connection to that company is checked by refreshing its grant: only a grant
-    Intuit refuses (invalid_grant) is marked disconnected. The answer is the same either
-    way, so the URL says nothing about which companies are connected.
+    Each active connection to the company is checked by a worker (integrations.
+    remote_disconnect), at most once per company every few minutes. The answer is the same
+    for any realmId, known or not, so the URL says nothing about which companies exist.
     """
-    realm_id = request.GET.get("realmId", "")[:100]
-    for connection in Connection.objects.filter(
-        provider=client.SLUG, remote_id=realm_id, state__in=Connection.ACTIVE_STATES
-    ).select_related("grant"):
-        _confirm(connection)
+    realm_id = _realm_id(request.GET.get("realmId", ""))
+    if realm_id:
+        for connection_id in remote_disconnect.claim_check(client.SLUG, realm_id):
+            confirm_remote_disconnect.delay(connection_id)
     return render(request, "integrations/quickbooks_disconnected.html")
 
 
-def _confirm(connection: Connection) -> None:
-    grant = connection.grant
-    if grant is None:
-        return
-    try:
-        refresh_grant(grant.pk, seen_version=grant.version)
-    except GrantInvalid:
-        _mark_disconnected(connection)
-    except ProviderError as error:  # Intuit unreachable: nothing can be confirmed now
-        logger.warning("Disconnect URL for %s not confirmed: %s", connection.pk, error.message)
-    else:
-        logger.info("Disconnect URL for %s ignored: the grant still works", connection.pk)
-
-
-def _mark_disconnected(connection: Connection) -> None:
-    with transaction.atomic():
-        connection.refresh_from_db()
-        grant = connection.grant
-        if grant is not None:
-            grant.clear_tokens()
-            grant.status = OAuthGrant.Status.REVOKED
-            grant.save()
-        connection.state = Connection.State.DISCONNECTED
-        connection.grant = None
-        connection.reason = ""
-        connection.retry_at = None
-        connection.save(update_fields=["state", "grant", "reason", "retry_at"])
-        health.record(
-            connection,
-            health.Kind.DISCONNECTED,
-            message="Disconnected inside QuickBooks (Intuit called the Disconnect URL); "
-            "Intuit confirmed the access is gone.",
-        )
+def _realm_id(raw: str) -> str:
+    """Intuit's realm ids are decimal numbers; anything else names no company."""
+    return raw if REALM_ID.fullmatch(raw) else ""

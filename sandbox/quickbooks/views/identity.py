@@ -1,5 +1,5 @@
 """oauth.platform.intuit.com and developer.api.intuit.com in the sandbox: the token and
-revoke endpoints and the OpenID discovery document."""
+revoke endpoints, the OpenID discovery document and the JWKS."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from sandbox.quickbooks import faults
+from sandbox.quickbooks import faults, signing
 from sandbox.quickbooks.clients import InvalidClient, authenticate
 from sandbox.quickbooks.exchange import OAuthError, exchange
 from sandbox.quickbooks.models import QboFault
@@ -29,12 +29,8 @@ def _oauth_error(error: str, status: int = 400) -> HttpResponse:
 
 
 def issuer(request: HttpRequest) -> str:
-    return (
-        request.build_absolute_uri(reverse("sandbox:quickbooks:discovery")).removesuffix(
-            "/.well-known/openid_configuration"
-        )
-        + "/op/v1"
-    )
+    """The stand-in for https://oauth.platform.intuit.com/op/v1 on the host that served it."""
+    return request.build_absolute_uri(reverse("sandbox:quickbooks:jwks")).removesuffix("/jwks")
 
 
 @csrf_exempt  # server to server with client credentials, never a browser form
@@ -77,8 +73,7 @@ def revoke(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def discovery(request: HttpRequest) -> JsonResponse:
-    """Like https://developer.intuit.com/.well-known/openid-sandbox-configuration, minus the
-    JWKS: the sandbox signs ID tokens with HS256 and the client secret."""
+    """Like https://developer.intuit.com/.well-known/openid-sandbox-configuration."""
 
     def url(name: str) -> str:
         return request.build_absolute_uri(reverse(f"sandbox:quickbooks:{name}"))
@@ -89,12 +84,19 @@ def discovery(request: HttpRequest) -> JsonResponse:
             "authorization_endpoint": url("authorize"),
             "token_endpoint": url("token"),
             "revocation_endpoint": url("revoke"),
+            "jwks_uri": url("jwks"),
             "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code", "refresh_token"],
             "scopes_supported": list(KNOWN),
             "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
             "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["HS256"],
+            "id_token_signing_alg_values_supported": [signing.ALGORITHM],
             "claims_supported": ["aud", "exp", "iat", "iss", "realmid", "sub"],
         }
     )
+
+
+@require_GET
+def jwks(request: HttpRequest) -> JsonResponse:
+    """The public keys ID tokens are signed with (https://oauth.platform.intuit.com/op/v1/jwks)."""
+    return JsonResponse(signing.jwk_set())

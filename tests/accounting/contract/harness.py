@@ -198,6 +198,8 @@ class QuickBooksHarness(ProviderHarness):
         self.settings.QUICKBOOKS_AUTHORIZE_URL = f"{base}/connect/oauth2"
         self.settings.QUICKBOOKS_TOKEN_URL = f"{base}/oauth2/v1/tokens/bearer"
         self.settings.QUICKBOOKS_REVOCATION_URL = f"{base}/v2/oauth2/tokens/revoke"
+        self.settings.QUICKBOOKS_ISSUER = f"{base}/op/v1"
+        self.settings.QUICKBOOKS_JWKS_URL = f"{base}/op/v1/jwks"
         self.settings.QUICKBOOKS_API_BASE = base
         self.settings.QUICKBOOKS_SANDBOX_API_BASE = base
         callback = "http://testserver/settings/integrations/quickbooks/callback/"

@@ -18,6 +18,8 @@ def quickbooks_sandbox(live_server: Any, settings: Any, transactional_db: None) 
     settings.QUICKBOOKS_AUTHORIZE_URL = f"{base}/connect/oauth2"
     settings.QUICKBOOKS_TOKEN_URL = f"{base}/oauth2/v1/tokens/bearer"
     settings.QUICKBOOKS_REVOCATION_URL = f"{base}/v2/oauth2/tokens/revoke"
+    settings.QUICKBOOKS_ISSUER = f"{base}/op/v1"
+    settings.QUICKBOOKS_JWKS_URL = f"{base}/op/v1/jwks"
     settings.QUICKBOOKS_API_BASE = base
     settings.QUICKBOOKS_SANDBOX_API_BASE = base
     settings.SANDBOX_QUICKBOOKS_REDIRECT_URIS = [
