@@ -78,7 +78,7 @@ def abandoned_choice(row_id: int) -> str:
     tokens unless the grant (or the same provider access) serves a connection."""
     with transaction.atomic():
         row = (
-            OAuthState.objects.select_for_update()
+            OAuthState.objects.select_for_update(of=("self",))
             .select_related("grant")
             .filter(pk=row_id, completed_at__isnull=True, discarded_at__isnull=True)
             .first()
