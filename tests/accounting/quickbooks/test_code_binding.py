@@ -95,9 +95,10 @@ def test_a_forged_id_token_is_refused_and_the_tokens_revoked(
     forger = RSAKey.generate_key(2048, private=True)
 
     def forged(connection: Any, issuer: str, now: Any, nonce: str) -> str:
-        claims = {"iss": issuer, "sub": "x", "aud": [connection.client_id], "nonce": nonce}
-        claims |= {"realmid": connection.company.realm_id, "iat": int(time.time())}
-        claims["exp"] = claims["iat"] + 3600
+        issued = int(time.time())
+        claims: dict[str, Any] = {"iss": issuer, "sub": "x", "aud": [connection.client_id]}
+        claims["nonce"] = nonce
+        claims |= {"realmid": connection.company.realm_id, "iat": issued, "exp": issued + 3600}
         return jwt.encode({"alg": "RS256", "kid": signing.current().kid}, claims, forger)
 
     monkeypatch.setattr(sandbox_tokens, "_id_token", forged)
