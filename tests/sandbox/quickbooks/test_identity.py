@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -197,6 +198,8 @@ def test_token_without_accounting_scope_is_forbidden(app: Client) -> None:
 def test_discovery_names_the_endpoints(app: Client) -> None:
     body = app.get("/sandbox/quickbooks/.well-known/openid_configuration").json()
     assert body["token_endpoint"].endswith("/sandbox/quickbooks/oauth2/v1/tokens/bearer")
+    assert body["jwks_uri"] == f"{body['issuer']}/jwks"
+    assert body["id_token_signing_alg_values_supported"] == ["RS256"]
     assert body["revocation_endpoint"].endswith("/sandbox/quickbooks/v2/oauth2/tokens/revoke")
     assert "com.intuit.quickbooks.accounting" in body["scopes_supported"]
 
@@ -211,3 +214,21 @@ def test_token_endpoint_faults(app: Client, mode: str) -> None:
     assert response.status_code in (500, 503)
     faults.clear_faults()
     assert flow.refresh(app, tokens.refresh_token).status_code == 200
+
+
+def test_the_id_token_is_rs256_signed_by_a_jwks_key_and_echoes_the_nonce(visitor: Client) -> None:
+    """As Intuit: pick the JWKS key by the token's kid, then check the claims."""
+    from joserfc import jwt
+    from joserfc.jwk import KeySet
+
+    redirect = flow.consent(visitor, US_REALM, nonce="n-0S6_WzA2Mj")
+    body = flow.redeem(visitor, redirect["code"]).json()
+    keys = KeySet.import_key_set(visitor.get("/sandbox/quickbooks/op/v1/jwks").json())
+
+    token = jwt.decode(body["id_token"], keys, algorithms=["RS256"])
+
+    assert token.header["alg"] == "RS256" and token.header["kid"]
+    assert token.claims["nonce"] == "n-0S6_WzA2Mj"
+    assert token.claims["realmid"] == US_REALM
+    assert token.claims["aud"] == [settings.QUICKBOOKS_CLIENT_ID]
+    assert token.claims["iss"].endswith("/sandbox/quickbooks/op/v1")
