@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TypedDict
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from operations import money
+from operations.money import CENT as CENT  # re-exported: callers import it from here
+from operations.money import ZERO as ZERO
 from tenancy.models import TenantModel
 
 
@@ -19,9 +23,7 @@ class _MoneyDigits(TypedDict):
     decimal_places: int
 
 
-MONEY: _MoneyDigits = {"max_digits": 14, "decimal_places": 2}
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
+MONEY: _MoneyDigits = {"max_digits": money.MONEY_DIGITS, "decimal_places": money.MONEY_PLACES}
 
 
 def today() -> object:
@@ -258,13 +260,19 @@ class DocumentLine(TenantModel):
     """One priced line of a quote, invoice or credit note (it carries its organisation too).
 
     Amounts round half up to the penny per line, as invoices conventionally do (and as
-    HMRC allows for VAT), rather than Python's default round-half-to-even.
+    HMRC allows for VAT), rather than Python's default round-half-to-even. What a line
+    may hold, and come to, is bounded in ``operations.money``.
     """
 
     item = models.ForeignKey(EquipmentItem, on_delete=models.PROTECT, null=True, blank=True)
     description = models.CharField(max_length=300, blank=True)
-    quantity = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("1"))
-    unit_price = models.DecimalField(**MONEY)
+    quantity = models.DecimalField(
+        max_digits=money.QUANTITY_DIGITS,
+        decimal_places=money.QUANTITY_PLACES,
+        default=Decimal("1"),
+        validators=[MinValueValidator(money.MIN_QUANTITY)],
+    )
+    unit_price = models.DecimalField(**MONEY, validators=[MinValueValidator(ZERO)])
     tax_category = models.ForeignKey(TaxCategory, on_delete=models.PROTECT)
     income_category = models.ForeignKey(IncomeCategory, on_delete=models.PROTECT)
 
@@ -273,12 +281,31 @@ class DocumentLine(TenantModel):
         ordering = ["pk"]
 
     @property
+    def amounts(self) -> money.LineAmounts:
+        """Net and tax; never raises, even for a line saved before the bounds existed."""
+        return money.line_amounts(self.quantity, self.unit_price, self.tax_category.rate)
+
+    @property
     def net_amount(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
+        return self.amounts.net
 
     @property
     def tax_amount(self) -> Decimal:
-        return (self.net_amount * self.tax_category.rate / 100).quantize(CENT, ROUND_HALF_UP)
+        return self.amounts.tax
+
+    @property
+    def fits(self) -> bool:
+        """Whether what the line comes to can be pushed to a ledger."""
+        return money.fits(self.amounts.gross)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.quantity is None or self.unit_price is None or self.tax_category_id is None:
+            return  # the missing field has its own error
+        try:
+            money.check_line(self.quantity, self.unit_price, self.tax_category.rate)
+        except money.OutOfBounds as error:
+            raise ValidationError({error.field: error.message}) from None
 
     @property
     def label(self) -> str:
