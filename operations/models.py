@@ -287,7 +287,7 @@ class DocumentLine(TenantModel):
 
     @property
     def net_amount(self) -> Decimal:
-        return self.amounts.net
+        return money.net_of(self.quantity, self.unit_price)  # needs no tax category
 
     @property
     def tax_amount(self) -> Decimal:

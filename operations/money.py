@@ -78,13 +78,19 @@ def fits(amount: Decimal) -> bool:
     return amount.is_finite() and -MAX_AMOUNT <= amount <= MAX_AMOUNT
 
 
+def net_of(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """A line's net, rounded half up to the penny. Never raises for finite inputs."""
+    with localcontext(_WIDE):
+        return (quantity * unit_price).quantize(CENT)
+
+
 def line_amounts(quantity: Decimal, unit_price: Decimal, tax_rate: Decimal) -> LineAmounts:
     """Net and tax of a line, each rounded half up to the penny (as invoices are).
 
     ``tax_rate`` is a percentage. Never raises for finite inputs, however large.
     """
+    net = net_of(quantity, unit_price)
     with localcontext(_WIDE):
-        net = (quantity * unit_price).quantize(CENT)
         tax = (net * tax_rate / 100).quantize(CENT)
     return LineAmounts(net=net, tax=tax)
 
@@ -147,3 +153,21 @@ def check_total(total: Decimal, what: str = "document") -> None:
 def _places(value: Decimal) -> int:
     exponent = value.normalize(_WIDE).as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def ledger_refusal(kind: str, name: str, total: Decimal, nets: Iterable[Decimal]) -> str | None:
+    """Why a saved document can't be sent to a ledger, or None when it can.
+
+    Only documents saved before these bounds existed can fail this: their lines or
+    total are shown as they are, but a ledger would refuse or mangle them.
+    """
+    largest = max((abs(net) for net in nets), default=ZERO)
+    if fits(total) and fits(largest):
+        return None
+    worst = largest if not fits(largest) else total
+    return (
+        f"{kind} {name} was not sent: it comes to {shown(worst)}, more than the "
+        f"{shown(MAX_AMOUNT)} a ledger takes (it was saved before Patchbay bounded "
+        f"amounts). Credit or change it so it stays within that; it is sent on the "
+        f"next sync after."
+    )
