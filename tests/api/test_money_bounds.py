@@ -6,12 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from operations.models import Quote, QuoteLine
+from operations import money
+from operations.models import IncomeCategory, Quote, QuoteLine, TaxCategory
 from tests import factories
-from tests.api.helpers import api, make_key
+from tests.api.helpers import api, elevate, make_key
 from tests.conftest import Tenants
+from tests.money_strategies import hostile_numbers, quantities, tax_rates, unit_prices
 
 QUOTES = "/api/v1/quotes/"
 
@@ -98,3 +102,43 @@ def test_a_quote_saved_out_of_bounds_before_the_fix_is_still_shown(tenants: Tena
     assert "999,999,999,999.99" in approve.json()["detail"]
     quote.refresh_from_db()
     assert quote.status == Quote.Status.DRAFT
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    quantity=st.one_of(quantities.map(str), hostile_numbers),
+    unit_price=st.one_of(unit_prices.map(str), hostile_numbers),
+    rate=tax_rates,
+)
+def test_a_quote_the_api_accepts_is_shown_and_approved_and_a_refusal_names_the_field(
+    tenants: Tenants, quantity: str, unit_price: str, rate: Decimal
+) -> None:
+    key, secret = make_key(tenants.alpha)
+    elevate(key)
+    client = api(secret)
+    tax, _ = TaxCategory.objects.get_or_create(
+        organisation=tenants.alpha, name=f"Tax {rate}", defaults={"rate": rate}
+    )
+    income, _ = IncomeCategory.objects.get_or_create(organisation=tenants.alpha, name="Hire")
+    line = {
+        "description": "Hire",
+        "quantity": quantity,
+        "unit_price": unit_price,
+        "tax_category": tax.pk,
+        "income_category": income.pk,
+    }
+    customer = factories.make_customer(tenants.alpha)
+    response = client.post(QUOTES, {"customer": customer.pk, "lines": [line]}, format="json")
+    if response.status_code == 201:
+        quote = response.json()
+        assert money.fits(Decimal(quote["total"]))
+        assert client.get(QUOTES).status_code == 200
+        assert client.get(f"{QUOTES}{quote['id']}/").status_code == 200
+        assert client.post(f"{QUOTES}{quote['id']}/approve/").status_code == 200
+    else:
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/problem+json"
+        fields = set(response.json().get("errors", {}))
+        assert fields <= {"lines[0].quantity", "lines[0].unit_price"}, fields
