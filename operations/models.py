@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import TypedDict
+from decimal import Context, Decimal
+from functools import cached_property
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,26 @@ class _MoneyDigits(TypedDict):
 
 
 MONEY: _MoneyDigits = {"max_digits": money.MONEY_DIGITS, "decimal_places": money.MONEY_PLACES}
+
+
+class MoneyField(models.DecimalField):  # type: ignore[type-arg]
+    """An amount column, ``numeric(14, 2)``, that reading never fails on.
+
+    Django's SQLite backend (the ``make run`` default) rounds each value read to the
+    column's ``max_digits`` of precision, raising InvalidOperation when a row holds more:
+    and SQLite keeps whatever was written, as rows saved before money was bounded did.
+    Read with room to spare, such a row loads, shows, and is refused where it matters
+    (issuing, pushing) instead of taking every page of its organisation down.
+    """
+
+    @cached_property
+    def context(self) -> Context:
+        return Context(prec=money.READ_DIGITS)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, float):  # as DecimalField: a float keeps max_digits digits
+            value = Context(prec=self.max_digits).create_decimal_from_float(value)
+        return super().to_python(value)
 
 
 def today() -> object:
@@ -157,7 +178,7 @@ class EquipmentItem(TimestampedTenantModel):
     sku = models.CharField(max_length=60, blank=True)
     description = models.TextField(blank=True)
     stock_quantity = models.PositiveIntegerField(default=1)
-    daily_rate = models.DecimalField(**MONEY, default=ZERO)
+    daily_rate = MoneyField(**MONEY, default=ZERO)
     sold_as_stock = models.BooleanField(
         default=False,
         help_text=(
@@ -272,7 +293,7 @@ class DocumentLine(TenantModel):
         default=Decimal("1"),
         validators=[MinValueValidator(money.MIN_QUANTITY)],
     )
-    unit_price = models.DecimalField(**MONEY, validators=[MinValueValidator(ZERO)])
+    unit_price = MoneyField(**MONEY, validators=[MinValueValidator(ZERO)])
     tax_category = models.ForeignKey(TaxCategory, on_delete=models.PROTECT)
     income_category = models.ForeignKey(IncomeCategory, on_delete=models.PROTECT)
 
@@ -326,7 +347,7 @@ class Quote(TimestampedTenantModel):
     issue_date = models.DateField(default=today)
     expiry_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    total = models.DecimalField(**MONEY, default=ZERO)
+    total = MoneyField(**MONEY, default=ZERO)
 
     class Meta:
         ordering = ["-issue_date", "-number"]
@@ -363,8 +384,8 @@ class Invoice(TimestampedTenantModel):
     issue_date = models.DateField(default=today)
     due_date = models.DateField(default=today)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    total = models.DecimalField(**MONEY, default=ZERO)
-    amount_due = models.DecimalField(**MONEY, default=ZERO)
+    total = MoneyField(**MONEY, default=ZERO)
+    amount_due = MoneyField(**MONEY, default=ZERO)
 
     class Meta:
         ordering = ["-issue_date", "-pk"]
@@ -391,7 +412,7 @@ class Payment(TimestampedTenantModel):
     legal_entity = models.ForeignKey(
         LegalEntity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    amount = MoneyField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     paid_on = models.DateField(default=today)
     reference = models.CharField(max_length=120, blank=True)
 
@@ -420,7 +441,7 @@ class CreditNote(TimestampedTenantModel):
     currency = models.CharField(max_length=3, default="GBP")
     issue_date = models.DateField(default=today)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    total = models.DecimalField(**MONEY, default=ZERO)
+    total = MoneyField(**MONEY, default=ZERO)
 
     class Meta:
         ordering = ["-issue_date", "-number"]

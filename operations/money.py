@@ -37,10 +37,12 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 MIN_QUANTITY = CENT
 MAX_QUANTITY = Decimal("99999999.99")
+# Digits a stored amount is read with: any a row (a SQLite REAL) can hold, not max_digits.
+READ_DIGITS = 80
 
 # 28 digits (Python's default) would already be short for a legacy row's quantity x
 # price x tax rate; 80 covers any value the columns, or a SQLite REAL, can hold.
-_WIDE = Context(prec=80, rounding=ROUND_HALF_UP, Emax=999_999, Emin=-999_999)
+_WIDE = Context(prec=READ_DIGITS, rounding=ROUND_HALF_UP, Emax=999_999, Emin=-999_999)
 
 
 class OutOfBounds(ValueError):
