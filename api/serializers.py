@@ -6,17 +6,20 @@ itself is made by ``operations.services``, never by ``serializer.save()``.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
 
 from django.core.validators import RegexValidator
+from django.db import models
 from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
 from operations import models as ops
+from operations import money
 
 CURRENCY = RegexValidator(r"^[A-Z]{3}\Z", "Use a three-letter ISO 4217 code, e.g. GBP.")
 MAX_LINES = 50
+M = TypeVar("M", bound=Model)
 
 
 class OrganisationScoped(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
@@ -29,12 +32,41 @@ class OrganisationScoped(serializers.PrimaryKeyRelatedField):  # type: ignore[ty
         return queryset.filter(organisation_id=self.context["organisation"])
 
 
+class AmountField(serializers.DecimalField):
+    """A decimal whose digits the schema documents, shown whole even when a row saved
+    before money was bounded holds more (DRF would raise quantizing it to max_digits)."""
+
+    def quantize(self, value: Decimal) -> Decimal:
+        try:
+            quantized: Decimal = super().quantize(value)
+        except InvalidOperation:
+            return Decimal(money.shown(value).replace(",", ""))
+        return quantized
+
+
+def amount_field(**extra: Any) -> AmountField:
+    return AmountField(money.MONEY_DIGITS, money.MONEY_PLACES, **extra)
+
+
+def quantity_field(**extra: Any) -> AmountField:
+    return AmountField(money.QUANTITY_DIGITS, money.QUANTITY_PLACES, **extra)
+
+
+class RecordSerializer(serializers.ModelSerializer[M]):
+    """A model's representation; its decimal columns are shown by AmountField."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: AmountField,
+    }
+
+
 class Reference(serializers.Serializer[Model]):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class CustomerSerializer(serializers.ModelSerializer[ops.Customer]):
+class CustomerSerializer(RecordSerializer[ops.Customer]):
     currency = serializers.CharField(max_length=3, default="GBP", validators=[CURRENCY])
 
     class Meta:
@@ -52,7 +84,7 @@ class CustomerSerializer(serializers.ModelSerializer[ops.Customer]):
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
-class EquipmentItemSerializer(serializers.ModelSerializer[ops.EquipmentItem]):
+class EquipmentItemSerializer(RecordSerializer[ops.EquipmentItem]):
     category = Reference(read_only=True)
 
     class Meta:
@@ -95,7 +127,7 @@ class AvailabilityQuerySerializer(serializers.Serializer[dict[str, Any]]):
         return attrs
 
 
-class BookingSerializer(serializers.ModelSerializer[ops.Booking]):
+class BookingSerializer(RecordSerializer[ops.Booking]):
     item = Reference(read_only=True)
 
     class Meta:
@@ -114,7 +146,7 @@ class BookingSerializer(serializers.ModelSerializer[ops.Booking]):
         read_only_fields = fields
 
 
-class ProjectSerializer(serializers.ModelSerializer[ops.Project]):
+class ProjectSerializer(RecordSerializer[ops.Project]):
     client = OrganisationScoped(queryset=ops.Customer.objects.all())
 
     class Meta:
@@ -144,12 +176,12 @@ class ProjectSerializer(serializers.ModelSerializer[ops.Project]):
 class LineSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(read_only=True)
     item = serializers.IntegerField(source="item_id", read_only=True, allow_null=True)
-    quantity = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    quantity = quantity_field(read_only=True)
+    unit_price = amount_field(read_only=True)
     tax_category = serializers.IntegerField(source="tax_category_id", read_only=True)
     income_category = serializers.IntegerField(source="income_category_id", read_only=True)
-    net_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-    tax_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    net_amount = amount_field(read_only=True)
+    tax_amount = amount_field(read_only=True)
 
 
 class LineInputSerializer(serializers.Serializer[dict[str, Any]]):
@@ -157,14 +189,13 @@ class LineInputSerializer(serializers.Serializer[dict[str, Any]]):
     item = OrganisationScoped(
         queryset=ops.EquipmentItem.objects.all(), required=False, allow_null=True, default=None
     )
-    quantity = serializers.DecimalField(
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
+    quantity = quantity_field(
+        min_value=money.MIN_QUANTITY,
+        max_value=money.MAX_QUANTITY,
         required=False,
         default=Decimal("1"),
     )
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0))
+    unit_price = amount_field(min_value=money.ZERO, max_value=money.MAX_AMOUNT)
     tax_category = OrganisationScoped(queryset=ops.TaxCategory.objects.all())
     income_category = OrganisationScoped(queryset=ops.IncomeCategory.objects.all())
 
@@ -173,10 +204,14 @@ class LineInputSerializer(serializers.Serializer[dict[str, Any]]):
             raise serializers.ValidationError(
                 {"description": "Each line needs a description or an item."}
             )
+        try:
+            money.check_line(attrs["quantity"], attrs["unit_price"], attrs["tax_category"].rate)
+        except money.OutOfBounds as error:
+            raise serializers.ValidationError({error.field: error.message}) from None
         return attrs
 
 
-class QuoteSerializer(serializers.ModelSerializer[ops.Quote]):
+class QuoteSerializer(RecordSerializer[ops.Quote]):
     lines = LineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -206,8 +241,19 @@ class QuoteCreateSerializer(serializers.Serializer[dict[str, Any]]):
     expiry_date = serializers.DateField(required=False, allow_null=True, default=None)
     lines = serializers.ListField(child=LineInputSerializer(), min_length=1, max_length=MAX_LINES)
 
+    def validate_lines(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        amounts = (
+            money.line_amounts(line["quantity"], line["unit_price"], line["tax_category"].rate)
+            for line in lines
+        )
+        try:
+            money.check_total(money.total_of(amounts).gross, "quote")
+        except money.OutOfBounds as error:
+            raise serializers.ValidationError(error.message) from None
+        return lines
 
-class InvoiceSerializer(serializers.ModelSerializer[ops.Invoice]):
+
+class InvoiceSerializer(RecordSerializer[ops.Invoice]):
     lines = LineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -230,7 +276,7 @@ class InvoiceSerializer(serializers.ModelSerializer[ops.Invoice]):
         read_only_fields = fields
 
 
-class CreditNoteSerializer(serializers.ModelSerializer[ops.CreditNote]):
+class CreditNoteSerializer(RecordSerializer[ops.CreditNote]):
     lines = LineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -251,7 +297,7 @@ class CreditNoteSerializer(serializers.ModelSerializer[ops.CreditNote]):
         read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer[ops.Payment]):
+class PaymentSerializer(RecordSerializer[ops.Payment]):
     class Meta:
         model = ops.Payment
         fields = ["id", "invoice", "amount", "paid_on", "reference", "created_at", "updated_at"]

@@ -15,7 +15,7 @@ from django.db.models import Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from operations import services
+from operations import money, services
 from operations.models import (
     Booking,
     CreditNote,
@@ -78,6 +78,24 @@ class LineFormSet(BaseInlineFormSet[Any, Any, Any]):
             for name in _foreign_tenant_fields(organisation_id, form.cleaned_data):
                 if name != self.fk.name:
                     form.add_error(name, "Choose a record of the document's organisation.")
+        self._check_total()
+
+    def _check_total(self) -> None:
+        """Each line fits (model validation); together they must fit the total too."""
+        kept = [
+            form.instance
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+        ]
+        if any(form.errors for form in self.forms) or not kept:
+            return
+        what = self.instance._meta.verbose_name
+        try:
+            money.check_total(money.total_of(line.amounts for line in kept).gross, what)
+        except money.OutOfBounds as error:
+            raise forms.ValidationError(error.message) from None
 
     def save_new(self, form: forms.ModelForm[Any], commit: bool = True) -> Any:
         form.instance.organisation_id = self.instance.organisation_id

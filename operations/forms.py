@@ -9,8 +9,8 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
+from operations import money
 from operations.models import (
-    MONEY,
     Customer,
     EquipmentItem,
     IncomeCategory,
@@ -54,12 +54,27 @@ class InvoiceFilterForm(forms.Form):
         return ALL_STATUSES
 
 
-class PaymentForm(forms.Form):
-    amount = forms.DecimalField(
-        max_digits=MONEY["max_digits"],
-        decimal_places=MONEY["decimal_places"],
-        min_value=Decimal("0.01"),
+def _amount_field(**extra: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        max_digits=money.MONEY_DIGITS,
+        decimal_places=money.MONEY_PLACES,
+        max_value=money.MAX_AMOUNT,
+        **extra,
     )
+
+
+def _quantity_field() -> forms.DecimalField:
+    return forms.DecimalField(
+        max_digits=money.QUANTITY_DIGITS,
+        decimal_places=money.QUANTITY_PLACES,
+        min_value=money.MIN_QUANTITY,
+        max_value=money.MAX_QUANTITY,
+        initial=Decimal("1"),
+    )
+
+
+class PaymentForm(forms.Form):
+    amount = _amount_field(min_value=money.CENT)
     paid_on = forms.DateField(label="Date received", widget=_date_input())
     reference = forms.CharField(
         max_length=120, required=False, help_text="e.g. the bank transfer reference"
@@ -107,12 +122,8 @@ class DraftInvoiceForm(forms.Form):
 class LineForm(forms.Form):
     description = forms.CharField(max_length=300, required=False)
     item = forms.ModelChoiceField(queryset=EquipmentItem.objects.none(), required=False)
-    quantity = forms.DecimalField(
-        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), initial=Decimal("1")
-    )
-    unit_price = forms.DecimalField(
-        max_digits=MONEY["max_digits"], decimal_places=MONEY["decimal_places"], min_value=0
-    )
+    quantity = _quantity_field()
+    unit_price = _amount_field(min_value=money.ZERO)
     tax_category = forms.ModelChoiceField(queryset=TaxCategory.objects.none(), label="Tax")
     income_category = forms.ModelChoiceField(
         queryset=IncomeCategory.objects.none(), label="Income category"
@@ -131,7 +142,22 @@ class LineForm(forms.Form):
         cleaned = super().clean()
         if not (self.cleaned_data.get("description") or self.cleaned_data.get("item")):
             self.add_error("description", "Describe the line or choose an item.")
+        self._check_amounts()
         return cleaned
+
+    def _check_amounts(self) -> None:
+        """What the line comes to must fit too, not only its quantity and price."""
+        self.amounts: money.LineAmounts | None = None
+        data = self.cleaned_data
+        if not all(data.get(name) is not None for name in ("quantity", "unit_price")):
+            return  # the field's own error is shown
+        tax: TaxCategory | None = data.get("tax_category")
+        try:
+            self.amounts = money.check_line(
+                data["quantity"], data["unit_price"], tax.rate if tax else money.ZERO
+            )
+        except money.OutOfBounds as error:
+            self.add_error(error.field, error.message)
 
     def to_line(self) -> LineInput:
         data = self.cleaned_data
@@ -156,6 +182,17 @@ class BaseLineFormSet(forms.BaseFormSet[LineForm]):
         "too_few_forms": "Fill in at least one line.",
         "too_many_forms": "An invoice can have at most %(num)d lines.",
     }
+
+    def clean(self) -> None:
+        super().clean()
+        filled = [form for form in self.forms if form.has_changed()]
+        amounts = [form.amounts for form in filled if getattr(form, "amounts", None)]
+        if len(amounts) < len(filled):
+            return  # a line has its own error; the total waits until every line fits
+        try:
+            money.check_total(money.total_of(a for a in amounts if a).gross, "invoice")
+        except money.OutOfBounds as error:
+            raise forms.ValidationError(error.message, code="total_too_large") from None
 
 
 LineFormSet = forms.formset_factory(

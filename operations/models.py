@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-from typing import TypedDict
+from decimal import Context, Decimal
+from functools import cached_property
+from typing import Any, TypedDict
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from operations import money
+from operations.money import CENT as CENT  # re-exported: callers import it from here
+from operations.money import ZERO as ZERO
 from tenancy.models import TenantModel
 
 
@@ -19,9 +24,27 @@ class _MoneyDigits(TypedDict):
     decimal_places: int
 
 
-MONEY: _MoneyDigits = {"max_digits": 14, "decimal_places": 2}
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
+MONEY: _MoneyDigits = {"max_digits": money.MONEY_DIGITS, "decimal_places": money.MONEY_PLACES}
+
+
+class MoneyField(models.DecimalField):  # type: ignore[type-arg]
+    """An amount column, ``numeric(14, 2)``, that reading never fails on.
+
+    Django's SQLite backend (the ``make run`` default) rounds each value read to the
+    column's ``max_digits`` of precision, raising InvalidOperation when a row holds more:
+    and SQLite keeps whatever was written, as rows saved before money was bounded did.
+    Read with room to spare, such a row loads, shows, and is refused where it matters
+    (issuing, pushing) instead of taking every page of its organisation down.
+    """
+
+    @cached_property
+    def context(self) -> Context:
+        return Context(prec=money.READ_DIGITS)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, float):  # as DecimalField: a float keeps max_digits digits
+            value = Context(prec=self.max_digits).create_decimal_from_float(value)
+        return super().to_python(value)
 
 
 def today() -> object:
@@ -155,7 +178,7 @@ class EquipmentItem(TimestampedTenantModel):
     sku = models.CharField(max_length=60, blank=True)
     description = models.TextField(blank=True)
     stock_quantity = models.PositiveIntegerField(default=1)
-    daily_rate = models.DecimalField(**MONEY, default=ZERO)
+    daily_rate = MoneyField(**MONEY, default=ZERO)
     sold_as_stock = models.BooleanField(
         default=False,
         help_text=(
@@ -258,13 +281,19 @@ class DocumentLine(TenantModel):
     """One priced line of a quote, invoice or credit note (it carries its organisation too).
 
     Amounts round half up to the penny per line, as invoices conventionally do (and as
-    HMRC allows for VAT), rather than Python's default round-half-to-even.
+    HMRC allows for VAT), rather than Python's default round-half-to-even. What a line
+    may hold, and come to, is bounded in ``operations.money``.
     """
 
     item = models.ForeignKey(EquipmentItem, on_delete=models.PROTECT, null=True, blank=True)
     description = models.CharField(max_length=300, blank=True)
-    quantity = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("1"))
-    unit_price = models.DecimalField(**MONEY)
+    quantity = models.DecimalField(
+        max_digits=money.QUANTITY_DIGITS,
+        decimal_places=money.QUANTITY_PLACES,
+        default=Decimal("1"),
+        validators=[MinValueValidator(money.MIN_QUANTITY)],
+    )
+    unit_price = MoneyField(**MONEY, validators=[MinValueValidator(ZERO)])
     tax_category = models.ForeignKey(TaxCategory, on_delete=models.PROTECT)
     income_category = models.ForeignKey(IncomeCategory, on_delete=models.PROTECT)
 
@@ -273,12 +302,31 @@ class DocumentLine(TenantModel):
         ordering = ["pk"]
 
     @property
+    def amounts(self) -> money.LineAmounts:
+        """Net and tax; never raises, even for a line saved before the bounds existed."""
+        return money.line_amounts(self.quantity, self.unit_price, self.tax_category.rate)
+
+    @property
     def net_amount(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
+        return money.net_of(self.quantity, self.unit_price)  # needs no tax category
 
     @property
     def tax_amount(self) -> Decimal:
-        return (self.net_amount * self.tax_category.rate / 100).quantize(CENT, ROUND_HALF_UP)
+        return self.amounts.tax
+
+    @property
+    def fits(self) -> bool:
+        """Whether what the line comes to can be pushed to a ledger."""
+        return money.fits(self.amounts.gross)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.quantity is None or self.unit_price is None or self.tax_category_id is None:
+            return  # the missing field has its own error
+        try:
+            money.check_line(self.quantity, self.unit_price, self.tax_category.rate)
+        except money.OutOfBounds as error:
+            raise ValidationError({error.field: error.message}) from None
 
     @property
     def label(self) -> str:
@@ -299,7 +347,7 @@ class Quote(TimestampedTenantModel):
     issue_date = models.DateField(default=today)
     expiry_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    total = models.DecimalField(**MONEY, default=ZERO)
+    total = MoneyField(**MONEY, default=ZERO)
 
     class Meta:
         ordering = ["-issue_date", "-number"]
@@ -336,8 +384,8 @@ class Invoice(TimestampedTenantModel):
     issue_date = models.DateField(default=today)
     due_date = models.DateField(default=today)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    total = models.DecimalField(**MONEY, default=ZERO)
-    amount_due = models.DecimalField(**MONEY, default=ZERO)
+    total = MoneyField(**MONEY, default=ZERO)
+    amount_due = MoneyField(**MONEY, default=ZERO)
 
     class Meta:
         ordering = ["-issue_date", "-pk"]
@@ -364,7 +412,7 @@ class Payment(TimestampedTenantModel):
     legal_entity = models.ForeignKey(
         LegalEntity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    amount = MoneyField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     paid_on = models.DateField(default=today)
     reference = models.CharField(max_length=120, blank=True)
 
@@ -393,7 +441,7 @@ class CreditNote(TimestampedTenantModel):
     currency = models.CharField(max_length=3, default="GBP")
     issue_date = models.DateField(default=today)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    total = models.DecimalField(**MONEY, default=ZERO)
+    total = MoneyField(**MONEY, default=ZERO)
 
     class Meta:
         ordering = ["-issue_date", "-number"]

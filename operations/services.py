@@ -8,7 +8,7 @@ data flows"). No Django signals: a side effect is a call here, visible at the ca
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,9 +19,8 @@ from django.db.models import Max
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
+from operations import money
 from operations.models import (
-    CENT,
-    ZERO,
     Booking,
     CreditNote,
     CreditNoteLine,
@@ -44,6 +43,7 @@ INVOICE_PREFIX = "INV-"
 QUOTE_PREFIX = "QU-"
 CREDIT_NOTE_PREFIX = "CN-"
 D = TypeVar("D", Quote, Invoice, CreditNote, Project, Booking)
+T = TypeVar("T")
 PAYABLE = frozenset({Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID})
 
 
@@ -78,19 +78,24 @@ class Totals:
 
     @property
     def total(self) -> Decimal:
-        return self.net + self.tax
+        return money.LineAmounts(self.net, self.tax).gross
+
+    @property
+    def fits(self) -> bool:
+        return money.fits(self.total)
 
 
 # --- Totals ---------------------------------------------------------------------------
 
 
 def totals_of(lines: Iterable[DocumentLine]) -> Totals:
-    """Net and tax are rounded per line, as the accounting platforms do, then summed."""
-    net = tax = ZERO
-    for line in lines:
-        net += line.net_amount
-        tax += line.tax_amount
-    return Totals(net=net, tax=tax)
+    """Net and tax are rounded per line, as the accounting platforms do, then summed.
+
+    Never raises: a document saved before money was bounded still totals (and shows);
+    ``fits`` says whether its total can be saved and pushed.
+    """
+    summed = money.total_of(line.amounts for line in lines)
+    return Totals(net=summed.net, tax=summed.tax)
 
 
 def document_totals(document: Quote | Invoice | CreditNote) -> Totals:
@@ -145,12 +150,17 @@ def _check_same_organisation(organisation: Organisation, *records: object) -> No
             raise OperationError(f"That {kind} belongs to another organisation.")
 
 
+def _bounded(check: Callable[[], T]) -> T:
+    """``check``'s result; a bound it finds broken becomes a refusal beside its field."""
+    try:
+        return check()
+    except money.OutOfBounds as error:
+        raise OperationError(error.message, field=error.field) from None
+
+
 def _line_fields(organisation: Organisation, line: LineInput) -> dict[str, object]:
     _check_same_organisation(organisation, line.tax_category, line.income_category, line.item)
-    if line.quantity <= 0:
-        raise OperationError("A line's quantity must be more than zero.", field="quantity")
-    if line.unit_price < 0:
-        raise OperationError("A line's unit price cannot be negative.", field="unit_price")
+    _bounded(lambda: money.check_line(line.quantity, line.unit_price, line.tax_category.rate))
     if not (line.description or line.item):
         raise OperationError("Each line needs a description or an item.", field="description")
     return {
@@ -164,9 +174,30 @@ def _line_fields(organisation: Organisation, line: LineInput) -> dict[str, objec
     }
 
 
-def _require_lines(lines: Sequence[LineInput], what: str) -> None:
+def _line_rows(
+    organisation: Organisation, lines: Sequence[LineInput], what: str
+) -> list[dict[str, object]]:
+    """Each line's fields, once every line and the document's total are within bounds."""
     if not lines:
         raise OperationError(f"Add at least one line to the {what}.")
+    rows = [_line_fields(organisation, line) for line in lines]
+    amounts = (money.line_amounts(li.quantity, li.unit_price, li.tax_category.rate) for li in lines)
+    _bounded(lambda: money.check_total(money.total_of(amounts).gross, what))
+    return rows
+
+
+def _checked_totals(document: Quote | Invoice | CreditNote) -> Totals:
+    """The document's totals from its saved lines, refused if they no longer fit (lines
+    saved before money was bounded, say) rather than failing to save them."""
+    totals = document_totals(document)
+    if not totals.fits:
+        kind = document._meta.verbose_name
+        raise OperationError(
+            f"The lines of {kind} {document} come to {money.shown(totals.total)}, more than "
+            f"the {money.shown(money.MAX_AMOUNT)} one {kind} can come to. Change its lines "
+            f"so each {kind} stays within that."
+        )
+    return totals
 
 
 # --- Quotes --------------------------------------------------------------------------
@@ -183,7 +214,7 @@ def create_quote(
 ) -> Quote:
     organisation = customer.organisation
     _check_same_organisation(organisation, project)
-    _require_lines(lines, "quote")
+    rows = _line_rows(organisation, lines, "quote")
     quote = Quote(
         organisation=organisation,
         customer=customer,
@@ -195,9 +226,7 @@ def create_quote(
     if issue_date is not None:
         quote.issue_date = issue_date
     quote.save()
-    QuoteLine.objects.bulk_create(
-        QuoteLine(quote=quote, **_line_fields(organisation, line)) for line in lines
-    )
+    QuoteLine.objects.bulk_create(QuoteLine(quote=quote, **row) for row in rows)
     quote.total = document_totals(quote).total
     quote.save(update_fields=["total", "updated_at"])
     return quote
@@ -210,7 +239,7 @@ def approve_quote(quote: Quote) -> Quote:
         raise OperationError(f"Quote {locked.number} is {locked.get_status_display()}, not Draft.")
     if not locked.lines.exists():
         raise OperationError(f"Quote {locked.number} has no lines to approve.")
-    locked.total = document_totals(locked).total
+    locked.total = _checked_totals(locked).total
     locked.status = Quote.Status.APPROVED
     locked.save(update_fields=["status", "total", "updated_at"])
     outbox.emit("quote.approved", locked)
@@ -231,7 +260,7 @@ def create_draft_invoice(
 ) -> Invoice:
     organisation = customer.organisation
     _check_same_organisation(organisation, project)
-    _require_lines(lines, "invoice")
+    rows = _line_rows(organisation, lines, "invoice")
     invoice = Invoice(
         organisation=organisation,
         customer=customer,
@@ -244,9 +273,7 @@ def create_draft_invoice(
     if invoice.due_date < invoice.issue_date:
         raise OperationError("The due date cannot be before the issue date.", field="due_date")
     invoice.save()
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(invoice=invoice, **_line_fields(organisation, line)) for line in lines
-    )
+    InvoiceLine.objects.bulk_create(InvoiceLine(invoice=invoice, **row) for row in rows)
     recalculate_draft(invoice)
     outbox.emit("invoice.created", invoice)
     return invoice
@@ -256,7 +283,7 @@ def recalculate_draft(invoice: Invoice) -> Invoice:
     """After a draft's lines change: its total, and the amount due, follow the lines."""
     if invoice.status != Invoice.Status.DRAFT:
         raise OperationError(f"Invoice {invoice} is issued; its lines can no longer change.")
-    invoice.total = invoice.amount_due = document_totals(invoice).total
+    invoice.total = invoice.amount_due = _checked_totals(invoice).total
     invoice.save(update_fields=["total", "amount_due", "updated_at"])
     return invoice
 
@@ -292,8 +319,8 @@ def issue_invoice(invoice: Invoice) -> Invoice:
         )
     if not locked.lines.exists():
         raise OperationError("This invoice has no lines: add at least one before issuing it.")
+    locked.total = locked.amount_due = _checked_totals(locked).total
     locked.number = _next_number(locked.organisation_id, Invoice, INVOICE_PREFIX)
-    locked.total = locked.amount_due = document_totals(locked).total
     locked.status = Invoice.Status.ISSUED
     locked.save(update_fields=["number", "total", "amount_due", "status", "updated_at"])
     outbox.emit("invoice.issued", locked)
@@ -319,12 +346,10 @@ def amend_issued_invoice(
             raise OperationError("The due date cannot be before the issue date.", field="due_date")
         locked.due_date = due_date
     if lines is not None:
-        _require_lines(lines, "invoice")
+        rows = _line_rows(locked.organisation, lines, "invoice")
         locked.lines.all().delete()
-        InvoiceLine.objects.bulk_create(
-            InvoiceLine(invoice=locked, **_line_fields(locked.organisation, line)) for line in lines
-        )
-    locked.total = locked.amount_due = document_totals(locked).total
+        InvoiceLine.objects.bulk_create(InvoiceLine(invoice=locked, **row) for row in rows)
+    locked.total = locked.amount_due = _checked_totals(locked).total
     locked.save(update_fields=["due_date", "total", "amount_due", "updated_at"])
     outbox.emit("invoice.updated", locked)
     _copy_state(locked, invoice)
@@ -350,8 +375,7 @@ def _copy_state(source: Invoice, target: Invoice) -> None:
 def _check_payment_amount(invoice: Invoice, amount: Decimal) -> None:
     if amount <= 0:
         raise OperationError("Enter an amount greater than zero.", field="amount")
-    if amount != amount.quantize(CENT):
-        raise OperationError("Enter an amount with at most two decimal places.", field="amount")
+    _bounded(lambda: money.check_amount(amount, field="amount"))
     if amount > invoice.amount_due:
         raise OperationError(
             f"The amount cannot be more than the {invoice.amount_due:,.2f} "
@@ -424,7 +448,7 @@ def create_credit_note(
     issue_date: date | None = None,
 ) -> CreditNote:
     organisation = customer.organisation
-    _require_lines(lines, "credit note")
+    rows = _line_rows(organisation, lines, "credit note")
     if invoice is not None and invoice.customer_id != customer.pk:
         raise OperationError("A credit note can only credit an invoice of the same customer.")
     credit_note = CreditNote(
@@ -438,8 +462,7 @@ def create_credit_note(
     credit_note.issue_date = issue_date or credit_note.issue_date
     credit_note.save()
     CreditNoteLine.objects.bulk_create(
-        CreditNoteLine(credit_note=credit_note, **_line_fields(organisation, line))
-        for line in lines
+        CreditNoteLine(credit_note=credit_note, **row) for row in rows
     )
     credit_note.total = document_totals(credit_note).total
     credit_note.save(update_fields=["total", "updated_at"])
@@ -456,7 +479,7 @@ def issue_credit_note(credit_note: CreditNote) -> CreditNote:
         )
     if not locked.lines.exists():
         raise OperationError(f"Credit note {locked.number} has no lines to issue.")
-    locked.total = document_totals(locked).total
+    locked.total = _checked_totals(locked).total
     if locked.invoice_id is not None:
         _apply_credit(locked.invoice_id, locked.total)
     locked.status = CreditNote.Status.ISSUED

@@ -155,6 +155,14 @@ def make_issued_invoice(
     return services.issue_invoice(draft)
 
 
+def make_quote(
+    organisation: Organisation, customer: Customer | None = None, *, unit_price: str = "100.00"
+) -> Quote:
+    """A draft quote with one line, made through the service."""
+    customer = customer or make_customer(organisation)
+    return services.create_quote(customer, [line(organisation, unit_price)])
+
+
 def make_issued_credit_note(
     organisation: Organisation, invoice: Invoice, *, unit_price: str = "20.00"
 ) -> CreditNote:

@@ -88,6 +88,23 @@ def ambiguous(
     return review
 
 
+def refuse_unsent(run: SyncRun, entity: str, local_id: int, message: str) -> None:
+    """A record that is not sent at all: its link (made if it had none) and the run say why."""
+    connection = run.connection
+    ExternalRef.objects.update_or_create(
+        connection=connection,
+        entity=entity,
+        local_id=local_id,
+        defaults={"state": ExternalRef.State.ERROR, "last_error": message},
+        create_defaults={
+            "organisation_id": connection.organisation_id,
+            "state": ExternalRef.State.ERROR,
+            "last_error": message,
+        },
+    )
+    runs.error(run, message, entity=entity, local_id=local_id)
+
+
 def refuse(run: SyncRun, ref: ExternalRef, message: str) -> None:
     """A write that can't be made: recorded on the link and the run, tried again later."""
     ExternalRef.objects.filter(pk=ref.pk).update(state=ExternalRef.State.ERROR, last_error=message)

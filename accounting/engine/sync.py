@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from django.db import connection as db_connection
 
-from accounting.engine import pull, push, records, runs
+from accounting.engine import pull, push, records, reviews, runs
 from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.engine.audit import Recorder
 from accounting.mappings import missing_mappings
@@ -19,6 +19,7 @@ from integrations.budget import Budget, DailyLimitReached
 from integrations.errors import ProviderError
 from integrations.models import Connection
 from integrations.registry import adapter_class_for
+from operations import money
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
 
 D = TypeVar("D", Quote, Invoice, CreditNote)
@@ -95,13 +96,29 @@ def _with_contacts(run: SyncRun, documents: Sequence[D]) -> list[tuple[D, str]]:
     return [(d, contacts[d.customer_id]) for d in documents if d.customer_id in contacts]
 
 
+def _within_bounds(run: SyncRun, entity: Entity, documents: Sequence[D]) -> list[D]:
+    """Documents every ledger can take. One saved before money was bounded, too large
+    for any ledger, is not sent: its link and the run say why, until it is changed."""
+    fitting: list[D] = []
+    for document in documents:
+        nets = (money.net_of(line.quantity, line.unit_price) for line in document.lines.all())
+        reason = money.ledger_refusal(entity.label, str(document), document.total, nets)
+        if reason is None:
+            fitting.append(document)
+        else:
+            reviews.refuse_unsent(run, entity, document.pk, reason)
+    return fitting
+
+
 def push_quotes(run: SyncRun, adapter: AccountingAdapter, mappings: Mappings) -> None:
     """Approved quotes, for a ledger that has them (drafts stay in Patchbay)."""
     if not adapter.pushes_quotes:
         return
     records = [
         (quote.pk, adapter.quote_payload(quote, mappings, contact))
-        for quote, contact in _with_contacts(run, _approved_quotes(run.connection))
+        for quote, contact in _with_contacts(
+            run, _within_bounds(run, Entity.QUOTE, _approved_quotes(run.connection))
+        )
     ]
     push.push(run, adapter, Entity.QUOTE, records)
 
@@ -111,7 +128,7 @@ def push_invoices(
 ) -> None:
     records = [
         (invoice.pk, adapter.invoice_payload(invoice, mappings, contact))
-        for invoice, contact in _with_contacts(run, invoices)
+        for invoice, contact in _with_contacts(run, _within_bounds(run, Entity.INVOICE, invoices))
     ]
     push.push(run, adapter, Entity.INVOICE, records)
 
@@ -119,7 +136,9 @@ def push_invoices(
 def push_credit_notes(run: SyncRun, adapter: AccountingAdapter, mappings: Mappings) -> None:
     records = [
         (note.pk, adapter.credit_note_payload(note, mappings, contact))
-        for note, contact in _with_contacts(run, _credit_notes(run.connection))
+        for note, contact in _with_contacts(
+            run, _within_bounds(run, Entity.CREDIT_NOTE, _credit_notes(run.connection))
+        )
     ]
     push.push(run, adapter, Entity.CREDIT_NOTE, records)
 

@@ -188,3 +188,27 @@ def test_a_payment_deleted_in_xero_comes_off_the_invoice_and_an_archived_contact
         reviews.DELETED_IN_LEDGER,
     )
     assert Customer.objects.get(pk=invoice.customer_id).name == name  # kept as it was
+
+
+def test_an_invoice_saved_too_large_for_a_ledger_is_not_sent_and_says_why(
+    connected: Connection, tenants: Tenants
+) -> None:
+    """Saved before money was bounded: shown as it is, but never sent to be refused or
+    rounded by the ledger; the rest of the run goes on."""
+    customer = factories.make_customer(tenants.alpha)
+    fine = factories.make_issued_invoice(tenants.alpha, customer)
+    huge = factories.make_issued_invoice(tenants.alpha, customer)
+    huge.lines.update(quantity=Decimal("99999999.99"), unit_price=Decimal("999999999999.99"))
+    map_everything(connected)
+
+    run = run_sync(connected, SyncRun.Trigger.MANUAL)
+
+    assert run.status == SyncRun.Status.PARTIAL
+    [error] = run.errors
+    assert error["local_id"] == huge.pk
+    assert error["message"].startswith(f"Invoice {huge.number} was not sent: it comes to")
+    assert books.invoice(DEMO_COMPANY_UK, fine.number).reference == fine.number
+    assert [i.reference for i in books.invoices_of(DEMO_COMPANY_UK)].count(huge.number) == 0
+    ref = ExternalRef.objects.get(entity=Entity.INVOICE, local_id=huge.pk)
+    assert (ref.state, ref.remote_id) == (ExternalRef.State.ERROR, "")
+    assert "999,999,999,999.99 a ledger takes" in ref.last_error

@@ -9,7 +9,7 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
-from operations.models import IncomeCategory, Invoice, Project
+from operations.models import IncomeCategory, Invoice, Project, TaxCategory
 from tests import factories
 from tests.conftest import Tenants, client_for
 
@@ -198,4 +198,34 @@ def test_line_of_another_organisation_is_refused_in_the_admin(
     )
     assert response.status_code == 200
     assert "Choose a record of the document&#x27;s organisation." in response.content.decode()
+    assert not invoice.lines.exists()
+
+
+def test_lines_too_large_together_are_refused_in_the_admin(staff: Client, tenants: Tenants) -> None:
+    invoice = factories.make_invoice(tenants.alpha, lines=0)
+    income = IncomeCategory.objects.get(organisation=tenants.alpha)
+    tax = TaxCategory.objects.get(organisation=tenants.alpha)  # 20%
+    line = {"quantity": "1", "unit_price": "600000000000.00", "item": ""}
+    data = {
+        "organisation": tenants.alpha.pk,
+        "customer": invoice.customer_id,
+        "project": "",
+        "currency": "GBP",
+        "issue_date": "2025-03-01",
+        "due_date": "2025-03-31",
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "payments-TOTAL_FORMS": "0",
+        "payments-INITIAL_FORMS": "0",
+    }
+    for index in range(2):
+        data |= {f"lines-{index}-{name}": value for name, value in line.items()}
+        data |= {
+            f"lines-{index}-description": f"Half {index}",
+            f"lines-{index}-tax_category": tax.pk,
+            f"lines-{index}-income_category": income.pk,
+        }
+    response = staff.post(_url(Invoice, "change", invoice.pk), data)
+    assert response.status_code == 200
+    assert "The lines of this invoice come to 1,440,000,000,000.00" in response.content.decode()
     assert not invoice.lines.exists()

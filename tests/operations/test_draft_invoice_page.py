@@ -153,3 +153,56 @@ def test_organisation_without_customers_still_gets_the_form(tenants: Tenants) ->
     assert not Customer.objects.filter(organisation=tenants.alpha).exists()
     assert not IncomeCategory.objects.filter(organisation=tenants.alpha).exists()
     assert client_for(tenants.owner).get(NEW).status_code == 200
+
+
+def test_a_line_too_large_to_total_gets_an_error_beside_its_unit_price(
+    tenants: Tenants, books: dict[str, object]
+) -> None:
+    data = _post(
+        books,
+        **_line(
+            books, 0, description="Arena", quantity="99999999.99", unit_price="999999999999.99"
+        ),
+    )
+    response = client_for(tenants.owner).post(NEW, data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_lines-0-unit_price_error">This line comes to' in body
+    assert "999,999,999,999.99 a line can come to" in body
+    assert not Invoice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit_price", "field"),
+    [
+        ("100000000", "1", "quantity"),
+        ("1", "1000000000000", "unit_price"),
+        ("1e400", "1", "quantity"),
+        ("1", "NaN", "unit_price"),
+    ],
+)
+def test_quantities_and_prices_out_of_bounds_get_an_error_beside_the_field(
+    tenants: Tenants, books: dict[str, object], quantity: str, unit_price: str, field: str
+) -> None:
+    data = _post(
+        books, **_line(books, 0, description="Arena", quantity=quantity, unit_price=unit_price)
+    )
+    response = client_for(tenants.owner).post(NEW, data)
+    assert response.status_code == 400
+    assert f'id="id_lines-0-{field}_error"' in response.content.decode()
+    assert not Invoice.objects.exists()
+
+
+def test_lines_that_fit_alone_but_not_together_get_an_error_above_the_lines(
+    tenants: Tenants, books: dict[str, object]
+) -> None:
+    data = _post(
+        books,
+        **_line(books, 0, description="First half", unit_price="600000000000.00"),
+        **_line(books, 1, description="Second half", unit_price="600000000000.00"),
+    )
+    response = client_for(tenants.owner).post(NEW, data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "The lines of this invoice come to 1,440,000,000,000.00 with tax" in body
+    assert not Invoice.objects.exists()

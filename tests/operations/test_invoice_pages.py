@@ -243,3 +243,23 @@ def test_anonymous_visitor_is_sent_to_sign_in(db: None) -> None:
     response = Client().get(LIST)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_invoice_saved_out_of_bounds_before_the_fix_shows_and_refuses_to_issue(
+    tenants: Tenants,
+) -> None:
+    """Lines saved before money was bounded (the admin, an old release) still show, with
+    what they really come to; issuing says why it can't, and changes nothing."""
+    invoice = factories.make_invoice(tenants.alpha)
+    invoice.lines.update(quantity=Decimal("99999999.99"), unit_price=Decimal("999999999999.99"))
+    client = client_for(tenants.owner)
+    page = client.get(reverse("operations:invoice_detail", kwargs={"pk": invoice.pk}))
+    assert page.status_code == 200
+    assert "99,999,999,989,999,000,000.00" in page.content.decode()
+    assert client.get(reverse("operations:invoice_list")).status_code == 200
+    issued = client.post(
+        reverse("operations:invoice_issue", kwargs={"pk": invoice.pk}), follow=True
+    )
+    assert "more than the 999,999,999,999.99 one invoice can come to" in issued.content.decode()
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.number) == (Invoice.Status.DRAFT, "")

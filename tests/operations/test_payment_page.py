@@ -74,6 +74,7 @@ def test_over_payment_gets_an_error_beside_the_amount_and_saves_nothing(
         ({"amount": "-3", "paid_on": "2025-03-04"}, "amount"),
         ({"amount": "1.005", "paid_on": "2025-03-04"}, "amount"),
         ({"amount": "1e400", "paid_on": "2025-03-04"}, "amount"),
+        ({"amount": "1000000000000", "paid_on": "2025-03-04"}, "amount"),
         ({"amount": "NaN", "paid_on": "2025-03-04"}, "amount"),
         ({"amount": "10", "paid_on": "not a date"}, "paid_on"),
         ({"amount": "10", "paid_on": "2025-02-30"}, "paid_on"),
