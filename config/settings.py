@@ -405,9 +405,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Per-key rate limits: (window name, requests, seconds). An owner may set elevated
-# limits per key. Redis holds the counters; without Redis each process limits alone.
+# limits per key. Every web process shares the counters: in Redis, or without REDIS_URL
+# (make run) in a SQLite file beside the database; both stores decide alike.
 API_RATE_LIMITS = {"minute": (100, 60), "hour": (5_000, 3_600)}
-# Web processes sharing the load: each gets this share of a key's limits when Redis is down.
+API_RATE_LIMIT_STORE = "redis" if REDIS_URL else "sqlite"
+API_RATE_LIMIT_SQLITE_PATH = VAR_DIR / "ratelimits.sqlite3"
+# Web processes sharing the load: each gets this share of a key's limits when the store is down.
 API_RATE_LIMIT_PROCESSES = int(os.environ.get("WEB_CONCURRENCY", "2"))
 API_RATE_LIMIT_REDIS_TIMEOUT = float(os.environ.get("API_RATE_LIMIT_REDIS_TIMEOUT", "0.1"))
 # "Last used" is written at most once per key per this many seconds.
