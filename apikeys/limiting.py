@@ -10,30 +10,45 @@ from __future__ import annotations
 
 import math
 from functools import cache
+from pathlib import Path
 
 import redis
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from apikeys import services
 from apikeys.models import ApiKey
-from apikeys.ratelimit import Decision, Limiter, LocalLimiter, RedisLimiter
+from apikeys.ratelimit import Decision, Limiter, LocalLimiter, RedisLimiter, Store
+from apikeys.sqlite_store import SqliteLimiter
+
+
+def _redis_store(redis_url: str, timeout: float) -> RedisLimiter:
+    client = redis.Redis.from_url(redis_url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    return RedisLimiter(client)
 
 
 @cache
-def _limiter(redis_url: str, timeout: float, processes: int) -> Limiter:
-    primary = None
-    if redis_url:
-        client = redis.Redis.from_url(
-            redis_url, socket_timeout=timeout, socket_connect_timeout=timeout
-        )
-        primary = RedisLimiter(client)
+def _limiter(
+    store: str, redis_url: str, sqlite_path: Path, timeout: float, processes: int
+) -> Limiter:
+    primary: Store
+    if store == "redis":
+        primary = _redis_store(redis_url, timeout)
+    elif store == "sqlite":
+        primary = SqliteLimiter(Path(sqlite_path))
+    else:
+        raise ImproperlyConfigured(f"API_RATE_LIMIT_STORE must be redis or sqlite, not {store!r}.")
     return Limiter(primary, LocalLimiter(processes))
 
 
 def limiter() -> Limiter:
     return _limiter(
-        settings.REDIS_URL, settings.API_RATE_LIMIT_REDIS_TIMEOUT, settings.API_RATE_LIMIT_PROCESSES
+        settings.API_RATE_LIMIT_STORE,
+        settings.REDIS_URL,
+        settings.API_RATE_LIMIT_SQLITE_PATH,
+        settings.API_RATE_LIMIT_REDIS_TIMEOUT,
+        settings.API_RATE_LIMIT_PROCESSES,
     )
 
 

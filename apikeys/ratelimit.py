@@ -15,7 +15,12 @@ run atomically in Redis (https://redis.io/docs/latest/develop/interact/programma
 so concurrent requests on one key cannot both take the last unit. The same
 script sets the "last used" gate, so tracking it costs no extra round trip.
 
-When Redis cannot be reached the decision is made in this process alone, with
+Without Redis (``make run``'s embedded default) ``sqlite_store.SqliteLimiter``
+makes the same decisions (``slots.decide`` is this script in Python) over a
+SQLite file that every process on the machine shares. Both are a ``Store``;
+settings choose one (``limiting.py``).
+
+When the store cannot be reached the decision is made in this process alone, with
 its share of each limit (see ``LocalLimiter``): the API stays up, limits stay
 roughly right, and nothing waits on a dead server for more than the socket
 timeout, then not at all for ``BREAKER_SECONDS``.
@@ -28,11 +33,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import redis
 
-SLOTS = 60
+from apikeys.slots import SLOTS
+
 BREAKER_SECONDS = 5.0
 Clock = Callable[[], int]
 
@@ -123,6 +129,18 @@ def wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+class StoreUnavailable(Exception):
+    """The shared counters could not be read or written: decide locally for a while."""
+
+
+class Store(Protocol):
+    """Where a key's counters live: spend one request of every window, or refuse."""
+
+    def hit(
+        self, key_id: int | str, windows: Sequence[Window], gate_seconds: int = 60
+    ) -> Decision: ...
+
+
 class RedisLimiter:
     def __init__(self, client: redis.Redis, clock: Clock = wall_clock_ms) -> None:
         self.script = client.register_script(SCRIPT)
@@ -133,7 +151,10 @@ class RedisLimiter:
         args: list[Any] = [self.clock(), len(windows), SLOTS, gate_seconds]
         for window in windows:
             args += [window.limit, window.seconds * 1000]
-        reply = [int(value) for value in self.script(keys=keys, args=args)]
+        try:
+            reply = [int(value) for value in self.script(keys=keys, args=args)]
+        except redis.RedisError as error:
+            raise StoreUnavailable(f"Redis: {error}") from error
         return _decision(tuple(windows), reply)
 
 
@@ -154,9 +175,10 @@ def _decision(windows: tuple[Window, ...], reply: list[int]) -> Decision:
 class LocalLimiter:
     """Fixed windows in this process only, each at ``1/processes`` of the limit.
 
-    Used while Redis is unreachable. With the load spread over ``processes`` web
-    processes, a key gets roughly its limit in all; one process alone can't be
-    made to give a key more than its share.
+    Used while the shared store is unreachable. With the load spread over
+    ``processes`` web processes, a key gets roughly its limit in all; one process
+    alone can't be made to give a key more than its share. "Last used" keeps its
+    own gate here, so it stays current (once per key per process per period).
     """
 
     def __init__(self, processes: int, clock: Clock = wall_clock_ms) -> None:
@@ -164,6 +186,8 @@ class LocalLimiter:
         self.clock = clock
         # (key id, window length in ms, window number) -> requests admitted
         self.counts: dict[tuple[int, int, int], int] = {}
+        # key id -> when "last used" may be written again
+        self.gates: dict[int, int] = {}
         self.lock = threading.Lock()
 
     def hit(self, key_id: int, windows: Sequence[Window], gate_seconds: int = 60) -> Decision:
@@ -176,10 +200,12 @@ class LocalLimiter:
             self._forget_finished(now)
             used = [self.counts.get(bucket, 0) for bucket in buckets]
             refused = [w.name for w, u in zip(shared, used, strict=True) if u >= w.limit]
+            touched = False
             if not refused:
                 for bucket in buckets:
                     self.counts[bucket] = self.counts.get(bucket, 0) + 1
                 used = [u + 1 for u in used]
+                touched = self._open_gate(key_id, now, gate_seconds)
         resets = [length - now % length for _, length, _ in buckets]
         waits = [r for w, r in zip(shared, resets, strict=True) if w.name in refused]
         return Decision(
@@ -189,20 +215,28 @@ class LocalLimiter:
             reset_ms=tuple(resets),
             retry_after_ms=max(waits, default=0),
             violated=tuple(refused),
-            touch_last_used=False,
+            touch_last_used=touched,
             degraded=True,
         )
+
+    def _open_gate(self, key_id: int, now: int, gate_seconds: int) -> bool:
+        if self.gates.get(key_id, 0) > now:
+            return False
+        self.gates[key_id] = now + gate_seconds * 1000
+        return True
 
     def _forget_finished(self, now: int) -> None:
         finished = [b for b in self.counts if (b[2] + 1) * b[1] <= now]
         for bucket in finished:
             del self.counts[bucket]
+        for key_id in [k for k, opens in self.gates.items() if opens <= now]:
+            del self.gates[key_id]
 
 
 class Limiter:
-    """Redis first; the local fallback while Redis is failing (a simple circuit breaker)."""
+    """The shared store first; the local fallback while it fails (a simple circuit breaker)."""
 
-    def __init__(self, primary: RedisLimiter | None, fallback: LocalLimiter) -> None:
+    def __init__(self, primary: Store | None, fallback: LocalLimiter) -> None:
         self.primary = primary
         self.fallback = fallback
         self.down_until = 0.0
@@ -212,7 +246,7 @@ class Limiter:
         if self.primary is not None and time.monotonic() >= self.down_until:
             try:
                 return self.primary.hit(key_id, windows, gate_seconds)
-            except redis.RedisError:
+            except StoreUnavailable:
                 self.failures += 1
                 self.down_until = time.monotonic() + BREAKER_SECONDS
         return self.fallback.hit(key_id, windows, gate_seconds)

@@ -46,6 +46,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("DJANGO_DEBUG", "1" if ENV == "development" else "0") == "1"
+if IS_PRODUCTION and DEBUG:
+    # Debug pages show settings and source to anyone who makes an error happen.
+    raise ImproperlyConfigured("DJANGO_DEBUG=1 is refused in production: unset it or set it to 0.")
 ALLOWED_HOSTS = _env_list(
     "DJANGO_ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver,[::1]"
 )
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -256,6 +260,18 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (config/security.py): pages load only their own scripts and
+# styles, none inline. No form-action: Chrome applies it to the redirect after a POST,
+# which would block the OAuth consent screens that Connect sends the browser to.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+}
 if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -429,9 +445,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Per-key rate limits: (window name, requests, seconds). An owner may set elevated
-# limits per key. Redis holds the counters; without Redis each process limits alone.
+# limits per key. Every web process shares the counters: in Redis, or without REDIS_URL
+# (make run) in a SQLite file beside the database; both stores decide alike.
 API_RATE_LIMITS = {"minute": (100, 60), "hour": (5_000, 3_600)}
-# Web processes sharing the load: each gets this share of a key's limits when Redis is down.
+API_RATE_LIMIT_STORE = "redis" if REDIS_URL else "sqlite"
+API_RATE_LIMIT_SQLITE_PATH = VAR_DIR / "ratelimits.sqlite3"
+# Web processes sharing the load: each gets this share of a key's limits when the store is down.
 API_RATE_LIMIT_PROCESSES = int(os.environ.get("WEB_CONCURRENCY", "2"))
 API_RATE_LIMIT_REDIS_TIMEOUT = float(os.environ.get("API_RATE_LIMIT_REDIS_TIMEOUT", "0.1"))
 # "Last used" is written at most once per key per this many seconds.

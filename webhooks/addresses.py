@@ -149,3 +149,14 @@ def vet(url: str, *, allow_loopback_http: bool) -> Target:
     return Target(
         parts.scheme, parts.host, parts.port, parts.request_path, tuple(map(str, addresses))
     )
+
+
+def url_rule(*, allow_loopback_http: bool) -> str:
+    """What ``vet`` accepts, in words, for the people typing a URL (form help, docs)."""
+    rule = "An https:// URL whose host resolves to public addresses only."
+    if allow_loopback_http:
+        rule += (
+            " This server also accepts http:// URLs on this machine (127.0.0.1, localhost,"
+            " [::1]) for local testing; production accepts https:// to public addresses only."
+        )
+    return rule

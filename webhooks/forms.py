@@ -8,7 +8,7 @@ from tenancy.models import Organisation
 from webhooks.addresses import UnsafeUrl
 from webhooks.catalog import CHOICES
 from webhooks.models import Delivery, Endpoint
-from webhooks.services import check_url
+from webhooks.services import allowed_urls, check_url
 
 OVERLAPS = [(0, "None: the old secret stops now"), (1, "1 hour"), (24, "24 hours"), (168, "7 days")]
 
@@ -17,13 +17,17 @@ class EndpointForm(forms.Form):
     url = forms.CharField(
         label="URL",
         max_length=2000,
-        help_text="https:// only. It must resolve to public addresses.",
         widget=forms.URLInput(attrs={"placeholder": "https://hooks.example.com/patchbay"}),
     )
     description = forms.CharField(max_length=200, required=False)
     event_types = forms.MultipleChoiceField(
         label="Events", choices=CHOICES, widget=forms.CheckboxSelectMultiple
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Said from the setting the check uses, so the help never promises more or less.
+        self.fields["url"].help_text = allowed_urls()
 
     def clean_url(self) -> str:
         url: str = self.cleaned_data["url"].strip()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tenancy.models import Organisation, User
 from webhooks import outbox, signing
-from webhooks.addresses import vet
+from webhooks.addresses import url_rule, vet
 from webhooks.catalog import EVENT_TYPES, TEST_EVENT
 from webhooks.models import Delivery, Endpoint, Event
 
@@ -32,6 +32,11 @@ class NewSecret:
 def check_url(url: str) -> None:
     """Raise addresses.UnsafeUrl unless Patchbay would call ``url`` now."""
     vet(url, allow_loopback_http=settings.WEBHOOKS_ALLOW_LOOPBACK_HTTP)
+
+
+def allowed_urls() -> str:
+    """What ``check_url`` accepts under the running settings, in words."""
+    return url_rule(allow_loopback_http=settings.WEBHOOKS_ALLOW_LOOPBACK_HTTP)
 
 
 def _check_events(event_types: Sequence[str]) -> list[str]:

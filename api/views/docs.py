@@ -18,9 +18,12 @@ from rest_framework.permissions import AllowAny
 from api.examples import example
 from apikeys.scopes import MODULE_LABELS
 from webhooks.catalog import EVENT_TYPES
+from webhooks.services import allowed_urls
 
 METHODS = ("get", "post", "put", "patch", "delete")
 EXAMPLES_DIR = Path(settings.BASE_DIR) / "templates" / "api" / "examples"
+# The examples name this origin; the page shows the one its reader reached it at.
+EXAMPLE_ORIGIN = "https://patchbay.example"
 
 schema = SpectacularJSONAPIView.as_view(authentication_classes=[], permission_classes=[AllowAny])
 
@@ -82,13 +85,20 @@ def code_examples() -> dict[str, str]:
     return {path.name.replace(".", "_"): path.read_text() for path in EXAMPLES_DIR.iterdir()}
 
 
+def _examples_for(origin: str) -> dict[str, str]:
+    return {name: text.replace(EXAMPLE_ORIGIN, origin) for name, text in code_examples().items()}
+
+
 @require_GET
 def docs_page(request: HttpRequest) -> HttpResponse:
+    origin = request.build_absolute_uri("/").rstrip("/")
     context = {
+        "origin": origin,
         "groups": reference(),
         "modules": MODULE_LABELS.items(),
         "events": EVENT_TYPES.items(),
-        "examples": code_examples(),
+        "examples": _examples_for(origin),
+        "webhook_urls": allowed_urls(),
         "limits": settings.API_RATE_LIMITS,
         "retry_delays": settings.WEBHOOKS_RETRY_DELAYS,
     }

@@ -46,6 +46,26 @@ def test_the_docs_page_covers_every_operation_with_examples(db: None) -> None:
     assert "Request body" in page and "Response 201" in page and "Response 200" in page
 
 
+def test_the_docs_page_is_for_api_users_not_for_patchbay_developers(db: None) -> None:
+    page = Client().get("/api/v1/docs/").content.decode()
+    for internal in ("Why Django REST framework", "django-ninja", "drf-spectacular"):
+        assert internal not in page
+
+
+def test_the_docs_samples_use_the_address_the_reader_reached(db: None) -> None:
+    page = Client().get("/api/v1/docs/", HTTP_HOST="localhost:8123").content.decode()
+    assert 'pbk_…" http://localhost:8123/api/v1/invoices/' in page  # the curl sample
+    assert "os.environ.get(&quot;PATCHBAY_URL&quot;, &quot;http://localhost:8123&quot;)" in page
+    assert ":8000" not in page and "patchbay.example" not in page
+
+
+def test_the_docs_say_which_webhook_urls_these_settings_accept(db: None, settings: object) -> None:
+    settings.WEBHOOKS_ALLOW_LOOPBACK_HTTP = False  # type: ignore[attr-defined]
+    page = Client().get("/api/v1/docs/").content.decode()
+    assert "Endpoint URLs: An https:// URL whose host resolves to public addresses only." in page
+    assert "on this machine" not in page
+
+
 def test_the_python_example_verifies_a_patchbay_event(monkeypatch: pytest.MonkeyPatch) -> None:
     secret = signing.new_secret()
     monkeypatch.setenv("PATCHBAY_WEBHOOK_SECRET", secret)

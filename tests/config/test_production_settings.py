@@ -65,6 +65,7 @@ def test_production_sends_secure_cookies_and_headers(tmp_path: Path) -> None:
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self';" in headers["Content-Security-Policy"]
     assert page["cookies"]["csrftoken"]["secure"] is True
 
 
@@ -81,3 +82,16 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_to_start_in_debug_mode() -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**production_env(), "DJANGO_DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_DEBUG=1 is refused in production" in result.stderr

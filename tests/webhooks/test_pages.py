@@ -58,6 +58,35 @@ def test_an_unsafe_url_is_refused_beside_the_field(tenants: Tenants, settings: o
     assert not Endpoint.objects.exists()
 
 
+def _url_help(tenants: Tenants) -> str:
+    form = client_for(tenants.manager).get(CREATE).context["form"]
+    return str(form["url"].help_text)
+
+
+def test_the_url_help_says_loopback_http_is_accepted_where_it_is(
+    tenants: Tenants, settings: object
+) -> None:
+    settings.WEBHOOKS_ALLOW_LOOPBACK_HTTP = True  # type: ignore[attr-defined]
+    help_text = _url_help(tenants)
+    assert "http:// URLs on this machine" in help_text
+    assert help_text in client_for(tenants.manager).get(CREATE).content.decode()
+    response = client_for(tenants.manager).post(
+        CREATE, {"url": "http://127.0.0.1:8123/hooks", "event_types": ["invoice.paid"]}
+    )
+    assert response.status_code == 201  # what the help promises is accepted
+
+
+def test_the_url_help_says_https_to_public_addresses_only_where_that_is_the_rule(
+    tenants: Tenants, settings: object
+) -> None:
+    settings.WEBHOOKS_ALLOW_LOOPBACK_HTTP = False  # type: ignore[attr-defined]
+    assert _url_help(tenants) == "An https:// URL whose host resolves to public addresses only."
+    response = client_for(tenants.manager).post(
+        CREATE, {"url": "http://127.0.0.1:8123/hooks", "event_types": ["invoice.paid"]}
+    )
+    assert "url" in response.context["form"].errors
+
+
 def test_rotating_shows_the_new_secret_once_and_keeps_the_old_one_signing(
     tenants: Tenants,
 ) -> None:

@@ -5,7 +5,7 @@ import sys
 import urllib.error
 import urllib.request
 
-base = os.environ.get("PATCHBAY_URL", "http://127.0.0.1:8000")
+base = os.environ.get("PATCHBAY_URL", "https://patchbay.example")
 url = f"{base}/api/v1/invoices/?page_size=100"
 headers = {"Authorization": f"Bearer {os.environ['PATCHBAY_API_KEY']}"}
 
