@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from tenancy.models import Membership, User
+from tenancy.params import IdChoiceField
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -18,7 +19,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class SwitchOrganisationForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation: IdChoiceField[Membership] = IdChoiceField(
         queryset=Membership.objects.none(), to_field_name="organisation_id"
     )
 
