@@ -43,6 +43,11 @@ class AppForm(forms.Form):
     )
 
 
+class DisconnectQuery(forms.Form):
+    # Intuit's company ids (realmId) are digits; anything else names no company.
+    realmId = forms.RegexField(r"\A[0-9]{1,32}\Z")
+
+
 def _save(app: ProviderApp, form: AppForm) -> None:
     data = form.cleaned_data
     app.environment = data["environment"]
@@ -83,7 +88,8 @@ def disconnected(request: HttpRequest) -> HttpResponse:
     Intuit refuses (invalid_grant) is marked disconnected. The answer is the same either
     way, so the URL says nothing about which companies are connected.
     """
-    realm_id = request.GET.get("realmId", "")[:100]
+    query = DisconnectQuery(request.GET)
+    realm_id = query.cleaned_data["realmId"] if query.is_valid() else ""
     for connection in Connection.objects.filter(
         provider=client.SLUG, remote_id=realm_id, state__in=Connection.ACTIVE_STATES
     ).select_related("grant"):
