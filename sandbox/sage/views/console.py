@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from sandbox.console_query import chosen_id, search_text
+from sandbox.params import chosen_id, search_text
 from sandbox.sage import books, controls, faults
 from sandbox.sage.console_forms import ContactForm, FaultForm, InvoiceForm, PaymentForm
 from sandbox.sage.models import (

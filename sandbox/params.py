@@ -1,11 +1,14 @@
-"""What the provider consoles read from their query string and forms, typed.
+"""Typed reading of what callers send the sandbox: console forms and API values.
 
-Shared by every provider's sandbox console: the invoice search box and the ids that
-pick a company and an invoice. A value a column could not hold (NUL, overlong) searches
-or picks nothing instead of failing in the database.
+The consoles' invoice search box and the ids that pick a company and an invoice: a
+value a column could not hold (NUL, overlong) searches or picks nothing instead of
+failing in the database. And whole numbers, read as ASCII digits only: str.isdigit()
+also passes "²", which int() refuses.
 """
 
 from __future__ import annotations
+
+import re
 
 from django import forms
 from django.http import HttpRequest
@@ -33,3 +36,11 @@ def chosen_id(request: HttpRequest, name: str, default: str = "") -> str:
         if query.is_valid():
             return str(query.cleaned_data["id"])
     return default
+
+
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits, within bigint
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` as a non-negative whole number, or None when it is not one."""
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
