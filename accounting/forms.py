@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 
 from accounting.engine.adapter import COST_OF_SALES, STOCK_ASSET, RemoteChoice, Tracking
-from accounting.models import AccountMapping
+from accounting.models import AccountMapping, AuditEntry, Entity
 from operations.models import EquipmentItem, IncomeCategory, TaxCategory
 from tenancy.models import Organisation
+from tenancy.params import IdField, MonthField
 
 Kind = AccountMapping.Kind
 
@@ -99,3 +100,42 @@ class MappingForm(forms.Form):
             kind, local_id = name.rsplit("-", 1)
             rows.append((kind, int(local_id), code, self.names.get(code, "")))
         return rows
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters and keyset cursor (``?before=<id>``: older than it)."""
+
+    run = IdField(label="Run")
+    entity = forms.ChoiceField(
+        label="Record", choices=[("", "Any"), *Entity.choices], required=False
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=[("", "Any"), *AuditEntry.Outcome.choices], required=False
+    )
+    since = forms.DateField(label="Since", required=False)
+    before = IdField(label="Older than call")
+
+
+class ConnectionQuery(forms.Form):
+    """``?connection=<id>``: which company's mappings (one per legal entity)."""
+
+    connection = IdField(label="Company")
+
+
+class MonthQuery(forms.Form):
+    month = MonthField(label="Month")
+    format = forms.ChoiceField(choices=[("", "Page"), ("csv", "CSV")], required=False)
+
+
+class ResolveForm(forms.Form):
+    """A review's resolution: one of the named choices or a candidate record's id."""
+
+    NAMED = ("keep_ledger", "push_patchbay", "create")
+
+    choice = forms.CharField(max_length=20)
+
+    def clean_choice(self) -> str | int:
+        choice: str = self.cleaned_data["choice"]
+        if choice in self.NAMED:
+            return choice
+        return IdField(required=True).clean(choice)  # type: ignore[no-any-return]

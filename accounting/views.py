@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import date
 from typing import Any
 
@@ -16,7 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounting import resolve
 from accounting.engine import records, runs
 from accounting.engine.sync import adapter_for
-from accounting.forms import MappingForm, field_name
+from accounting.forms import (
+    AuditFilterForm,
+    ConnectionQuery,
+    MappingForm,
+    MonthQuery,
+    ResolveForm,
+    field_name,
+)
 from accounting.mappings import missing_mappings
 from accounting.models import AccountMapping, AuditEntry, Entity, Review, SyncRun
 from accounting.reconciliation import as_csv as report_csv
@@ -26,6 +32,7 @@ from integrations.errors import ProviderError
 from integrations.models import Connection
 from tenancy.access import has_capability, require_capability
 from tenancy.models import User
+from tenancy.params import parse_query, valid_values, without
 from tenancy.roles import Capability
 from tenancy.scoping import current_organisation, scoped, scoped_get_or_404
 
@@ -41,10 +48,8 @@ def _accounting_connection(request: HttpRequest) -> Connection | None:
         .select_related("organisation")
         .order_by("pk")
     )
-    wanted = request.GET.get("connection", "")
-    if wanted.isdigit():
-        return rows.filter(pk=int(wanted)).first()
-    return rows.first()
+    wanted = valid_values(parse_query(request, ConnectionQuery)).get("connection")
+    return rows.filter(pk=wanted).first() if wanted else rows.first()
 
 
 def _mapping_form(request: HttpRequest, connection: Connection) -> MappingForm:
@@ -90,7 +95,10 @@ def _save(connection: Connection, form: MappingForm) -> None:
 @require_capability(Capability.VIEW_INTEGRATION_SETTINGS)
 def mappings(request: HttpRequest) -> HttpResponseBase:
     connection = _accounting_connection(request)
-    context: dict[str, Any] = {"connection": connection}
+    context: dict[str, Any] = {
+        "connection": connection,
+        "query_form": parse_query(request, ConnectionQuery),
+    }
     if connection is None:
         return render(request, "accounting/mappings.html", context)
     can_edit = has_capability(request, Capability.EDIT_INTEGRATION_SETTINGS)
@@ -136,41 +144,37 @@ def sync_now(request: HttpRequest, pk: int) -> HttpResponseBase:
     return redirect("integrations:index")
 
 
-def _filtered(request: HttpRequest) -> Any:
-    """Filters from the query string; a malformed value is ignored, never a 500."""
+def _filtered(request: HttpRequest, chosen: dict[str, Any]) -> Any:
+    """The audit entries the valid filters select; a refused filter selects nothing."""
     entries = scoped(request, AuditEntry).select_related("connection")
-    run, since = request.GET.get("run", ""), request.GET.get("since", "")
-    if run.isdigit():
-        entries = entries.filter(run_id=int(run))
-    if request.GET.get("entity") in Entity.values:
-        entries = entries.filter(entity=request.GET["entity"])
-    if request.GET.get("outcome") in AuditEntry.Outcome.values:
-        entries = entries.filter(outcome=request.GET["outcome"])
-    with suppress(ValueError):  # a malformed date is ignored
-        entries = (
-            entries.filter(created_at__date__gte=date.fromisoformat(since)) if since else entries
-        )
+    if "run" in chosen:
+        entries = entries.filter(run_id=chosen["run"])
+    if "entity" in chosen:
+        entries = entries.filter(entity=chosen["entity"])
+    if "outcome" in chosen:
+        entries = entries.filter(outcome=chosen["outcome"])
+    if "since" in chosen:
+        entries = entries.filter(created_at__date__gte=chosen["since"])
+    if "before" in chosen:  # keyset paging: older than this id
+        entries = entries.filter(id__lt=chosen["before"])
     return entries
-
-
-def _month(value: str) -> date:
-    """?month=YYYY-MM, else this month; a malformed value falls back to this month."""
-    try:
-        return date.fromisoformat(f"{value}-01")
-    except ValueError:
-        return date.today().replace(day=1)
 
 
 @require_GET
 @require_capability(Capability.VIEW_LOGS)
 def reconciliation(request: HttpRequest) -> HttpResponse:
-    report = build_report(current_organisation(request), _month(request.GET.get("month", "")))
-    if request.GET.get("format") == "csv":
+    query = parse_query(request, MonthQuery)
+    chosen = valid_values(query)
+    month = chosen.get("month") or date.today().replace(day=1)
+    report = build_report(current_organisation(request), month)
+    if chosen.get("format") == "csv":
         response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
         name = f"patchbay-reconciliation-{report.month:%Y-%m}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    return render(request, "accounting/reconciliation.html", {"report": report})
+    return render(
+        request, "accounting/reconciliation.html", {"report": report, "query_form": query}
+    )
 
 
 @require_GET
@@ -185,10 +189,8 @@ def sync_runs(request: HttpRequest) -> HttpResponse:
 @require_capability(Capability.VIEW_LOGS)
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Newest first, paged by keyset (?before=<id>) so it stays fast at millions of rows."""
-    entries = _filtered(request)
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        entries = entries.filter(id__lt=int(before))
+    filters = parse_query(request, AuditFilterForm)
+    entries = _filtered(request, valid_values(filters))
     page = list(entries.order_by("-id")[: AUDIT_PAGE + 1])
     context = {
         "entries": page[:AUDIT_PAGE],
@@ -196,6 +198,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "entities": Entity.choices,
         "outcomes": AuditEntry.Outcome.choices,
         "query": request.GET,
+        "query_form": filters,
+        "query_without_cursor": without(request.GET, "before"),
     }
     return render(request, "accounting/audit_log.html", context)
 
@@ -250,7 +254,8 @@ def resolve_review(request: HttpRequest, pk: int) -> HttpResponseBase:
     review = scoped_get_or_404(request, Review, pk=pk, resolution=Review.Resolution.OPEN)
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - require_capability signed them in
-    choice = request.POST.get("choice", "")
+    form = ResolveForm(request.POST)
+    choice = form.cleaned_data["choice"] if form.is_valid() else None
     try:
         if choice == "keep_ledger" and review.kind == Review.Kind.CONFLICT:
             resolve.keep_ledger(review, user)
@@ -262,8 +267,8 @@ def resolve_review(request: HttpRequest, pk: int) -> HttpResponseBase:
         elif choice == "create" and review.kind == Review.Kind.MATCH:
             resolve.create_new(review, user)
             messages.success(request, "Created a new Patchbay record and linked it.")
-        elif choice.isdigit() and review.kind == Review.Kind.MATCH:
-            resolve.link_candidate(review, int(choice), user)
+        elif isinstance(choice, int) and review.kind == Review.Kind.MATCH:
+            resolve.link_candidate(review, choice, user)
             messages.success(request, "Linked. From now on the two are matched by id.")
         else:
             messages.error(request, "Choose one of the options shown.")

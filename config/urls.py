@@ -4,11 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.health import healthz
-from tenancy.forms import EmailAuthenticationForm
+from tenancy.forms import AdminSignInForm, EmailAuthenticationForm
 from tenancy.views import home
 
 admin.site.site_header = "Patchbay administration"
 admin.site.site_title = "Patchbay admin"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", home, name="home"),

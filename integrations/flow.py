@@ -26,6 +26,7 @@ from integrations.registry import Integration, provider_for, rivals
 from integrations.tokens import store_token
 from operations.models import LegalEntity
 from tenancy.models import Organisation, User
+from tenancy.params import parse_id
 
 STATE_LIFETIME = timedelta(minutes=10)
 CHOICE_GONE = "This choice has expired or was already made. Start again with Connect."
@@ -88,8 +89,8 @@ def _entity_for(
     entities = LegalEntity.objects.for_organisation(organisation)
     if not provider.connects_per_legal_entity or not entities.exists():
         return None
-    wanted = str(legal_entity_id or "")
-    entity = entities.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    wanted = parse_id(legal_entity_id)
+    entity = entities.filter(pk=wanted).first() if wanted else None
     if entity is None:
         raise FlowError(f"Choose which legal entity this {provider.name} company is for.")
     taken = Connection.objects.filter(

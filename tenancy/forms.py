@@ -3,9 +3,17 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from tenancy.models import Membership, User
+from tenancy.params import IdChoiceField
+
+# Longest sign-in name accepted: Django's sign-in forms put max_length on the widget
+# only, and django-axes records every failed name in a 255-character column, so a
+# longer one was a database error (a 500) instead of a failed sign-in.
+LONGEST_USERNAME = 254
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -13,12 +21,21 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     username = forms.EmailField(
         label="Email",
+        max_length=LONGEST_USERNAME,
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
 
+class AdminSignInForm(AdminAuthenticationForm):
+    """The admin's sign-in form with the sign-in name bounded like the site's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(MaxLengthValidator(LONGEST_USERNAME))
+
+
 class SwitchOrganisationForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation: IdChoiceField[Membership] = IdChoiceField(
         queryset=Membership.objects.none(), to_field_name="organisation_id"
     )
 

@@ -94,7 +94,10 @@ def _parts(url: str) -> _Parts:
         raise UnsafeUrl(f"The URL is longer than {MAX_URL_LENGTH} characters.")
     if any(c.isspace() or ord(c) < 32 or c == "\\" for c in url):
         raise UnsafeUrl("The URL contains spaces, control characters or backslashes.")
-    split = urlsplit(url)
+    try:
+        split = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "https://[::1"
+        raise UnsafeUrl("The URL is malformed: check its host.") from None
     scheme = split.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise UnsafeUrl("Use an https:// URL.")

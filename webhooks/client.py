@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import ssl
 import time
@@ -144,6 +145,7 @@ def _read_capped(
 
 
 def _retry_after(value: str | None) -> int | None:
-    if value is None or not value.strip().isdigit():
-        return None  # HTTP-date forms are rare from webhook receivers; ignore them
-    return int(value.strip())
+    # ASCII digits only: str.isdigit() also passes "²", which int() refuses. HTTP-date
+    # forms are rare from webhook receivers; they are ignored like any other.
+    seconds = (value or "").strip()
+    return int(seconds) if re.fullmatch(r"[0-9]{1,9}", seconds) else None

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from tenancy.models import Organisation
+from tenancy.params import IdField
 from webhooks.addresses import UnsafeUrl
 from webhooks.catalog import CHOICES
 from webhooks.models import Delivery, Endpoint
@@ -60,6 +61,7 @@ class DeliveryFilterForm(forms.Form):
         queryset=Endpoint.objects.none(), required=False, empty_label="Any endpoint"
     )
     event = forms.CharField(label="Event type", max_length=60, required=False)
+    before = IdField(label="Older than delivery")  # the keyset cursor of "Older"
 
     def __init__(self, organisation: Organisation, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from tenancy.access import require_capability
+from tenancy.params import without
 from tenancy.roles import Capability
 from tenancy.scoping import current_organisation, scoped, scoped_get_or_404
 from webhooks import services
@@ -30,9 +31,8 @@ def _filtered(request: HttpRequest, chosen: dict[str, Any]) -> QuerySet[Delivery
         rows = rows.filter(endpoint=chosen["endpoint"])
     if "event" in chosen:
         rows = rows.filter(event__type=chosen["event"])
-    before = request.GET.get("before", "")
-    if before.isdigit() and len(before) < 19:  # keyset paging: older than this id
-        rows = rows.filter(pk__lt=int(before))
+    if "before" in chosen:  # keyset paging: older than this id
+        rows = rows.filter(pk__lt=chosen["before"])
     return rows.order_by("-pk")
 
 
@@ -43,13 +43,11 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     filters = DeliveryFilterForm(current_organisation(request), request.GET or None)
     rows = list(_filtered(request, filters.chosen())[: PER_PAGE + 1])
     page, more = rows[:PER_PAGE], len(rows) > PER_PAGE
-    query = request.GET.copy()
-    query.pop("before", None)
     context = {
         "filters": filters,
         "deliveries": page,
         "older": page[-1].pk if more else None,
-        "query": query.urlencode(),
+        "query": without(request.GET, "before"),
         # While anything is still being tried, the table refreshes itself.
         "polling": any(not delivery.is_terminal for delivery in page),
     }

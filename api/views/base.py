@@ -18,8 +18,7 @@ from apikeys.models import ApiKey
 from apikeys.ratelimit import Decision
 from apikeys.scopes import Module
 from tenancy.models import Organisation, TenantModel
-
-LARGEST_ID = 2**63 - 1  # PostgreSQL bigint
+from tenancy.params import parse_id
 
 
 class ApiViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
@@ -53,8 +52,7 @@ class ApiViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
     def get_object(self) -> Any:
         # Ids beyond bigint would be a database error, not a 404: refuse them first.
-        lookup = str(self.kwargs.get(self.lookup_field, ""))
-        if not lookup.isdigit() or int(lookup) > LARGEST_ID:
+        if parse_id(self.kwargs.get(self.lookup_field)) is None:
             raise Http404
         return super().get_object()
 

@@ -8,7 +8,6 @@ notification and wakes connections; the sync runs later on a worker.
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.core.exceptions import RequestDataTooBig
@@ -20,6 +19,7 @@ from integrations.provider_webhooks import signatures, wakeups
 from integrations.provider_webhooks.models import ProviderNotification
 from integrations.provider_webhooks.notices import Notice
 from integrations.provider_webhooks.sources import Source
+from tenancy import bounded_json
 
 logger = logging.getLogger(__name__)
 Outcome = ProviderNotification.Outcome
@@ -36,8 +36,8 @@ def receive(request: HttpRequest, source: Source) -> HttpResponse:
     if problem:
         return _refuse(request, source, problem, len(body))
     try:
-        notice = source.read(json.loads(body))
-    except ValueError as unreadable:  # bad JSON, bad UTF-8, or not the provider's shape
+        notice = source.read(bounded_json.loads(body))
+    except ValueError as unreadable:  # bad or too deep JSON, bad UTF-8, not the provider's shape
         _record(request, source, Outcome.UNREADABLE, len(body), reason=str(unreadable)[:200])
         return HttpResponse(status=400)
     return _accept(request, source, notice, len(body))

@@ -6,7 +6,6 @@ treats requests as 75 (https://blogs.intuit.com/2025/01/21/changes-to-our-accoun
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -20,6 +19,7 @@ from sandbox.quickbooks.clock import envelope_time
 from sandbox.quickbooks.entities.registry import Kind
 from sandbox.quickbooks.models import QboRequestId
 from sandbox.quickbooks.store import Books, lock
+from tenancy import bounded_json
 
 Json = dict[str, Any]
 Work = Callable[[Books, Any], Json]
@@ -105,8 +105,8 @@ def _write(request: HttpRequest, caller: Caller, work: Work, id_max: int) -> Htt
     if mode == "ignore":
         request_id = None
     try:
-        payload = json.loads(request.body or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        payload = bounded_json.loads(request.body or b"null")
+    except ValueError:  # malformed, not UTF-8, or nested too deep
         return errors.fault_response(
             errors.invalid("2010", "Request body is not valid JSON: unsupported or invalid")
         )

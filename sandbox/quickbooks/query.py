@@ -20,6 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sandbox.params import whole_number
 from sandbox.quickbooks import clock, conf, errors, render
 from sandbox.quickbooks.entities.registry import BY_LOWER, Kind
 from sandbox.quickbooks.store import Books
@@ -210,9 +211,10 @@ class Parser:
 
     def _integer(self) -> int:
         kind, raw = self.take()
-        if kind != "number" or not raw.isdigit():
+        number = whole_number(raw) if kind == "number" else None
+        if number is None:
             raise _parse_error(f'Encountered "{raw}", was expecting a whole number')
-        return int(raw)
+        return number
 
 
 def parse(text: str) -> Query:
@@ -325,7 +327,8 @@ def _decimal(value: Any) -> Decimal | None:
 
 def _number(value: Any) -> tuple[int, str]:
     text = str(value)
-    return (int(text), "") if text.isdigit() else (10**18, text)
+    number = whole_number(text)
+    return (number, "") if number is not None else (10**18, text)
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import QueryDict
 
+from sandbox.params import whole_number
 from sandbox.sage import faults
 from sandbox.sage.accounting import artefacts, contacts, http, items, payments
 from sandbox.sage.accounting.context import Books, Invalid
@@ -253,8 +254,9 @@ def set_fail_ratio(
 def _bank(business_id: str, ref: str) -> SageBankAccount:
     rows = SageBankAccount.objects.filter(business=business(business_id))
     found = rows.filter(guid=ref).first()
-    if found is None and ref.isdigit():
-        found = rows.filter(ledger_account__nominal_code=int(ref)).first()
+    code = whole_number(ref)
+    if found is None and code is not None:
+        found = rows.filter(ledger_account__nominal_code=code).first()
     if found is None:
         raise Refused([f"No bank account {ref}."])
     return found

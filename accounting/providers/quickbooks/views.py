@@ -3,8 +3,6 @@ settings, and Intuit's Disconnect URL."""
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -19,8 +17,6 @@ from integrations.vault import mask
 from tenancy.access import require_capability
 from tenancy.roles import Capability
 from tenancy.scoping import current_organisation
-
-REALM_ID = re.compile(r"[0-9]{1,32}")
 
 
 class AppForm(forms.Form):
@@ -39,6 +35,11 @@ class AppForm(forms.Form):
     use_patchbay_app = forms.BooleanField(
         label="Use Patchbay's Intuit app (forget my own credentials)", required=False
     )
+
+
+class DisconnectQuery(forms.Form):
+    # Intuit's company ids (realmId) are digits; anything else names no company.
+    realmId = forms.RegexField(r"\A[0-9]{1,32}\Z")
 
 
 def _save(app: ProviderApp, form: AppForm) -> None:
@@ -80,13 +81,9 @@ def disconnected(request: HttpRequest) -> HttpResponse:
     remote_disconnect), at most once per company every few minutes. The answer is the same
     for any realmId, known or not, so the URL says nothing about which companies exist.
     """
-    realm_id = _realm_id(request.GET.get("realmId", ""))
+    query = DisconnectQuery(request.GET)
+    realm_id = query.cleaned_data["realmId"] if query.is_valid() else ""
     if realm_id:
         for connection_id in remote_disconnect.claim_check(client.SLUG, realm_id):
             confirm_remote_disconnect.delay(connection_id)
     return render(request, "integrations/quickbooks_disconnected.html")
-
-
-def _realm_id(raw: str) -> str:
-    """Intuit's realm ids are decimal numbers; anything else names no company."""
-    return raw if REALM_ID.fullmatch(raw) else ""

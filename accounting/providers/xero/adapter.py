@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -244,5 +245,6 @@ def _wanted(entity: str, row: dict[str, Any]) -> bool:
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:
-    value = headers.get(name)
-    return int(value) if value is not None and value.isdigit() else None
+    # ASCII digits only: str.isdigit() also passes "²", which int() refuses.
+    value = (headers.get(name) or "").strip()
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sandbox.params import whole_number
 from sandbox.quickbooks import errors
 from sandbox.quickbooks.entities import tax
 from sandbox.quickbooks.entities.common import (
@@ -43,7 +44,7 @@ def sales_lines(books: Books, sent: Any, old: list[Json]) -> Lines:
     if not isinstance(sent, list) or not sent:
         raise errors.required("Line")
     kept_ids = {str(line.get("Id")) for line in old if line.get("Id")}
-    next_id = max((int(i) for i in kept_ids if i.isdigit()), default=0) + 1
+    next_id = max((n for n in map(whole_number, kept_ids) if n is not None), default=0) + 1
     result = Lines([], Decimal(0), [])
     for raw in sent:
         if not isinstance(raw, dict):

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from sandbox.params import chosen_id, search_text
 from sandbox.quickbooks import books
 from sandbox.quickbooks.console_forms import CustomerForm, InvoiceForm, PaymentForm
 from sandbox.quickbooks.models import QboCompany, QboEntity
@@ -22,7 +23,7 @@ class BookkeeperError(Exception):
 
 
 def chosen_company(request: HttpRequest) -> QboCompany | None:
-    wanted = request.POST.get("realm") or request.GET.get("realm") or US_REALM
+    wanted = chosen_id(request, "realm", US_REALM)
     rows = QboCompany.objects.all()
     return rows.filter(realm_id=wanted).first() or rows.first()
 
@@ -31,7 +32,7 @@ def context(request: HttpRequest) -> dict[str, Any]:
     company = chosen_company(request)
     if company is None:
         return {"books_company": None}
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     invoices = books.invoices_of(company.realm_id)
     if search:
         lowered = search.lower()
@@ -61,7 +62,7 @@ def context(request: HttpRequest) -> dict[str, Any]:
 
 
 def _selected(request: HttpRequest, company: QboCompany) -> QboEntity | None:
-    wanted = request.GET.get("invoice", "")
+    wanted = chosen_id(request, "invoice")
     if not wanted:
         return None
     try:

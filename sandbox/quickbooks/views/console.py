@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from sandbox.params import whole_number
 from sandbox.quickbooks import controls, faults, notifications
 from sandbox.quickbooks.console_forms import FaultForm
 from sandbox.quickbooks.models import (
@@ -76,9 +77,9 @@ def _clear_faults(request: HttpRequest) -> str:
 
 
 def _connection(request: HttpRequest) -> QboConnection:
-    wanted = request.POST.get("connection", "")
+    wanted = whole_number(request.POST.get("connection", ""))
     rows = QboConnection.objects.select_related("company")
-    connection = rows.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    connection = rows.filter(pk=wanted).first() if wanted is not None else None
     if connection is None:
         raise ActionFailed("That connection no longer exists: nothing was changed.")
     return connection

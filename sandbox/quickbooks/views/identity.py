@@ -3,8 +3,6 @@ revoke endpoints, the OpenID discovery document and the JWKS."""
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -16,6 +14,7 @@ from sandbox.quickbooks.exchange import OAuthError, exchange
 from sandbox.quickbooks.models import QboFault
 from sandbox.quickbooks.revocation import revoke_presented
 from sandbox.quickbooks.scopes import KNOWN
+from tenancy import bounded_json
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -55,8 +54,12 @@ def token(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest) -> HttpResponse:
     """Body {"token": "<refresh or access token>"} as JSON (Intuit's way) or a form."""
     try:
-        sent = json.loads(request.body or b"{}") if "json" in (request.content_type or "") else {}
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        sent = (
+            bounded_json.loads(request.body or b"{}")
+            if "json" in (request.content_type or "")
+            else {}
+        )
+    except ValueError:  # malformed, not UTF-8, or nested too deep
         return _oauth_error("invalid_request")
     raw = str(
         (sent if isinstance(sent, dict) else {}).get("token") or request.POST.get("token", "")

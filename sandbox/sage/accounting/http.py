@@ -4,7 +4,6 @@ JSON parsing, the resource wrapper, the business lock, idempotency_id replays an
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ from sandbox.sage.accounting.resources import Resource
 from sandbox.sage.accounting.wire import stamp
 from sandbox.sage.api import Caller, serve
 from sandbox.sage.models import SageBusiness
+from tenancy import bounded_json
 
 Change = Callable[[Books, dict[str, Any]], HttpResponse]
 Act = Callable[[Books], HttpResponse]
@@ -51,8 +51,8 @@ def act(request: HttpRequest, answer: Act) -> HttpResponse:
 def write(request: HttpRequest, resource: Resource, change: Change) -> HttpResponse:
     """POST or PUT with `{"<singular>": {...}}`."""
     try:
-        body = json.loads(request.body or b"null")
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        body = bounded_json.loads(request.body or b"null")
+    except ValueError:  # malformed, not UTF-8, or nested too deep
         body = None
 
     def handler(caller: Caller) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from sandbox.params import chosen_id, search_text
 from sandbox.sage import books, controls, faults
 from sandbox.sage.console_forms import ContactForm, FaultForm, InvoiceForm, PaymentForm
 from sandbox.sage.models import (
@@ -87,7 +88,7 @@ def _set_fault(request: HttpRequest) -> HttpResponse:
 
 
 def chosen_business(request: HttpRequest) -> SageBusiness | None:
-    wanted = request.POST.get("business") or request.GET.get("business") or DEMO_HIRE_UK
+    wanted = chosen_id(request, "business", DEMO_HIRE_UK)
     rows = SageBusiness.objects.all()
     return rows.filter(guid=wanted).first() or rows.first()
 
@@ -96,12 +97,12 @@ def _books_context(request: HttpRequest) -> dict[str, Any]:
     business = chosen_business(request)
     if business is None:
         return {"business": None}
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     found = SageSalesInvoice.objects.filter(business=business).select_related("contact")
     if search:
         found = found.filter(Q(number__iexact=search) | Q(reference__icontains=search))
     selected = (
-        SageSalesInvoice.objects.filter(business=business, guid=request.GET.get("invoice", ""))
+        SageSalesInvoice.objects.filter(business=business, guid=chosen_id(request, "invoice"))
         .prefetch_related("lines", "allocated__payment")
         .first()
     )

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from django.db.models import BigIntegerField, Max, QuerySet
 from django.db.models.functions import Cast, Substr
 
+from sandbox.params import whole_number
 from sandbox.xero.accounting import contacts, lines, status
 from sandbox.xero.accounting.batch import Invalid, Mode
 from sandbox.xero.accounting.context import Books
@@ -258,8 +259,9 @@ def next_number(kind: Kind[D], books: Books) -> str:
 def _note_number(kind: Kind[D], books: Books, number: str) -> None:
     """Keep the request's counter past numbers given explicitly (INV-0099)."""
     prefix, _, digits = number.partition("-")
-    if prefix == kind.prefix and digits.isdigit() and kind.prefix in books.highest_numbers:
-        books.highest_numbers[kind.prefix] = max(books.highest_numbers[kind.prefix], int(digits))
+    counter = whole_number(digits)
+    if prefix == kind.prefix and counter is not None and kind.prefix in books.highest_numbers:
+        books.highest_numbers[kind.prefix] = max(books.highest_numbers[kind.prefix], counter)
 
 
 def _state(document: D, found: list[XeroLine]) -> tuple[Any, ...]:

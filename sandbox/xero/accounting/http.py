@@ -5,7 +5,6 @@ JSON parsing, the organisation lock and Idempotency-Key replays.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +23,7 @@ from sandbox.xero.api import Caller, serve
 from sandbox.xero.models import XeroOrganisation
 from sandbox.xero.scopes import Needs
 from sandbox.xero.webhooks import events as webhook_events
+from tenancy import bounded_json
 
 # "A single POST ... has a size limit of 3.5MB"
 # https://developer.xero.com/documentation/auth-and-limits/xero-api-limits
@@ -74,8 +74,8 @@ def _write(request: HttpRequest, books: Books, body: bytes, answer: Writer) -> H
     if refused is not None:
         return refused
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        payload = bounded_json.loads(body)
+    except ValueError:  # malformed, not UTF-8, or nested too deep
         return post_data_invalid("The request body is not valid JSON.")
     with transaction.atomic():
         # One writer per organisation at a time: numbering, uniqueness and key replays

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 
+from sandbox.params import chosen_id, search_text
 from sandbox.xero import books
 from sandbox.xero.accounting.models import XeroContact, XeroInvoice, XeroPayment
 from sandbox.xero.books_forms import ContactForm, InvoiceForm, PaymentForm
@@ -26,7 +27,7 @@ class BookkeeperError(Exception):
 
 
 def chosen_tenant(request: HttpRequest) -> XeroOrganisation | None:
-    wanted = request.POST.get("tenant") or request.GET.get("tenant") or str(DEMO_COMPANY_UK)
+    wanted = chosen_id(request, "tenant", str(DEMO_COMPANY_UK))
     rows = XeroOrganisation.objects.all()
     try:
         return rows.filter(tenant_id=uuid.UUID(wanted)).first() or rows.first()
@@ -38,7 +39,7 @@ def context(request: HttpRequest) -> dict[str, Any]:
     tenant = chosen_tenant(request)
     if tenant is None:
         return {"books_tenant": None}
-    search = request.GET.get("q", "").strip()
+    search = search_text(request)
     found = XeroInvoice.objects.filter(organisation=tenant).select_related("contact")
     if search:
         found = found.filter(Q(invoice_number__icontains=search) | Q(reference__icontains=search))

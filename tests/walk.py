@@ -1,0 +1,321 @@
+"""The URL walk's shared world: every URL pattern of the project, how to build each one's
+URL from Alpha's objects, and every kind of visitor. Used by the URL walk (errors and
+leaks) and the hostile-input walk (hostile query and form values).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from integrations.models import ConnectionEvent
+from operations.models import LegalEntity
+from tenancy.models import Membership, User
+from tests import factories
+from tests.conftest import Tenants
+from tests.integrations.helpers import make_connection
+
+ALPHA_MARKER = "ALPHAMARK"
+BRAVO_MARKER = "BRAVOMARK"
+
+# Non-admin URLs whose `pk` is an object: which record of make_every_record it takes.
+PK_SOURCES: dict[str, str] = {
+    "operations:invoice_detail": "draft_invoice",
+    "operations:invoice_issue": "draft_invoice",
+    "operations:payment_create": "invoice",
+    "integrations:connection-xero": "connection",
+    "integrations:disconnect-xero": "connection",
+    "integrations:connection-sage": "connection",
+    "integrations:disconnect-sage": "connection",
+    "integrations:connection-quickbooks": "connection",
+    "integrations:disconnect-quickbooks": "connection",
+    "accounting:sync_now": "connection",
+    "accounting:resolve_review": "review",
+    "operations:booking_check_out": "booking",
+    "operations:booking_return": "booking",
+    "operations:legal_entity_rename": "legal_entity",
+    "apikeys:key_revoke": "api_key",
+    "apikeys:key_limits": "api_key",
+    "apikeys:webhooks:endpoint_edit": "webhook_endpoint",
+    "apikeys:webhooks:endpoint_rotate": "webhook_endpoint",
+    "apikeys:webhooks:endpoint_delete": "webhook_endpoint",
+    "apikeys:webhooks:endpoint_test": "webhook_endpoint",
+    "apikeys:webhooks:delivery_detail": "delivery",
+    "apikeys:webhooks:delivery_resend": "delivery",
+    "api:customer-detail": "customer",
+    "api:equipment-detail": "item",
+    "api:equipment-availability": "item",
+    "api:project-detail": "project",
+    "api:quote-detail": "quote",
+    "api:quote-approve": "quote",
+    "api:invoice-detail": "invoice",
+    "api:credit-note-detail": "credit_note",
+    "api:payment-detail": "payment",
+    "api:webhook-endpoint-detail": "webhook_endpoint",
+}
+
+# Patterns with no name, and the sample path that reaches each (keyed by route).
+UNNAMED_SAMPLES: dict[str, str] = {
+    "admin/(?P<url>.*)$": "/admin/no-such-admin-page/",
+    "api/v1/^[\\s\\S]*$": "/api/v1/no-such-endpoint/",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    route: str
+    params: frozenset[str]
+
+
+def _walk(patterns: list[Any], namespace: str = "", prefix: str = "") -> list[Route]:
+    routes: list[Route] = []
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            routes += _walk(entry.url_patterns, inner, route)
+        elif isinstance(entry, URLPattern):
+            params = set(entry.pattern.regex.groupindex) - set(entry.default_args)
+            name = f"{namespace}{entry.name}" if entry.name else None
+            routes.append(Route(name, route, frozenset(params)))
+    return routes
+
+
+ROUTES = _walk(get_resolver().url_patterns)
+
+
+@dataclass
+class World:
+    tenants: Tenants
+    alpha: dict[str, Any]
+    staff: User
+    by_model: dict[type[Model], Model]
+
+
+def make_world(tenants: Tenants, settings: Any) -> World:
+    # Provider calls (disconnect, revoke) go to a closed loopback port: refused at once.
+    for name in (
+        "XERO_TOKEN_URL",
+        "XERO_REVOCATION_URL",
+        "XERO_CONNECTIONS_URL",
+        "XERO_API_BASE",
+        "SAGE_TOKEN_URL",
+        "SAGE_REVOKE_URL",
+        "SAGE_API_BASE",
+        "QUICKBOOKS_TOKEN_URL",
+        "QUICKBOOKS_REVOCATION_URL",
+        "QUICKBOOKS_JWKS_URL",
+        "QUICKBOOKS_API_BASE",
+    ):
+        setattr(settings, name, f"http://127.0.0.1:9/{name.lower()}")
+    alpha = factories.make_every_record(tenants.alpha, ALPHA_MARKER, tenants.crew)
+    alpha["connection"] = make_connection(tenants.alpha, remote_name=f"{ALPHA_MARKER} Xero org")
+    alpha["connection_event"] = ConnectionEvent.objects.create(
+        organisation=tenants.alpha, connection=alpha["connection"], kind="connected"
+    )
+    alpha.update(_sync_records(alpha["connection"]))
+    alpha.update(_api_access_records(tenants.alpha, ALPHA_MARKER))
+    alpha["legal_entity"] = LegalEntity.objects.create(
+        organisation=tenants.alpha, name=f"{ALPHA_MARKER} Ltd"
+    )
+    factories.make_every_record(tenants.bravo, BRAVO_MARKER, tenants.outsider)
+    LegalEntity.objects.create(organisation=tenants.bravo, name=f"{BRAVO_MARKER} Inc")
+    _api_access_records(tenants.bravo, BRAVO_MARKER)
+    make_connection(tenants.bravo, remote_name=f"{BRAVO_MARKER} Xero org")
+    tenants.alpha.name = f"Alpha Hire {ALPHA_MARKER}"
+    tenants.alpha.save()
+    tenants.bravo.name = f"Bravo Hire {BRAVO_MARKER}"
+    tenants.bravo.save()
+    staff = User.objects.create_superuser("staff@patchbay.test", factories.PASSWORD)
+    by_model: dict[type[Model], Model] = {type(obj): obj for obj in alpha.values()}
+    by_model[type(tenants.alpha)] = tenants.alpha
+    by_model[User] = tenants.owner
+    by_model[Membership] = Membership.objects.get(user=tenants.owner)
+    by_model[Group] = Group.objects.create(name="Support")
+    by_model.update(_axes_records())
+    by_model.update(_provider_webhook_records(alpha["connection"]))
+    for model in _line_models():
+        by_model[model] = model.objects.filter(organisation=tenants.alpha).first()
+    return World(tenants, alpha, staff, by_model)
+
+
+def _api_access_records(organisation: Any, marker: str) -> dict[str, Any]:
+    """An API key, a webhook endpoint and a delivery, each carrying ``marker``."""
+    from apikeys import services as keys
+    from webhooks import outbox
+    from webhooks.models import Delivery, Endpoint
+
+    key = keys.create_key(organisation, name=f"{marker} key", scopes={}, created_by=None).key
+    endpoint = Endpoint.objects.create(
+        organisation=organisation,
+        url="https://hooks.example.com/patchbay",
+        description=f"{marker} hook",
+        event_types=["customer.created"],
+        secret="whsec_dGVzdC1zZWNyZXQtZm9yLXRoZS13YWxrLW9ubHk=",
+    )
+    outbox.record(organisation.pk, "customer.created", {"name": marker}, endpoints=[endpoint])
+    delivery = Delivery.objects.get(endpoint=endpoint)
+    return {"api_key": key, "webhook_endpoint": endpoint, "delivery": delivery}
+
+
+def _sync_records(connection: Any) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounting.models import AuditEntry, ExternalRef, Review, SyncRun
+
+    org = connection.organisation
+    run = SyncRun.objects.create(
+        organisation=org,
+        connection=connection,
+        trigger="manual",
+        status="succeeded",
+        lease_expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    return {
+        "sync_run": run,
+        "external_ref": ExternalRef.objects.create(
+            organisation=org, connection=connection, entity="invoice", local_id=1, remote_id="r"
+        ),
+        "review": Review.objects.create(
+            organisation=org,
+            connection=connection,
+            kind="conflict",
+            entity="customer",
+            local_id=1,
+            remote_id=f"{ALPHA_MARKER}-remote",
+            patchbay_version={"name": "Patchbay name"},
+            ledger_version={"name": f"{ALPHA_MARKER} ledger name"},
+        ),
+        "audit_entry": AuditEntry.objects.create(
+            organisation=org,
+            connection=connection,
+            run=run,
+            direction="push",
+            entity="invoice",
+            method="PUT",
+            url=f"https://x/{ALPHA_MARKER}",
+            outcome="created",
+        ),
+    }
+
+
+def _axes_records() -> dict[type[Model], Model]:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    who = {"username": "someone@alpha.test", "ip_address": "127.0.0.1", "user_agent": "walk"}
+    return {
+        AccessAttempt: AccessAttempt.objects.create(**who, failures_since_start=1),
+        AccessLog: AccessLog.objects.create(**who),
+        AccessFailureLog: AccessFailureLog.objects.create(**who),
+    }
+
+
+def _provider_webhook_records(connection: Any) -> dict[type[Model], Model]:
+    from django.utils import timezone
+
+    from integrations.provider_webhooks.models import ProviderNotification, SyncWakeup
+
+    notification = ProviderNotification.objects.create(provider="xero", outcome="refused")
+    wakeup = SyncWakeup.objects.create(
+        organisation=connection.organisation,
+        connection=connection,
+        first_at=timezone.now(),
+        due_at=timezone.now(),
+    )
+    return {ProviderNotification: notification, SyncWakeup: wakeup}
+
+
+def _line_models() -> list[type[Any]]:
+    from operations.models import CreditNoteLine, InvoiceLine, QuoteLine
+
+    return [QuoteLine, InvoiceLine, CreditNoteLine]
+
+
+def _admin_model(name: str) -> type[Model]:
+    from django.apps import apps
+
+    label = name.removeprefix("admin:").rsplit("_", 1)[0]
+    for model in apps.get_models():
+        if f"{model._meta.app_label}_{model._meta.model_name}" == label:
+            return model
+    raise LookupError(label)
+
+
+def kwargs_for(route: Route, world: World) -> dict[str, Any]:
+    assert route.name is not None
+    kwargs: dict[str, Any] = {}
+    for param in route.params:
+        if param == "pk" and route.name in PK_SOURCES:
+            kwargs[param] = world.alpha[PK_SOURCES[route.name]].pk
+        elif param == "object_id":
+            kwargs[param] = world.by_model[_admin_model(route.name)].pk
+        elif route.name == "admin:auth_user_password_change":
+            kwargs[param] = world.tenants.owner.pk
+        elif param == "app_label":
+            kwargs[param] = "operations"
+        elif route.name.startswith(("sandbox:xero:", "sandbox:quickbooks:")) and param.endswith(
+            "_id"
+        ):
+            # The Xero sandbox's /connections/{id}, /Invoices/{id}, ...: a made-up id.
+            kwargs[param] = uuid.UUID(int=0)
+        elif route.name.startswith("sandbox:sage:") and param == "key":
+            # The Sage sandbox's /v3.1/{resource}/{key}: a made-up 32-hex id.
+            kwargs[param] = "0" * 32
+        elif param == "content_type_id":
+            kwargs[param] = ContentType.objects.get_for_model(world.alpha["customer"]).pk
+        elif route.name == "password_reset_confirm":
+            kwargs.update(uidb64="MQ", token="set-password")
+        else:
+            pytest.fail(
+                f"The URL walk cannot build {route.name} ({route.route}): teach it {param}."
+            )
+    return kwargs
+
+
+ADMIN_OBJECT_REDIRECT = re.compile(r"^admin/(\w+)/(\w+)/<path:object_id>/$")
+
+
+def _unnamed_url(route: Route, world: World) -> str:
+    # The admin keeps an unnamed legacy redirect from /<app>/<model>/<id>/ to the change page.
+    legacy = ADMIN_OBJECT_REDIRECT.match(route.route)
+    if legacy:
+        model = _admin_model(f"admin:{legacy[1]}_{legacy[2]}_change")
+        return f"/admin/{legacy[1]}/{legacy[2]}/{world.by_model[model].pk}/"
+    if route.route not in UNNAMED_SAMPLES:
+        pytest.fail(f"Unnamed URL pattern {route.route!r}: name it or add a sample path.")
+    return UNNAMED_SAMPLES[route.route]
+
+
+def url_for(route: Route, world: World) -> str:
+    if route.name is None:
+        return _unnamed_url(route, world)
+    if route.name == "admin:view_on_site":
+        return reverse(
+            route.name,
+            kwargs={
+                "content_type_id": ContentType.objects.get_for_model(world.alpha["customer"]).pk,
+                "object_id": world.alpha["customer"].pk,
+            },
+        )
+    return reverse(route.name, kwargs=kwargs_for(route, world))
+
+
+def visitors(world: World) -> dict[str, User | None]:
+    tenants = world.tenants
+    return {
+        "anonymous": None,
+        **tenants.by_role,
+        "outsider": tenants.outsider,
+        "staff": world.staff,
+    }
