@@ -15,8 +15,8 @@ from accounting.engine.audit import Recorder
 from accounting.mappings import missing_mappings
 from accounting.models import Entity, SyncRun
 from integrations import health
-from integrations.budget import Budget, DailyLimitReached
 from integrations.errors import ProviderError
+from integrations.limiter import DailyLimitReached, Limiter
 from integrations.models import Connection
 from integrations.registry import adapter_class_for
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
@@ -28,8 +28,8 @@ PUSHED_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice
 
 def adapter_for(connection: Connection, run: SyncRun | None) -> AccountingAdapter:
     adapter_class: type[AccountingAdapter] = adapter_class_for(connection.provider)
-    budget = Budget(connection.provider, connection.remote_id, adapter_class.limits)
-    return adapter_class(connection, Recorder(connection, run, budget, adapter_class.quota))
+    limiter = Limiter(connection.provider, connection.remote_id, adapter_class.limits)
+    return adapter_class(connection, Recorder(connection, run, limiter, adapter_class.quota))
 
 
 def _pause_for_the_day(run: SyncRun, limit: DailyLimitReached) -> SyncRun:
