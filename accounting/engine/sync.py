@@ -45,7 +45,9 @@ def _pause_for_the_day(run: SyncRun, limit: DailyLimitReached) -> SyncRun:
 
 
 def _invoices(window: due.Window) -> list[Invoice]:
-    rows = Invoice.objects.for_organisation(window.connection.organisation)
+    # By organisation id: this read runs ahead on a thread, which must not load (and
+    # cache) the shared connection's organisation while the sync's thread uses it.
+    rows = Invoice.objects.filter(organisation_id=window.connection.organisation_id)
     return list(
         window.rows(records.of_entity(rows, window.connection))
         .filter(status__in=PUSHED_STATUSES)
@@ -56,7 +58,7 @@ def _invoices(window: due.Window) -> list[Invoice]:
 
 
 def _credit_notes(window: due.Window) -> list[CreditNote]:
-    rows = CreditNote.objects.for_organisation(window.connection.organisation)
+    rows = CreditNote.objects.filter(organisation_id=window.connection.organisation_id)
     return list(
         window.rows(records.of_entity(rows, window.connection))
         .filter(status=CreditNote.Status.ISSUED)
