@@ -88,7 +88,17 @@ class ExternalRef(TenantModel):
                 fields=["connection", "entity", "local_id"], name="one_ref_per_local_record"
             )
         ]
-        indexes = [models.Index(fields=["connection", "entity", "remote_id"])]
+        indexes = [
+            models.Index(fields=["connection", "entity", "remote_id"]),
+            # A sync reads the links changed since its cursor and those not settled: both
+            # stay small however many records are linked.
+            models.Index(fields=["connection", "entity", "updated_at"], name="ref_changed_idx"),
+            models.Index(
+                fields=["connection", "entity"],
+                name="ref_unsettled_idx",
+                condition=~models.Q(state="linked"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.entity} {self.local_id} <-> {self.remote_id or '?'}"
@@ -168,6 +178,32 @@ class SyncCursor(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.entity} since {self.high_water}"
+
+
+class PushCursor(TenantModel):
+    """Where pushing an entity got to: records changed since `since` (their `updated_at`,
+    saved in the same transaction as the change) are what the next sync reads, with the
+    records whose link isn't settled. `context` is the hash of what else goes into a
+    payload (mappings, adapter); when it changes, or a day after the last full check,
+    the next sync reads every record again."""
+
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="push_cursors"
+    )
+    entity = models.CharField(max_length=20, choices=Entity.choices)
+    since = models.DateTimeField()
+    context = models.CharField(max_length=64)
+    full_check_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "entity"], name="one_push_cursor_per_entity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} changed since {self.since}"
 
 
 class SyncRun(TenantModel):

@@ -38,6 +38,7 @@ def _admin(sql: str) -> None:
 def bench_database() -> Iterator[str]:
     """Django on a fresh, migrated benchmark database; yields its DATABASE_URL."""
     url, name = _bench_url()
+    given = os.environ.get("DATABASE_URL")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("PATCHBAY_ENV", "test")
     os.environ["DATABASE_URL"] = url
@@ -55,6 +56,12 @@ def bench_database() -> Iterator[str]:
     finally:
         connections.close_all()
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # Another bench_database in the same process gets the same name (Django's
+        # settings, read once, keep pointing at it).
+        if given is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = given
 
 
 def percentile(values: list[float], share: float) -> float:

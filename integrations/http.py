@@ -1,8 +1,9 @@
-"""Outbound HTTP to providers: one session, timeouts always, failures classified."""
+"""Outbound HTTP to providers: a session per thread, timeouts always, failures classified."""
 
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
 import requests
@@ -12,7 +13,16 @@ from integrations.errors import ProviderUnavailable, RateLimited
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 20
 
-_session = requests.Session()
+_local = threading.local()
+
+
+def session() -> requests.Session:
+    """This thread's session: requests.Session is not thread-safe, and the engine pushes
+    from a pool of threads; each keeps its own connection pool alive between calls."""
+    current: requests.Session | None = getattr(_local, "session", None)
+    if current is None:
+        current = _local.session = requests.Session()
+    return current
 
 
 def request(method: str, url: str, *, access_token: str, **kwargs: Any) -> requests.Response:
@@ -20,7 +30,7 @@ def request(method: str, url: str, *, access_token: str, **kwargs: Any) -> reque
     headers = {"Authorization": f"Bearer {access_token}", "Accept": "application/json"}
     headers.update(kwargs.pop("headers", {}))
     try:
-        response = _session.request(
+        response = session().request(
             method,
             url,
             headers=headers,
@@ -42,7 +52,7 @@ def request(method: str, url: str, *, access_token: str, **kwargs: Any) -> reque
 def public_json(url: str) -> Any:
     """An unauthenticated GET of a provider's published JSON (a JWK set, say)."""
     try:
-        response = _session.get(
+        response = session().get(
             url,
             headers={"Accept": "application/json"},
             timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),

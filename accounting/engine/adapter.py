@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from accounting.engine.audit import Recorder
 from accounting.models import AccountMapping
-from integrations.budget import Limits
+from integrations.limiter import Limits
 from integrations.models import Connection
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounting.models import AuditEntry, SyncRun
 from integrations import tokens
-from integrations.budget import Budget, DailyLimitReached
 from integrations.errors import ProviderUnavailable, RateLimited
+from integrations.limiter import DailyLimitReached, Limiter
 from integrations.models import Connection
 from integrations.registry import provider_for
 
@@ -69,37 +69,38 @@ class Recorder:
         self,
         connection: Connection,
         run: SyncRun | None,
-        budget: Budget | None = None,
+        limiter: Limiter | None = None,
         quota: Quota = no_quota,
     ) -> None:
         self.connection = connection
         self.run = run
-        self.budget = budget
+        self.limiter = limiter
         self.quota = quota
 
-    def send(self, call: Call) -> tuple[requests.Response, AuditEntry]:
+    def send(self, call: Call, *, tag: str = "") -> tuple[requests.Response, AuditEntry]:
+        """Make the call within the limits that count calls tagged `tag` (and untagged)."""
         for attempt in range(RATE_LIMIT_RETRIES):
             try:
-                return self._send(call)
+                return self._send(call, tag)
             except RateLimited as limited:
                 wait = limited.retry_after
                 if not limited.stated:  # no Retry-After (Sage): the provider's back-off
                     wait = provider_for(self.connection.provider).unstated_retry_after(
                         attempt, wait
                     )
-                if self.budget is not None:
-                    self.budget.block(wait)
+                if self.limiter is not None:
+                    self.limiter.block(wait)
                 if limited.problem in ("day", "daily"):
                     raise DailyLimitReached(timezone.now() + timedelta(seconds=wait)) from limited
-                if self.budget is None:
+                if self.limiter is None:
                     time.sleep(min(wait, 60))
         raise ProviderUnavailable("the provider kept rate limiting; the next run carries on")
 
-    def _send(self, call: Call) -> tuple[requests.Response, AuditEntry]:
+    def _send(self, call: Call, tag: str) -> tuple[requests.Response, AuditEntry]:
         headers = dict(call.headers or {})
         if call.idempotency_key:
             headers["Idempotency-Key"] = call.idempotency_key
-        with self.budget.permit() if self.budget else nullcontext():
+        with self.limiter.permit(tag) if self.limiter else nullcontext():
             started = time.monotonic()
             response = tokens.call(
                 self.connection,
@@ -110,8 +111,8 @@ class Recorder:
                 headers=headers,
             )
             duration = int((time.monotonic() - started) * 1000)
-        if self.budget is not None:
-            self.budget.observe(*self.quota(response.headers))
+        if self.limiter is not None:
+            self.limiter.observe(*self.quota(response.headers))
         return response, self._write(call, response, duration)
 
     def note(

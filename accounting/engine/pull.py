@@ -126,14 +126,26 @@ def pull_payments(run: SyncRun, adapter: AccountingAdapter) -> None:
 def pull_records(run: SyncRun, adapter: AccountingAdapter, entity: str) -> None:
     """Customers or items made or changed in the ledger, into Patchbay."""
     for page in _pages(run, entity, lambda since, n: adapter.changes(entity, since, n)):
+        # One read of a page's links: a quiet sync re-reads the records at its cursor.
+        refs = {
+            ref.remote_id: ref
+            for ref in ExternalRef.objects.filter(
+                connection=run.connection,
+                entity=entity,
+                remote_id__in=[remote.remote_id for remote in page.records],
+            )
+        }
         for remote in page.records:
-            _apply_record(run, adapter, entity, remote)
+            _apply_record(run, adapter, entity, remote, refs.get(remote.remote_id))
 
 
-def _apply_record(run: SyncRun, adapter: AccountingAdapter, entity: str, remote: Remote) -> None:
-    ref = ExternalRef.objects.filter(
-        connection=run.connection, entity=entity, remote_id=remote.remote_id
-    ).first()
+def _apply_record(
+    run: SyncRun,
+    adapter: AccountingAdapter,
+    entity: str,
+    remote: Remote,
+    ref: ExternalRef | None,
+) -> None:
     if ref is None:
         _first_sight(run, adapter, entity, remote)
     elif remote.deleted:

@@ -55,18 +55,19 @@ def progress(
     if total is not None:
         run.total = total
     run.lease_expires_at = timezone.now() + lease()
-    run.save(update_fields=["phase", "done", "total", "lease_expires_at"])
+    run.save(update_fields=["phase", "done", "total", "lease_expires_at", "counts"])
 
 
 def count(run: SyncRun, outcome: str, n: int = 1) -> None:
+    """Counted in memory: saved with the next progress, page, error or the run's end,
+    so a sync of thousands of records doesn't write its run once per record."""
     run.counts[outcome] = run.counts.get(outcome, 0) + n
-    run.save(update_fields=["counts"])
 
 
 def error(run: SyncRun, message: str, **context: Any) -> None:
     run.errors.append({"message": message, **context})
     count(run, "errors")
-    run.save(update_fields=["errors"])
+    run.save(update_fields=["errors", "counts"])
 
 
 def finish(run: SyncRun, status: str | None = None) -> SyncRun:
@@ -81,13 +82,13 @@ def finish(run: SyncRun, status: str | None = None) -> SyncRun:
     # Together: a card read between the two would show the run over (and stop polling)
     # with the connection's last sync still unset.
     with transaction.atomic():
-        run.save(update_fields=["status", "finished_at", "phase"])
+        run.save(update_fields=["status", "finished_at", "phase", "counts"])
         Connection.objects.filter(pk=connection.pk).update(**updates)
     return run
 
 
 def bump_done(run: SyncRun, n: int) -> None:
     SyncRun.objects.filter(pk=run.pk).update(
-        done=F("done") + n, lease_expires_at=timezone.now() + lease()
+        done=F("done") + n, lease_expires_at=timezone.now() + lease(), counts=run.counts
     )
     run.refresh_from_db(fields=["done", "lease_expires_at"])

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection as db_connection
 
-from accounting.engine import pull, push, records, reviews, runs
+from accounting.engine import due, pull, push, records, reviews, runs
 from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.engine.audit import Recorder
 from accounting.mappings import missing_mappings
 from accounting.models import Entity, SyncRun
 from integrations import health
-from integrations.budget import Budget, DailyLimitReached
 from integrations.errors import ProviderError
+from integrations.limiter import DailyLimitReached, Limiter
 from integrations.models import Connection
 from integrations.registry import adapter_class_for
 from operations import money
@@ -29,8 +29,8 @@ PUSHED_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice
 
 def adapter_for(connection: Connection, run: SyncRun | None) -> AccountingAdapter:
     adapter_class: type[AccountingAdapter] = adapter_class_for(connection.provider)
-    budget = Budget(connection.provider, connection.remote_id, adapter_class.limits)
-    return adapter_class(connection, Recorder(connection, run, budget, adapter_class.quota))
+    limiter = Limiter(connection.provider, connection.remote_id, adapter_class.limits)
+    return adapter_class(connection, Recorder(connection, run, limiter, adapter_class.quota))
 
 
 def _pause_for_the_day(run: SyncRun, limit: DailyLimitReached) -> SyncRun:
@@ -45,9 +45,12 @@ def _pause_for_the_day(run: SyncRun, limit: DailyLimitReached) -> SyncRun:
     return run
 
 
-def _invoices(connection: Connection) -> list[Invoice]:
+def _invoices(window: due.Window) -> list[Invoice]:
+    # By organisation id: this read runs ahead on a thread, which must not load (and
+    # cache) the shared connection's organisation while the sync's thread uses it.
+    rows = Invoice.objects.filter(organisation_id=window.connection.organisation_id)
     return list(
-        records.of_entity(Invoice.objects.for_organisation(connection.organisation), connection)
+        window.rows(records.of_entity(rows, window.connection))
         .filter(status__in=PUSHED_STATUSES)
         .select_related("customer")
         .prefetch_related("lines__tax_category", "lines__income_category", "lines__item")
@@ -55,41 +58,49 @@ def _invoices(connection: Connection) -> list[Invoice]:
     )
 
 
-def _credit_notes(connection: Connection) -> list[CreditNote]:
+def _credit_notes(window: due.Window) -> list[CreditNote]:
+    rows = CreditNote.objects.filter(organisation_id=window.connection.organisation_id)
     return list(
-        records.of_entity(CreditNote.objects.for_organisation(connection.organisation), connection)
+        window.rows(records.of_entity(rows, window.connection))
         .filter(status=CreditNote.Status.ISSUED)
         .prefetch_related("lines")
         .order_by("pk")
     )
 
 
-def _approved_quotes(connection: Connection) -> list[Quote]:
+def _approved_quotes(window: due.Window) -> list[Quote]:
+    connection = window.connection
     rows = Quote.objects.for_organisation(connection.organisation).filter(
         status=Quote.Status.APPROVED
     )
     if connection.legal_entity_id is not None:  # a quote belongs to its customer's entity
         rows = rows.filter(customer__legal_entity_id=connection.legal_entity_id)
-    return list(rows.prefetch_related("lines__item").order_by("pk"))
+    return list(window.rows(rows).prefetch_related("lines__item").order_by("pk"))
 
 
-def push_customers(run: SyncRun, adapter: AccountingAdapter) -> None:
+def push_customers(run: SyncRun, adapter: AccountingAdapter, context: str) -> None:
     connection = run.connection
-    customers = records.of_entity(
-        Customer.objects.for_organisation(connection.organisation), connection
+    window = due.window(connection, Entity.CUSTOMER, context)
+    customers = window.rows(
+        records.of_entity(Customer.objects.for_organisation(connection.organisation), connection)
     ).order_by("pk")
     payloads = [(c.pk, adapter.customer_payload(c)) for c in customers]
     push.push(run, adapter, Entity.CUSTOMER, payloads)
+    due.advance(window)
 
 
-def push_items(run: SyncRun, adapter: AccountingAdapter) -> None:
-    items = EquipmentItem.objects.for_organisation(run.connection.organisation).order_by("pk")
+def push_items(run: SyncRun, adapter: AccountingAdapter, context: str) -> None:
+    window = due.window(run.connection, Entity.ITEM, context)
+    items = window.rows(
+        EquipmentItem.objects.for_organisation(run.connection.organisation)
+    ).order_by("pk")
     push.push(run, adapter, Entity.ITEM, [(i.pk, adapter.item_payload(i)) for i in items])
+    due.advance(window)
 
 
 def _with_contacts(run: SyncRun, documents: Sequence[D]) -> list[tuple[D, str]]:
     """Documents whose customer is linked; the others wait (their customer's push failed
-    or is held for review, which that phase recorded)."""
+    or is held for review, which that phase recorded) and are read again next time."""
     contacts = push.linked_remote_ids(
         run.connection, Entity.CUSTOMER, [d.customer_id for d in documents]
     )
@@ -110,37 +121,17 @@ def _within_bounds(run: SyncRun, entity: Entity, documents: Sequence[D]) -> list
     return fitting
 
 
-def push_quotes(run: SyncRun, adapter: AccountingAdapter, mappings: Mappings) -> None:
-    """Approved quotes, for a ledger that has them (drafts stay in Patchbay)."""
-    if not adapter.pushes_quotes:
-        return
-    records = [
-        (quote.pk, adapter.quote_payload(quote, mappings, contact))
-        for quote, contact in _with_contacts(
-            run, _within_bounds(run, Entity.QUOTE, _approved_quotes(run.connection))
-        )
-    ]
-    push.push(run, adapter, Entity.QUOTE, records)
-
-
-def push_invoices(
-    run: SyncRun, adapter: AccountingAdapter, mappings: Mappings, invoices: list[Invoice]
+def push_documents(
+    run: SyncRun,
+    adapter: AccountingAdapter,
+    entity: Entity,
+    window: due.Window,
+    documents: Sequence[D],
+    payload: Callable[[D, str], dict[str, Any]],
 ) -> None:
-    records = [
-        (invoice.pk, adapter.invoice_payload(invoice, mappings, contact))
-        for invoice, contact in _with_contacts(run, _within_bounds(run, Entity.INVOICE, invoices))
-    ]
-    push.push(run, adapter, Entity.INVOICE, records)
-
-
-def push_credit_notes(run: SyncRun, adapter: AccountingAdapter, mappings: Mappings) -> None:
-    records = [
-        (note.pk, adapter.credit_note_payload(note, mappings, contact))
-        for note, contact in _with_contacts(
-            run, _within_bounds(run, Entity.CREDIT_NOTE, _credit_notes(run.connection))
-        )
-    ]
-    push.push(run, adapter, Entity.CREDIT_NOTE, records)
+    ready = _with_contacts(run, _within_bounds(run, entity, documents))
+    push.push(run, adapter, entity, [(d.pk, payload(d, contact)) for d, contact in ready])
+    due.advance(window)
 
 
 def _ahead(adapter: AccountingAdapter, load: Callable[[], T]) -> Callable[[], T]:
@@ -162,16 +153,43 @@ def _ahead(adapter: AccountingAdapter, load: Callable[[], T]) -> Callable[[], T]
 
 
 def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
+    connection = run.connection
     for entity in records.TWO_WAY:
         runs.progress(run, phase=f"{entity}s from the ledger", done=0, total=0)
         pull.pull_records(run, adapter, entity)
-    invoices = _ahead(adapter, lambda: _invoices(run.connection))
-    push_customers(run, adapter)
-    push_items(run, adapter)
-    mappings = Mappings.of(run.connection)
-    push_quotes(run, adapter, mappings)
-    push_invoices(run, adapter, mappings, invoices())
-    push_credit_notes(run, adapter, mappings)
+    mappings = Mappings.of(connection)
+    context = due.context_of(adapter, mappings)
+    invoice_window = due.window(connection, Entity.INVOICE, context, document=True)
+    invoices = _ahead(adapter, lambda: _invoices(invoice_window))
+    push_customers(run, adapter, context)
+    push_items(run, adapter, context)
+    if adapter.pushes_quotes:  # approved quotes, for a ledger that has them
+        quotes = due.window(connection, Entity.QUOTE, context, document=True)
+        push_documents(
+            run,
+            adapter,
+            Entity.QUOTE,
+            quotes,
+            _approved_quotes(quotes),
+            lambda quote, contact: adapter.quote_payload(quote, mappings, contact),
+        )
+    push_documents(
+        run,
+        adapter,
+        Entity.INVOICE,
+        invoice_window,
+        invoices(),
+        lambda invoice, contact: adapter.invoice_payload(invoice, mappings, contact),
+    )
+    notes = due.window(connection, Entity.CREDIT_NOTE, context, document=True)
+    push_documents(
+        run,
+        adapter,
+        Entity.CREDIT_NOTE,
+        notes,
+        _credit_notes(notes),
+        lambda note, contact: adapter.credit_note_payload(note, mappings, contact),
+    )
     runs.progress(run, phase="payments", done=0, total=0)
     pull.pull_payments(run, adapter)
 

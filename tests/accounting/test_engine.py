@@ -313,3 +313,40 @@ def test_a_pending_batch_is_replayed_under_its_key_only_while_it_is_the_same_bat
     [(new_key, ids)] = resend.items()
     assert ids == [3] and new_key not in ("changed", "intact")
     assert [item.local_id for item in work.creates] == [5]
+
+
+def _run_updates_pulling(connected: Connection, contacts: int) -> int:
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    responses.reset()
+    mock_xero()
+    responses.replace(
+        responses.GET,
+        f"{API}/Contacts",
+        json={
+            "Contacts": [
+                {
+                    "ContactID": f"c-{contacts}-{n}",
+                    "Name": f"Ledger Contact {contacts}-{n}",
+                    "UpdatedDateUTC": "/Date(1777886101230+0000)/",
+                }
+                for n in range(contacts)
+            ]
+        },
+    )
+    with CaptureQueriesContext(db) as queries:
+        run_sync(connected, SyncRun.Trigger.MANUAL)
+    return sum(1 for q in queries if q["sql"].startswith('UPDATE "accounting_syncrun"'))
+
+
+@responses.activate
+def test_run_counters_are_written_per_page_not_per_record(
+    connected: Connection, tenants: Tenants
+) -> None:
+    map_everything(connected)
+    few = _run_updates_pulling(connected, 3)
+    many = _run_updates_pulling(connected, 40)
+    run = SyncRun.objects.order_by("-pk").first()
+    assert run is not None and sum(run.counts.values()) >= 40  # every record still counted
+    assert many == few

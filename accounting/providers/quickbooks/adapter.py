@@ -12,9 +12,9 @@ https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/
   when the ledger's owned fields are still Patchbay's, and opens a conflict otherwise.
 - Incremental reads use CDC within its 30 days (and below its 1,000-object cap), else a
   query by ``MetaData.LastUpdatedTime``, paged by STARTPOSITION.
-- Limits: the shared budget holds 500 calls a minute and 10 at once per company; the
-  throttle (throttle.py) holds 10 a second and 40 batch calls a minute. A 429 blocks the
-  company's budget (Intuit: wait 60 seconds) and the call is tried again.
+- Limits (limits.py, enforced by the shared limiter): 500 calls a minute, 10 at once,
+  10 a second and 40 batch calls a minute per company. A 429 blocks the company's
+  limiter (Intuit: wait 60 seconds) and the call is tried again.
 """
 
 from __future__ import annotations
@@ -45,9 +45,7 @@ from accounting.engine.adapter import (
 from accounting.engine.audit import Call
 from accounting.models import AuditEntry, Entity, ExternalRef
 from accounting.providers.quickbooks import client, mapping
-from accounting.providers.quickbooks.provider import QuickBooksProvider
-from accounting.providers.quickbooks.throttle import Throttle
-from integrations.budget import Limits
+from accounting.providers.quickbooks.limits import BATCH, LIMITS
 from integrations.errors import ProviderError
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
 
@@ -78,10 +76,7 @@ def request_id(request_key: str, versions: Sequence[str] = ()) -> str:
 
 class QuickBooksAdapter(AccountingAdapter):
     batch_size = 30  # Intuit's recommended maximum of payloads in one batch request
-    # https://developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles
-    # 500 a minute per company; 10 at once (the 2016 concurrency rule). Intuit has no
-    # daily limit, so the day counter is set out of reach.
-    limits = Limits(per_minute=500, concurrent=10, per_day=10_000_000)
+    limits = LIMITS
     two_way = (Entity.CUSTOMER, Entity.ITEM)
     pushes_quotes = True  # as Estimates
     sells_stock = True  # items sold as stock are Inventory items
@@ -91,19 +86,13 @@ class QuickBooksAdapter(AccountingAdapter):
         return client.company_url(self.connection.organisation_id, self.connection.remote_id)
 
     @cached_property
-    def _throttle(self) -> Throttle:
-        provider = QuickBooksProvider().for_organisation(self.connection.organisation_id)
-        return Throttle(self.connection.remote_id, provider.client_id)
-
-    @cached_property
     def _mappings(self) -> Mappings:
         return Mappings.of(self.connection)
 
     # --- calls --------------------------------------------------------------------------
 
     def _send(self, call: Call, *, batch: bool = False) -> tuple[requests.Response, AuditEntry]:
-        with self._throttle.permit(batch=batch):
-            return self.recorder.send(call)
+        return self.recorder.send(call, tag=BATCH if batch else "")
 
     def _get(self, entity: str, path: str, **query: str) -> Json:
         call = Call(

@@ -26,8 +26,9 @@ from typing import Any
 import requests
 
 from accounting.providers.quickbooks import client
-from accounting.providers.quickbooks.throttle import Throttle
+from accounting.providers.quickbooks.limits import LIMITS
 from integrations.errors import ProviderError, ProviderUnavailable
+from integrations.limiter import Limiter
 from integrations.models import Connection
 from integrations.oauth import TOKEN_TIMEOUT
 from integrations.providers import OAuthProvider, RemoteOrganisation, jwt_claims
@@ -94,7 +95,7 @@ class QuickBooksProvider(OAuthProvider):
         realm = str(token.get("realmId") or "")
         if not realm or self.organisation_id is None:
             raise ProviderError("Intuit's answer named no company (realmId)")
-        with Throttle(realm, self.client_id).permit():  # counts against 10 a second too
+        with Limiter("quickbooks", realm, LIMITS).permit():  # the company's limits too
             info = client.company_info_with(str(token["access_token"]), self.organisation_id, realm)
         name = str(info.get("CompanyName") or info.get("LegalName") or f"Company {realm}")
         return [RemoteOrganisation(remote_id=realm, name=name)]
@@ -122,6 +123,5 @@ class QuickBooksProvider(OAuthProvider):
             raise ProviderError(f"the revocation endpoint answered {response.status_code}")
 
     def check(self, connection: Connection) -> None:
-        own = self.for_organisation(connection.organisation_id)
-        with Throttle(connection.remote_id, own.client_id).permit():
+        with Limiter("quickbooks", connection.remote_id, LIMITS).permit():
             client.company_info(connection)

@@ -25,8 +25,8 @@ from accounting.engine.adapter import (
 from accounting.engine.audit import Call
 from accounting.models import AuditEntry, Entity, ExternalRef
 from accounting.providers.sage import client, mapping
-from integrations.budget import Limits
 from integrations.errors import ProviderError
+from integrations.limiter import Limits, at_once, per_minute
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice
 
 # List pages hold 20 records unless asked for up to 200.
@@ -87,7 +87,7 @@ class SageAdapter(AccountingAdapter):
     # 200 calls per 60 s per business (Sage's v3.0 figure, kept since; v3.1 publishes
     # none). Patchbay keeps 10% below it: its sliding window starts a call's clock
     # before Sage's does, and other apps may share the business. Sage has no daily cap.
-    limits = Limits(per_minute=180, concurrent=4, per_day=180 * 60 * 24)
+    limits = Limits((per_minute(180), at_once(4)))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

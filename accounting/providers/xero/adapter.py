@@ -21,8 +21,8 @@ from accounting.engine.adapter import (
 from accounting.engine.audit import Call
 from accounting.models import AuditEntry, Entity
 from accounting.providers.xero import mapping
-from integrations.budget import Limits
 from integrations.errors import ProviderError
+from integrations.limiter import Limits, at_once, per_minute
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice
 
 # Xero pages hold 100 records unless asked for up to 1,000 (since July 2024).
@@ -32,7 +32,7 @@ PAGE_SIZE = 1000
 class XeroAdapter(AccountingAdapter):
     batch_size = 50  # Xero: "batch elements in bundles of up to 50"
     # https://developer.xero.com/documentation/guides/oauth2/limits/
-    limits = Limits(per_minute=60, concurrent=5, per_day=5000)
+    limits = Limits((per_minute(60), at_once(5)), per_day=5000)
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:

@@ -1,0 +1,126 @@
+"""What a sync pushes: the records changed since the last push, not every record.
+
+A record's `updated_at` is set in the same transaction as its change (auto_now; the
+operations services name it in every `update_fields`), so a push reads only records
+changed since its entity's `PushCursor`, plus those whose link isn't settled (an error
+to retry, a batch in flight, a review). Work then follows what changed, not how many
+records an organisation has.
+
+What can change a payload without changing its record is caught another way: a change
+of mappings or adapter changes the cursor's `context` (everything is read again), and a full
+check once a day catches anything else. A document whose customer's link isn't settled
+waits, and is read again until its customer's link settles (a link's `updated_at` marks
+when it did, by a push, a pull or a person resolving a review).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounting.engine.adapter import AccountingAdapter, Mappings
+from accounting.models import Entity, ExternalRef, PushCursor
+from integrations.models import Connection
+
+# A record saved by a transaction that began before a push read the rows but committed
+# after it has an `updated_at` before the read: the next read starts this much earlier.
+OVERLAP = timedelta(minutes=2)
+FULL_CHECK_EVERY = timedelta(days=1)
+# Raised when the engine changes what goes into payloads: every cursor's context changes.
+PAYLOAD_VERSION = "1"
+
+Q_ = TypeVar("Q_", bound=QuerySet[Any])
+
+
+def context_of(adapter: AccountingAdapter, mappings: Mappings) -> str:
+    parts = {
+        "version": PAYLOAD_VERSION,
+        "adapter": type(adapter).__qualname__,
+        "legal_entity": adapter.connection.legal_entity_id,
+        "mappings": asdict(mappings),
+    }
+    canonical = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Window:
+    """The records one push phase reads."""
+
+    connection: Connection
+    entity: str
+    context: str
+    started_at: datetime
+    since: datetime | None  # None: every record (a full check)
+    full_check_at: datetime
+    unsettled: frozenset[int]
+    # Customers whose link isn't settled or changed since: their documents are read too.
+    waiting_on: frozenset[int] = frozenset()
+
+    def rows(self, records: Q_) -> Q_:
+        if self.since is None:
+            return records
+        changed = Q(updated_at__gte=self.since) | Q(pk__in=self.unsettled)
+        if self.waiting_on:
+            changed |= Q(customer_id__in=self.waiting_on)
+        return records.filter(changed)
+
+
+def _unsettled(
+    connection: Connection, entity: str, changed_since: datetime | None = None
+) -> frozenset[int]:
+    """Records whose link isn't settled (or changed since `changed_since`)."""
+    refs = ExternalRef.objects.filter(connection=connection, entity=entity)
+    wanted = ~Q(state=ExternalRef.State.LINKED)
+    if changed_since is not None:
+        wanted |= Q(updated_at__gte=changed_since)
+    return frozenset(refs.filter(wanted).values_list("local_id", flat=True))
+
+
+def window(connection: Connection, entity: str, context: str, *, document: bool = False) -> Window:
+    """The records `entity`'s push reads; for a `document` (quote, invoice, credit note)
+    also those whose customer's link isn't settled or changed since."""
+    now = timezone.now()
+    cursor = PushCursor.objects.filter(connection=connection, entity=entity).first()
+    if (
+        cursor is None
+        or cursor.context != context
+        or now - cursor.full_check_at >= FULL_CHECK_EVERY
+    ):
+        return Window(connection, entity, context, now, None, now, frozenset())
+    waiting_on = (
+        _unsettled(connection, Entity.CUSTOMER, changed_since=cursor.since)
+        if document
+        else frozenset()
+    )
+    return Window(
+        connection,
+        entity,
+        context,
+        started_at=now,
+        since=cursor.since,
+        full_check_at=cursor.full_check_at,
+        unsettled=_unsettled(connection, entity),
+        waiting_on=waiting_on,
+    )
+
+
+def advance(done: Window) -> None:
+    """After a push phase went through: the next reads from when this one read (less the
+    overlap for transactions that committed late)."""
+    PushCursor.objects.update_or_create(
+        connection=done.connection,
+        entity=done.entity,
+        defaults={
+            "organisation_id": done.connection.organisation_id,
+            "since": done.started_at - OVERLAP,
+            "context": done.context,
+            "full_check_at": done.full_check_at,
+        },
+    )

@@ -1,0 +1,234 @@
+"""The one outbound limiter: each provider's rate limits as data, enforced per remote
+organisation for every worker through Redis.
+
+A provider declares its `Limits`: sliding windows (calls per minute, per second, calls
+at once, batch calls per minute ...) and an optional daily quota. Spending happens
+before each call (proactive) and is corrected by the provider's remaining-quota headers
+and by 429 + Retry-After (reactive). Sliding windows are logs of call times, so no burst
+across a window boundary can exceed a provider's limit whether its own windows are
+fixed or rolling. Without Redis (make run's embedded mode) nothing is enforced.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+import redis
+from django.conf import settings
+
+from integrations.errors import ProviderUnavailable
+from integrations.http import CONNECT_TIMEOUT, READ_TIMEOUT
+
+SECOND_MS = 1_000
+MINUTE_MS = 60_000
+# A crashed worker's call in flight frees its place after this: the longest a live call
+# can last (a token refresh and the call itself, each within its timeouts), plus margin.
+HOLDER_TTL_MS = 2 * (CONNECT_TIMEOUT + READ_TIMEOUT) * 1000 + 10_000
+MAX_WAIT_S = 120.0
+KEY_PREFIX = "patchbay:budget"
+
+
+@dataclass(frozen=True)
+class Window:
+    """At most `limit` calls in any `span_ms`.
+
+    A call counts from its start; with `from_end` it counts while in flight and until
+    `span_ms` after it ends (for providers that may count a slow call when it finishes;
+    a span of 0 then caps calls at once). With `only_for`, only calls made with that tag
+    count (QuickBooks' batch calls)."""
+
+    name: str
+    limit: int
+    span_ms: int
+    from_end: bool = False
+    only_for: str = ""
+
+
+def per_minute(limit: int) -> Window:
+    return Window("minute", limit, MINUTE_MS)
+
+
+def at_once(limit: int) -> Window:
+    return Window("at-once", limit, 0, from_end=True)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A provider's limits per remote organisation."""
+
+    windows: tuple[Window, ...]
+    per_day: int | None = None  # calls per UTC day; None where the provider sets none
+
+    def window(self, name: str) -> Window | None:
+        return next((window for window in self.windows if window.name == name), None)
+
+    @property
+    def concurrent(self) -> int:
+        """Calls at once, for callers that size thread pools."""
+        window = self.window("at-once")
+        return window.limit if window else 1
+
+
+class DailyLimitReached(Exception):
+    def __init__(self, resets_at: datetime) -> None:
+        super().__init__(f"the provider's daily limit is reached until {resets_at:%H:%M} UTC")
+        self.resets_at = resets_at
+
+
+GRANTED, BLOCKED, WINDOW_FULL, DAY_SPENT = 1, -1, -2, -4
+POLL_MS = 10  # how often to look again when only a call in flight can free a place
+
+# KEYS: blocked flag, day counter, then one sorted set per window. ARGV: now, holder,
+# holder_ttl, day_limit (-1: none), ms to the day's end, then (limit, span, from_end)
+# per window. Returns {GRANTED, 0} or {code, ms to wait}.
+_ACQUIRE = f"""
+local now, holder, ttl = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+local day_limit, day_ms = tonumber(ARGV[4]), tonumber(ARGV[5])
+local blocked = redis.call('PTTL', KEYS[1])
+if blocked > 0 then return {{{BLOCKED}, blocked}} end
+local wait = 0
+for i = 3, #KEYS do
+  local at = 6 + (i - 3) * 3
+  local limit, span = tonumber(ARGV[at]), tonumber(ARGV[at + 1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - span)
+  if redis.call('ZCARD', KEYS[i]) >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+    local free_at = tonumber(oldest[2]) + span
+    if free_at > now + span then
+      wait = math.max(wait, {POLL_MS})
+    else
+      wait = math.max(wait, math.max(1, free_at - now))
+    end
+  end
+end
+if wait > 0 then return {{{WINDOW_FULL}, wait}} end
+if day_limit >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= day_limit then
+  return {{{DAY_SPENT}, day_ms}}
+end
+for i = 3, #KEYS do
+  local at = 6 + (i - 3) * 3
+  local score = now
+  if ARGV[at + 2] == '1' then score = now + ttl end
+  redis.call('ZADD', KEYS[i], score, holder)
+  redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[at + 1]) + ttl + 60000)
+end
+if day_limit >= 0 then
+  redis.call('INCR', KEYS[2])
+  redis.call('PEXPIRE', KEYS[2], day_ms + 3600000)
+end
+return {{{GRANTED}, 0}}
+"""
+
+
+@cache
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _day_end(now: datetime) -> datetime:
+    return datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
+
+
+class Limiter:
+    """The limits of one remote organisation (`scope`) of one provider."""
+
+    def __init__(self, provider: str, scope: str, limits: Limits) -> None:
+        self.limits = limits
+        self.prefix = f"{KEY_PREFIX}:{provider}:{scope}"
+        self.redis = _client(settings.REDIS_URL) if settings.REDIS_URL else None
+
+    def _key(self, name: str) -> str:
+        return f"{self.prefix}:{name}"
+
+    def _day_key(self) -> str:
+        return self._key(f"day:{datetime.now(UTC):%Y%m%d}")
+
+    def _windows(self, tag: str) -> list[Window]:
+        return [w for w in self.limits.windows if not w.only_for or w.only_for == tag]
+
+    def try_acquire(self, holder: str, tag: str = "") -> tuple[int, int]:
+        """One attempt: (GRANTED, 0) or (BLOCKED | WINDOW_FULL | DAY_SPENT, ms to wait)."""
+        assert self.redis is not None  # noqa: S101 - only called with Redis
+        windows = self._windows(tag)
+        now = datetime.now(UTC)
+        day_ms = int((_day_end(now) - now).total_seconds() * 1000)
+        spans = [
+            value
+            for window in windows
+            for value in (window.limit, window.span_ms, int(window.from_end))
+        ]
+        code, wait = self.redis.eval(
+            _ACQUIRE,
+            2 + len(windows),
+            self._key("blocked"),
+            self._day_key(),
+            *[self._key(window.name) for window in windows],
+            _now_ms(),
+            holder,
+            HOLDER_TTL_MS,
+            -1 if self.limits.per_day is None else self.limits.per_day,
+            day_ms,
+            *spans,
+        )
+        return int(code), int(wait)
+
+    @contextmanager
+    def permit(self, tag: str = "") -> Iterator[None]:
+        """Wait for room in every window that counts this call, make it, then mark its end."""
+        if self.redis is None:
+            yield
+            return
+        holder = uuid.uuid4().hex
+        deadline = time.monotonic() + MAX_WAIT_S
+        while True:
+            code, wait_ms = self.try_acquire(holder, tag)
+            if code == GRANTED:
+                break
+            if code == DAY_SPENT:
+                raise DailyLimitReached(_day_end(datetime.now(UTC)))
+            if time.monotonic() + wait_ms / 1000 > deadline:
+                raise ProviderUnavailable("the provider's rate limit leaves no room for now")
+            time.sleep(wait_ms / 1000)
+        try:
+            yield
+        finally:
+            self._ended(holder, tag)
+
+    def _ended(self, holder: str, tag: str) -> None:
+        assert self.redis is not None  # noqa: S101 - permit returns early without Redis
+        pipe = self.redis.pipeline()
+        for window in self._windows(tag):
+            if window.from_end:
+                pipe.zadd(self._key(window.name), {holder: _now_ms()}, xx=True)
+        pipe.execute()
+
+    def observe(self, minute_remaining: int | None, day_remaining: int | None) -> None:
+        """Trust the provider's count when it says more was spent than we know of."""
+        if self.redis is None:
+            return
+        minute = self.limits.window("minute")
+        if minute is not None and minute_remaining is not None:
+            key = self._key(minute.name)
+            spent = minute.limit - minute_remaining
+            known = self.redis.zcount(key, _now_ms() - minute.span_ms, "+inf")
+            for _ in range(max(0, spent - int(known))):
+                self.redis.zadd(key, {uuid.uuid4().hex: _now_ms()})
+        if self.limits.per_day is not None and day_remaining is not None:
+            spent = self.limits.per_day - day_remaining
+            if int(self.redis.get(self._day_key()) or 0) < spent:
+                self.redis.set(self._day_key(), spent, ex=26 * 3600)
+
+    def block(self, seconds: float) -> None:
+        """A 429's Retry-After: nobody calls this organisation until it has passed."""
+        if self.redis is not None:
+            self.redis.set(self._key("blocked"), 1, px=max(1, int(seconds * 1000)))
