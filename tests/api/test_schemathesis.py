@@ -1,4 +1,5 @@
-"""Property-based: schemathesis drives every operation of the OpenAPI schema.
+"""Property-based: schemathesis drives every operation of the OpenAPI schema, alone
+and in chained sequences.
 
 Bounded (a few examples per operation), in-process through the WSGI app, with a
 real key that may do everything. It finds no 5xx, no undocumented content type,
@@ -64,3 +65,29 @@ def secret(tenants: Tenants) -> str:
 def test_no_operation_answers_5xx_or_breaks_its_schema(case: Any, secret: str) -> None:
     response = case.call(headers={"Authorization": f"Bearer {secret}"})
     case.validate_response(response, checks=CHECKS)
+
+
+# Stateful: sequences of calls chained by the links schemathesis infers from the schema
+# (an object's id from a list or a create feeds the operations that take that id), so
+# reads, updates and approvals reach real records instead of 404s.
+class ChainedCalls(schema.as_state_machine()):  # type: ignore[misc]
+    secret = ""
+
+    def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+        return {"headers": {"Authorization": f"Bearer {self.secret}"}}
+
+    def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+        case.validate_response(response, checks=CHECKS)
+
+
+def test_chained_calls_never_answer_5xx_or_break_the_schema(secret: str) -> None:
+    ChainedCalls.secret = secret
+    ChainedCalls.run(
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
