@@ -35,6 +35,7 @@ LOCAL_ONLY = (
     ".venv/bin/python",
     ".tools/bin/uv",
     "var/patchbay.sqlite3",
+    ".hypothesis/examples/0",
     "accounting/__pycache__/models.cpython-311.pyc",
 )
 # A pattern that excluded too much would leave an image that cannot start.

@@ -65,7 +65,9 @@ def test_only_the_final_stage_copies_from_the_context() -> None:
 
 def test_a_development_only_file_that_gets_in_fails_the_check(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("FROM python\nCOPY . .\n")
-    (tmp_path / ".dockerignore").write_text(".venv\n.git\nvar\n**/__pycache__\n.tools\nsandbox\n")
+    (tmp_path / ".dockerignore").write_text(
+        ".venv\n.git\nvar\n**/__pycache__\n.tools\n.hypothesis\nsandbox\n"
+    )
     files = ["manage.py", "config/settings.py", "config/wsgi.py", "sandbox/urls.py"]
 
     assert problems(tmp_path, [*files, "tests/conftest.py", "docs/api.md"]) == [
