@@ -8,6 +8,9 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 PY := $(CURDIR)/.venv/bin/python
 TEST_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/patchbay)
 TEST_REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
+# pytest-xdist workers for `make test` (0: one process). Worker N has its own test
+# database, Redis database (REDIS_URL's + N) and var/ folder: tests/xdist_isolation.py.
+TEST_WORKERS ?= 4
 
 .PHONY: help setup run test bench lint typecheck check-compose
 
@@ -40,7 +43,7 @@ test: setup
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py
 	@scripts/ensure_chromium.sh
 	PATCHBAY_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: setup
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) scripts/ensure_services.py

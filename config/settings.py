@@ -170,9 +170,16 @@ else:
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Exchange tables; kombu's default is "control" in the working directory.
+        "control_folder": str(_broker_dir / "control"),
     }
     # The transport and the result backend expect their folders to exist already.
-    for _folder in (_broker_dir / "queue", _broker_dir / "processed", VAR_DIR / "celery-results"):
+    for _folder in (
+        _broker_dir / "queue",
+        _broker_dir / "processed",
+        _broker_dir / "control",
+        VAR_DIR / "celery-results",
+    ):
         _folder.mkdir(parents=True, exist_ok=True)
 
 CELERY_TASK_SERIALIZER = "json"

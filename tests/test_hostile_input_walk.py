@@ -261,6 +261,7 @@ def _send_json_bomb(walk: Walk, route: Route, url: str, owner: Client) -> None:
         )
 
 
+@pytest.mark.slow
 def test_no_hostile_value_in_any_parameter_a_view_reads_is_a_server_error(
     world: World, every_visitor: dict[str, Visitor]
 ) -> None:

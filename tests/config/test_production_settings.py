@@ -1,17 +1,21 @@
-"""Production settings checked in a child process: settings are read once per process."""
+"""Production settings checked in a child process (settings are read once per process),
+run from a copy of exactly the files the production image holds: no sandbox, no tests."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
+from scripts.check_image_files import ROOT, context_files, image_files
+
 SCRIPT = """
 import json
 import django
@@ -24,8 +28,26 @@ print(json.dumps({"status": response.status_code, "headers": dict(response.heade
 """
 
 
+UNIMPORTABLE = """
+import importlib.util
+print([name for name in ("sandbox", "tests", "bench") if importlib.util.find_spec(name)])
+"""
+
+
+@pytest.fixture(scope="module")
+def image_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The files the production image holds (.dockerignore applied), copied out."""
+    root = tmp_path_factory.mktemp("image")
+    for path in image_files(ROOT, context_files(ROOT)):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / path, root / path)
+    return root
+
+
 def production_env() -> dict[str, str]:
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    # PYTHONPATH: pytest-xdist points it at the checkout, where the sandbox is importable.
+    unset = {"DJANGO_ALLOW_ASYNC_UNSAFE", "PYTHONPATH"}
+    inherited = {k: v for k, v in os.environ.items() if k not in unset}
     return {
         **inherited,
         "PATCHBAY_ENV": "production",
@@ -38,10 +60,22 @@ def production_env() -> dict[str, str]:
     }
 
 
-def test_check_deploy_is_clean_with_production_settings() -> None:
+def test_the_image_has_no_sandbox_tests_or_benchmarks_to_import(image_root: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", UNIMPORTABLE],
+        cwd=image_root,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_check_deploy_is_clean_with_production_settings(image_root: Path) -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
+        cwd=image_root,
         env=production_env(),
         capture_output=True,
         text=True,
@@ -51,12 +85,12 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     assert "no issues" in result.stdout
 
 
-def test_production_sends_secure_cookies_and_headers(tmp_path: Path) -> None:
+def test_production_sends_secure_cookies_and_headers(image_root: Path, tmp_path: Path) -> None:
     # Production serves hashed static files, so collect them first, as a deploy does.
     env = {**production_env(), "PATCHBAY_VAR_DIR": str(tmp_path)}
     for command in (["manage.py", "collectstatic", "--noinput"], ["-c", SCRIPT]):
         result = subprocess.run(
-            [sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True
+            [sys.executable, *command], cwd=image_root, env=env, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stderr
     page = json.loads(result.stdout.strip().splitlines()[-1])
@@ -69,12 +103,12 @@ def test_production_sends_secure_cookies_and_headers(tmp_path: Path) -> None:
     assert page["cookies"]["csrftoken"]["secure"] is True
 
 
-def test_production_refuses_to_start_without_a_secret_key() -> None:
+def test_production_refuses_to_start_without_a_secret_key(image_root: Path) -> None:
     env = production_env()
     del env["DJANGO_SECRET_KEY"]
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
+        cwd=image_root,
         env=env,
         capture_output=True,
         text=True,

@@ -1,0 +1,1 @@
+"""Developer and CI scripts, importable by the tests (scripts.check_image_files)."""
