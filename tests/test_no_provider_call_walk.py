@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 from django.test import Client
 
 from tenancy.models import User
 from tests.conftest import Tenants
+from tests.outbound import refused_outbound
 from tests.walk import ROUTES, World, make_world, url_for, visitors
 
 # The provider redirects the person's browser back to these with a code that only an
@@ -22,22 +22,10 @@ from tests.walk import ROUTES, World, make_world, url_for, visitors
 EXEMPT = {f"integrations:callback-{slug}" for slug in ("xero", "sage", "quickbooks")}
 
 
-class ProviderCalled(requests.ConnectionError):
-    """Raised instead of sending: a request-cycle call to the outside world."""
-
-
 @pytest.fixture
-def outbound_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every attempt to send over HTTP, recorded and refused."""
-    attempts: list[str] = []
-
-    def refuse(self: Any, request: requests.PreparedRequest, **kwargs: Any) -> Any:
-        attempts.append(f"{request.method} {request.url}")
-        raise ProviderCalled(f"outbound call under the request cycle: {request.url}")
-
-    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", refuse)
-    monkeypatch.setattr(requests.Session, "send", refuse)
-    yield attempts
+def outbound_calls() -> Iterator[list[str]]:
+    with refused_outbound() as attempts:
+        yield attempts
 
 
 @pytest.fixture
