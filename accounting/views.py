@@ -277,9 +277,13 @@ def reviews(request: HttpRequest) -> HttpResponse:
     for review in open_rows:
         review.candidate_records = _candidates(review)  # type: ignore[attr-defined]
         review.field_rows = _side_by_side(review)  # type: ignore[attr-defined]
+    resolved = list(rows.exclude(resolution=Review.Resolution.OPEN).order_by("-resolved_at")[:50])
+    progress = resolve.push_progress(resolved)
+    for review in resolved:
+        review.progress = progress.get(review.pk, "")  # type: ignore[attr-defined]
     context = {
         "open_reviews": open_rows,
-        "resolved": rows.exclude(resolution=Review.Resolution.OPEN).order_by("-resolved_at")[:50],
+        "resolved": resolved,
         "can_resolve": has_capability(request, Capability.RESOLVE_CONFLICTS),
     }
     return render(request, "accounting/reviews.html", context)
