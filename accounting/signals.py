@@ -8,10 +8,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from integrations.models import ConnectionEvent
-from integrations.registry import INTEGRATIONS
 
 LINKED = (ConnectionEvent.Kind.CONNECTED, ConnectionEvent.Kind.RECONNECTED)
-SYNCABLE = {i.slug for i in INTEGRATIONS if i.adapter_path}
 
 
 @receiver(post_save, sender=ConnectionEvent, dispatch_uid="accounting-fetch-choices-on-connect")
@@ -23,6 +21,7 @@ def fetch_choices_on_connect(
     if not created or instance.kind not in LINKED:
         return
     from accounting import remote_choices  # imports the engine, which needs apps ready
+    from accounting.tasks import SYNCABLE
 
     connection = instance.connection
     if connection.provider in SYNCABLE:

@@ -360,10 +360,13 @@ def remove_at_provider(connection: Connection, grant: OAuthGrant, user: User | N
     provider = provider_for(connection.provider).for_organisation(connection.organisation_id)
     connection.grant = grant  # in memory only: the call layer authenticates with it
     problems = []
-    try:
-        provider.remove_remote_connection(connection)
-    except ProviderError as error:
-        problems.append(error.message)
+    # Reconnected before the worker got here: the link now belongs to the new grant, so
+    # only the old grant is revoked below.
+    if connection.state == Connection.State.DISCONNECTED:
+        try:
+            provider.remove_remote_connection(connection)
+        except ProviderError as error:
+            problems.append(error.message)
     still_used = grant.connections.exclude(pk=connection.pk).filter(
         state__in=Connection.ACTIVE_STATES
     )

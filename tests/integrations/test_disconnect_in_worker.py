@@ -10,7 +10,7 @@ from django.test import TestCase
 from integrations import tasks
 from integrations.models import Connection, ConnectionEvent, OAuthGrant
 from tests.conftest import Tenants, client_for
-from tests.integrations.helpers import make_connection
+from tests.integrations.helpers import make_connection, make_grant
 from tests.outbound import refused_outbound
 
 
@@ -54,3 +54,20 @@ def test_a_failed_removal_in_the_worker_is_recorded_and_leaves_it_disconnected(
     assert failed.actor == tenants.owner and "remove it there" in failed.message
     connection.refresh_from_db()
     assert connection.state == Connection.State.DISCONNECTED
+
+
+def test_a_reconnect_before_the_worker_runs_keeps_the_new_link_and_revokes_the_old_grant(
+    tenants: Tenants,
+) -> None:
+    connection = make_connection(tenants.alpha)
+    old = OAuthGrant.objects.get()
+    new = make_grant(tenants.alpha, subject="again")
+    Connection.objects.filter(pk=connection.pk).update(grant=new)  # connected again
+    with responses.RequestsMock() as mocked:  # no DELETE of the (now new) Xero link
+        mocked.add(responses.POST, settings.XERO_REVOCATION_URL, status=200)
+        tasks.remove_at_provider(connection.pk, old.pk, None)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert old.status == OAuthGrant.Status.REVOKED and new.status == OAuthGrant.Status.ACTIVE
+    connection.refresh_from_db()
+    assert connection.state == Connection.State.CONNECTED and connection.grant == new
