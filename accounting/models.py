@@ -283,3 +283,21 @@ class AuditEntry(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.method} {self.entity} {self.outcome}"
+
+
+class RemoteChoices(TenantModel):
+    """A connection's chart of accounts, tax rates and tracking choices as a task last
+    fetched them: the mappings page renders from this copy and never waits on the
+    provider (accounting.remote_choices fills it)."""
+
+    connection = models.OneToOneField(
+        Connection, on_delete=models.CASCADE, related_name="remote_choices"
+    )
+    choices = models.JSONField(default=dict, help_text="accounts, tax_rates, classes, locations")
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    # Set when a refresh is enqueued, cleared when the task finishes (either way).
+    refresh_requested_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"Remote choices of connection {self.connection_id}"

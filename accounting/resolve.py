@@ -7,6 +7,8 @@ and starts that sync at once.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -118,3 +120,54 @@ def _release_candidates(review: Review, keep: int | None = None) -> None:
         local_id__in=[c for c in review.candidates if c != keep],
         state=ExternalRef.State.REVIEW,
     ).delete()
+
+
+PUSH_PENDING = "being pushed with the sync now running"
+PUSH_DONE = "pushed"
+PUSH_REOPENED = "re-opened: the ledger changed again"
+
+
+def push_progress(resolved: list[Review]) -> dict[int, str]:
+    """Where each "push Patchbay's version" answer stands, by review id. The push is the
+    sync's (a task): until it runs the link is still armed with the ledger version shown;
+    a newer open review of the same record means the ledger changed again first."""
+    pushed = [
+        r
+        for r in resolved
+        if r.resolution == Review.Resolution.PUSHED_PATCHBAY and r.local_id is not None
+    ]
+    if not pushed:
+        return {}
+    keys = {(r.connection_id, r.entity, r.local_id) for r in pushed}
+    refs: dict[tuple[int, str, int | None], ExternalRef] = {
+        (ref.connection_id, ref.entity, ref.local_id): ref
+        for ref in ExternalRef.objects.filter(
+            connection_id__in={k[0] for k in keys}, local_id__in={k[2] for k in keys}
+        )
+    }
+    reopened: dict[tuple[int, str, int | None], datetime] = {
+        (r.connection_id, r.entity, r.local_id): r.detected_at
+        for r in Review.objects.filter(
+            resolution=Review.Resolution.OPEN,
+            connection_id__in={k[0] for k in keys},
+            local_id__in={k[2] for k in keys},
+        )
+    }
+    progress = {}
+    for review in pushed:
+        key = (review.connection_id, review.entity, review.local_id)
+        ref = refs.get(key)
+        newer = reopened.get(key)
+        if newer is not None and review.resolved_at and newer >= review.resolved_at:
+            progress[review.pk] = PUSH_REOPENED
+        elif ref is not None and _still_armed(ref, review):
+            progress[review.pk] = PUSH_PENDING
+        else:
+            progress[review.pk] = PUSH_DONE
+    return progress
+
+
+def _still_armed(ref: ExternalRef, review: Review) -> bool:
+    return ref.remote_version == review.ledger_version_token and ref.pushed_fingerprint == (
+        fingerprint(review.ledger_version)
+    )

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounting import remote_choices
 from accounting.engine import runs
 from accounting.engine.sync import run_sync
-from accounting.models import SyncRun
+from accounting.models import RemoteChoices, SyncRun
 from integrations.models import Connection
 from integrations.registry import INTEGRATIONS
 
@@ -67,3 +68,18 @@ def dispatch_due_syncs() -> int:
     for connection_id in due:
         sync_connection.delay(connection_id)
     return len(due)
+
+
+@shared_task
+def refresh_remote_choices(connection_id: int) -> bool:
+    """Fetch a connection's chart of accounts, tax rates and tracking choices into the
+    cache the mappings page reads. False when the connection is gone or not connected."""
+    connection = (
+        Connection.objects.select_related("organisation")
+        .filter(pk=connection_id, state__in=Connection.ACTIVE_STATES)
+        .first()
+    )
+    if connection is None:
+        RemoteChoices.objects.filter(connection_id=connection_id).update(refresh_requested_at=None)
+        return False
+    return not remote_choices.fetch(connection).error

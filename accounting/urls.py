@@ -6,6 +6,11 @@ app_name = "accounting"
 
 urlpatterns = [
     path("mappings/", views.mappings, name="mappings"),
+    path(
+        "connections/<int:pk>/choices/refresh/",
+        views.refresh_mapping_choices,
+        name="mappings_refresh",
+    ),
     path("connections/<int:pk>/sync/", views.sync_now, name="sync_now"),
     path("audit/", views.audit_log, name="audit_log"),
     path("runs/", views.sync_runs, name="runs"),

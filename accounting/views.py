@@ -11,10 +11,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from accounting import resolve
+from accounting import remote_choices, resolve
 from accounting.engine import records, runs
-from accounting.engine.sync import adapter_for
 from accounting.forms import (
     AuditFilterForm,
     ConnectionQuery,
@@ -24,12 +24,19 @@ from accounting.forms import (
     field_name,
 )
 from accounting.mappings import missing_mappings
-from accounting.models import AccountMapping, AuditEntry, Entity, Review, SyncRun
+from accounting.models import (
+    AccountMapping,
+    AuditEntry,
+    Entity,
+    RemoteChoices,
+    Review,
+    SyncRun,
+)
 from accounting.reconciliation import as_csv as report_csv
 from accounting.reconciliation import build as build_report
 from accounting.tasks import SYNCABLE, sync_connection
-from integrations.errors import ProviderError
 from integrations.models import Connection
+from integrations.registry import adapter_class_for, get_integration
 from tenancy.access import has_capability, require_capability
 from tenancy.models import User
 from tenancy.params import parse_query, valid_values, without
@@ -52,9 +59,10 @@ def _accounting_connection(request: HttpRequest) -> Connection | None:
     return rows.filter(pk=wanted).first() if wanted else rows.first()
 
 
-def _mapping_form(request: HttpRequest, connection: Connection) -> MappingForm:
-    adapter = adapter_for(connection, None)
-    accounts, tax_rates, tracking = adapter.accounts(), adapter.tax_rates(), adapter.tracking()
+def _mapping_form(
+    request: HttpRequest, connection: Connection, cached: RemoteChoices
+) -> MappingForm:
+    """The form offers the cached choices: building it never calls the provider."""
     current = {
         field_name(m.kind, m.local_id): m.remote_code
         for m in AccountMapping.objects.filter(connection=connection)
@@ -62,12 +70,12 @@ def _mapping_form(request: HttpRequest, connection: Connection) -> MappingForm:
     data = request.POST if request.method == "POST" else None
     return MappingForm(
         connection.organisation,
-        accounts,
-        tax_rates,
+        remote_choices.accounts(cached),
+        remote_choices.tax_rates(cached),
         data,
         initial=current,
-        tracking=tracking,
-        sells_stock=adapter.sells_stock,
+        tracking=remote_choices.tracking(cached),
+        sells_stock=adapter_class_for(connection.provider).sells_stock,
     )
 
 
@@ -91,7 +99,21 @@ def _save(connection: Connection, form: MappingForm) -> None:
             )
 
 
+def _panel_context(connection: Connection, cached: RemoteChoices) -> dict[str, Any]:
+    """What the choices panel shows besides the form: when the copy was fetched, whether
+    a refresh runs (the panel then polls itself), and the mappings already saved."""
+    integration = get_integration(connection.provider)
+    return {
+        "choices": cached,
+        "refreshing": remote_choices.is_refreshing(cached),
+        "provider_name": integration.name if integration else connection.provider,
+        "saved": AccountMapping.objects.filter(connection=connection).order_by("kind", "local_id"),
+        "panel_url": f"{reverse('accounting:mappings')}?connection={connection.pk}",
+    }
+
+
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 @require_capability(Capability.VIEW_INTEGRATION_SETTINGS)
 def mappings(request: HttpRequest) -> HttpResponseBase:
     connection = _accounting_connection(request)
@@ -109,20 +131,35 @@ def mappings(request: HttpRequest) -> HttpResponseBase:
             {"exception": "Your role can view mappings, not change them."},
             status=403,
         )
-    try:
-        form = _mapping_form(request, connection)
-    except ProviderError as error:
-        context["load_error"] = (
-            f"Couldn't load the chart of accounts: {error.message}. Nothing was changed; "
-            "try again in a minute."
-        )
-        return render(request, "accounting/mappings.html", context)
+    cached = remote_choices.fresh_or_requested(connection)
+    context.update(_panel_context(connection, cached), can_edit=can_edit)
+    template = "accounting/_mappings_panel.html" if request.htmx else "accounting/mappings.html"  # type: ignore[attr-defined]
+    if cached.fetched_at is None:  # nothing cached yet: the panel says so and polls
+        status = 409 if request.method == "POST" else 200
+        if request.method == "POST":
+            context["load_error"] = (
+                f"The choices from {context['provider_name']} are still being fetched, so "
+                "nothing was saved. Save again once they appear below."
+            )
+        return render(request, template, context, status=status)
+    form = _mapping_form(request, connection, cached)
     if request.method == "POST" and form.is_valid():
         _save(connection, form)
         messages.success(request, "Mappings saved. The next sync uses them.")
         return redirect("integrations:index")
-    context.update(form=form, can_edit=can_edit, missing=missing_mappings(connection))
-    return render(request, "accounting/mappings.html", context, status=400 if form.errors else 200)
+    context.update(form=form, missing=missing_mappings(connection))
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@require_POST
+@require_capability(Capability.EDIT_INTEGRATION_SETTINGS)
+def refresh_mapping_choices(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """ "Refresh from <provider>": a task fetches the choices; the page shows progress."""
+    connection = scoped_get_or_404(
+        request, Connection, pk=pk, provider__in=SYNCABLE, state__in=Connection.ACTIVE_STATES
+    )
+    remote_choices.request_refresh(connection)
+    return redirect(f"{reverse('accounting:mappings')}?connection={connection.pk}")
 
 
 @require_POST
@@ -240,9 +277,13 @@ def reviews(request: HttpRequest) -> HttpResponse:
     for review in open_rows:
         review.candidate_records = _candidates(review)  # type: ignore[attr-defined]
         review.field_rows = _side_by_side(review)  # type: ignore[attr-defined]
+    resolved = list(rows.exclude(resolution=Review.Resolution.OPEN).order_by("-resolved_at")[:50])
+    progress = resolve.push_progress(resolved)
+    for review in resolved:
+        review.progress = progress.get(review.pk, "")  # type: ignore[attr-defined]
     context = {
         "open_reviews": open_rows,
-        "resolved": rows.exclude(resolution=Review.Resolution.OPEN).order_by("-resolved_at")[:50],
+        "resolved": resolved,
         "can_resolve": has_capability(request, Capability.RESOLVE_CONFLICTS),
     }
     return render(request, "accounting/reviews.html", context)

@@ -111,15 +111,11 @@ def disconnect(request: HttpRequest, integration: Integration, pk: int) -> HttpR
     if not connection.is_active:
         messages.info(request, f"{integration.name} was already disconnected.")
         return redirect("integrations:index")
-    problems = flow.disconnect(connection, cast(User, request.user))
-    if problems:
-        messages.warning(
-            request,
-            f"Disconnected from {connection.remote_name} in Patchbay, but {integration.name} "
-            f"did not confirm: {'; '.join(problems)}. Check its connected apps.",
-        )
-    else:
-        messages.success(
-            request, f"Disconnected from {connection.remote_name}. Its history is kept."
-        )
+    flow.disconnect(connection, cast(User, request.user))
+    messages.success(
+        request,
+        f"Disconnected from {connection.remote_name}. Its history is kept. Patchbay is "
+        f"removing its access at {integration.name} now; if that fails, the connection's "
+        "history says so.",
+    )
     return redirect("integrations:index")

@@ -352,15 +352,21 @@ def choose(row: OAuthState, remote_id: str, user: User) -> Connection:
         return attach(row.grant, remotes[remote_id], user, row.legal_entity)
 
 
-def _remove_at_provider(connection: Connection, provider: OAuthProvider) -> list[str]:
-    grant = connection.grant
-    if grant is None or grant.status != OAuthGrant.Status.ACTIVE:
+def remove_at_provider(connection: Connection, grant: OAuthGrant, user: User | None) -> list[str]:
+    """Worker side of a disconnect: unlink the organisation at the provider and, once no
+    other connection uses the grant, revoke it (best effort, recorded). Returns what failed."""
+    if grant.status != OAuthGrant.Status.ACTIVE:
         return []
+    provider = provider_for(connection.provider).for_organisation(connection.organisation_id)
+    connection.grant = grant  # in memory only: the call layer authenticates with it
     problems = []
-    try:
-        provider.remove_remote_connection(connection)
-    except ProviderError as error:
-        problems.append(error.message)
+    # Reconnected before the worker got here: the link now belongs to the new grant, so
+    # only the old grant is revoked below.
+    if connection.state == Connection.State.DISCONNECTED:
+        try:
+            provider.remove_remote_connection(connection)
+        except ProviderError as error:
+            problems.append(error.message)
     still_used = grant.connections.exclude(pk=connection.pk).filter(
         state__in=Connection.ACTIVE_STATES
     )
@@ -372,19 +378,6 @@ def _remove_at_provider(connection: Connection, provider: OAuthProvider) -> list
         grant.clear_tokens()
         grant.status = OAuthGrant.Status.REVOKED
         grant.save()
-    return problems
-
-
-def disconnect(connection: Connection, user: User) -> list[str]:
-    """Unlink at the provider (best effort), then locally, always. Returns what failed."""
-    provider = provider_for(connection.provider).for_organisation(connection.organisation_id)
-    problems = _remove_at_provider(connection, provider)
-    connection.refresh_from_db()
-    connection.state = Connection.State.DISCONNECTED
-    connection.grant = None
-    connection.reason = ""
-    connection.retry_at = None
-    connection.save(update_fields=["state", "grant", "reason", "retry_at"])
     if problems:
         health.record(
             connection,
@@ -393,5 +386,22 @@ def disconnect(connection: Connection, user: User) -> list[str]:
             message=f"{'; '.join(problems)}. Patchbay disconnected on its side; if it still "
             f"appears in {provider.name}'s connected apps, remove it there.",
         )
-    health.record(connection, health.Kind.DISCONNECTED, actor=user)
     return problems
+
+
+def disconnect(connection: Connection, user: User) -> None:
+    """Disconnect locally at once; a task unlinks and revokes at the provider afterwards
+    (integrations.tasks.remove_at_provider), so the request never waits on it."""
+    from integrations.tasks import remove_at_provider as remove_task  # tasks import flow
+
+    grant_id = connection.grant_id
+    connection.refresh_from_db()
+    connection.state = Connection.State.DISCONNECTED
+    connection.grant = None
+    connection.reason = ""
+    connection.retry_at = None
+    connection.save(update_fields=["state", "grant", "reason", "retry_at"])
+    health.record(connection, health.Kind.DISCONNECTED, actor=user)
+    if grant_id is not None:
+        connection_id, actor_id = connection.pk, user.pk
+        transaction.on_commit(lambda: remove_task.delay(connection_id, grant_id, actor_id))

@@ -41,8 +41,8 @@ def _active(grant: OAuthGrant) -> list[Connection]:
 
 
 def mark_healthy(connection: Connection, *, kind: str = Kind.RECOVERED) -> None:
-    if connection.state == State.CONNECTED:
-        return
+    if connection.state in (State.CONNECTED, State.DISCONNECTED):
+        return  # a disconnected connection stays so, whatever a late call answered
     connection.state = State.CONNECTED
     connection.reason = ""
     connection.failure_count = 0
@@ -52,6 +52,8 @@ def mark_healthy(connection: Connection, *, kind: str = Kind.RECOVERED) -> None:
 
 
 def mark_degraded(connection: Connection, reason: str) -> None:
+    if connection.state == State.DISCONNECTED:
+        return  # the worker's unlink after a Disconnect: its failure is recorded there
     was = connection.state
     connection.failure_count += 1
     connection.state = State.DEGRADED
@@ -64,7 +66,7 @@ def mark_degraded(connection: Connection, reason: str) -> None:
 
 
 def mark_error(connection: Connection, reason: str) -> None:
-    if connection.state == State.ERROR:
+    if connection.state in (State.ERROR, State.DISCONNECTED):
         return
     connection.state = State.ERROR
     connection.reason = reason

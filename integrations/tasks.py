@@ -92,3 +92,19 @@ def purge_abandoned_authorisations() -> int:
 def confirm_remote_disconnect(connection_id: int) -> str:
     """A provider called Patchbay's Disconnect URL for this connection's company."""
     return remote_disconnect.confirm(connection_id)
+
+
+@shared_task
+def remove_at_provider(connection_id: int, grant_id: int, actor_id: int | None = None) -> str:
+    """The provider side of a Disconnect pressed in Patchbay (the connection is already
+    disconnected locally): unlink and revoke there, recording a failure on the connection."""
+    from integrations.flow import remove_at_provider as remove  # flow enqueues this task
+    from tenancy.models import User
+
+    connection = Connection.objects.filter(pk=connection_id).first()
+    grant = OAuthGrant.objects.filter(pk=grant_id).first()
+    if connection is None or grant is None:
+        return "nothing to remove"
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    problems = remove(connection, grant, actor)
+    return "; ".join(problems) or "removed at the provider"

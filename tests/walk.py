@@ -38,6 +38,7 @@ PK_SOURCES: dict[str, str] = {
     "integrations:connection-quickbooks": "connection",
     "integrations:disconnect-quickbooks": "connection",
     "accounting:sync_now": "connection",
+    "accounting:mappings_refresh": "connection",
     "accounting:resolve_review": "review",
     "operations:booking_check_out": "booking",
     "operations:booking_return": "booking",

@@ -11,6 +11,7 @@ from accounting.tasks import sync_connection
 from integrations.models import Connection
 from operations.models import IncomeCategory, Invoice, TaxCategory
 from tests import factories
+from tests.accounting.choices import fetch_choices
 from tests.accounting.test_engine import map_everything
 from tests.conftest import Tenants, client_for
 from tests.integrations.helpers import make_connection
@@ -57,6 +58,7 @@ def test_a_fresh_connection_says_needs_mappings_with_a_link(
 @responses.activate
 def test_mappings_offer_the_live_chart_and_save(connected: Connection, tenants: Tenants) -> None:
     mock_chart()
+    fetch_choices(connected)
     client = client_for(tenants.manager)
     page = client.get("/settings/accounting/mappings/").content.decode()
     assert "200 · Sales" in page and "Old" not in page and "Business Bank Account" in page
@@ -81,6 +83,7 @@ def test_a_mapping_outside_the_chart_is_refused_beside_its_field(
     connected: Connection, tenants: Tenants
 ) -> None:
     mock_chart()
+    fetch_choices(connected)
     response = client_for(tenants.owner).post(
         "/settings/accounting/mappings/", {"payment_account-0": "999"}
     )
@@ -94,6 +97,7 @@ def test_the_bookkeeper_views_mappings_but_cannot_change_them(
     connected: Connection, tenants: Tenants
 ) -> None:
     mock_chart()
+    fetch_choices(connected)
     client = client_for(tenants.bookkeeper)
     assert (
         "can view these mappings but not change"

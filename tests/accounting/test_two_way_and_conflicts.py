@@ -22,6 +22,7 @@ from tests import factories
 from tests.accounting.test_engine import map_everything
 from tests.conftest import Tenants, client_for
 from tests.integrations.sandbox_flow import connect_through_sandbox
+from tests.outbound import refused_outbound
 from tests.sandbox import test_accounting_contract as contract
 
 
@@ -205,12 +206,17 @@ def test_pushing_patchbays_version_of_a_conflict_writes_it_over_the_ledger_versi
     sync(connected)
     review = Review.objects.get(kind=Review.Kind.CONFLICT)
 
-    client_for(tenants.by_role["bookkeeper"]).post(
-        f"/settings/accounting/reviews/{review.pk}/resolve/", {"choice": "push_patchbay"}
-    )
+    bookkeeper = client_for(tenants.by_role["bookkeeper"])
+    with refused_outbound() as calls:  # the request records the answer; the sync pushes
+        bookkeeper.post(
+            f"/settings/accounting/reviews/{review.pk}/resolve/", {"choice": "push_patchbay"}
+        )
+    assert calls == []
+    assert push_progress(bookkeeper) == "(being pushed with the sync now running)"
     sync(connected)  # (the task queued by the page runs eagerly or later; this is the same)
 
     assert remote_invoice(invoice).sub_total == Decimal("130.00")
+    assert push_progress(bookkeeper) == "(pushed)"
 
 
 def test_a_bookkeeper_who_edits_again_after_the_resolution_gets_a_new_conflict(
@@ -232,6 +238,15 @@ def test_a_bookkeeper_who_edits_again_after_the_resolution_gets_a_new_conflict(
 
     assert run.counts.get("conflicts") == 1
     assert remote_invoice(invoice).sub_total == Decimal("90.00")
+    assert push_progress(client_for(tenants.owner)) == "(re-opened: the ledger changed again)"
+
+
+def push_progress(client: Any) -> str:
+    """What the reviews page says of the latest "push Patchbay's version" answer."""
+    page: str = client.get("/settings/accounting/reviews/").content.decode()
+    marker = 'data-testid="push-progress">'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index("<", start)]
 
 
 def test_credit_notes_are_pushed_as_drafts_with_their_number_as_reference(

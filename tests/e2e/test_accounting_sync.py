@@ -38,6 +38,8 @@ def sync_worker(live_server: Any, xero_sandbox: str) -> Iterator[None]:
 
 def set_up_mappings(page: Page) -> None:
     xero_card(page).get_by_role("link", name="Set up mappings").click()
+    # The worker fetches the chart after Connect; the page polls until it is there.
+    expect(page.get_by_role("button", name="Save mappings")).to_be_visible(timeout=60_000)
     selects = page.locator("form select")
     for n in range(selects.count()):
         selects.nth(n).select_option(index=1)  # the first real choice from Xero's live chart

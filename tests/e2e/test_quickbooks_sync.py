@@ -75,6 +75,8 @@ def test_manager_connects_quickbooks_maps_syncs_and_a_partial_payment_comes_back
     expect(card(page).get_by_test_id("also-badge")).to_have_text("Needs mappings")
 
     card(page).get_by_role("link", name="Set up mappings").click()
+    # The worker fetches the chart after Connect; the page polls until it is there.
+    expect(page.get_by_role("button", name="Save mappings")).to_be_visible(timeout=60_000)
     selects = page.locator("form select")
     for n in range(selects.count()):
         selects.nth(n).select_option(index=1)  # the first real choice from the company

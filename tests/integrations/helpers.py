@@ -45,3 +45,22 @@ def make_connection(
         "grant": grant or make_grant(organisation),
     }
     return Connection.objects.create(organisation=organisation, **{**defaults, **extra})
+
+
+def disconnect_through_page(client: Any, url: str) -> Any:
+    """Press Disconnect, then do what the worker does with the removal it enqueued
+    (unlink and revoke at the provider), here and now."""
+    from unittest import mock
+
+    from django.test import TestCase
+
+    from integrations import tasks
+
+    def run_now(*args: Any) -> Any:
+        return tasks.remove_at_provider(*args)
+
+    with (
+        mock.patch.object(tasks.remove_at_provider, "delay", run_now),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        return client.post(url)

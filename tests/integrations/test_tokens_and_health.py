@@ -14,7 +14,12 @@ from integrations.errors import GrantInvalid, ProviderUnavailable
 from integrations.models import Connection, ConnectionEvent, OAuthGrant
 from integrations.tasks import keep_grants_alive, recover_degraded
 from tests.conftest import Tenants, client_for
-from tests.integrations.helpers import fake_jwt, make_connection, make_grant
+from tests.integrations.helpers import (
+    disconnect_through_page,
+    fake_jwt,
+    make_connection,
+    make_grant,
+)
 
 ORGANISATION = f"{settings.XERO_API_BASE}/Organisation"
 ORG_BODY = {"Organisations": [{"OrganisationID": "tenant-1", "Name": "Demo Company (UK)"}]}
@@ -136,8 +141,9 @@ def test_disconnect_deletes_the_xero_connection_revokes_and_clears_tokens(tenant
     connection = make_connection(tenants.alpha)
     responses.add(responses.DELETE, f"{settings.XERO_CONNECTIONS_URL}/conn-1", status=204)
     responses.add(responses.POST, settings.XERO_REVOCATION_URL, status=200)
-    response = client_for(tenants.manager).post(
-        f"/settings/integrations/xero/connections/{connection.pk}/disconnect/"
+    response = disconnect_through_page(
+        client_for(tenants.manager),
+        f"/settings/integrations/xero/connections/{connection.pk}/disconnect/",
     )
     assert response.status_code == 302
     assert "token=refresh-token-one" in str(responses.calls[1].request.body)
@@ -153,8 +159,9 @@ def test_disconnect_still_happens_locally_when_revocation_fails(tenants: Tenants
     connection = make_connection(tenants.alpha)
     responses.add(responses.DELETE, f"{settings.XERO_CONNECTIONS_URL}/conn-1", status=204)
     responses.add(responses.POST, settings.XERO_REVOCATION_URL, status=503)
-    client_for(tenants.owner).post(
-        f"/settings/integrations/xero/connections/{connection.pk}/disconnect/"
+    disconnect_through_page(
+        client_for(tenants.owner),
+        f"/settings/integrations/xero/connections/{connection.pk}/disconnect/",
     )
     connection.refresh_from_db()
     assert connection.state == Connection.State.DISCONNECTED

@@ -14,6 +14,7 @@ from operations.models import IncomeCategory, TaxCategory
 from sandbox.quickbooks import books
 from sandbox.quickbooks.models import QboEntity
 from tests import factories
+from tests.accounting.choices import fetch_choices
 from tests.accounting.quickbooks import helpers
 from tests.accounting.quickbooks.conftest import sync
 from tests.conftest import Tenants, client_for
@@ -122,6 +123,7 @@ def test_the_mappings_page_offers_classes_and_locations_and_both_may_stay_empty(
     category = IncomeCategory.objects.get(organisation=tenants.alpha)
     client = client_for(tenants.owner)
 
+    fetch_choices(connected)
     page = client.get(MAPPINGS).content.decode()
 
     assert f'name="class-{category.pk}"' in page and 'name="location-0"' in page

@@ -24,6 +24,7 @@ from sandbox.quickbooks.models import QboEntity
 from sandbox.quickbooks.store import Books, lock
 from tests import factories
 from tests.accounting import test_engine
+from tests.accounting.choices import fetch_choices
 from tests.accounting.quickbooks import helpers
 from tests.accounting.quickbooks.conftest import sync
 from tests.conftest import Tenants, client_for
@@ -199,6 +200,7 @@ def test_the_mappings_page_offers_the_stock_accounts_and_requires_them_once_stoc
         "payment_account-0": next(c.code for c in choices if "Undeposited" in c.name),
     }
 
+    fetch_choices(connected)
     page = client.get("/settings/accounting/mappings/").content.decode()
 
     assert 'name="inventory_asset-0"' in page and 'name="cost_of_sales-0"' in page

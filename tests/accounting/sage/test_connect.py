@@ -11,8 +11,10 @@ from integrations.registry import provider_for
 from sandbox.sage import inspect
 from sandbox.sage.models import SageUser
 from sandbox.sage.seed import DEMO_HIRE_UK, LIFFEY_STAGING_IE, SANDBOX_USER
+from tests.accounting.choices import fetch_choices
 from tests.accounting.sage.helpers import BANK_1200, SALES_4000, connect_through_sandbox, local
 from tests.conftest import Tenants, client_for
+from tests.integrations.helpers import disconnect_through_page
 
 
 def test_the_consent_url_keeps_sages_filter_and_adds_the_rest_with_an_ampersand(
@@ -76,6 +78,7 @@ def test_the_mappings_page_offers_sages_chart(sage_sandbox: str, tenants: Tenant
     from tests import factories
 
     factories.line(tenants.alpha, "1.00")
+    fetch_choices(Connection.objects.get())
     page = owner.get("/settings/accounting/mappings/").content.decode()
 
     assert "4000 Sales Type A" in page and "Standard 20.00%" in page and "Current (1200)" in page
@@ -88,7 +91,9 @@ def test_disconnecting_revokes_the_grant_with_nothing_to_unlink_per_business(
     connect_through_sandbox(owner)
     connection = Connection.objects.get()
 
-    owner.post(f"/settings/integrations/sage/connections/{connection.pk}/disconnect/")
+    disconnect_through_page(
+        owner, f"/settings/integrations/sage/connections/{connection.pk}/disconnect/"
+    )
 
     connection.refresh_from_db()
     assert connection.state == Connection.State.DISCONNECTED

@@ -16,6 +16,7 @@ from tests import factories
 from tests.accounting.sage.helpers import connect_through_sandbox, map_everything, sync
 from tests.accounting.test_engine import map_everything as map_everything_xero
 from tests.conftest import Tenants, client_for
+from tests.integrations.helpers import disconnect_through_page
 from tests.integrations.sandbox_flow import connect_through_sandbox as connect_xero
 
 
@@ -32,7 +33,7 @@ def test_from_xero_to_sage_and_back_keeps_what_synced_and_each_platforms_mapping
 
     refused = owner.post("/settings/integrations/sage/connect/")
     assert refused["Location"] == "/settings/integrations/"  # one platform at a time
-    owner.post(f"/settings/integrations/xero/connections/{xero.pk}/disconnect/")
+    disconnect_through_page(owner, f"/settings/integrations/xero/connections/{xero.pk}/disconnect/")
     connect_through_sandbox(owner)
     sage = Connection.objects.get(provider="sage")
     assert missing_mappings(sage)  # Sage's mappings are its own, made afresh
@@ -46,7 +47,7 @@ def test_from_xero_to_sage_and_back_keeps_what_synced_and_each_platforms_mapping
     assert xero_links.count() == 1  # what reached Xero is still recorded against Xero
     assert [i.reference for i in xero_books.invoices_of(DEMO_COMPANY_UK)].count(first.number) == 1
 
-    owner.post(f"/settings/integrations/sage/connections/{sage.pk}/disconnect/")
+    disconnect_through_page(owner, f"/settings/integrations/sage/connections/{sage.pk}/disconnect/")
     connect_xero(owner)
     xero.refresh_from_db()
     assert xero.state == Connection.State.CONNECTED
