@@ -12,7 +12,6 @@ from django.test import TestCase
 
 from accounting import tasks
 from accounting.models import AccountMapping, AuditEntry, RemoteChoices
-from integrations import health
 from integrations.models import Connection
 from tests.accounting.choices import fetch_choices
 from tests.accounting.test_pages import (  # noqa: F401 - connected is a fixture
@@ -150,13 +149,3 @@ def test_when_it_was_fetched_shows_in_the_organisations_time_zone(
     assert row.fetched_at is not None
     page = client_for(tenants.owner).get(PAGE).content.decode()
     assert f"on 1 Jan {row.fetched_at.year}, 13:00 NZDT" in page
-
-
-def test_connecting_asks_the_worker_for_the_chart(
-    connected: Connection,  # noqa: F811
-    queued: list[int],
-) -> None:
-    with committed():
-        health.record(connected, health.Kind.CONNECTED)
-        health.record(connected, health.Kind.REFRESHED)  # other events ask for nothing
-    assert queued == [connected.pk]
