@@ -26,6 +26,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow go first (in their order): under pytest-xdist each starts on its
+    own worker at once, rather than one starting last and ending the run alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def specs_dir() -> Path:
     """The providers' official specs (third-party data read in place, never copied)."""

@@ -49,6 +49,7 @@ def _forbidden_marker(visitor: str) -> str | None:
     return BRAVO_MARKER
 
 
+@pytest.mark.slow
 def test_walk_covers_every_pattern_and_finds_no_error_or_leak(world: World) -> None:
     failures: list[str] = []
     visited = 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from integrations.models import Connection
 from sandbox.xero import books, faults
 from sandbox.xero.seed import DEMO_COMPANY_UK
@@ -14,6 +16,7 @@ from tests.conftest import Tenants, client_for
 from tests.integrations.sandbox_flow import connect_through_sandbox
 
 
+@pytest.mark.slow
 def test_killing_the_worker_mid_push_neither_duplicates_nor_loses_an_invoice(
     xero_sandbox: str, live_server: Any, settings: Any, tenants: Tenants
 ) -> None:

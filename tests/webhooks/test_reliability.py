@@ -43,6 +43,7 @@ def _delivered() -> int:
     return Delivery.objects.filter(status="succeeded").count()
 
 
+@pytest.mark.slow
 def test_every_event_arrives_after_a_worker_kill_and_a_redis_restart(
     tenants: Tenants, transactional_db: None, tmp_path: Any
 ) -> None:

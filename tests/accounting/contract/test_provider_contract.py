@@ -136,6 +136,7 @@ def test_edits_on_both_sides_make_a_conflict_and_overwrite_neither(
     assert Review.objects.filter(kind=Review.Kind.CONFLICT, resolution="").count() == 1
 
 
+@pytest.mark.slow
 def test_throttling_and_failures_are_waited_out_with_nothing_lost_or_doubled(
     connected: Connection,
     harness: ProviderHarness,

@@ -142,6 +142,7 @@ def test_our_own_pace_never_meets_a_429(
     assert linked_invoices() == 40
 
 
+@pytest.mark.slow
 def test_killing_the_worker_mid_push_neither_duplicates_nor_loses_an_invoice(
     connected: Connection, live_server: Any, settings: Any, tenants: Tenants
 ) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from integrations.models import Connection
 from sandbox.sage import faults, inspect
 from tests import factories
@@ -17,6 +19,7 @@ from tests.accounting.worker_crash import INVOICES, kill_mid_push_then_sync_agai
 from tests.conftest import Tenants
 
 
+@pytest.mark.slow
 def test_killing_the_worker_mid_push_neither_duplicates_nor_loses_an_invoice(
     sage_connected: Connection, live_server: Any, tenants: Tenants
 ) -> None:
