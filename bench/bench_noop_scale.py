@@ -25,8 +25,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from bench.accounting_push import map_accounts, serve_and_measure, signed_in
-from bench.bench_xero_push import CALLBACK, _point_at
+from bench.accounting_push import serve_and_measure
+from bench.bench_xero_push import CALLBACK, _point_at, connect_and_map
 
 SIZES = (2_000, 200_000)
 CUSTOMERS = 200
@@ -48,26 +48,6 @@ def _organisation() -> tuple[Any, Any, Any, Any]:
     for n in range(CUSTOMERS):
         services.create_customer(organisation, name=f"Scale customer {n:03}", email=f"s{n}@b.test")
     return organisation, owner, tax, income
-
-
-def _connect(owner: Any, tax: Any, income: Any) -> Any:
-    from accounting.models import AccountMapping
-    from integrations.models import Connection
-    from sandbox.xero.seed import ensure_demo_world
-    from tests.integrations.sandbox_flow import connect_through_sandbox
-
-    ensure_demo_world()
-    connect_through_sandbox(signed_in(owner))
-    connection = Connection.objects.select_related("organisation").get()
-    map_accounts(
-        connection,
-        [
-            (AccountMapping.Kind.INCOME, income.pk, "200"),
-            (AccountMapping.Kind.TAX, tax.pk, "OUTPUT2"),
-            (AccountMapping.Kind.PAYMENT_ACCOUNT, 0, "090"),
-        ],
-    )
-    return connection
 
 
 def _invoices(organisation: Any, count: int, tax: Any, income: Any) -> None:
@@ -182,7 +162,7 @@ def _measure_size(count: int) -> dict[str, Any]:
         from accounting.models import Entity, PushCursor
 
         organisation, owner, tax, income = _organisation()
-        connection = _connect(owner, tax, income)
+        connection = connect_and_map(owner, tax, income)
         _timed_sync(connection)  # the customers go out for real
         _invoices(organisation, count, tax, income)
         _link_as_pushed(connection)

@@ -58,13 +58,19 @@ def _point_at(port: int) -> None:
 
 def _world() -> Any:
     """The benchmark's organisation connected to the sandbox's Demo Company (UK), mapped."""
+    _, owner, tax, income = bench_organisation()
+    return connect_and_map(owner, tax, income)
+
+
+def connect_and_map(owner: Any, tax: Any, income: Any) -> Any:
+    """``owner``'s organisation connected to the sandbox's Demo Company (UK), its tax and
+    income categories and payments account mapped. Returns the connection."""
     from accounting.models import AccountMapping
     from integrations.models import Connection
     from sandbox.xero.seed import ensure_demo_world
     from tests.integrations.sandbox_flow import connect_through_sandbox
 
     ensure_demo_world()
-    _, owner, tax, income = bench_organisation()
     connect_through_sandbox(signed_in(owner))
     connection = Connection.objects.select_related("organisation").get()
     map_accounts(

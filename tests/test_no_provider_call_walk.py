@@ -9,12 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from tenancy.models import User
 from tests.conftest import Tenants
 from tests.outbound import refused_outbound
-from tests.walk import ROUTES, World, make_world, url_for, visitors
+from tests.walk import ROUTES, World, make_world, request_as, url_for, visitors
 
 # The provider redirects the person's browser back to these with a code that only an
 # exchange at the provider's token endpoint turns into tokens: that call cannot move
@@ -33,13 +31,6 @@ def world(tenants: Tenants, settings: Any) -> World:
     return make_world(tenants, settings)
 
 
-def _request(user: User | None, method: str, url: str) -> Any:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client.get(url) if method == "GET" else client.post(url, {})
-
-
 def test_no_page_calls_a_provider_for_any_visitor(world: World, outbound_calls: list[str]) -> None:
     failures: list[str] = []
     for route in ROUTES:
@@ -49,7 +40,7 @@ def test_no_page_calls_a_provider_for_any_visitor(world: World, outbound_calls: 
         for visitor, user in visitors(world).items():
             for method in ("GET", "POST"):
                 outbound_calls.clear()
-                _request(user, method, url)
+                request_as(user, method, url)
                 failures += [
                     f"{method} {url} as {visitor} called {call}" for call in outbound_calls
                 ]

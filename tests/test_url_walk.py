@@ -13,9 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from tenancy.models import User
 from tests.conftest import Tenants
 from tests.walk import (
     ALPHA_MARKER,
@@ -24,6 +22,7 @@ from tests.walk import (
     ROUTES,
     World,
     make_world,
+    request_as,
     url_for,
     visitors,
 )
@@ -32,13 +31,6 @@ from tests.walk import (
 @pytest.fixture
 def world(tenants: Tenants, settings: Any) -> World:
     return make_world(tenants, settings)
-
-
-def _request(user: User | None, method: str, url: str) -> Any:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client.get(url) if method == "GET" else client.post(url, {})
 
 
 def _forbidden_marker(visitor: str) -> str | None:
@@ -58,7 +50,7 @@ def test_walk_covers_every_pattern_and_finds_no_error_or_leak(world: World) -> N
         is_object_page = route.name in PK_SOURCES
         for visitor, user in visitors(world).items():
             for method in ("GET", "POST"):
-                response = _request(user, method, url)
+                response = request_as(user, method, url)
                 visited += 1
                 body = response.content.decode(errors="replace")
                 marker = _forbidden_marker(visitor)

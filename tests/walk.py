@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from integrations.models import ConnectionEvent
@@ -320,3 +321,11 @@ def visitors(world: World) -> dict[str, User | None]:
         "outsider": tenants.outsider,
         "staff": world.staff,
     }
+
+
+def request_as(user: User | None, method: str, url: str) -> Any:
+    """A GET, or an empty POST, as `user` (None: anonymous)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client.get(url) if method == "GET" else client.post(url, {})
