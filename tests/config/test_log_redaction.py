@@ -74,24 +74,30 @@ def _wait_until_serving(url: str, server: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.mark.django_db
-def test_the_development_servers_access_log_holds_no_code_or_state() -> None:
+def test_the_development_servers_access_log_holds_no_code_or_state(tmp_path: Path) -> None:
     database = connection.settings_dict
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env={**os.environ, "PATCHBAY_ENV": "test", "DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        _wait_until_serving(f"http://127.0.0.1:{port}/healthz", server)
-        requests.get(f"http://127.0.0.1:{port}{CALLBACK}", timeout=10, allow_redirects=False)
-    finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=30)
-    log = stderr.decode()
+    log_file = tmp_path / "runserver.log"
+    with log_file.open("wb") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env={**os.environ, "PATCHBAY_ENV": "test", "DATABASE_URL": url},
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        try:
+            _wait_until_serving(f"http://127.0.0.1:{port}/healthz", server)
+            requests.get(f"http://127.0.0.1:{port}{CALLBACK}", timeout=10, allow_redirects=False)
+            # The server logs a request after answering it: wait for the line to be written.
+            deadline = time.monotonic() + 30
+            while "/callback/" not in log_file.read_text() and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    log = log_file.read_text()
     assert "/settings/integrations/quickbooks/callback/?code=[redacted]" in log
     assert CODE not in log and STATE not in log
 
