@@ -54,6 +54,7 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
+	.venv/bin/lint-imports
 
 check-compose:
 	@scripts/check_compose.sh
