@@ -6,7 +6,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounting.models import AuditEntry, ExternalRef, SyncRun
+from accounting.models import ExternalRef
+from integrations.models import AuditEntry, SyncRun
 
 
 @admin.register(ExternalRef)

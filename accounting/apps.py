@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AccountingConfig(AppConfig):
     name = "accounting"
     verbose_name = "Accounting"
+
+    def ready(self) -> None:
+        from accounting.registry import ENTRIES
+        from integrations import registry
+
+        registry.register(ENTRIES)

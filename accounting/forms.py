@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from accounting.engine.adapter import COST_OF_SALES, STOCK_ASSET, RemoteChoice, Tracking
-from accounting.models import AccountMapping, AuditEntry, Entity
+from accounting.models import AccountMapping, Entity
+from integrations.models import AuditEntry
 from operations.models import EquipmentItem, IncomeCategory, TaxCategory
 from tenancy.models import Organisation
 from tenancy.params import IdField, MonthField

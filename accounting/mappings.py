@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from accounting.models import AccountMapping
+from accounting.registry import adapter_class_for
 from integrations.models import Connection
-from integrations.registry import adapter_class_for
 from operations.models import EquipmentItem, IncomeCategory, TaxCategory
 
 Kind = AccountMapping.Kind

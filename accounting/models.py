@@ -134,7 +134,9 @@ class Review(TenantModel):
     ledger_record = models.JSONField(default=dict, blank=True)
     ledger_version_token = models.CharField(max_length=100, blank=True)
     candidates = models.JSONField(default=list, blank=True)
-    run = models.ForeignKey("SyncRun", on_delete=models.SET_NULL, null=True, related_name="+")
+    run = models.ForeignKey(
+        "integrations.SyncRun", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     detected_at = models.DateTimeField(default=timezone.now)
     resolution = models.CharField(
         max_length=20, choices=Resolution.choices, default=Resolution.OPEN, blank=True
@@ -204,85 +206,6 @@ class PushCursor(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.entity} changed since {self.since}"
-
-
-class SyncRun(TenantModel):
-    class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        PARTIAL = "partial", "Finished with errors"
-        FAILED = "failed", "Failed"
-        INTERRUPTED = "interrupted", "Interrupted"
-        REFUSED = "refused", "Refused"
-
-    class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", "Schedule"
-        MANUAL = "manual", "Sync Now"
-        WEBHOOK = "webhook", "Provider notification"
-
-    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="runs")
-    trigger = models.CharField(max_length=10, choices=Trigger.choices)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
-    phase = models.CharField(max_length=40, blank=True)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    counts = models.JSONField(default=dict)
-    errors = models.JSONField(default=list)
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # A run holds the connection while its lease is fresh; a crashed worker's lapses.
-    lease_expires_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-started_at", "-pk"]
-        indexes = [models.Index(fields=["connection", "status"])]
-
-    def __str__(self) -> str:
-        return f"run {self.pk} ({self.status})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status == self.Status.RUNNING
-
-
-class AuditEntry(TenantModel):
-    """One external call of a sync. Append-only; paged by keyset on id."""
-
-    class Outcome(models.TextChoices):
-        CREATED = "created", "Created"
-        UPDATED = "updated", "Updated"
-        SKIPPED = "skipped", "Skipped"
-        CONFLICT = "conflict", "Conflict"
-        ERROR = "error", "Error"
-        READ = "read", "Read"
-
-    id = models.BigAutoField(primary_key=True)
-    connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="+")
-    run = models.ForeignKey(SyncRun, on_delete=models.SET_NULL, null=True, related_name="+")
-    direction = models.CharField(max_length=4)  # push | pull
-    entity = models.CharField(max_length=20, choices=Entity.choices)
-    local_ids = models.JSONField(default=list)
-    remote_ids = models.JSONField(default=list)
-    method = models.CharField(max_length=8)
-    url = models.TextField()
-    request_body = models.TextField(blank=True)
-    status_code = models.PositiveSmallIntegerField(null=True)
-    response_body = models.TextField(blank=True)
-    version = models.CharField(max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=128, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    duration_ms = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["organisation", "-id"]),
-            models.Index(fields=["run", "-id"]),
-            models.Index(fields=["organisation", "entity", "outcome", "-id"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.entity} {self.outcome}"
 
 
 class RemoteChoices(TenantModel):

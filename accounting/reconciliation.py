@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 
-from accounting.models import Entity, ExternalRef, Review, SyncRun
+from accounting.models import Entity, ExternalRef, Review
+from integrations.models import SyncRun
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment, Quote
 from tenancy.models import Organisation
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounting.mappings import missing_mappings
-from accounting.models import Review, SyncRun
-from integrations.models import Connection
+from accounting.models import Review
+from integrations.models import Connection, SyncRun
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounting import remote_choices, resolve
-from accounting.engine import records, runs
+from accounting.engine import records
 from accounting.forms import (
     AuditFilterForm,
     ConnectionQuery,
@@ -24,19 +24,14 @@ from accounting.forms import (
     field_name,
 )
 from accounting.mappings import missing_mappings
-from accounting.models import (
-    AccountMapping,
-    AuditEntry,
-    Entity,
-    RemoteChoices,
-    Review,
-    SyncRun,
-)
+from accounting.models import AccountMapping, Entity, RemoteChoices, Review
 from accounting.reconciliation import as_csv as report_csv
 from accounting.reconciliation import build as build_report
-from accounting.tasks import SYNCABLE, sync_connection
-from integrations.models import Connection
-from integrations.registry import adapter_class_for, get_integration
+from accounting.registry import accounting_slugs, adapter_class_for
+from integrations import runs
+from integrations.models import AuditEntry, Connection, SyncRun
+from integrations.registry import get_integration
+from integrations.syncs import sync_connection
 from tenancy.access import has_capability, require_capability
 from tenancy.models import User
 from tenancy.params import parse_query, valid_values, without
@@ -51,7 +46,7 @@ def _accounting_connection(request: HttpRequest) -> Connection | None:
     one ``?connection=`` names (mappings are per company)."""
     rows = (
         scoped(request, Connection)
-        .filter(provider__in=SYNCABLE, state__in=Connection.ACTIVE_STATES)
+        .filter(provider__in=accounting_slugs(), state__in=Connection.ACTIVE_STATES)
         .select_related("organisation")
         .order_by("pk")
     )
@@ -156,7 +151,11 @@ def mappings(request: HttpRequest) -> HttpResponseBase:
 def refresh_mapping_choices(request: HttpRequest, pk: int) -> HttpResponseBase:
     """ "Refresh from <provider>": a task fetches the choices; the page shows progress."""
     connection = scoped_get_or_404(
-        request, Connection, pk=pk, provider__in=SYNCABLE, state__in=Connection.ACTIVE_STATES
+        request,
+        Connection,
+        pk=pk,
+        provider__in=accounting_slugs(),
+        state__in=Connection.ACTIVE_STATES,
     )
     remote_choices.request_refresh(connection)
     return redirect(f"{reverse('accounting:mappings')}?connection={connection.pk}")
@@ -165,7 +164,7 @@ def refresh_mapping_choices(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 @require_capability(Capability.MANAGE_CONNECTIONS)
 def sync_now(request: HttpRequest, pk: int) -> HttpResponseBase:
-    connection = scoped_get_or_404(request, Connection, pk=pk, provider__in=SYNCABLE)
+    connection = scoped_get_or_404(request, Connection, pk=pk, provider__in=accounting_slugs())
     if missing_mappings(connection):
         messages.error(request, "Set up the account mappings before the first sync.")
         return redirect("accounting:mappings")
@@ -229,6 +228,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = parse_query(request, AuditFilterForm)
     entries = _filtered(request, valid_values(filters))
     page = list(entries.order_by("-id")[: AUDIT_PAGE + 1])
+    labels = dict(Entity.choices)
+    for entry in page:  # the platform's audit stores the entity as the kind named it
+        entry.entity_label = labels.get(entry.entity, entry.entity)
     context = {
         "entries": page[:AUDIT_PAGE],
         "next_before": page[AUDIT_PAGE - 1].id if len(page) > AUDIT_PAGE else None,

@@ -167,8 +167,7 @@ def sync(connection: Any) -> Synced:
     from django.utils import timezone
 
     from accounting.engine.sync import run_sync
-    from accounting.models import AuditEntry
-    from integrations.models import Connection
+    from integrations.models import AuditEntry, Connection
 
     fresh = Connection.objects.select_related("organisation").get(pk=connection.pk)
     started = timezone.now() - timedelta(milliseconds=5)

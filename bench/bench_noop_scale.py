@@ -172,7 +172,7 @@ def _measure_size(count: int) -> dict[str, Any]:
         return connection
 
     def measure(connection: Any) -> dict[str, Any]:
-        from accounting.models import AuditEntry
+        from integrations.models import AuditEntry
 
         full_s, _, _ = _timed_sync(connection)
         quiet = [_timed_sync(connection) for _ in range(QUIET_RUNS)]

@@ -14,11 +14,12 @@ from django.utils.module_loading import import_string
 
 from integrations.models import Connection
 from integrations.registry import (
-    INTEGRATIONS,
     Category,
     Integration,
+    ManagedIntegration,
     get_integration,
     provider_for,
+    registered,
     rivals,
 )
 from operations.models import LegalEntity
@@ -43,9 +44,6 @@ BADGE_LABELS = {
     Badge.SYNCING: "Syncing",
     Badge.NEEDS_MAPPINGS: "Needs mappings",
 }
-
-# Accounting cards ask the sync engine how their connection is doing.
-SYNC_STATUS = "accounting.status.sync_status"
 
 STATE_BADGES: dict[str, Badge] = {
     Connection.State.CONNECTED: Badge.CONNECTED,
@@ -104,7 +102,8 @@ class Card:
         return f"card-{self.integration.slug}"
 
 
-def _url(name: str, integration: Integration, **kwargs: int) -> str:
+def integration_url(name: str, integration: Integration, **kwargs: int) -> str:
+    """One of the registry-generated URLs of `integration` (connect, connection...)."""
     return reverse(f"integrations:{name}-{integration.slug}", kwargs=kwargs or None)
 
 
@@ -113,7 +112,7 @@ def _unavailable(integration: Integration, blocker: Connection | None) -> Card:
         rival = get_integration(blocker.provider)
         reason = (
             f"{rival.name if rival else blocker.provider} is connected ({blocker.remote_name}): "
-            "Patchbay works with one accounting platform at a time."
+            f"Patchbay works with one {integration.exclusive_group} platform at a time."
         )
     elif integration.per_user:
         reason = "Calendar connections are not built yet."
@@ -130,80 +129,25 @@ def _unavailable(integration: Integration, blocker: Connection | None) -> Card:
     )
 
 
-def _syncing_card(
-    integration: Integration, connection: Connection, can_manage: bool
-) -> Card | None:
-    """The accounting states of a healthy connection: needs mappings, syncing, or ready."""
-    if not integration.adapter_path or connection.state == Connection.State.ERROR:
-        return None
-    status = import_string(SYNC_STATUS)(connection)
-    details = Action(
-        "Details", url=_url("connection", integration, pk=connection.pk), primary=False
-    )
-    tail = [details, Action("Sync runs", url=reverse("accounting:runs"), primary=False)]
-    if status.open_reviews:
-        to_review = Action(f"Review ({status.open_reviews})", url=reverse("accounting:reviews"))
-        tail.insert(0, to_review)
-    if can_manage:
-        tail.append(
-            Action(
-                "Disconnect",
-                url=_url("disconnect", integration, pk=connection.pk),
-                post=True,
-                primary=False,
-            )
-        )
-    if status.needs_mappings:
-        mappings_url = reverse("accounting:mappings")
-        if connection.legal_entity_id is not None:  # one of several: say which
-            mappings_url += f"?connection={connection.pk}"
-        mappings = Action("Set up mappings", url=mappings_url)
-        detail = f"{connection.remote_name} · map accounts before the first sync"
-        badge = STATE_BADGES[connection.state]
-        return Card(
-            integration, badge, [mappings, *tail], detail, connection, also=Badge.NEEDS_MAPPINGS
-        )
-    if status.running:
-        run = status.latest_run
-        detail = f"{connection.remote_name} · {run.phase or 'starting'} {run.done}/{run.total}"
-        return Card(integration, Badge.SYNCING, tail, detail, connection, polling=True)
-    head = (
-        [
-            Action(
-                "Sync Now",
-                url=reverse("accounting:sync_now", kwargs={"pk": connection.pk}),
-                post=True,
-            )
-        ]
-        if can_manage
-        else []
-    )
-    detail = connection.remote_name
-    if connection.state == Connection.State.DEGRADED:
-        detail = f"{connection.remote_name} · {connection.reason}"
-    elif status.latest_run is not None and status.latest_run.errors:
-        detail = (
-            f"{connection.remote_name} · last run: {status.latest_run.get_status_display().lower()}"
-        )
-    return Card(integration, STATE_BADGES[connection.state], [*head, *tail], detail, connection)
-
-
 def _connected(integration: Integration, connection: Connection, can_manage: bool) -> Card:
-    syncing = _syncing_card(integration, connection, can_manage)
-    if syncing is not None:
-        return syncing
-    details = _url("connection", integration, pk=connection.pk)
+    if connection.state != Connection.State.ERROR:
+        own = integration.connected_card(connection, can_manage)
+        if own is not None:
+            return own
+    details = integration_url("connection", integration, pk=connection.pk)
     actions = [Action("Details", url=details, primary=False)]
     if connection.state == Connection.State.ERROR:
         detail = connection.reason
         if can_manage:
-            actions.insert(0, Action("Reconnect", url=_url("connect", integration), post=True))
+            actions.insert(
+                0, Action("Reconnect", url=integration_url("connect", integration), post=True)
+            )
     else:
         detail = connection.remote_name
         if connection.state == Connection.State.DEGRADED:
             detail = f"{connection.remote_name} · {connection.reason}"
     if can_manage:
-        disconnect = _url("disconnect", integration, pk=connection.pk)
+        disconnect = integration_url("disconnect", integration, pk=connection.pk)
         actions.append(Action("Disconnect", url=disconnect, post=True, primary=False))
     return Card(integration, STATE_BADGES[connection.state], actions, detail, connection)
 
@@ -215,11 +159,11 @@ def _not_connected(integration: Integration, can_manage: bool) -> Card:
     return Card(
         integration,
         Badge.NOT_CONNECTED,
-        [Action("Connect", url=_url("connect", integration), post=True)],
+        [Action("Connect", url=integration_url("connect", integration), post=True)],
     )
 
 
-def _managed(integration: Integration, membership: Membership) -> Card:
+def _managed(integration: ManagedIntegration, membership: Membership) -> Card:
     """An integration with a page of its own (API access): Manage, logs and docs."""
     in_use, detail = import_string(integration.status_path)(membership.organisation)
     if membership.can(Capability.MANAGE_API_ACCESS):
@@ -277,7 +221,9 @@ def _per_entity(
     actions = []
     if free and can_manage:
         label = "Connect another company" if companies else "Connect"
-        actions.append(Action(label, url=_url("connect", integration), post=True, entities=free))
+        actions.append(
+            Action(label, url=integration_url("connect", integration), post=True, entities=free)
+        )
     badge = companies[0].card.badge if companies else Badge.NOT_CONNECTED
     for company in companies:  # the card shows the worst of its companies
         if company.card.badge in (Badge.ERROR, Badge.DEGRADED):
@@ -301,7 +247,7 @@ def build_card(
 def _build_card(
     integration: Integration, membership: Membership, connections: dict[str, Connection]
 ) -> Card:
-    if integration.manage_url_name:
+    if isinstance(integration, ManagedIntegration):
         return _managed(integration, membership)
     if _connects_per_entity(integration, membership):
         return _per_entity(integration, membership, connections)
@@ -325,7 +271,7 @@ def active_connections(membership: Membership) -> dict[str, Connection]:
 
 def build_cards_by_category(membership: Membership) -> list[tuple[Category, list[Card]]]:
     connections = active_connections(membership)
-    cards = [build_card(integration, membership, connections) for integration in INTEGRATIONS]
+    cards = [build_card(integration, membership, connections) for integration in registered()]
     return [
         (category, [card for card in cards if card.integration.category == category])
         for category in Category

@@ -75,7 +75,8 @@ def _refuse_if_blocked(organisation: Organisation, integration: Integration) -> 
     rival = blocking_connection(organisation, integration)
     if rival is not None:
         raise FlowError(
-            f"{rival.remote_name} is connected through another accounting platform, and "
+            f"{rival.remote_name} is connected through another "
+            f"{integration.exclusive_group} platform, and "
             "Patchbay works with one at a time: disconnect it first."
         )
 

@@ -1,20 +1,28 @@
 """The integration registry: one declarative entry per integration.
 
-Each entry generates its card on the Integrations page and its URLs. An entry
-whose integration is not built yet is ``available=False``: its card says so and
-offers no action. When a provider package lands, its entry points at it.
+Each entry generates its card on the Integrations page and its URLs. The platform
+knows entries only through this module: a kind (accounting, calendars...) subclasses
+`Integration` with its own fields and hooks (how a live connection's card looks, how
+it syncs) and registers its entries from its AppConfig.ready(). An entry whose
+integration is not built yet is ``available=False``: its card says so and offers no
+action.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.utils.module_loading import import_string
+from integrations.providers import load_provider
 
-from integrations.providers import OAuthProvider, load_provider
+if TYPE_CHECKING:
+    from integrations.cards import Card
+    from integrations.models import Connection, SyncRun
+    from integrations.provider_webhooks.sources import Source
+    from integrations.providers import OAuthProvider
 
 
 class Category(StrEnum):
@@ -24,7 +32,7 @@ class Category(StrEnum):
     DEVELOPERS = "Custom integrations"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Integration:
     slug: str
     name: str
@@ -37,18 +45,12 @@ class Integration:
     exclusive_group: str = ""
     # Dotted path of the provider class (integrations.providers.OAuthProvider) once built.
     provider_path: str = ""
-    # Dotted path of the sync adapter (accounting.engine.adapter.AccountingAdapter).
-    adapter_path: str = ""
-    # Managed on a page of its own rather than connected (API access): that page's URL
-    # name, the page of its logs, its docs, and a function summarising its state.
-    manage_url_name: str = ""
-    logs_url_name: str = ""
-    docs_url_name: str = ""
-    status_path: str = ""
     # Dotted path of a URLconf of the integration's own pages, under /<slug>/ (names in
     # the integrations namespace), and the name of its settings page, linked from its card.
     urls_path: str = ""
     settings_url_name: str = ""
+    # How the provider notifies Patchbay of changes, if it does.
+    webhook: Source | None = None
 
     @property
     def connects_by_oauth(self) -> bool:
@@ -58,85 +60,55 @@ class Integration:
     def monogram(self) -> str:
         return "".join(word[0] for word in self.name.split()[:2]).upper()
 
+    # The kind's hooks. The platform's defaults are those of an integration that only
+    # connects: no sync, and a card built from the connection's health alone.
 
-INTEGRATIONS: tuple[Integration, ...] = (
-    Integration(
-        slug="xero",
-        name="Xero",
-        category=Category.ACCOUNTING,
-        description="Send invoices and credit notes to Xero and bring payments back.",
-        exclusive_group="accounting",
-        available=True,
-        provider_path="accounting.providers.xero.provider.XeroProvider",
-        adapter_path="accounting.providers.xero.adapter.XeroAdapter",
-    ),
-    Integration(
-        slug="quickbooks",
-        name="QuickBooks Online",
-        category=Category.ACCOUNTING,
-        description="Sync customers, invoices, credit memos and payments with QuickBooks.",
-        exclusive_group="accounting",
-        available=True,
-        provider_path="accounting.providers.quickbooks.provider.QuickBooksProvider",
-        adapter_path="accounting.providers.quickbooks.adapter.QuickBooksAdapter",
-        urls_path="accounting.providers.quickbooks.urls",
-        settings_url_name="integrations:quickbooks-app",
-    ),
-    Integration(
-        slug="sage",
-        name="Sage Business Cloud",
-        category=Category.ACCOUNTING,
-        description="Keep Sage Accounting's contacts, sales invoices and payments in step.",
-        exclusive_group="accounting",
-        available=True,
-        provider_path="accounting.providers.sage.provider.SageProvider",
-        adapter_path="accounting.providers.sage.adapter.SageAdapter",
-    ),
-    Integration(
-        slug="wordpress",
-        name="WordPress plugin",
-        category=Category.WEBSITE,
-        description="Show live equipment availability on your WordPress website.",
-    ),
-    Integration(
-        slug="google-calendar",
-        name="Google Calendar",
-        category=Category.CALENDARS,
-        description="Crew see their assignments in Google Calendar; busy time flows back.",
-        per_user=True,
-    ),
-    Integration(
-        slug="outlook",
-        name="Microsoft Outlook",
-        category=Category.CALENDARS,
-        description="Crew see their assignments in Outlook; busy time flows back.",
-        per_user=True,
-    ),
-    Integration(
-        slug="icloud",
-        name="Apple iCloud",
-        category=Category.CALENDARS,
-        description="Publish crew assignments to an iCloud calendar over CalDAV.",
-        per_user=True,
-    ),
-    Integration(
-        slug="api",
-        name="API access",
-        category=Category.DEVELOPERS,
-        description="REST API keys with scopes and signed webhooks for your own tools.",
-        available=True,
-        manage_url_name="apikeys:index",
-        logs_url_name="apikeys:webhooks:deliveries",
-        docs_url_name="api:docs",
-        status_path="apikeys.status.card_status",
-    ),
-)
+    @property
+    def syncs(self) -> bool:
+        return False
 
-_BY_SLUG = {integration.slug: integration for integration in INTEGRATIONS}
+    def run_sync(self, connection: Connection, trigger: str, run: SyncRun | None) -> SyncRun:
+        raise LookupError(f"{self.name} has no sync.")
+
+    def connected_card(self, connection: Connection, can_manage: bool) -> Card | None:
+        """The kind's card for a live connection, or None for the platform's own."""
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManagedIntegration(Integration):
+    """Managed on a page of its own rather than connected (API access): that page's URL
+    name, the page of its logs, its docs, and a function summarising its state."""
+
+    manage_url_name: str = ""
+    logs_url_name: str = ""
+    docs_url_name: str = ""
+    status_path: str = ""
+
+
+_BY_SLUG: dict[str, Integration] = {}
+
+
+def register(entries: Iterable[Integration]) -> None:
+    """Add a kind's entries (from its AppConfig.ready()); a slug is registered once."""
+    for entry in entries:
+        if _BY_SLUG.get(entry.slug, entry) != entry:
+            raise ValueError(f"Two integrations are registered as {entry.slug!r}.")
+        _BY_SLUG[entry.slug] = entry
+
+
+def registered() -> list[Integration]:
+    """Every entry, in category order and, within a category, in registration order."""
+    order = list(Category)
+    return sorted(_BY_SLUG.values(), key=lambda entry: order.index(entry.category))
 
 
 def get_integration(slug: str) -> Integration | None:
     return _BY_SLUG.get(slug)
+
+
+def syncing_slugs() -> list[str]:
+    return [entry.slug for entry in _BY_SLUG.values() if entry.syncs]
 
 
 def rivals(integration: Integration) -> list[str]:
@@ -145,16 +117,9 @@ def rivals(integration: Integration) -> list[str]:
         return []
     return [
         other.slug
-        for other in INTEGRATIONS
+        for other in _BY_SLUG.values()
         if other.exclusive_group == integration.exclusive_group and other.slug != integration.slug
     ]
-
-
-def adapter_class_for(slug: str) -> Any:
-    integration = _BY_SLUG[slug]
-    if not integration.adapter_path:
-        raise LookupError(f"{integration.name} has no sync adapter yet.")
-    return import_string(integration.adapter_path)
 
 
 @cache
@@ -166,6 +131,5 @@ def provider_for(slug: str) -> OAuthProvider:
 
 
 def by_category() -> list[tuple[Category, list[Integration]]]:
-    return [
-        (category, [i for i in INTEGRATIONS if i.category == category]) for category in Category
-    ]
+    entries = registered()
+    return [(category, [i for i in entries if i.category == category]) for category in Category]

@@ -9,7 +9,9 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
-from integrations import discard, remote_disconnect
+# The sync dispatcher's tasks live in integrations.syncs; importing it here registers
+# them when Celery discovers this module.
+from integrations import discard, remote_disconnect, syncs  # noqa: F401
 from integrations.errors import ProviderError
 from integrations.flow import CHOICE_LIFETIME
 from integrations.models import Connection, OAuthGrant, OAuthState

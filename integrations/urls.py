@@ -4,7 +4,7 @@ callback, choose, details and disconnect URLs of each OAuth integration."""
 from django.urls import URLPattern, URLResolver, include, path
 
 from integrations import connection_views, views
-from integrations.registry import INTEGRATIONS, Integration
+from integrations.registry import Integration, registered
 
 app_name = "integrations"
 
@@ -35,7 +35,7 @@ def _oauth_patterns(i: Integration) -> list[URLPattern]:
 
 
 urlpatterns: list[URLPattern | URLResolver] = [path("", views.index, name="index")]
-for _integration in INTEGRATIONS:
+for _integration in registered():
     urlpatterns.append(_card_pattern(_integration))
     if _integration.connects_by_oauth:
         urlpatterns += _oauth_patterns(_integration)

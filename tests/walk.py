@@ -174,7 +174,8 @@ def _sync_records(connection: Any) -> dict[str, Any]:
 
     from django.utils import timezone
 
-    from accounting.models import AuditEntry, ExternalRef, Review, SyncRun
+    from accounting.models import ExternalRef, Review
+    from integrations.models import AuditEntry, SyncRun
 
     org = connection.organisation
     run = SyncRun.objects.create(

@@ -14,8 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from accounting.engine.audit import Recorder
 from accounting.models import AccountMapping
+from integrations.audit import Recorder
 from integrations.limiter import Limits
 from integrations.models import Connection
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote

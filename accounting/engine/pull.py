@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from accounting.engine import records, reviews, runs
+from accounting.engine import records, reviews
 from accounting.engine.adapter import AccountingAdapter, IncomingPayment, Page, Remote
 from accounting.engine.push import fingerprint
-from accounting.models import Entity, ExternalRef, Review, SyncCursor, SyncRun
-from integrations.models import Connection
+from accounting.models import Entity, ExternalRef, Review, SyncCursor
+from integrations import runs
+from integrations.models import Connection, SyncRun
 from operations import services
 from operations.models import Invoice, Payment
 

@@ -24,10 +24,11 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Count
 
-from accounting.engine import reviews, runs
+from accounting.engine import reviews
 from accounting.engine.adapter import AccountingAdapter, Outgoing, PushResult, Remote
-from accounting.models import Entity, ExternalRef, SyncRun
-from integrations.models import Connection
+from accounting.models import Entity, ExternalRef
+from integrations import runs
+from integrations.models import Connection, SyncRun
 
 KEY_NAMESPACE = uuid.UUID("4f5b2a36-3f0e-4d43-9a63-7f4d2c1b9e10")
 Send = Callable[[str, Sequence[Outgoing], str], list[PushResult]]

@@ -13,9 +13,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounting.engine import runs
 from accounting.engine.adapter import Remote
-from accounting.models import ExternalRef, Review, SyncRun
+from accounting.models import ExternalRef, Review
+from integrations import runs
+from integrations.models import SyncRun
 
 # Why a link to a record deleted (or archived, or voided) in the ledger is refused.
 DELETED_IN_LEDGER = "Deleted in the ledger: clear the link to push it again as new."

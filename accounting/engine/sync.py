@@ -9,16 +9,16 @@ from typing import Any, TypeVar
 
 from django.db import connection as db_connection
 
-from accounting.engine import due, pull, push, records, reviews, runs
+from accounting.engine import due, pull, push, records, reviews
 from accounting.engine.adapter import AccountingAdapter, Mappings
-from accounting.engine.audit import Recorder
 from accounting.mappings import missing_mappings
-from accounting.models import Entity, SyncRun
-from integrations import health
+from accounting.models import Entity
+from accounting.registry import adapter_class_for
+from integrations import health, runs
+from integrations.audit import Recorder
 from integrations.errors import ProviderError
 from integrations.limiter import DailyLimitReached, Limiter
-from integrations.models import Connection
-from integrations.registry import adapter_class_for
+from integrations.models import Connection, SyncRun
 from operations import money
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
 
@@ -28,7 +28,7 @@ PUSHED_STATUSES = (Invoice.Status.ISSUED, Invoice.Status.PARTIALLY_PAID, Invoice
 
 
 def adapter_for(connection: Connection, run: SyncRun | None) -> AccountingAdapter:
-    adapter_class: type[AccountingAdapter] = adapter_class_for(connection.provider)
+    adapter_class = adapter_class_for(connection.provider)
     limiter = Limiter(connection.provider, connection.remote_id, adapter_class.limits)
     return adapter_class(connection, Recorder(connection, run, limiter, adapter_class.quota))
 

@@ -1,7 +1,7 @@
 """Each provider that notifies Patchbay, as data: its header, its key and its reader.
 
-The view knows no provider by name; adding one is a module like `xero.py` plus an entry
-in SOURCES.
+The view knows no provider by name: a provider package declares its `Source` in its
+`webhooks.py` and its registry entry carries it (`Integration.webhook`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 
 from django.conf import settings
 
-from integrations.provider_webhooks import quickbooks, xero
 from integrations.provider_webhooks.notices import Notice
+from integrations.registry import registered
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,5 @@ class Source:
         return str(getattr(settings, self.key_setting, "") or "")
 
 
-XERO = Source("xero", "x-xero-signature", "XERO_WEBHOOK_KEY", xero.read, handshake=True)
-QUICKBOOKS = Source(
-    "quickbooks", "intuit-signature", "QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN", quickbooks.read
-)
-SOURCES: dict[str, Source] = {source.slug: source for source in (XERO, QUICKBOOKS)}
+def registered_sources() -> list[Source]:
+    return [entry.webhook for entry in registered() if entry.webhook is not None]

@@ -8,10 +8,10 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from accounting.models import SyncRun
-from accounting.tasks import sync_connection
+from integrations.models import SyncRun
 from integrations.provider_webhooks.models import ProviderNotification
 from integrations.provider_webhooks.wakeups import claim_woken
+from integrations.syncs import sync_connection
 
 
 @shared_task

@@ -3,11 +3,11 @@
 from django.urls import path
 
 from integrations.provider_webhooks import views
-from integrations.provider_webhooks.sources import SOURCES
+from integrations.provider_webhooks.sources import registered_sources
 
 app_name = "provider_webhooks"
 
 urlpatterns = [
-    path(f"{slug}/webhook/", views.receive, {"source": source}, name=slug)
-    for slug, source in SOURCES.items()
+    path(f"{source.slug}/webhook/", views.receive, {"source": source}, name=source.slug)
+    for source in registered_sources()
 ]

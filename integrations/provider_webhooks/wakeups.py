@@ -7,7 +7,7 @@ next_sync_at is also pulled in, a little after that (WEBHOOK_SYNC_BACKSTOP_SECON
 regular dispatcher runs the sync even if the webhook dispatcher is not running, but
 normally finds it already claimed.
 
-Rows are locked with SKIP LOCKED, as accounting.tasks.claim_due does, so the two
+Rows are locked with SKIP LOCKED, as integrations.syncs.claim_due does, so the two
 dispatchers never start the same connection twice.
 """
 
@@ -21,14 +21,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounting.models import SyncRun
-from accounting.tasks import CLAIM
-from integrations.models import Connection
+from integrations.models import Connection, SyncRun
 from integrations.provider_webhooks.models import SyncWakeup
-
-# The states the sync dispatcher runs (accounting.tasks.claim_due); an Error connection
-# needs a person to reconnect first, a disconnected one is gone.
-SYNCABLE_STATES = (Connection.State.CONNECTED, Connection.State.DEGRADED)
+from integrations.syncs import CLAIM, SYNCABLE_STATES
 
 
 @dataclass(frozen=True)

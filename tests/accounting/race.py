@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from accounting.models import Entity, ExternalRef, Review, SyncRun
-from accounting.tasks import sync_connection
+from accounting.models import Entity, ExternalRef, Review
 from config.celery import app as celery_app
-from integrations.models import Connection
+from integrations.models import Connection, SyncRun
+from integrations.syncs import sync_connection
 from operations.models import Invoice
 from tests.accounting.worker_crash import wait_for
 from tests.workers import start_worker

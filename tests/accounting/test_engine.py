@@ -12,9 +12,9 @@ from django.conf import settings
 
 from accounting.engine import push as push_module
 from accounting.engine.sync import run_sync
-from accounting.models import AccountMapping, AuditEntry, Entity, ExternalRef, SyncRun
-from accounting.tasks import claim_due
-from integrations.models import Connection
+from accounting.models import AccountMapping, Entity, ExternalRef
+from integrations.models import AuditEntry, Connection, SyncRun
+from integrations.syncs import claim_due
 from operations.models import IncomeCategory, Invoice, TaxCategory
 from tests import factories
 from tests.conftest import Tenants, client_for

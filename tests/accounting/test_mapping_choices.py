@@ -11,8 +11,8 @@ from django.conf import settings
 from django.test import TestCase
 
 from accounting import tasks
-from accounting.models import AccountMapping, AuditEntry, RemoteChoices
-from integrations.models import Connection
+from accounting.models import AccountMapping, RemoteChoices
+from integrations.models import AuditEntry, Connection
 from tests.accounting.choices import fetch_choices
 from tests.accounting.test_pages import (  # noqa: F401 - connected is a fixture
     ACCOUNTS,

@@ -6,9 +6,9 @@ import pytest
 import responses
 from django.conf import settings
 
-from accounting.models import AccountMapping, AuditEntry, ExternalRef, SyncRun
-from accounting.tasks import sync_connection
-from integrations.models import Connection
+from accounting.models import AccountMapping, ExternalRef
+from integrations.models import AuditEntry, Connection, SyncRun
+from integrations.syncs import sync_connection
 from operations.models import IncomeCategory, Invoice, TaxCategory
 from tests import factories
 from tests.accounting.choices import fetch_choices

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounting.engine import push as push_module
-from accounting.models import AccountMapping, AuditEntry, Entity, ExternalRef, PushCursor
-from integrations.models import Connection
+from accounting.models import AccountMapping, Entity, ExternalRef, PushCursor
+from integrations.models import AuditEntry, Connection
 from operations.models import Invoice
 from sandbox.xero import books
 from sandbox.xero.seed import DEMO_COMPANY_UK

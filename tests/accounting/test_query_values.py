@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounting.models import AuditEntry, Review, SyncRun
-from integrations.models import Connection
+from accounting.models import Review
+from integrations.models import AuditEntry, Connection, SyncRun
 from tests.conftest import Tenants, client_for
 from tests.integrations.helpers import make_connection
 

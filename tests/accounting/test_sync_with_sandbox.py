@@ -9,8 +9,8 @@ import pytest
 
 from accounting.engine import reviews
 from accounting.engine.sync import run_sync
-from accounting.models import AuditEntry, Entity, ExternalRef, SyncRun
-from integrations.models import Connection
+from accounting.models import Entity, ExternalRef
+from integrations.models import AuditEntry, Connection, SyncRun
 from operations.models import Customer, Invoice
 from sandbox.xero import books
 from sandbox.xero.seed import DEMO_COMPANY_UK

@@ -12,8 +12,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from accounting.engine.sync import run_sync
-from accounting.models import AuditEntry, Entity, ExternalRef, Review, SyncRun
-from integrations.models import Connection
+from accounting.models import Entity, ExternalRef, Review
+from integrations.models import AuditEntry, Connection, SyncRun
 from operations import services
 from operations.models import Customer, EquipmentItem, Invoice
 from sandbox.xero import books

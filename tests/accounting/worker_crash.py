@@ -10,9 +10,10 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from accounting.models import Entity, ExternalRef, SyncRun
-from accounting.tasks import sync_connection
+from accounting.models import Entity, ExternalRef
 from config.celery import app as celery_app
+from integrations.models import SyncRun
+from integrations.syncs import sync_connection
 from tests.workers import start_worker
 
 INVOICES = 500

@@ -42,11 +42,12 @@ from accounting.engine.adapter import (
     RemoteChoice,
     Tracking,
 )
-from accounting.engine.audit import Call
-from accounting.models import AuditEntry, Entity, ExternalRef
+from accounting.models import Entity, ExternalRef
 from accounting.providers.quickbooks import client, mapping
 from accounting.providers.quickbooks.limits import BATCH, LIMITS
+from integrations.audit import Call
 from integrations.errors import ProviderError
+from integrations.models import AuditEntry
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
 
 Json = dict[str, Any]

@@ -22,11 +22,12 @@ from accounting.engine.adapter import (
     Remote,
     RemoteChoice,
 )
-from accounting.engine.audit import Call
-from accounting.models import AuditEntry, Entity, ExternalRef
+from accounting.models import Entity, ExternalRef
 from accounting.providers.sage import client, mapping
+from integrations.audit import Call
 from integrations.errors import ProviderError
 from integrations.limiter import Limits, at_once, per_minute
+from integrations.models import AuditEntry
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice
 
 # List pages hold 20 records unless asked for up to 200.

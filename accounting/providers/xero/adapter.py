@@ -18,11 +18,12 @@ from accounting.engine.adapter import (
     Remote,
     RemoteChoice,
 )
-from accounting.engine.audit import Call
-from accounting.models import AuditEntry, Entity
+from accounting.models import Entity
 from accounting.providers.xero import mapping
+from integrations.audit import Call
 from integrations.errors import ProviderError
 from integrations.limiter import Limits, at_once, per_minute
+from integrations.models import AuditEntry
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice
 
 # Xero pages hold 100 records unless asked for up to 1,000 (since July 2024).

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from accounting.engine.sync import run_sync
-from accounting.models import Entity, ExternalRef, Review, SyncRun
-from integrations.models import Connection
-from integrations.registry import adapter_class_for
+from accounting.models import Entity, ExternalRef, Review
+from accounting.registry import adapter_class_for
+from integrations.models import Connection, SyncRun
 from operations.models import Invoice
 from tests import factories
 from tests.accounting.contract.harness import HARNESSES, ProviderHarness

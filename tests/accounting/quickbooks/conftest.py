@@ -4,8 +4,7 @@ from typing import Any
 
 import pytest
 
-from accounting.models import SyncRun
-from integrations.models import Connection
+from integrations.models import Connection, SyncRun
 from sandbox.quickbooks.seed import ensure_demo_world
 from tests.accounting.quickbooks import helpers
 from tests.conftest import Tenants, client_for

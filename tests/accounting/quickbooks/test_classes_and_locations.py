@@ -7,8 +7,8 @@ from typing import Any
 
 from accounting.engine.sync import adapter_for
 from accounting.mappings import missing_mappings
-from accounting.models import AccountMapping, Entity, ExternalRef, SyncRun
-from integrations.models import Connection
+from accounting.models import AccountMapping, Entity, ExternalRef
+from integrations.models import Connection, SyncRun
 from operations import services
 from operations.models import IncomeCategory, TaxCategory
 from sandbox.quickbooks import books

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from accounting.models import AuditEntry, Entity, SyncRun
-from integrations.models import Connection
+from accounting.models import Entity
+from integrations.models import AuditEntry, Connection, SyncRun
 from operations.models import Invoice
 from sandbox.quickbooks import books, faults
 from sandbox.quickbooks.models import QboFault

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from accounting.models import Entity, ExternalRef, SyncRun
-from integrations.models import Connection, ConnectionEvent, OAuthGrant
+from accounting.models import Entity, ExternalRef
+from integrations.models import Connection, ConnectionEvent, OAuthGrant, SyncRun
 from operations.models import Customer, EquipmentItem, Invoice
 from sandbox.quickbooks import books, inspect, writes
 from sandbox.quickbooks.entities.registry import BY_NAME

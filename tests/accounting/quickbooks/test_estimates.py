@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from accounting.models import AccountMapping, AuditEntry, Entity, ExternalRef, SyncRun
+from accounting.models import AccountMapping, Entity, ExternalRef
 from accounting.providers.quickbooks import mapping
-from integrations.models import Connection
+from integrations.models import AuditEntry, Connection, SyncRun
 from operations import services
 from operations.models import Quote
 from sandbox.quickbooks import books, writes

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import requests
 
-from accounting.models import AuditEntry, Entity, ExternalRef, SyncRun
+from accounting.models import Entity, ExternalRef
 from accounting.providers.quickbooks import client
 from integrations.errors import ProviderError
-from integrations.models import Connection
+from integrations.models import AuditEntry, Connection, SyncRun
 from operations.models import Invoice
 from sandbox.quickbooks import books
 from tests import factories

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from accounting.models import Entity, ExternalRef, SyncRun
-from integrations.models import Connection, OAuthState
+from accounting.models import Entity, ExternalRef
+from integrations.models import Connection, OAuthState, SyncRun
 from operations import services
 from operations.models import CreditNote, Customer, Invoice, LegalEntity, Payment
 from sandbox.quickbooks import books

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from accounting.models import Entity, ExternalRef, SyncRun
-from integrations.models import Connection
+from accounting.models import Entity, ExternalRef
+from integrations.models import Connection, SyncRun
 from operations.models import Invoice
 from sandbox.quickbooks import books
 from tests import factories

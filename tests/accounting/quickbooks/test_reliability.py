@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import requests
 
-from accounting.models import AuditEntry, Entity, ExternalRef, SyncRun
+from accounting.models import Entity, ExternalRef
 from accounting.providers.quickbooks.adapter import QuickBooksAdapter
 from integrations import http
 from integrations.errors import RateLimited
-from integrations.models import Connection
+from integrations.models import AuditEntry, Connection, SyncRun
 from operations.models import Customer, Invoice
 from sandbox.quickbooks import books, faults, inspect
 from tests import factories

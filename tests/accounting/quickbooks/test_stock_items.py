@@ -14,9 +14,9 @@ from django.utils import timezone
 from accounting.engine.adapter import COST_OF_SALES, STOCK_ASSET
 from accounting.engine.sync import adapter_for
 from accounting.mappings import missing_mappings
-from accounting.models import AccountMapping, AuditEntry, Entity, SyncRun
+from accounting.models import AccountMapping, Entity
 from accounting.providers.quickbooks import mapping
-from integrations.models import Connection
+from integrations.models import AuditEntry, Connection, SyncRun
 from operations.models import EquipmentItem, IncomeCategory, TaxCategory
 from sandbox.quickbooks import books, writes
 from sandbox.quickbooks.entities.registry import BY_NAME

@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounting.models import AuditEntry, Entity, ExternalRef, Review, SyncRun
+from accounting.models import Entity, ExternalRef, Review
 from accounting.providers.quickbooks.adapter import QuickBooksAdapter
-from integrations.models import Connection
+from integrations.models import AuditEntry, Connection, SyncRun
 from operations import services
 from operations.models import Invoice
 from sandbox.quickbooks import books

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from django.test import Client
 
 from accounting.engine.sync import run_sync
-from accounting.models import AccountMapping, ExternalRef, SyncRun
-from integrations.models import Connection
+from accounting.models import AccountMapping, ExternalRef
+from integrations.models import Connection, SyncRun
 from operations.models import IncomeCategory, TaxCategory
 from sandbox.sage.accounting.chart import seeded_id
 from sandbox.sage.seed import DEMO_HIRE_UK, SANDBOX_USER

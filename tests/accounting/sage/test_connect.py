@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from accounting.engine.audit import Recorder
 from accounting.providers.sage.adapter import SageAdapter
+from integrations.audit import Recorder
 from integrations.models import Connection, OAuthGrant
 from integrations.registry import provider_for
 from sandbox.sage import inspect

@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from accounting.engine import reviews
-from accounting.models import AuditEntry, Entity, ExternalRef
-from integrations.models import Connection
+from accounting.models import Entity, ExternalRef
+from integrations.models import AuditEntry, Connection
 from operations.models import Customer, EquipmentItem, Invoice, Payment
 from sandbox.sage import books
 from sandbox.sage.seed import DEMO_HIRE_UK

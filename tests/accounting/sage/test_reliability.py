@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from accounting.models import AuditEntry, Entity, ExternalRef, SyncRun
+from accounting.models import Entity, ExternalRef
 from accounting.providers.sage import provider as sage_provider
 from integrations import oauth
 from integrations.errors import ProviderUnavailable
-from integrations.models import Connection, OAuthGrant
+from integrations.models import AuditEntry, Connection, OAuthGrant, SyncRun
 from sandbox.sage import books, controls, faults, inspect
 from sandbox.sage.seed import DEMO_HIRE_UK
 from tests import factories

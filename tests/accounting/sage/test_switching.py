@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from accounting.mappings import missing_mappings
-from accounting.models import AccountMapping, Entity, ExternalRef, SyncRun
-from integrations.models import Connection
+from accounting.models import AccountMapping, Entity, ExternalRef
+from integrations.models import Connection, SyncRun
 from sandbox.sage import books as sage_books
 from sandbox.sage.seed import DEMO_HIRE_UK
 from sandbox.xero import books as xero_books

@@ -7,8 +7,8 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from accounting.models import AuditEntry, Entity, ExternalRef, Review
-from integrations.models import Connection
+from accounting.models import Entity, ExternalRef, Review
+from integrations.models import AuditEntry, Connection
 from operations import services
 from operations.models import Customer, EquipmentItem, Invoice
 from sandbox.sage import books, inspect

@@ -11,9 +11,8 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from accounting import tasks as accounting_tasks
-from accounting.models import SyncRun
-from integrations.models import Connection
+from integrations import syncs
+from integrations.models import Connection, SyncRun
 from integrations.provider_webhooks import tasks, wakeups
 from integrations.provider_webhooks.models import ProviderNotification, SyncWakeup
 from tests.conftest import Tenants
@@ -42,7 +41,7 @@ def dispatched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
     def delay(connection_id: int, trigger: str = SyncRun.Trigger.SCHEDULE) -> None:
         started.append((connection_id, trigger))
 
-    monkeypatch.setattr(accounting_tasks.sync_connection, "delay", delay)
+    monkeypatch.setattr(syncs.sync_connection, "delay", delay)
     return started
 
 
@@ -59,7 +58,7 @@ def connected(tenants: Tenants, remote_id: str = TENANT_X, **extra: Any) -> Conn
 
 def dispatch_everything() -> None:
     tasks.dispatch_webhook_syncs()
-    accounting_tasks.dispatch_due_syncs()
+    syncs.dispatch_due_syncs()
 
 
 def test_a_burst_of_twenty_makes_one_webhook_run(tenants, provider, dispatched, settings):
@@ -102,7 +101,7 @@ def test_the_regular_dispatcher_is_the_backstop(tenants, provider, dispatched, s
     notify.post_xero(provider, notify.xero_body(TENANT_X))
     wait = settings.WEBHOOK_SYNC_DELAY_SECONDS + settings.WEBHOOK_SYNC_BACKSTOP_SECONDS + 1
     with time_machine.travel(timezone.now() + timedelta(seconds=wait)):
-        accounting_tasks.dispatch_due_syncs()  # the webhook dispatcher is not running
+        syncs.dispatch_due_syncs()  # the webhook dispatcher is not running
     assert dispatched == [(connection.pk, SyncRun.Trigger.SCHEDULE)]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from integrations.provider_webhooks.notices import Notice, Unreadable, text
+from integrations.provider_webhooks.sources import Source
 
 
 def read(body: Any) -> Notice:
@@ -43,3 +44,6 @@ def _account(event: Any) -> str:
     if not isinstance(event, dict):
         raise Unreadable("an event is not an object")
     return text(event.get("intuitaccountid"), "intuitaccountid")
+
+
+SOURCE = Source("quickbooks", "intuit-signature", "QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN", read)

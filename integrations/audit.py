@@ -13,11 +13,10 @@ from typing import Any
 import requests
 from django.utils import timezone
 
-from accounting.models import AuditEntry, SyncRun
 from integrations import tokens
 from integrations.errors import ProviderUnavailable, RateLimited
 from integrations.limiter import DailyLimitReached, Limiter
-from integrations.models import Connection
+from integrations.models import AuditEntry, Connection, SyncRun
 from integrations.registry import provider_for
 
 BODY_LIMIT = 20_000

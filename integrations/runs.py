@@ -10,8 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounting.models import SyncRun
-from integrations.models import Connection
+from integrations.models import Connection, SyncRun
 
 
 def lease() -> timedelta:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from integrations.provider_webhooks.notices import Notice, Unreadable, text
+from integrations.provider_webhooks.sources import Source
 
 
 def read(body: Any) -> Notice:
@@ -31,3 +32,7 @@ def _tenant(event: Any) -> str:
 def _sequence(body: dict[str, Any]) -> str:
     first, last = body.get("firstEventSequence"), body.get("lastEventSequence")
     return f"{first}-{last}" if isinstance(first, int) and isinstance(last, int) else ""
+
+
+# Xero checks the endpoint with empty, correctly and wrongly signed deliveries.
+SOURCE = Source("xero", "x-xero-signature", "XERO_WEBHOOK_KEY", read, handshake=True)

@@ -1,0 +1,65 @@
+"""The accounting card of a live connection: needs mappings, syncing, or ready, with
+its reviews, runs and Sync Now. The platform asks for it through the registry entry."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from accounting.status import sync_status
+from integrations.cards import STATE_BADGES, Action, Badge, Card, integration_url
+from integrations.models import Connection
+from integrations.registry import Integration
+
+
+def sync_card(integration: Integration, connection: Connection, can_manage: bool) -> Card:
+    """The accounting states of a healthy connection: needs mappings, syncing, or ready."""
+    status = sync_status(connection)
+    details = Action(
+        "Details", url=integration_url("connection", integration, pk=connection.pk), primary=False
+    )
+    tail = [details, Action("Sync runs", url=reverse("accounting:runs"), primary=False)]
+    if status.open_reviews:
+        to_review = Action(f"Review ({status.open_reviews})", url=reverse("accounting:reviews"))
+        tail.insert(0, to_review)
+    if can_manage:
+        tail.append(
+            Action(
+                "Disconnect",
+                url=integration_url("disconnect", integration, pk=connection.pk),
+                post=True,
+                primary=False,
+            )
+        )
+    if status.needs_mappings:
+        mappings_url = reverse("accounting:mappings")
+        if connection.legal_entity_id is not None:  # one of several: say which
+            mappings_url += f"?connection={connection.pk}"
+        mappings = Action("Set up mappings", url=mappings_url)
+        detail = f"{connection.remote_name} · map accounts before the first sync"
+        badge = STATE_BADGES[connection.state]
+        return Card(
+            integration, badge, [mappings, *tail], detail, connection, also=Badge.NEEDS_MAPPINGS
+        )
+    run = status.latest_run
+    if run is not None and run.is_running:
+        detail = f"{connection.remote_name} · {run.phase or 'starting'} {run.done}/{run.total}"
+        return Card(integration, Badge.SYNCING, tail, detail, connection, polling=True)
+    head = (
+        [
+            Action(
+                "Sync Now",
+                url=reverse("accounting:sync_now", kwargs={"pk": connection.pk}),
+                post=True,
+            )
+        ]
+        if can_manage
+        else []
+    )
+    detail = connection.remote_name
+    if connection.state == Connection.State.DEGRADED:
+        detail = f"{connection.remote_name} · {connection.reason}"
+    elif status.latest_run is not None and status.latest_run.errors:
+        detail = (
+            f"{connection.remote_name} · last run: {status.latest_run.get_status_display().lower()}"
+        )
+    return Card(integration, STATE_BADGES[connection.state], [*head, *tail], detail, connection)

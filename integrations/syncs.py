@@ -1,0 +1,69 @@
+"""Scheduled and on-demand syncs, whatever the kind. PostgreSQL's next_sync_at says
+what is due; the connection's registry entry runs the sync itself."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from integrations import runs
+from integrations.models import Connection, SyncRun
+from integrations.registry import get_integration, syncing_slugs
+
+logger = logging.getLogger(__name__)
+# Claimed connections are pushed this far ahead so the next tick skips them.
+CLAIM = timedelta(minutes=10)
+# The states a sync runs in: an Error connection needs a person to reconnect first.
+SYNCABLE_STATES = (Connection.State.CONNECTED, Connection.State.DEGRADED)
+
+
+# The task names are those from when syncs were accounting's alone: beat entries and
+# tasks queued before a deploy still find them.
+@shared_task(name="accounting.tasks.sync_connection")
+def sync_connection(
+    connection_id: int, trigger: str = SyncRun.Trigger.SCHEDULE, run_id: int | None = None
+) -> int | None:
+    connection = Connection.objects.select_related("organisation").get(pk=connection_id)
+    run = (
+        SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.RUNNING).first() if run_id else None
+    )
+    entry = get_integration(connection.provider)
+    if connection.state not in SYNCABLE_STATES or entry is None or not entry.syncs:
+        if run is not None:
+            runs.error(run, "The connection is not connected.")
+            runs.finish(run, SyncRun.Status.REFUSED)
+        return None
+    try:
+        return entry.run_sync(connection, trigger, run).pk
+    except runs.RunBusy as busy:
+        logger.info("sync of connection %s skipped: %s", connection_id, busy)
+        return None
+
+
+def claim_due(limit: int = 100) -> list[int]:
+    """Due connections, each claimed by exactly one dispatcher (SKIP LOCKED)."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            Connection.objects.select_for_update(skip_locked=True)
+            .filter(provider__in=syncing_slugs(), state__in=SYNCABLE_STATES)
+            .filter(Q(next_sync_at__lte=now) | Q(next_sync_at__isnull=True))
+            .order_by("next_sync_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        Connection.objects.filter(pk__in=due).update(next_sync_at=now + CLAIM)
+    return due
+
+
+@shared_task(name="accounting.tasks.dispatch_due_syncs")
+def dispatch_due_syncs() -> int:
+    """Beat tick: enqueue a sync for every due connection."""
+    due = claim_due()
+    for connection_id in due:
+        sync_connection.delay(connection_id)
+    return len(due)
