@@ -72,7 +72,7 @@ def _world() -> Any:
     from integrations.models import Connection
     from sandbox.quickbooks import books
     from sandbox.quickbooks.seed import US_REALM, ensure_demo_world
-    from tests.accounting.quickbooks.helpers import connect
+    from tests.accounting.providers.quickbooks.helpers import connect
 
     ensure_demo_world()
     _, owner, tax, income = bench_organisation(currency="USD", tax_rate=Decimal(0))

@@ -56,7 +56,11 @@ def _world() -> Any:
     from accounting.models import AccountMapping
     from integrations.models import Connection
     from sandbox.sage.seed import ensure_demo_world
-    from tests.accounting.sage.helpers import BANK_1200, SALES_4000, connect_through_sandbox
+    from tests.accounting.providers.sage.helpers import (
+        BANK_1200,
+        SALES_4000,
+        connect_through_sandbox,
+    )
 
     ensure_demo_world()
     _, owner, tax, income = bench_organisation()

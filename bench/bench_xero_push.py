@@ -68,7 +68,7 @@ def connect_and_map(owner: Any, tax: Any, income: Any) -> Any:
     from accounting.models import AccountMapping
     from integrations.models import Connection
     from sandbox.xero.seed import ensure_demo_world
-    from tests.integrations.sandbox_flow import connect_through_sandbox
+    from tests.accounting.providers.xero.sandbox_flow import connect_through_sandbox
 
     ensure_demo_world()
     connect_through_sandbox(signed_in(owner))

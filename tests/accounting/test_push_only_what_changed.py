@@ -18,7 +18,12 @@ from operations.models import Invoice
 from sandbox.xero import books
 from sandbox.xero.seed import DEMO_COMPANY_UK
 from tests import factories
-from tests.accounting.test_two_way_and_conflicts import amend, connected, ref_of, sync
+from tests.accounting.providers.xero.test_two_way_and_conflicts import (
+    amend,
+    connected,
+    ref_of,
+    sync,
+)
 from tests.conftest import Tenants
 
 __all__ = ["connected"]  # the sandbox-connected fixture

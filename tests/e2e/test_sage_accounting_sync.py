@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from config.celery import app as celery_app
 from sandbox.sage.seed import DEMO_HIRE_UK
-from tests.accounting.sage.conftest import sage_sandbox  # noqa: F401 - a fixture
+from tests.accounting.providers.sage.conftest import sage_sandbox  # noqa: F401 - a fixture
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_accounting_sync import a_sterling_draft, issue
 from tests.e2e.test_integrations_page import sign_in

@@ -1,6 +1,6 @@
 """An organisation picker left unanswered for ten minutes is closed by the sweep and the
 tokens issued to it are revoked at the provider (Xero here; Sage's business choice in
-tests/accounting/sage/test_abandoned_choice.py)."""
+tests/accounting/providers/sage/test_abandoned_choice.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from django.utils import timezone
 from integrations.models import OAuthGrant, OAuthState
 from integrations.tasks import expire_abandoned_choices
 from sandbox.xero.seed import DEMO_COMPANY_UK, HARBOUR_BUILD
-from tests.accounting.sage.helpers import local
+from tests.accounting.providers.sage.helpers import local
+from tests.accounting.providers.xero.sandbox_flow import SANDBOX_USER as XERO_USER
 from tests.conftest import Tenants, client_for
-from tests.integrations.sandbox_flow import SANDBOX_USER as XERO_USER
 from tests.sandbox import flow as xero_flow
 
 

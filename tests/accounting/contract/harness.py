@@ -113,7 +113,7 @@ class XeroHarness(ProviderHarness):
         ensure_demo_world()
 
     def connect(self, client: Client) -> Connection:
-        from tests.integrations.sandbox_flow import connect_through_sandbox
+        from tests.accounting.providers.xero.sandbox_flow import connect_through_sandbox
 
         connect_through_sandbox(client)
         return Connection.objects.select_related("organisation").get(provider=self.slug)
@@ -209,13 +209,13 @@ class QuickBooksHarness(ProviderHarness):
         ensure_demo_world()
 
     def connect(self, client: Client) -> Connection:
-        from tests.accounting.quickbooks import helpers
+        from tests.accounting.providers.quickbooks import helpers
 
         helpers.connect(client, self.realm)
         return helpers.connection_for(self.realm)
 
     def map(self, connection: Connection) -> None:
-        from tests.accounting.quickbooks import helpers
+        from tests.accounting.providers.quickbooks import helpers
 
         helpers.map_everything(connection)
 
@@ -295,13 +295,13 @@ class SageHarness(ProviderHarness):
         ensure_demo_world()
 
     def connect(self, client: Client) -> Connection:
-        from tests.accounting.sage.helpers import connect_through_sandbox
+        from tests.accounting.providers.sage.helpers import connect_through_sandbox
 
         connect_through_sandbox(client)
         return Connection.objects.select_related("organisation").get(provider=self.slug)
 
     def map(self, connection: Connection) -> None:
-        from tests.accounting.sage.helpers import map_everything
+        from tests.accounting.providers.sage.helpers import map_everything
 
         map_everything(connection)
 

@@ -19,7 +19,7 @@ from integrations.models import Connection, SyncRun
 from operations.models import Invoice
 from tests import factories
 from tests.accounting.contract.harness import HARNESSES, ProviderHarness
-from tests.accounting.test_two_way_and_conflicts import amend
+from tests.accounting.providers.xero.test_two_way_and_conflicts import amend
 from tests.conftest import Tenants, client_for
 
 
