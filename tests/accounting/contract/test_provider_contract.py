@@ -1,6 +1,6 @@
 """One set of behaviours every accounting provider keeps, run against its own sandbox.
 
-Parametrised by provider (harness.HARNESSES): the same tests, the same assertions,
+Parametrised by provider (harnesses.HARNESSES): the same tests, the same assertions,
 whatever the provider's wire format.
 """
 
@@ -18,7 +18,8 @@ from accounting.registry import adapter_class_for
 from integrations.models import Connection, SyncRun
 from operations.models import Invoice
 from tests import factories
-from tests.accounting.contract.harness import HARNESSES, ProviderHarness
+from tests.accounting.contract.harness import ProviderHarness
+from tests.accounting.contract.harnesses import HARNESSES
 from tests.accounting.providers.xero.test_two_way_and_conflicts import amend
 from tests.conftest import Tenants, client_for
 
