@@ -11,15 +11,17 @@ would disconnect it too.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from integrations.errors import ProviderError
 from integrations.models import Connection, OAuthGrant, OAuthState
-from integrations.providers import OAuthProvider
 from integrations.registry import provider_for
+
+if TYPE_CHECKING:  # the provider classes are loaded from the registry
+    from integrations.providers import OAuthProvider
 
 logger = logging.getLogger(__name__)
 

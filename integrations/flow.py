@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -21,12 +21,15 @@ from django.utils import timezone
 from integrations import discard, health, oauth, oidc
 from integrations.errors import ProviderError
 from integrations.models import Connection, OAuthGrant, OAuthState
-from integrations.providers import OAuthProvider, RemoteOrganisation
+from integrations.providers import RemoteOrganisation
 from integrations.registry import Integration, provider_for, rivals
 from integrations.tokens import store_token
 from operations.models import LegalEntity
 from tenancy.models import Organisation, User
 from tenancy.params import parse_id
+
+if TYPE_CHECKING:  # the provider classes are loaded from the registry
+    from integrations.providers import OAuthProvider
 
 STATE_LIFETIME = timedelta(minutes=10)
 CHOICE_GONE = "This choice has expired or was already made. Start again with Connect."

@@ -3,14 +3,16 @@ refresh and revocation, with provider failures classified for the state machine.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
 from integrations.errors import GrantInvalid, ProviderError, ProviderUnavailable
-from integrations.providers import OAuthProvider
+
+if TYPE_CHECKING:  # the provider classes are loaded from the registry
+    from integrations.providers import OAuthProvider
 
 TOKEN_TIMEOUT = (5, 20)  # shorter than any lock held around a refresh
 Token = dict[str, Any]

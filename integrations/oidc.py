@@ -12,7 +12,7 @@ sections 3.1.3.7 and 15.5.2). Claims are checked by authlib's ``CodeIDToken``.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from authlib.oidc.core import CodeIDToken
 from django.core.cache import cache
@@ -22,7 +22,9 @@ from joserfc.jwk import KeySet
 
 from integrations import http
 from integrations.errors import ProviderError
-from integrations.providers import OAuthProvider
+
+if TYPE_CHECKING:  # the provider classes are loaded from the registry
+    from integrations.providers import OAuthProvider
 
 KEY_SET_SECONDS = 3_600  # a rotation shows up as an unknown kid, which refetches at once
 CLOCK_LEEWAY_SECONDS = 60
