@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def emit(event_type: str, instance: TenantModel, **extra: Any) -> Event:
-    from webhooks.payloads import data_for  # the API serializers load after the models
+    from webhooks.payloads import data_for
 
     return record(instance.organisation_id, event_type, data_for(instance, **extra))
 
