@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny
 
 from api.examples import example
 from apikeys.scopes import MODULE_LABELS
-from webhooks.catalog import EVENT_TYPES
+from operations.events import EVENT_TYPES
 from webhooks.services import allowed_urls
 
 METHODS = ("get", "post", "put", "patch", "delete")

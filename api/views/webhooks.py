@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from api.serializers import EventTypeSerializer, WebhookEndpointSerializer
 from api.views.base import ApiViewSet
 from apikeys.scopes import Module
-from webhooks.catalog import EVENT_TYPES
+from operations.events import EVENT_TYPES
 from webhooks.models import Endpoint
 
 

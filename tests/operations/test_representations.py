@@ -1,15 +1,16 @@
-"""A record as JSON, as the REST API and webhook events show it."""
+"""A record as JSON, and the seam its events leave operations by."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
-from operations import representations
+from operations import events, representations
 from operations.money import MONEY_DIGITS, MONEY_PLACES, QUANTITY_DIGITS, QUANTITY_PLACES
 from tests import factories
 from tests.conftest import Tenants
@@ -70,3 +71,33 @@ def test_a_record_no_event_carries_has_no_representation(tenants: Tenants) -> No
     records = factories.make_every_record(tenants.alpha, "REP", tenants.crew)
     with pytest.raises(KeyError):
         representations.of(records["credit_note"])
+
+
+@pytest.fixture
+def captured(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str, dict[str, Any]]]:
+    calls: list[tuple[int, str, dict[str, Any]]] = []
+
+    def writer(organisation_id: int, event_type: str, data: dict[str, Any]) -> None:
+        calls.append((organisation_id, event_type, data))
+
+    monkeypatch.setattr(events, "_writer", writer)
+    return calls
+
+
+def test_emit_hands_the_writer_the_records_representation_and_extras(
+    tenants: Tenants, captured: list[tuple[int, str, dict[str, Any]]]
+) -> None:
+    customer = factories.make_customer(tenants.alpha)
+    events.emit("customer.created", customer, note="hello")
+    [(organisation_id, event_type, data)] = captured
+    assert (organisation_id, event_type) == (tenants.alpha.pk, "customer.created")
+    assert data == {**representations.customer(customer), "note": "hello"}
+
+
+def test_emitting_with_no_writer_installed_fails_loudly(
+    tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    customer = factories.make_customer(tenants.alpha)
+    monkeypatch.setattr(events, "_writer", None)
+    with pytest.raises(RuntimeError, match="No event writer"):
+        events.emit("customer.created", customer)
