@@ -1,13 +1,15 @@
-"""The API's representations. Webhook payloads reuse them, so both always agree.
+"""The API's fields: what the OpenAPI schema documents and what a write may send.
 
-Writes validate here (field errors come back as 400 with ``errors``); the change
-itself is made by ``operations.services``, never by ``serializer.save()``.
+A record's output is written by ``operations.representations``, which webhook events
+use too, so both always agree. Writes validate here (field errors come back as 400
+with ``errors``); the change itself is made by ``operations.services``, never by
+``serializer.save()``.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import Any, TypeVar, cast
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -15,7 +17,7 @@ from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
 from operations import models as ops
-from operations import money
+from operations import money, representations
 
 CURRENCY = RegexValidator(r"^[A-Z]{3}\Z", "Use a three-letter ISO 4217 code, e.g. GBP.")
 MAX_LINES = 50
@@ -33,15 +35,13 @@ class OrganisationScoped(serializers.PrimaryKeyRelatedField):  # type: ignore[ty
 
 
 class AmountField(serializers.DecimalField):
-    """A decimal whose digits the schema documents, shown whole even when a row saved
-    before money was bounded holds more (DRF would raise quantizing it to max_digits)."""
+    """A decimal whose digits the schema documents, written as every amount is written
+    (shown whole even when a row saved before money was bounded holds more)."""
 
-    def quantize(self, value: Decimal) -> Decimal:
-        try:
-            quantized: Decimal = super().quantize(value)
-        except InvalidOperation:
-            return Decimal(money.shown(value).replace(",", ""))
-        return quantized
+    def to_representation(self, value: Decimal) -> str:
+        # Both are always given: amount_field, quantity_field and the model's column.
+        digits, places = cast(int, self.max_digits), cast(int, self.decimal_places)
+        return representations.decimal_text(value, digits, places)
 
 
 def amount_field(**extra: Any) -> AmountField:
@@ -61,9 +61,12 @@ class RecordSerializer(serializers.ModelSerializer[M]):
     }
 
 
-class Reference(serializers.Serializer[Model]):
+class Reference(serializers.Serializer[representations.Named]):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
+
+    def to_representation(self, instance: representations.Named) -> dict[str, Any]:
+        return representations.reference(instance)
 
 
 class CustomerSerializer(RecordSerializer[ops.Customer]):
@@ -82,6 +85,9 @@ class CustomerSerializer(RecordSerializer[ops.Customer]):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+
+    def to_representation(self, instance: ops.Customer) -> dict[str, Any]:
+        return representations.customer(instance)
 
 
 class EquipmentItemSerializer(RecordSerializer[ops.EquipmentItem]):
@@ -145,6 +151,9 @@ class BookingSerializer(RecordSerializer[ops.Booking]):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: ops.Booking) -> dict[str, Any]:
+        return representations.booking(instance)
+
 
 class ProjectSerializer(RecordSerializer[ops.Project]):
     client = OrganisationScoped(queryset=ops.Customer.objects.all())
@@ -172,6 +181,9 @@ class ProjectSerializer(RecordSerializer[ops.Project]):
             raise serializers.ValidationError({"ends_at": "A project cannot end before it starts."})
         return attrs
 
+    def to_representation(self, instance: ops.Project) -> dict[str, Any]:
+        return representations.project(instance)
+
 
 class LineSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(read_only=True)
@@ -182,6 +194,9 @@ class LineSerializer(serializers.Serializer[Any]):
     income_category = serializers.IntegerField(source="income_category_id", read_only=True)
     net_amount = amount_field(read_only=True)
     tax_amount = amount_field(read_only=True)
+
+    def to_representation(self, instance: ops.DocumentLine) -> dict[str, Any]:
+        return representations.line(instance)
 
 
 class LineInputSerializer(serializers.Serializer[dict[str, Any]]):
@@ -232,6 +247,9 @@ class QuoteSerializer(RecordSerializer[ops.Quote]):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: ops.Quote) -> dict[str, Any]:
+        return representations.quote(instance)
+
 
 class QuoteCreateSerializer(serializers.Serializer[dict[str, Any]]):
     customer = OrganisationScoped(queryset=ops.Customer.objects.all())
@@ -275,6 +293,9 @@ class InvoiceSerializer(RecordSerializer[ops.Invoice]):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: ops.Invoice) -> dict[str, Any]:
+        return representations.invoice(instance)
+
 
 class CreditNoteSerializer(RecordSerializer[ops.CreditNote]):
     lines = LineSerializer(many=True, read_only=True)
@@ -302,6 +323,9 @@ class PaymentSerializer(RecordSerializer[ops.Payment]):
         model = ops.Payment
         fields = ["id", "invoice", "amount", "paid_on", "reference", "created_at", "updated_at"]
         read_only_fields = fields
+
+    def to_representation(self, instance: ops.Payment) -> dict[str, Any]:
+        return representations.payment(instance)
 
 
 class CategorySerializer(serializers.Serializer[Model]):

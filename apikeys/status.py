@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apikeys.models import ApiKey
+from apikeys.webhook_endpoints import webhook_endpoints
 from tenancy.models import Organisation
-from webhooks.models import Endpoint
 
 
 def _count(number: int, noun: str) -> str:
@@ -22,7 +22,7 @@ def card_status(organisation: Organisation) -> tuple[bool, str]:
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .count()
     )
-    endpoints = Endpoint.objects.for_organisation(organisation).filter(enabled=True).count()
+    endpoints = webhook_endpoints().enabled_count(organisation.pk)
     if not (keys or endpoints):
         return False, "No API keys or webhook endpoints yet."
     return True, f"{_count(keys, 'active key')} · {_count(endpoints, 'webhook endpoint')}"

@@ -15,11 +15,11 @@ from apikeys import services
 from apikeys.forms import KeyForm, LimitsForm
 from apikeys.models import ApiKey, ApiKeyEvent
 from apikeys.scopes import describe
+from apikeys.webhook_endpoints import webhook_endpoints
 from tenancy.access import require_capability
 from tenancy.models import User
 from tenancy.roles import Capability
 from tenancy.scoping import current_organisation, scoped, scoped_get_or_404
-from webhooks.models import Endpoint
 
 
 def _user(request: HttpRequest) -> User:
@@ -36,7 +36,7 @@ def _ip(request: HttpRequest) -> str | None:
 def index(request: HttpRequest) -> HttpResponse:
     keys = scoped(request, ApiKey).select_related("created_by")
     rows = [(key, describe(key.scope_map)) for key in keys]
-    endpoints = scoped(request, Endpoint).order_by("created_at", "pk")
+    endpoints = webhook_endpoints().listed(current_organisation(request).pk)
     activity = scoped(request, ApiKeyEvent).select_related("key", "actor")[:10]
     context = {
         "keys": rows,

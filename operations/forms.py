@@ -54,8 +54,20 @@ class InvoiceFilterForm(forms.Form):
         return ALL_STATUSES
 
 
+class FiniteDecimalField(forms.DecimalField):
+    """Refuses NaN and infinity while parsing, not only when validating: a formset asks
+    whether a line changed (parsed value != initial) first, and comparing a signalling
+    NaN (``sNaN``) raises instead of answering."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # as the stubs
+        number: Decimal | None = super().to_python(value)
+        if number is not None and not number.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
 def _amount_field(**extra: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+    return FiniteDecimalField(
         max_digits=money.MONEY_DIGITS,
         decimal_places=money.MONEY_PLACES,
         max_value=money.MAX_AMOUNT,
@@ -64,7 +76,7 @@ def _amount_field(**extra: Any) -> forms.DecimalField:
 
 
 def _quantity_field() -> forms.DecimalField:
-    return forms.DecimalField(
+    return FiniteDecimalField(
         max_digits=money.QUANTITY_DIGITS,
         decimal_places=money.QUANTITY_PLACES,
         min_value=money.MIN_QUANTITY,

@@ -2,7 +2,7 @@
 
 Views, admin actions and commands call these functions and never set a status,
 number or total themselves. That keeps one seam where the outbox event of each
-change is written, inside the same transaction (``outbox.emit``, DESIGN.md "How
+change is written, inside the same transaction (``events.emit``, DESIGN.md "How
 data flows"). No Django signals: a side effect is a call here, visible at the call site.
 """
 
@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
-from operations import money
+from operations import events, money
 from operations.models import (
     Booking,
     CreditNote,
@@ -37,7 +37,6 @@ from operations.models import (
     TaxCategory,
 )
 from tenancy.models import Organisation, TenantModel
-from webhooks import outbox
 
 INVOICE_PREFIX = "INV-"
 QUOTE_PREFIX = "QU-"
@@ -242,7 +241,7 @@ def approve_quote(quote: Quote) -> Quote:
     locked.total = _checked_totals(locked).total
     locked.status = Quote.Status.APPROVED
     locked.save(update_fields=["status", "total", "updated_at"])
-    outbox.emit("quote.approved", locked)
+    events.emit("quote.approved", locked)
     return locked
 
 
@@ -275,7 +274,7 @@ def create_draft_invoice(
     invoice.save()
     InvoiceLine.objects.bulk_create(InvoiceLine(invoice=invoice, **row) for row in rows)
     recalculate_draft(invoice)
-    outbox.emit("invoice.created", invoice)
+    events.emit("invoice.created", invoice)
     return invoice
 
 
@@ -323,7 +322,7 @@ def issue_invoice(invoice: Invoice) -> Invoice:
     locked.number = _next_number(locked.organisation_id, Invoice, INVOICE_PREFIX)
     locked.status = Invoice.Status.ISSUED
     locked.save(update_fields=["number", "total", "amount_due", "status", "updated_at"])
-    outbox.emit("invoice.issued", locked)
+    events.emit("invoice.issued", locked)
     _copy_state(locked, invoice)
     return invoice
 
@@ -351,7 +350,7 @@ def amend_issued_invoice(
         InvoiceLine.objects.bulk_create(InvoiceLine(invoice=locked, **row) for row in rows)
     locked.total = locked.amount_due = _checked_totals(locked).total
     locked.save(update_fields=["due_date", "total", "amount_due", "updated_at"])
-    outbox.emit("invoice.updated", locked)
+    events.emit("invoice.updated", locked)
     _copy_state(locked, invoice)
     return invoice
 
@@ -410,9 +409,9 @@ def record_payment(
     locked.amount_due -= amount
     locked.status = _status_for(locked.amount_due, any_payment=True)
     locked.save(update_fields=["amount_due", "status", "updated_at"])
-    outbox.emit("payment.recorded", payment)
+    events.emit("payment.recorded", payment)
     if locked.status == Invoice.Status.PAID:
-        outbox.emit("invoice.paid", locked)
+        events.emit("invoice.paid", locked)
     _copy_state(locked, invoice)
     return payment
 
@@ -427,7 +426,7 @@ def remove_payment(payment: Payment) -> Invoice:
         raise OperationError(
             f"Invoice {invoice} is {invoice.get_status_display()}; its payments stay."
         )
-    outbox.emit("payment.removed", payment)
+    events.emit("payment.removed", payment)
     Payment.objects.filter(pk=payment.pk).delete()
     invoice.amount_due += payment.amount
     any_payment = invoice.payments.exists()
@@ -502,7 +501,7 @@ def _apply_credit(invoice_id: int, amount: Decimal) -> None:
     invoice.status = _status_for(invoice.amount_due, any_payment=invoice.payments.exists())
     invoice.save(update_fields=["amount_due", "status", "updated_at"])
     if invoice.status == Invoice.Status.PAID:
-        outbox.emit("invoice.paid", invoice)
+        events.emit("invoice.paid", invoice)
 
 
 # --- Customers and projects ------------------------------------------------------------
@@ -524,7 +523,7 @@ def _only(allowed: frozenset[str], fields: dict[str, Any]) -> dict[str, Any]:
 def create_customer(organisation: Organisation, **fields: Any) -> Customer:
     _check_same_organisation(organisation, fields.get("legal_entity"))
     customer = Customer.objects.create(organisation=organisation, **_only(CUSTOMER_FIELDS, fields))
-    outbox.emit("customer.created", customer)
+    events.emit("customer.created", customer)
     return customer
 
 
@@ -566,7 +565,7 @@ def update_project(project: Project, *, status: str | None = None, **fields: Any
         locked.status = status
     locked.save()
     if locked.status != previous:
-        outbox.emit("project.status_changed", locked, previous_status=previous)
+        events.emit("project.status_changed", locked, previous_status=previous)
     return locked
 
 
@@ -580,7 +579,7 @@ def check_out_booking(booking: Booking) -> Booking:
         raise OperationError(f"{locked.item} was already checked out for this booking.")
     locked.checked_out_at = timezone.now()
     locked.save(update_fields=["checked_out_at", "updated_at"])
-    outbox.emit("equipment.checked_out", locked)
+    events.emit("equipment.checked_out", locked)
     return locked
 
 
@@ -593,5 +592,5 @@ def return_booking(booking: Booking) -> Booking:
         raise OperationError(f"{locked.item} was already returned for this booking.")
     locked.returned_at = timezone.now()
     locked.save(update_fields=["returned_at", "updated_at"])
-    outbox.emit("equipment.returned", locked)
+    events.emit("equipment.returned", locked)
     return locked

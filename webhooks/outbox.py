@@ -1,9 +1,10 @@
 """The transactional outbox: an event and its deliveries, written with the change itself.
 
-``emit`` runs inside the caller's transaction, so a rolled-back change leaves no
-event and a committed one always has its event. Workers are woken after the
-commit; if that wake-up is lost, the sweeper (``webhooks.tasks``) finds the due
-deliveries in PostgreSQL and wakes them again.
+``record`` runs inside the caller's transaction (``operations.events.emit`` calls it,
+installed by ``WebhooksConfig.ready``), so a rolled-back change leaves no event and a
+committed one always has its event. Workers are woken after the commit; if that
+wake-up is lost, the sweeper (``webhooks.tasks``) finds the due deliveries in
+PostgreSQL and wakes them again.
 """
 
 from __future__ import annotations
@@ -17,17 +18,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from tenancy.models import TenantModel
 from webhooks.models import Delivery, Endpoint, Event
 from webhooks.signing import new_event_id
 
 logger = logging.getLogger(__name__)
-
-
-def emit(event_type: str, instance: TenantModel, **extra: Any) -> Event:
-    from webhooks.payloads import data_for  # the API serializers load after the models
-
-    return record(instance.organisation_id, event_type, data_for(instance, **extra))
 
 
 def record(

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from operations.events import EVENT_TYPES
 from tenancy.models import Organisation, User
 from webhooks import outbox, signing
 from webhooks.addresses import url_rule, vet
-from webhooks.catalog import EVENT_TYPES, TEST_EVENT
+from webhooks.catalog import TEST_EVENT
 from webhooks.models import Delivery, Endpoint, Event
 
 

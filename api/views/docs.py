@@ -17,8 +17,8 @@ from rest_framework.permissions import AllowAny
 
 from api.examples import example
 from apikeys.scopes import MODULE_LABELS
-from webhooks.catalog import EVENT_TYPES
-from webhooks.services import allowed_urls
+from apikeys.webhook_endpoints import webhook_endpoints
+from operations.events import EVENT_TYPES
 
 METHODS = ("get", "post", "put", "patch", "delete")
 EXAMPLES_DIR = Path(settings.BASE_DIR) / "templates" / "api" / "examples"
@@ -98,7 +98,7 @@ def docs_page(request: HttpRequest) -> HttpResponse:
         "modules": MODULE_LABELS.items(),
         "events": EVENT_TYPES.items(),
         "examples": _examples_for(origin),
-        "webhook_urls": allowed_urls(),
+        "webhook_urls": webhook_endpoints().url_rule(),
         "limits": settings.API_RATE_LIMITS,
         "retry_delays": settings.WEBHOOKS_RETRY_DELAYS,
     }

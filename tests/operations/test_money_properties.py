@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounting.engine.adapter import Mappings
@@ -142,6 +142,8 @@ def _form(tax: TaxCategory, customer_pk: int, quantity: str, unit_price: str) ->
     unit_price=st.one_of(unit_prices.map(str), hostile_numbers),
     rate=tax_rates,
 )
+# A signalling NaN once raised comparing the quantity with its initial 1 (a 500).
+@example(quantity="sNaN", unit_price="10", rate=Decimal("20"))
 def test_the_draft_form_saves_what_fits_and_puts_anything_else_beside_its_field(
     tenants: Tenants, quantity: str, unit_price: str, rate: Decimal
 ) -> None:

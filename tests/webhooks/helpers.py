@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from operations.events import EVENT_TYPES
 from tenancy.models import Organisation
 from webhooks import services
-from webhooks.catalog import EVENT_TYPES
 from webhooks.models import Endpoint
 
 
