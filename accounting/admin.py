@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounting.models import ExternalRef
+from accounting.models import ExternalRef, RemoteChoices
 from integrations.models import AuditEntry, SyncRun
 
 
@@ -41,6 +41,44 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # append-only
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(RemoteChoices)
+class RemoteChoicesAdmin(admin.ModelAdmin[RemoteChoices]):
+    """What the mappings page offers each connection, to answer "why is this account not
+    listed". Read-only: a refresh from the mappings page replaces the copy."""
+
+    list_display = ["connection", "organisation", "counts", "fetched_at", "error"]
+    list_filter = ["connection__provider"]
+    search_fields = ["connection__remote_name", "organisation__name"]
+    list_select_related = ["connection", "organisation"]
+    fields = [
+        "organisation",
+        "connection",
+        "fetched_at",
+        "refresh_requested_at",
+        "error",
+        "counts",
+        "choices",
+    ]
+
+    @admin.display(description="Choices")
+    def counts(self, row: RemoteChoices) -> str:
+        choices = row.choices if isinstance(row.choices, dict) else {}
+        return ", ".join(
+            f"{len(options)} {kind.replace('_', ' ')}"
+            for kind, options in choices.items()
+            if isinstance(options, list)
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

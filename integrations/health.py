@@ -12,11 +12,15 @@ from datetime import timedelta
 from django.utils import timezone
 
 from integrations.models import Connection, ConnectionEvent, OAuthGrant
+from integrations.retry import Backoff, RetryPolicy
 from tenancy.models import User
 
 State = Connection.State
 Kind = ConnectionEvent.Kind
 MAX_BACKOFF = timedelta(minutes=30)
+# A degraded connection is checked again until it heals or needs a reconnect: no limit
+# on attempts, and no jitter (the checks are a periodic sweep, not a crowd at one server).
+RECHECKS = RetryPolicy(Backoff.exponential(60.0, cap_s=MAX_BACKOFF.total_seconds()))
 
 
 def record(
@@ -33,7 +37,7 @@ def record(
 
 def backoff(failures: int) -> timedelta:
     """1, 2, 4, 8 ... minutes, capped at 30."""
-    return min(timedelta(minutes=2 ** max(failures - 1, 0)), MAX_BACKOFF)
+    return timedelta(seconds=RECHECKS.wait(failures))
 
 
 def _active(grant: OAuthGrant) -> list[Connection]:

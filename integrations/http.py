@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import requests
+from requests.auth import AuthBase
 
 from integrations.errors import ProviderUnavailable, RateLimited
 
@@ -25,23 +26,22 @@ def session() -> requests.Session:
     return current
 
 
+def _send(method: str, url: str, target: str, **kwargs: Any) -> requests.Response:
+    """One call on this thread's session with the shared timeouts, never following a
+    redirect; a network failure raises ProviderUnavailable naming ``target``."""
+    try:
+        return session().request(
+            method, url, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), allow_redirects=False, **kwargs
+        )
+    except requests.RequestException as error:
+        raise ProviderUnavailable(f"could not reach {target} ({type(error).__name__})") from error
+
+
 def request(method: str, url: str, *, access_token: str, **kwargs: Any) -> requests.Response:
     """An authenticated call. Network failures, 5xx and 429 raise ProviderUnavailable."""
     headers = {"Authorization": f"Bearer {access_token}", "Accept": "application/json"}
     headers.update(kwargs.pop("headers", {}))
-    try:
-        response = session().request(
-            method,
-            url,
-            headers=headers,
-            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-            allow_redirects=False,
-            **kwargs,
-        )
-    except requests.RequestException as error:
-        raise ProviderUnavailable(
-            f"could not reach the provider ({type(error).__name__})"
-        ) from error
+    response = _send(method, url, "the provider", headers=headers, **kwargs)
     if response.status_code == 429:
         raise rate_limited(response)
     if response.status_code >= 500:
@@ -49,17 +49,20 @@ def request(method: str, url: str, *, access_token: str, **kwargs: Any) -> reque
     return response
 
 
+def as_client(
+    method: str, url: str, *, auth: AuthBase, target: str, **kwargs: Any
+) -> requests.Response:
+    """A call the app makes in its own name, authenticated by ``auth`` (client credentials,
+    RFC 6749 2.3.1), such as a token revocation. Only a network failure raises
+    (ProviderUnavailable naming ``target``): the caller judges the answer."""
+    headers = {"Accept": "application/json"}
+    headers.update(kwargs.pop("headers", {}))
+    return _send(method, url, target, headers=headers, auth=auth, **kwargs)
+
+
 def public_json(url: str) -> Any:
     """An unauthenticated GET of a provider's published JSON (a JWK set, say)."""
-    try:
-        response = session().get(
-            url,
-            headers={"Accept": "application/json"},
-            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-            allow_redirects=False,
-        )
-    except requests.RequestException as error:
-        raise ProviderUnavailable(f"could not reach {url} ({type(error).__name__})") from error
+    response = _send("GET", url, url, headers={"Accept": "application/json"})
     if response.status_code != 200:
         raise ProviderUnavailable(f"{url} answered {response.status_code}")
     try:

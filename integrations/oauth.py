@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
+from authlib.integrations.requests_client.oauth2_session import OAuth2ClientAuth
 
 from integrations.errors import GrantInvalid, ProviderError, ProviderUnavailable
 
@@ -85,6 +86,21 @@ def refresh(provider: OAuthProvider, refresh_token: str) -> Token:
     return _classified(client.refresh_token, provider.token_url, refresh_token=refresh_token)
 
 
+def client_auth(provider: OAuthProvider) -> OAuth2ClientAuth:
+    """authlib's client authentication as the provider's token endpoints expect it, for a
+    call made on the shared HTTP layer instead of an OAuth2Session (Intuit's revocation)."""
+    return OAuth2ClientAuth(
+        provider.client_id, provider.client_secret, provider.token_endpoint_auth_method
+    )
+
+
+def judge_revocation(response: requests.Response) -> None:
+    """Raise ProviderError unless the revocation endpoint answered with success (a
+    redirect is not followed on the shared HTTP layer, so it is no success either)."""
+    if not 200 <= response.status_code < 300:
+        raise ProviderError(f"the revocation endpoint answered {response.status_code}")
+
+
 def revoke(provider: OAuthProvider, refresh_token: str) -> None:
     try:
         # authlib's stubs leave revoke_token untyped.
@@ -98,5 +114,4 @@ def revoke(provider: OAuthProvider, refresh_token: str) -> None:
         raise ProviderUnavailable(
             f"could not reach the revocation endpoint ({type(error).__name__})"
         ) from error
-    if response.status_code >= 400:
-        raise ProviderError(f"the revocation endpoint answered {response.status_code}")
+    judge_revocation(response)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from integrations.retry import Backoff
+
 if TYPE_CHECKING:
     from integrations.models import Connection
 
@@ -53,6 +55,8 @@ class OAuthProvider(ABC):
     issuer_setting: ClassVar[str] = ""
     jwks_url_setting: ClassVar[str] = ""
     id_token_algorithms: ClassVar[tuple[str, ...]] = ("RS256",)
+    # The back-off after 429s that came without a Retry-After; None: the caller's default.
+    rate_limit_backoff: ClassVar[Backoff | None] = None
 
     @property
     def authorize_url(self) -> str:
@@ -84,8 +88,11 @@ class OAuthProvider(ABC):
 
     def unstated_retry_after(self, attempt: int, default: float) -> float:
         """Seconds to wait after the ``attempt``-th (0-based) 429 in a row that came without
-        a Retry-After. By default the caller's ``default`` (a minute)."""
-        return default
+        a Retry-After: the provider's ``rate_limit_backoff``, else the caller's ``default``
+        (a minute)."""
+        if self.rate_limit_backoff is None:
+            return default
+        return self.rate_limit_backoff.delay(attempt + 1)
 
     def for_organisation(self, organisation_id: int) -> OAuthProvider:
         """This provider as one organisation uses it (its own app credentials, say)."""

@@ -174,7 +174,7 @@ def _sync_records(connection: Any) -> dict[str, Any]:
 
     from django.utils import timezone
 
-    from accounting.models import ExternalRef, Review
+    from accounting.models import ExternalRef, RemoteChoices, Review
     from integrations.models import AuditEntry, SyncRun
 
     org = connection.organisation
@@ -199,6 +199,12 @@ def _sync_records(connection: Any) -> dict[str, Any]:
             remote_id=f"{ALPHA_MARKER}-remote",
             patchbay_version={"name": "Patchbay name"},
             ledger_version={"name": f"{ALPHA_MARKER} ledger name"},
+        ),
+        "remote_choices": RemoteChoices.objects.create(
+            organisation=org,
+            connection=connection,
+            choices={"accounts": [{"code": "200", "name": f"{ALPHA_MARKER} Sales"}]},
+            fetched_at=timezone.now(),
         ),
         "audit_entry": AuditEntry.objects.create(
             organisation=org,

@@ -10,13 +10,13 @@ leaves no attempt row and does not use up a retry.
 from __future__ import annotations
 
 import math
-import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from integrations.retry import Backoff, RetryAfter, RetryPolicy
 from webhooks import client, signing
 from webhooks.client import Outcome
 from webhooks.models import Attempt, Delivery, Endpoint
@@ -62,17 +62,27 @@ def attempt(delivery_id: int) -> Delivery | None:
     return delivery
 
 
-def next_delay(failed_attempts: int, retry_after: int | None = None) -> timedelta | None:
-    """The wait after the ``failed_attempts``-th failure, or None when retries are spent."""
-    delays = settings.WEBHOOKS_RETRY_DELAYS
-    if failed_attempts > len(delays):
-        return None
-    seconds: float = delays[failed_attempts - 1]
-    # Jitter only upwards, so no retry is ever earlier than the documented schedule.
-    seconds *= 1 + random.uniform(0, settings.WEBHOOKS_RETRY_JITTER)  # noqa: S311 - not crypto
-    if retry_after is not None:
-        seconds = max(seconds, retry_after)
-    return min(timedelta(seconds=seconds), MAX_DELAY)
+def retry_policy() -> RetryPolicy:
+    """The documented schedule, read from settings on each use (tests change it): a
+    failure is retried unless the receiver answered 410 Gone; its Retry-After can only
+    delay a retry, never beyond MAX_DELAY."""
+    jitter = settings.WEBHOOKS_RETRY_JITTER
+    return RetryPolicy(
+        # Jitter only upwards, so no retry is ever earlier than the documented schedule.
+        Backoff.scheduled(tuple(settings.WEBHOOKS_RETRY_DELAYS), jitter=(1.0, 1.0 + jitter)),
+        retry_after=RetryAfter.AT_LEAST,
+        longest_wait_s=MAX_DELAY.total_seconds(),
+        final_statuses=frozenset({GONE}),
+    )
+
+
+def next_delay(
+    failed_attempts: int, retry_after: int | None = None, status: int | None = None
+) -> timedelta | None:
+    """The wait after the ``failed_attempts``-th failure, or None when retries are spent
+    (or the answer ``status`` is never retried)."""
+    seconds = retry_policy().next_wait(failed_attempts, status=status, retry_after=retry_after)
+    return None if seconds is None else timedelta(seconds=seconds)
 
 
 def _record(
@@ -117,9 +127,9 @@ def _next_state(
 ) -> tuple[str, datetime | None]:
     if outcome.succeeded:
         return Delivery.Status.SUCCEEDED, None
-    if outcome.status == GONE or delivery.manual:
+    if delivery.manual:
         return Delivery.Status.FAILED, None  # a Resend is tried once
-    delay = next_delay(number, outcome.retry_after)
+    delay = next_delay(number, outcome.retry_after, outcome.status)
     if delay is None:
         return Delivery.Status.FAILED, None
     return Delivery.Status.RETRYING, finished + delay

@@ -4,46 +4,23 @@ from __future__ import annotations
 
 import random
 import threading
-import uuid
-from collections.abc import Iterator
 
-import pytest
 import redis
 from django.conf import settings
 
 from apikeys.ratelimit import Limiter, LocalLimiter, RedisLimiter, Window
-
-STANDARD = (Window("minute", 100, 60), Window("hour", 5_000, 3_600))
-HOUR_MS = 3_600_000
-
-
-class Clock:
-    def __init__(self, start: int) -> None:
-        self.now = start
-
-    def __call__(self) -> int:
-        return self.now
-
-
-@pytest.fixture
-def client() -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(settings.REDIS_URL)
-    yield connection
-    for key in connection.scan_iter("rl:{test-*"):
-        connection.delete(key)
+from tests.apikeys.helpers import HOUR_MS, STANDARD, Clock, new_key
 
 
 def _limiter(client: redis.Redis, clock: Clock) -> RedisLimiter:
     return RedisLimiter(client, clock=clock)
 
 
-def _key() -> str:
-    return f"test-{uuid.uuid4().hex}"
-
-
-def test_the_101st_request_of_a_minute_is_refused_until_retry_after(client: redis.Redis) -> None:
+def test_the_101st_request_of_a_minute_is_refused_until_retry_after(
+    redis_client: redis.Redis,
+) -> None:
     clock = Clock(10 * HOUR_MS)
-    limiter, key = _limiter(client, clock), _key()
+    limiter, key = _limiter(redis_client, clock), new_key()
     assert all(limiter.hit(key, STANDARD).allowed for _ in range(100))
     refused = limiter.hit(key, STANDARD)
     assert not refused.allowed
@@ -54,21 +31,21 @@ def test_the_101st_request_of_a_minute_is_refused_until_retry_after(client: redi
     assert limiter.hit(key, STANDARD).allowed
 
 
-def test_refused_requests_do_not_spend_the_hour(client: redis.Redis) -> None:
+def test_refused_requests_do_not_spend_the_hour(redis_client: redis.Redis) -> None:
     clock = Clock(10 * HOUR_MS)
-    limiter, key = _limiter(client, clock), _key()
+    limiter, key = _limiter(redis_client, clock), new_key()
     for _ in range(100):
         limiter.hit(key, STANDARD)
     refusals = [limiter.hit(key, STANDARD) for _ in range(500)]
     assert not any(decision.allowed for decision in refusals)
-    hour_counts = client.hvals(f"rl:{{{key}}}:hour")
+    hour_counts = redis_client.hvals(f"rl:{{{key}}}:hour")
     assert sum(int(count) for count in hour_counts) == 100
     assert refusals[-1].used == (100, 100)
 
 
-def test_the_hour_refuses_on_its_own_and_says_so(client: redis.Redis) -> None:
+def test_the_hour_refuses_on_its_own_and_says_so(redis_client: redis.Redis) -> None:
     clock = Clock(10 * HOUR_MS)
-    limiter, key = _limiter(client, clock), _key()
+    limiter, key = _limiter(redis_client, clock), new_key()
     windows = (Window("minute", 100, 60), Window("hour", 150, 3_600))
     admitted = 0
     for _ in range(4):  # 4 minutes of 100 attempts each
@@ -78,19 +55,19 @@ def test_the_hour_refuses_on_its_own_and_says_so(client: redis.Redis) -> None:
     assert limiter.hit(key, windows).violated == ("hour",)
 
 
-def test_no_burst_across_a_window_boundary(client: redis.Redis) -> None:
+def test_no_burst_across_a_window_boundary(redis_client: redis.Redis) -> None:
     boundary = 10 * HOUR_MS + 60_000
     clock = Clock(boundary - 100)
-    limiter, key = _limiter(client, clock), _key()
+    limiter, key = _limiter(redis_client, clock), new_key()
     assert sum(limiter.hit(key, STANDARD).allowed for _ in range(100)) == 100
     clock.now = boundary + 100
     assert sum(limiter.hit(key, STANDARD).allowed for _ in range(100)) == 0
 
 
-def test_no_span_of_one_window_ever_admits_more_than_the_limit(client: redis.Redis) -> None:
+def test_no_span_of_one_window_ever_admits_more_than_the_limit(redis_client: redis.Redis) -> None:
     rng = random.Random(7)  # noqa: S311 - a reproducible traffic pattern, not a secret
     clock = Clock(10 * HOUR_MS)
-    limiter, key = _limiter(client, clock), _key()
+    limiter, key = _limiter(redis_client, clock), new_key()
     windows = (Window("minute", 10, 60), Window("hour", 200, 3_600))
     admitted: list[int] = []
     for _ in range(3_000):  # about 2.5 hours of uneven traffic
@@ -104,9 +81,9 @@ def test_no_span_of_one_window_ever_admits_more_than_the_limit(client: redis.Red
     assert len(admitted) > 200  # the limits were reached, not trivially met
 
 
-def test_concurrent_requests_on_one_key_admit_exactly_the_limit(client: redis.Redis) -> None:
+def test_concurrent_requests_on_one_key_admit_exactly_the_limit(redis_client: redis.Redis) -> None:
     clock = Clock(10 * HOUR_MS)
-    key = _key()
+    key = new_key()
     results: list[bool] = []
     lock = threading.Lock()
     start = threading.Barrier(25)
@@ -127,16 +104,16 @@ def test_concurrent_requests_on_one_key_admit_exactly_the_limit(client: redis.Re
     assert sum(results) == 100
 
 
-def test_two_keys_never_share_counters(client: redis.Redis) -> None:
+def test_two_keys_never_share_counters(redis_client: redis.Redis) -> None:
     clock = Clock(10 * HOUR_MS)
-    limiter, first, second = _limiter(client, clock), _key(), _key()
+    limiter, first, second = _limiter(redis_client, clock), new_key(), new_key()
     for _ in range(100):
         limiter.hit(first, STANDARD)
     assert not limiter.hit(first, STANDARD).allowed
     assert limiter.hit(second, STANDARD).allowed
 
 
-def test_all_keys_of_one_call_share_a_cluster_slot(client: redis.Redis) -> None:
+def test_all_keys_of_one_call_share_a_cluster_slot(redis_client: redis.Redis) -> None:
     # The {…} hash tag puts every key of a script call in one Redis Cluster slot.
     key = "test-slot"
     names = [f"rl:{{{key}}}:minute", f"rl:{{{key}}}:hour", f"lu:{{{key}}}"]
@@ -144,12 +121,12 @@ def test_all_keys_of_one_call_share_a_cluster_slot(client: redis.Redis) -> None:
     assert tags == {key}
 
 
-def test_last_used_gate_opens_once_per_period(client: redis.Redis) -> None:
+def test_last_used_gate_opens_once_per_period(redis_client: redis.Redis) -> None:
     clock = Clock(10 * HOUR_MS)
-    limiter, key = _limiter(client, clock), _key()
+    limiter, key = _limiter(redis_client, clock), new_key()
     touches = [limiter.hit(key, STANDARD, gate_seconds=60).touch_last_used for _ in range(5)]
     assert touches == [True, False, False, False, False]
-    client.delete(f"lu:{{{key}}}")
+    redis_client.delete(f"lu:{{{key}}}")
 
 
 def test_without_redis_each_process_limits_alone_and_skips_redis_for_a_while() -> None:

@@ -5,37 +5,17 @@ from __future__ import annotations
 import multiprocessing
 import random
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings
 
 from apikeys import limiting
 from apikeys.ratelimit import Decision, Limiter, LocalLimiter, RedisLimiter, Window
 from apikeys.sqlite_store import SqliteLimiter
+from tests.apikeys.helpers import HOUR_MS, STANDARD, Clock, new_key
 from tests.apikeys.sqlite_hammer import hammer
-
-STANDARD = (Window("minute", 100, 60), Window("hour", 5_000, 3_600))
-HOUR_MS = 3_600_000
-
-
-class Clock:
-    def __init__(self, start: int) -> None:
-        self.now = start
-
-    def __call__(self) -> int:
-        return self.now
-
-
-@pytest.fixture
-def client() -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(settings.REDIS_URL)
-    yield connection
-    for key in connection.scan_iter("*{test-*"):
-        connection.delete(key)
 
 
 def _without_gate(decision: Decision) -> Decision:
@@ -43,12 +23,12 @@ def _without_gate(decision: Decision) -> Decision:
     return replace(decision, touch_last_used=False)
 
 
-def test_both_stores_make_the_same_decisions(client: redis.Redis, tmp_path: Path) -> None:
+def test_both_stores_make_the_same_decisions(redis_client: redis.Redis, tmp_path: Path) -> None:
     rng = random.Random(11)  # noqa: S311 - a reproducible traffic pattern, not a secret
     clock = Clock(10 * HOUR_MS + 123)
-    in_redis = RedisLimiter(client, clock=clock)
+    in_redis = RedisLimiter(redis_client, clock=clock)
     in_sqlite = SqliteLimiter(tmp_path / "limits.sqlite3", clock=clock)
-    key = f"test-{uuid.uuid4().hex}"
+    key = new_key()
     windows = (Window("minute", 10, 60), Window("hour", 120, 3_600))
     decisions = []
     for _ in range(2_000):  # bursts, pauses and window crossings, about 1.5 hours

@@ -19,18 +19,15 @@ https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-a
 
 from __future__ import annotations
 
-import base64
 from datetime import timedelta
 from typing import Any
 
-import requests
-
 from accounting.providers.quickbooks import client
 from accounting.providers.quickbooks.limits import LIMITS
-from integrations.errors import ProviderError, ProviderUnavailable
+from integrations import http, oauth
+from integrations.errors import ProviderError
 from integrations.limiter import Limiter
 from integrations.models import Connection
-from integrations.oauth import TOKEN_TIMEOUT
 from integrations.providers import OAuthProvider, RemoteOrganisation, jwt_claims
 
 ACCOUNTING_SCOPE = "com.intuit.quickbooks.accounting"
@@ -42,6 +39,7 @@ class QuickBooksProvider(OAuthProvider):
     name = "QuickBooks Online"
     scopes = (ACCOUNTING_SCOPE, OPENID_SCOPE)
     uses_pkce = False
+    token_endpoint_auth_method = "client_secret_basic"  # noqa: S105 - revoke relies on it
     binds_code_with_nonce = True
     issuer_setting = "QUICKBOOKS_ISSUER"
     jwks_url_setting = "QUICKBOOKS_JWKS_URL"
@@ -104,23 +102,18 @@ class QuickBooksProvider(OAuthProvider):
         """Nothing to unlink apart from the grant: revoking it disconnects the app."""
 
     def revoke(self, refresh_token: str) -> None:
-        """POST {"token": ...} as JSON with Basic client authentication (Intuit's way).
+        """POST {"token": ...} as JSON with Basic client authentication (Intuit's way):
+        authlib's revoke_token can only send a form.
         https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/oauth-2.0#revoke-token-disconnect
         """
-        basic = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
-        try:
-            response = requests.post(
-                self.revocation_url,
-                json={"token": refresh_token},
-                headers={"Authorization": f"Basic {basic}", "Accept": "application/json"},
-                timeout=TOKEN_TIMEOUT,
-            )
-        except requests.RequestException as error:
-            raise ProviderUnavailable(
-                f"could not reach the revocation endpoint ({type(error).__name__})"
-            ) from error
-        if response.status_code >= 400:
-            raise ProviderError(f"the revocation endpoint answered {response.status_code}")
+        response = http.as_client(
+            "POST",
+            self.revocation_url,
+            auth=oauth.client_auth(self),
+            target="the revocation endpoint",
+            json={"token": refresh_token},
+        )
+        oauth.judge_revocation(response)
 
     def check(self, connection: Connection) -> None:
         with Limiter("quickbooks", connection.remote_id, LIMITS).permit():

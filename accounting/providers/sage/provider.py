@@ -3,18 +3,18 @@ https://developer.sage.com/accounting/guides/authenticating/authentication"""
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 from typing import Any
 
 from accounting.providers.sage import client
 from integrations.models import Connection
 from integrations.providers import OAuthProvider, RemoteOrganisation
+from integrations.retry import Backoff
 
-# Back-off after a 429 without Retry-After (Sage documents none): 2, 4, 8, 16, 32 s,
-# each within a quarter either way, so the five retries outlast a whole 60-second window.
-BACKOFF_FIRST_S = 2.0
-BACKOFF_CAP_S = 60.0
+# Sage's 429 carries no Retry-After: exponential back-off with jitter, as Sage's staff
+# advise ("handle 429 responses and retry after a short while"). 2, 4, 8, 16, 32 s, each
+# within a quarter either way, so the five retries outlast a whole 60-second window.
+RATE_LIMIT_BACKOFF = Backoff.exponential(2.0, cap_s=60.0, jitter=(0.75, 1.25))
 
 
 class SageProvider(OAuthProvider):
@@ -35,6 +35,7 @@ class SageProvider(OAuthProvider):
     revocation_url_setting = "SAGE_REVOKE_URL"
     client_id_setting = "SAGE_CLIENT_ID"
     client_secret_setting = "SAGE_CLIENT_SECRET"  # noqa: S105 - a setting's name
+    rate_limit_backoff = RATE_LIMIT_BACKOFF
 
     def subject(self, token: dict[str, Any]) -> str:
         # Sage's access tokens are opaque; the token response names the user.
@@ -57,10 +58,3 @@ class SageProvider(OAuthProvider):
 
     def check(self, connection: Connection) -> None:
         client.business(connection)
-
-    def unstated_retry_after(self, attempt: int, default: float) -> float:
-        # Sage's 429 carries no Retry-After: exponential back-off with jitter, as Sage's
-        # staff advise ("handle 429 responses and retry after a short while").
-        wait = min(BACKOFF_CAP_S, BACKOFF_FIRST_S * float(2**attempt))
-        jitter = random.uniform(0.75, 1.25)  # noqa: S311 - jitter, not a secret
-        return wait * jitter

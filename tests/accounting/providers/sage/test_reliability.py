@@ -4,6 +4,7 @@ of calls failing, 429s without Retry-After, five-minute tokens, and a lost refre
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -83,7 +84,8 @@ def test_a_lost_answer_to_a_create_is_resent_with_the_same_idempotency_id(
 def test_a_sandbox_failing_a_fifth_of_calls_ends_with_no_duplicates_and_nothing_missing(
     sage_connected: Connection, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sage_provider, "BACKOFF_FIRST_S", 0.05)  # its 429s: wait briefly
+    briefly = replace(sage_provider.RATE_LIMIT_BACKOFF, first_s=0.05)  # its 429s: wait briefly
+    monkeypatch.setattr(sage_provider.SageProvider, "rate_limit_backoff", briefly)
     customers = [factories.make_customer(tenants.alpha, name=f"Flaky {n}") for n in range(10)]
     invoices = [factories.make_issued_invoice(tenants.alpha, customers[n % 10]) for n in range(60)]
     faults.flaky_api(0.2, seed=7)
