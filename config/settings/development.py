@@ -2,6 +2,7 @@
 file cache and kombu's file-system broker under var/), so it needs no server."""
 
 from config.settings.local import *  # noqa: F403
+from config.settings.stores import caches, celery_transport, databases, rate_limit_store
 
 ENV = "development"
 DEBUG = env.bool("DJANGO_DEBUG", True)

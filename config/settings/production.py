@@ -5,6 +5,7 @@ none of its apps or settings."""
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
+from config.settings.stores import caches, celery_transport, databases, rate_limit_store
 
 ENV = "production"
 IS_PRODUCTION = True

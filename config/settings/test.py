@@ -2,6 +2,7 @@
 REDIS_URL say otherwise; tests/xdist_isolation.py gives each worker its own)."""
 
 from config.settings.local import *  # noqa: F403
+from config.settings.stores import caches, celery_transport, databases, rate_limit_store
 
 ENV = "test"
 IS_TEST = True
