@@ -1,4 +1,4 @@
-from django.conf import settings
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -34,6 +34,6 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
 ]
 
-if settings.SANDBOX_ENABLED:
-    # The providers' local emulators: development, demo and tests only.
+if apps.is_installed("sandbox"):
+    # The providers' local emulators: installed by development and test settings only.
     urlpatterns.append(path("sandbox/", include("sandbox.urls")))

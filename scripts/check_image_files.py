@@ -39,7 +39,12 @@ LOCAL_ONLY = (
     "accounting/__pycache__/models.cpython-311.pyc",
 )
 # A pattern that excluded too much would leave an image that cannot start.
-REQUIRED = ("manage.py", "config/settings.py", "config/wsgi.py")
+REQUIRED = (
+    "manage.py",
+    "config/settings/__init__.py",
+    "config/settings/production.py",
+    "config/wsgi.py",
+)
 
 
 @dataclass(frozen=True)

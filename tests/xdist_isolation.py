@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# config/settings.py's default for PATCHBAY_ENV=test, used when REDIS_URL is unset.
+# config/settings/test.py's default, used when REDIS_URL is unset.
 DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/1"
 
 

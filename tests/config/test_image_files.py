@@ -22,7 +22,7 @@ def test_the_production_image_holds_no_development_only_file() -> None:
     copied = image_files(ROOT, context_files(ROOT))
 
     assert problems(ROOT, context_files(ROOT)) == []
-    assert "config/settings.py" in copied
+    assert "config/settings/production.py" in copied
     for folder in ("sandbox/", "templates/sandbox/", "tests/", "bench/", "docs/", ".ci/"):
         assert not [path for path in copied if path.startswith(folder)], folder
     assert main([]) == 0
@@ -68,7 +68,13 @@ def test_a_development_only_file_that_gets_in_fails_the_check(tmp_path: Path) ->
     (tmp_path / ".dockerignore").write_text(
         ".venv\n.git\nvar\n**/__pycache__\n.tools\n.hypothesis\nsandbox\n"
     )
-    files = ["manage.py", "config/settings.py", "config/wsgi.py", "sandbox/urls.py"]
+    files = [
+        "manage.py",
+        "config/settings/__init__.py",
+        "config/settings/production.py",
+        "config/wsgi.py",
+        "sandbox/urls.py",
+    ]
 
     assert problems(tmp_path, [*files, "tests/conftest.py", "docs/api.md"]) == [
         "tests/conftest.py: development-only",
@@ -84,4 +90,4 @@ def test_local_state_and_missing_app_files_fail_the_check(tmp_path: Path) -> Non
     found = problems(tmp_path, ["manage.py"])
 
     assert ".venv/bin/python: local state" in found
-    assert "config/settings.py: missing, the app needs it" in found
+    assert "config/settings/production.py: missing, the app needs it" in found

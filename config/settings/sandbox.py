@@ -1,0 +1,103 @@
+"""The sandbox (sandbox/: the providers' local emulators): development and test only.
+
+Its apps, its SANDBOX_* settings, and the providers' settings pointed at it. The
+sandbox's code is reached by dotted names only: nothing outside development settings
+and tests imports it (.importlinter). The lifetimes and limits default to the real
+providers'; tests shorten them.
+"""
+
+from __future__ import annotations
+
+from accounting.providers.quickbooks import settings as quickbooks
+from accounting.providers.sage import settings as sage
+from accounting.providers.xero import settings as xero
+from config.settings.base import PUBLIC_BASE_URL, env, from_environment
+
+SANDBOX_ENABLED = True
+SANDBOX_APPS = ["sandbox", "sandbox.sage", "sandbox.quickbooks", "sandbox.xero.webhooks"]
+
+# Every provider URL at its emulator, and the credentials of the app registered there.
+_pointed_at_sandbox = {
+    **from_environment(quickbooks.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
+    **from_environment(sage.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
+    **from_environment(xero.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
+}
+globals().update(_pointed_at_sandbox)
+
+
+def _callbacks(provider: str) -> list[str]:
+    """The redirect URIs registered for a provider's sandbox app (exact match, as at the
+    providers): both spellings of the local host, so either keeps the browser's session."""
+    path = f"/settings/integrations/{provider}/callback/"
+    return [
+        f"{PUBLIC_BASE_URL}{path}",
+        f"{PUBLIC_BASE_URL.replace('127.0.0.1', 'localhost')}{path}",
+    ]
+
+
+def _webhook(provider: str, path: str = "webhook") -> str:
+    return f"{PUBLIC_BASE_URL}/settings/integrations/{provider}/{path}/"
+
+
+_DAY = 24 * 3600
+
+# --- Xero (sandbox/xero/) ---------------------------------------------------------
+SANDBOX_XERO_ACCESS_TOKEN_SECONDS = env.int("SANDBOX_XERO_ACCESS_TOKEN_SECONDS", 1800)
+SANDBOX_XERO_REFRESH_TOKEN_SECONDS = env.int("SANDBOX_XERO_REFRESH_TOKEN_SECONDS", 60 * _DAY)
+SANDBOX_XERO_REFRESH_GRACE_SECONDS = env.int("SANDBOX_XERO_REFRESH_GRACE_SECONDS", 1800)
+SANDBOX_XERO_CODE_SECONDS = env.int("SANDBOX_XERO_CODE_SECONDS", 300)
+SANDBOX_XERO_REDIRECT_URIS = env.list(
+    "SANDBOX_XERO_REDIRECT_URIS", _callbacks("xero"), subcast=str.strip
+)
+# The webhook sender (sandbox/xero/webhooks/): where the app's subscription points, and
+# its key (the app's, as at Xero). Nothing is sent until the subscription passes the
+# intent-to-receive check (console: "Send intent to receive").
+SANDBOX_XERO_WEBHOOK_URL = env.str("SANDBOX_XERO_WEBHOOK_URL", _webhook("xero"))
+SANDBOX_XERO_WEBHOOK_KEY = _pointed_at_sandbox["XERO_WEBHOOK_KEY"]
+SANDBOX_XERO_WEBHOOK_TIMEOUT_SECONDS = env.float("SANDBOX_XERO_WEBHOOK_TIMEOUT_SECONDS", 5.0)
+# Deliveries go out on a thread after the change commits; False sends inline (tests).
+SANDBOX_XERO_WEBHOOK_ASYNC = env.bool("SANDBOX_XERO_WEBHOOK_ASYNC", True)
+
+# --- Sage (sandbox/sage/) ---------------------------------------------------------
+SANDBOX_SAGE_ACCESS_TOKEN_SECONDS = env.int("SANDBOX_SAGE_ACCESS_TOKEN_SECONDS", 300)
+SANDBOX_SAGE_REFRESH_TOKEN_SECONDS = env.int("SANDBOX_SAGE_REFRESH_TOKEN_SECONDS", 31 * _DAY)
+SANDBOX_SAGE_CODE_SECONDS = env.int("SANDBOX_SAGE_CODE_SECONDS", 60)
+# idempotency_id replays are kept for seven days.
+SANDBOX_SAGE_IDEMPOTENCY_SECONDS = env.int("SANDBOX_SAGE_IDEMPOTENCY_SECONDS", 7 * _DAY)
+# Calls per business per minute (Sage's v3.0 figure; v3.1's is unpublished).
+SANDBOX_SAGE_MINUTE_LIMIT = env.int("SANDBOX_SAGE_MINUTE_LIMIT", 200)
+# Sage defaults a missing X-Business to the user's lead business; True refuses the call
+# instead, so a client's tests can prove it always names the business.
+SANDBOX_SAGE_REQUIRE_BUSINESS_HEADER = env.bool("SANDBOX_SAGE_REQUIRE_BUSINESS_HEADER", False)
+# Whether a 429 carries Retry-After: unconfirmed at Sage, so off unless asked for.
+SANDBOX_SAGE_SEND_RETRY_AFTER = env.bool("SANDBOX_SAGE_SEND_RETRY_AFTER", False)
+SANDBOX_SAGE_REDIRECT_URIS = env.list(
+    "SANDBOX_SAGE_REDIRECT_URIS", _callbacks("sage"), subcast=str.strip
+)
+
+# --- QuickBooks (sandbox/quickbooks/) -----------------------------------------------
+# Its app's registration: redirect URIs, lifetimes, where it sends webhooks and the
+# Disconnect URL call (an empty URL sends nothing).
+SANDBOX_QUICKBOOKS_REDIRECT_URIS = env.list(
+    "SANDBOX_QUICKBOOKS_REDIRECT_URIS", _callbacks("quickbooks"), subcast=str.strip
+)
+SANDBOX_QUICKBOOKS_ACCESS_TOKEN_SECONDS = env.int("SANDBOX_QUICKBOOKS_ACCESS_TOKEN_SECONDS", 3600)
+SANDBOX_QUICKBOOKS_REFRESH_TOKEN_SECONDS = env.int(
+    "SANDBOX_QUICKBOOKS_REFRESH_TOKEN_SECONDS", 100 * _DAY
+)
+SANDBOX_QUICKBOOKS_REFRESH_ROTATE_SECONDS = env.int(
+    "SANDBOX_QUICKBOOKS_REFRESH_ROTATE_SECONDS", _DAY
+)
+SANDBOX_QUICKBOOKS_REFRESH_OVERLAP_SECONDS = env.int(
+    "SANDBOX_QUICKBOOKS_REFRESH_OVERLAP_SECONDS", _DAY
+)
+SANDBOX_QUICKBOOKS_REFRESH_SINGLE_USE = env.bool("SANDBOX_QUICKBOOKS_REFRESH_SINGLE_USE", False)
+SANDBOX_QUICKBOOKS_HARD_EXPIRY_SECONDS = env.int(
+    "SANDBOX_QUICKBOOKS_HARD_EXPIRY_SECONDS", 5 * 365 * _DAY
+)
+SANDBOX_QUICKBOOKS_CODE_SECONDS = env.int("SANDBOX_QUICKBOOKS_CODE_SECONDS", 300)
+SANDBOX_QUICKBOOKS_VERIFIER_TOKEN = _pointed_at_sandbox["QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN"]
+SANDBOX_QUICKBOOKS_WEBHOOK_URL = env.str("SANDBOX_QUICKBOOKS_WEBHOOK_URL", _webhook("quickbooks"))
+SANDBOX_QUICKBOOKS_DISCONNECT_URL = env.str(
+    "SANDBOX_QUICKBOOKS_DISCONNECT_URL", _webhook("quickbooks", "disconnected")
+)
