@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from sandbox.core.crypto import digest
 from sandbox.quickbooks import conf, errors, faults, ratelimits
-from sandbox.quickbooks.crypto import digest
 from sandbox.quickbooks.models import QboApiCall, QboCompany, QboFault, QboToken
 from sandbox.quickbooks.scopes import ACCOUNTING
 

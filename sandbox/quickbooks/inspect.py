@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
-from sandbox.quickbooks.crypto import digest
+from sandbox.core.crypto import digest
 from sandbox.quickbooks.models import (
     QboApiCall,
     QboDelivery,

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db.models import Sum
 from django.utils import timezone
 
-from sandbox.sage.crypto import digest
+from sandbox.core.crypto import digest
 from sandbox.sage.models import (
     SageApiCall,
     SageIdempotentRequest,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 
-from sandbox.xero import bearer, faults, problems, ratelimits
+from sandbox.xero import faults, problems, ratelimits, tokens
 from sandbox.xero.models import XeroApiCall, XeroFault, XeroOrganisation, XeroToken
 
 
@@ -62,8 +62,8 @@ def serve(
 
 def _token(request: HttpRequest) -> XeroToken:
     try:
-        return bearer.authenticate(request.headers.get("Authorization", ""))
-    except bearer.Unauthenticated as error:
+        return tokens.authenticate(request.headers.get("Authorization", ""))
+    except tokens.Unauthenticated as error:
         raise Refused(problems.unauthorized(error.detail)) from error
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from sandbox.xero import jwt
-from sandbox.xero.crypto import digest
+from sandbox.core import jwt
+from sandbox.core.crypto import digest
 from sandbox.xero.models import XeroApiCall, XeroConnection, XeroRefreshPresentation, XeroToken
 
 Outcome = XeroRefreshPresentation.Outcome

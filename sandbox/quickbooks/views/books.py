@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from sandbox.params import chosen_id, search_text
+from sandbox.core.params import chosen_id, search_text
 from sandbox.quickbooks import books
 from sandbox.quickbooks.console_forms import CustomerForm, InvoiceForm, PaymentForm
 from sandbox.quickbooks.models import QboCompany, QboEntity

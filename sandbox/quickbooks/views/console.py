@@ -9,13 +9,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from sandbox.params import whole_number
+from sandbox.core.params import whole_number
 from sandbox.quickbooks import controls, faults, notifications
 from sandbox.quickbooks.console_forms import FaultForm
+from sandbox.quickbooks.identity import server
 from sandbox.quickbooks.models import (
     QboApiCall,
     QboCompany,
@@ -125,4 +125,4 @@ def _page(request: HttpRequest, fault_form: FaultForm, status: int = 200) -> Htt
         "deliveries": QboDelivery.objects.order_by("-created_at", "-pk")[:RECENT],
         **bookkeeper.context(request),
     }
-    return render(request, "sandbox/quickbooks/console.html", context, status=status)
+    return server.page(request, "sandbox/quickbooks/console.html", context, status=status)

@@ -14,13 +14,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from sandbox.params import chosen_id, search_text
+from sandbox.core.params import chosen_id, search_text
 from sandbox.sage import books, controls, faults
 from sandbox.sage.console_forms import ContactForm, FaultForm, InvoiceForm, PaymentForm
+from sandbox.sage.identity import revoke_grant, server
 from sandbox.sage.models import (
     SageApiCall,
     SageBusiness,
@@ -34,7 +34,6 @@ from sandbox.sage.models import (
     SageUser,
     Status,
 )
-from sandbox.sage.revocation import revoke_grant
 from sandbox.sage.seed import DEMO_HIRE_UK, ensure_demo_world
 
 RECENT = 50
@@ -142,7 +141,7 @@ def _page(request: HttpRequest, fault_form: FaultForm, status: int = 200) -> Htt
         "api_calls": SageApiCall.objects.order_by("-at", "-pk")[:RECENT],
         **_books_context(request),
     }
-    return render(request, "sandbox/sage/console.html", context, status=status)
+    return server.page(request, "sandbox/sage/console.html", context, status=status)
 
 
 # --- actions ------------------------------------------------------------------------------

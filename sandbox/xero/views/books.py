@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 
-from sandbox.params import chosen_id, search_text
+from sandbox.core.params import chosen_id, search_text
 from sandbox.xero import books
 from sandbox.xero.accounting.models import XeroContact, XeroInvoice, XeroPayment
 from sandbox.xero.books_forms import ContactForm, InvoiceForm, PaymentForm

@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from sandbox.xero import controls, faults
 from sandbox.xero.console_forms import ConnectionForm, FaultForm, GrantForm
+from sandbox.xero.identity import revoke_grant, server
 from sandbox.xero.models import (
     XeroApiCall,
     XeroFault,
@@ -27,7 +27,6 @@ from sandbox.xero.models import (
     XeroToken,
     XeroUser,
 )
-from sandbox.xero.revocation import revoke_grant
 from sandbox.xero.seed import ensure_demo_world
 from sandbox.xero.views import books as bookkeeper
 from sandbox.xero.views import webhooks as webhook_panel
@@ -142,7 +141,7 @@ def _page(request: HttpRequest, fault_form: FaultForm, status: int = 200) -> Htt
         **bookkeeper.context(request),
         **webhook_panel.context(request),
     }
-    return render(request, "sandbox/xero/console.html", context, status=status)
+    return server.page(request, "sandbox/xero/console.html", context, status=status)
 
 
 def _fault_state(target: XeroFault.Target) -> tuple[str, XeroFault | None]:

@@ -1,11 +1,11 @@
 """Faults a test or the bookkeeper console injects into a provider sandbox: outages,
 server errors, 429s, slow answers, lost answers and a share of failing calls.
 
-Each sandbox keeps its faults in a model of its own (one row per target, the token
-endpoint or the API), in the database so every web process and test thread sees the
-same fault; a fault may end by itself at `until` (timezone.now(), so time-machine moves
-it). What differs between providers is only how their errors look, so each sandbox
-makes a `Faults` with its own responses:
+Each sandbox keeps its faults in a model of its own (sandbox.core.models.Fault; one row
+per target, the token endpoint or the API), in the database so every web process and
+test thread sees the same fault; a fault may end by itself at `until` (timezone.now(),
+so time-machine moves it). What differs between providers is only how their errors
+look, so each sandbox makes a `Faults` with its own responses:
 
 - commit_then_fail: writes are carried out, then their answer is lost: a 500, or with a
   delay, a hang of that long and a 504 from the gateway (a client whose timeout is
@@ -23,7 +23,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from django import forms
@@ -58,8 +58,7 @@ class FaultRow(Protocol):
     seed: int | None
     calls: int
     failed: int
-
-    def is_active(self) -> bool: ...
+    until: datetime | None
 
 
 M = TypeVar("M", bound=models.Model)
@@ -174,7 +173,7 @@ class Faults(Generic[M]):
 
     def active_fault(self, target: str) -> M | None:
         fault = self.model._default_manager.filter(target=target).first()
-        return fault if fault is not None and _row(fault).is_active() else None
+        return fault if fault is not None and _is_active(_row(fault)) else None
 
     def interruption(self, target: str) -> HttpResponse | None:
         """The response a fault puts in place of the service's; None lets it through. A slow
@@ -239,6 +238,10 @@ def gateway_outage() -> HttpResponse:
     response = HttpResponse(GATEWAY_PAGE, status=503, content_type="text/html")
     response["Retry-After"] = "30"
     return response
+
+
+def _is_active(fault: FaultRow) -> bool:
+    return fault.mode != OK and (fault.until is None or timezone.now() < fault.until)
 
 
 def _row(fault: Any) -> FaultRow:

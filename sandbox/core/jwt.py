@@ -13,7 +13,7 @@ import hmac
 import json
 from typing import Any
 
-from sandbox.xero.crypto import b64url
+from sandbox.core.crypto import b64url
 
 HEADER = {"alg": "HS256", "typ": "JWT"}
 

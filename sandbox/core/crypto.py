@@ -1,4 +1,5 @@
-"""Random secrets, token hashes and the PKCE transform."""
+"""Random secrets, how the emulators keep what they hand out (hashes, never the values),
+and the PKCE transform."""
 
 from __future__ import annotations
 
@@ -9,12 +10,18 @@ import secrets
 
 
 def new_secret() -> str:
-    """An opaque, unguessable value for codes and refresh tokens."""
+    """An opaque, unguessable value for codes and tokens: 64 hexadecimal characters."""
     return secrets.token_hex(32)
 
 
+def new_token(prefix: str = "") -> str:
+    """An opaque value in URL-safe base64 (64 characters) after `prefix`, for providers
+    whose tokens look like that."""
+    return prefix + secrets.token_urlsafe(48)
+
+
 def digest(value: str) -> str:
-    """How the sandbox stores a token: never the token itself."""
+    """How a code or token is stored: its SHA-256, never the value itself."""
     return hashlib.sha256(value.encode()).hexdigest()
 
 
