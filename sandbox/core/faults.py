@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from django import forms
 from django.db import models, transaction
@@ -250,9 +250,7 @@ def _row(fault: Any) -> FaultRow:
 
 
 class FaultForm(forms.Form):
-    """The console's fault form; each sandbox's subclass names its switch."""
-
-    switch: ClassVar[Faults[Any]]
+    """The console's fault form, for one sandbox's `switch`."""
 
     target = forms.ChoiceField(label="Where")
     mode = forms.ChoiceField(label="Behaviour")
@@ -276,9 +274,10 @@ class FaultForm(forms.Form):
     )
     seed = forms.IntegerField(label="Seed (for Flaky, repeatable failures)", required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, switch: Faults[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model: Any = self.switch.model
+        self.switch = switch
+        model: Any = switch.model
         cast(forms.ChoiceField, self.fields["target"]).choices = model.Target.choices
         cast(forms.ChoiceField, self.fields["mode"]).choices = model.Mode.choices
 

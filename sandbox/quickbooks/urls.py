@@ -51,5 +51,5 @@ urlpatterns = [
     path(f"{COMPANY}/batch", accounting.batch, name="batch"),
     path(f"{COMPANY}/preferences", accounting.preferences, name="preferences"),
     *_entity_patterns(),
-    path("console/", console.console, name="console"),
+    path("console/", console.console.as_view(), name="console"),
 ]

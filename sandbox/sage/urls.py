@@ -44,5 +44,5 @@ urlpatterns = [
     path("v3.1/user", api.user, name="user"),
     path("v3.1/currencies", api.currencies, name="currencies"),
     *_resource_urls(),
-    path("console/", console.console, name="console"),
+    path("console/", console.console.as_view(), name="console"),
 ]

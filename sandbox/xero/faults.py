@@ -32,10 +32,6 @@ switch = shared.Faults(
 )
 
 
-class FaultForm(shared.FaultForm):
-    switch = switch
-
-
 set_fault = switch.set_fault
 start_token_outage = switch.start_token_outage
 start_token_errors = switch.start_token_errors

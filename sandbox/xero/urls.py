@@ -43,5 +43,5 @@ urlpatterns = [
         accounting.allocations,
         name="allocations",
     ),
-    path("console/", console.console, name="console"),
+    path("console/", console.console.as_view(), name="console"),
 ]
