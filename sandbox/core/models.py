@@ -120,6 +120,24 @@ class ApiCall(models.Model):
         return f"{self.method} {self.path} {self.status}"
 
 
+class SigningKey(models.Model):
+    """An RSA key an identity service signs ID tokens with (RS256), kept in the database
+    so every process signs and publishes the same. Its JWKS lists every key not retired,
+    so a rotation leaves the previous key verifiable."""
+
+    kid = models.CharField(max_length=64, unique=True)
+    private_pem = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"signing key {self.kid}"
+
+
 class Fault(models.Model):
     """A fault injected into one part of a sandbox (`target`, one row each), until it is
     cleared or `until` passes (sandbox/core/faults.py). A concrete model adds `target` and

@@ -180,12 +180,19 @@ class AuthorizationServer:
         """The token the revocation endpoint was asked to revoke."""
         return request.POST.get("token", "")
 
+    def revocation_client(self, request: HttpRequest) -> ClientAuth:
+        """Who asks to revoke (a provider whose endpoint takes no client credentials
+        answers with an unproven ClientAuth)."""
+        return self.authenticate_client(request, request.POST.dict())
+
     def revoked(self) -> HttpResponse:
         return HttpResponse(status=200)
 
     # --- the authorize URL, sign-in and consent -----------------------------------------
 
-    def validate(self, params: Form) -> AuthorizationRequest:
+    def validate(
+        self, params: Form, route: Mapping[str, str] | None = None
+    ) -> AuthorizationRequest:
         problem = self.page_problem(params)
         if problem:
             raise RejectedOnPage(problem)
@@ -219,7 +226,7 @@ class AuthorizationServer:
             code_challenge=challenge,
             code_challenge_method=method or ("plain" if challenge else ""),
             nonce=params.get("nonce", ""),
-            extras=self.extras(params),
+            extras={**(route or {}), **self.extras(params)},
         )
 
     def _pkce(self, params: Form) -> tuple[str, str]:
@@ -232,9 +239,10 @@ class AuthorizationServer:
         key = f"sandbox.{self.namespace}.pending"
         return pending.PendingRequests(key, AuthorizationRequest.from_session, self.user_model)
 
-    def authorize(self, request: HttpRequest) -> HttpResponse:
+    def authorize(self, request: HttpRequest, **route: str) -> HttpResponse:
+        """`route`: values in the authorize path (a tenant, say), kept with the request."""
         try:
-            auth = self.validate(request.GET.dict())
+            auth = self.validate(request.GET.dict(), route)
         except RejectedOnPage as error:
             return self.error_page(request, str(error))
         except RejectedToApp as error:
@@ -242,7 +250,7 @@ class AuthorizationServer:
         key = self.pending.start(request.session, auth)
         return HttpResponseRedirect(self.step_url("sign-in", key))
 
-    def sign_in(self, request: HttpRequest) -> HttpResponse:
+    def sign_in(self, request: HttpRequest, **route: str) -> HttpResponse:
         found = self._pending(request)
         if found is None:
             return self.error_page(request, EXPIRED)
@@ -259,7 +267,7 @@ class AuthorizationServer:
         context = {"form": form, "app": self.registered_app(), "key": found.key}
         return self.page(request, "sandbox/sign_in.html", context, form=form)
 
-    def consent(self, request: HttpRequest) -> HttpResponse:
+    def consent(self, request: HttpRequest, **route: str) -> HttpResponse:
         found = self._pending(request)
         if found is None:
             return self.error_page(request, EXPIRED)
@@ -286,19 +294,29 @@ class AuthorizationServer:
         self.pending.finish(request.session, found.key)
         return HttpResponseRedirect(location)
 
-    def new_code(self, auth: AuthorizationRequest, lifetime: int, **fields: Any) -> str:
-        """A single-use code for `auth`; `fields` name its grant and the provider's own."""
-        raw = fields.pop("raw", None) or new_secret()
+    def new_code(
+        self,
+        auth: AuthorizationRequest,
+        lifetime: int,
+        *,
+        raw: str = "",
+        scopes: tuple[str, ...] | None = None,
+        **fields: Any,
+    ) -> str:
+        """A single-use code for `auth` (or the `scopes` the person granted of it, where a
+        consent screen lets them untick some); `fields` name its grant and the provider's
+        own columns. `raw`: the code's value, if the provider shapes it."""
+        raw = raw or new_secret()
         now = timezone.now()
         self.code_model._default_manager.create(
             code_hash=digest(raw),
             redirect_uri=auth.redirect_uri,
-            scope=auth.scope,
+            scope=auth.scope if scopes is None else " ".join(scopes),
             issued_at=now,
             expires_at=now + timedelta(seconds=lifetime),
             **fields,
         )
-        return str(raw)
+        return raw
 
     def described(self, scopes: tuple[str, ...]) -> list[str]:
         return [self.scopes[scope] for scope in scopes if scope in self.scopes]
@@ -331,7 +349,7 @@ class AuthorizationServer:
 
     # --- the token endpoint -------------------------------------------------------------
 
-    def token(self, request: HttpRequest) -> HttpResponse:
+    def token(self, request: HttpRequest, **route: str) -> HttpResponse:
         interrupted = self.faults.interruption(TOKEN)
         if interrupted is not None:
             return interrupted
@@ -451,11 +469,11 @@ class AuthorizationServer:
 
     # --- revocation ---------------------------------------------------------------------
 
-    def revoke(self, request: HttpRequest) -> HttpResponse:
+    def revoke(self, request: HttpRequest, **route: str) -> HttpResponse:
         """RFC 7009: the same answer whether or not the token was known."""
         try:
             raw = self.presented_token(request)
-            client = self.authenticate_client(request, request.POST.dict())
+            client = self.revocation_client(request)
             if not raw:
                 raise OAuthError("invalid_request")
             self.revoke_token(raw, client)

@@ -223,18 +223,5 @@ class QboDelivery(models.Model):
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-class QboSigningKey(models.Model):
-    """An RSA key Intuit's identity service signs ID tokens with (RS256). The JWKS lists
-    every key not retired, so a rotation leaves the previous key verifiable, as Intuit's
-    https://oauth.platform.intuit.com/op/v1/jwks lists more than one key."""
-
-    kid = models.CharField(max_length=64, unique=True)
-    private_pem = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-    retired_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"signing key {self.kid}"
+class QboSigningKey(core.SigningKey):
+    """Intuit's https://oauth.platform.intuit.com/op/v1/jwks lists more than one key."""
