@@ -1,4 +1,4 @@
-"""The console's forms: faults and the bookkeeper's actions."""
+"""The console's bookkeeper forms."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ from typing import Any
 
 from django import forms
 
-from sandbox.quickbooks import faults
 from sandbox.quickbooks.models import QboEntity
-
-FaultForm = faults.FaultForm
 
 
 class InvoiceForm(forms.Form):

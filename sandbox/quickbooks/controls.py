@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from sandbox.quickbooks import notifications, tokens
 from sandbox.quickbooks.clients import registered_app
+from sandbox.quickbooks.identity import connect as connect_company
+from sandbox.quickbooks.identity import revoke_connection
 from sandbox.quickbooks.models import QboCompany, QboConnection, QboDelivery, QboToken, QboUser
-from sandbox.quickbooks.revocation import revoke_connection
 from sandbox.quickbooks.scopes import ACCOUNTING
 from sandbox.quickbooks.seed import SANDBOX_USER, ensure_demo_world
 
@@ -34,8 +35,6 @@ def connect(
 ) -> TokenSet:
     """Connect the app to the company as `email` and issue tokens (the demo world is
     created if missing). The user must have the company, as on the consent screen."""
-    from sandbox.quickbooks.consent import connect as connect_company
-
     ensure_demo_world()
     user = QboUser.objects.get(email=email)
     company = user.companies.get(realm_id=realm_id)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse
 
-from sandbox import faults as shared
-from sandbox.faults import MAX_DELAY_SECONDS, Plan
+from sandbox.core import faults as shared
+from sandbox.core.faults import MAX_DELAY_SECONDS, Plan
 from sandbox.quickbooks import errors
 from sandbox.quickbooks.models import QboFault
 
@@ -33,10 +33,6 @@ def _outage() -> HttpResponse:
 switch = shared.Faults(
     QboFault, server_error=server_error, outage=_outage, throttled=errors.throttled
 )
-
-
-class FaultForm(shared.FaultForm):
-    switch = switch
 
 
 set_fault = switch.set_fault

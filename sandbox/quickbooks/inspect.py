@@ -1,4 +1,5 @@
-"""Read-only views of what the sandbox saw, for tests and benchmarks to assert on."""
+"""Read-only views of what the QuickBooks sandbox saw, for tests and benchmarks to assert
+on (sandbox/core/inspect.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count
-from django.utils import timezone
 
-from sandbox.quickbooks.crypto import digest
+from sandbox.core import inspect
 from sandbox.quickbooks.models import (
     QboApiCall,
     QboDelivery,
@@ -33,16 +33,11 @@ class ApiCall:
 
 
 def api_calls(realm_id: str | None = None, access_token: str | None = None) -> list[ApiCall]:
-    rows = QboApiCall.objects.all()
-    if realm_id is not None:
-        rows = rows.filter(realm_id=realm_id)
-    if access_token is not None:
-        rows = rows.filter(token__token_hash=digest(access_token))
     return [
         ApiCall(
             row.realm_id, row.method, row.path, row.operation, row.status, row.intuit_tid, row.at
         )
-        for row in rows
+        for row in inspect.calls(QboApiCall, access_token, realm_id=realm_id)
     ]
 
 
@@ -54,39 +49,26 @@ def api_call_count(
 ) -> int:
     """API calls, narrowed to a realm, an HTTP status, an operation (read, write, query,
     cdc, batch) or an access token when given."""
-    return sum(
-        1
-        for call in api_calls(realm_id, access_token)
-        if (status is None or call.status == status)
-        and (operation is None or call.operation == operation)
-    )
+    where = {"realm_id": realm_id, "status": status, "operation": operation}
+    return inspect.calls(QboApiCall, access_token, **where).count()
 
 
 def calls_per_realm(status: int | None = None) -> dict[str, int]:
-    rows = QboApiCall.objects.all()
-    if status is not None:
-        rows = rows.filter(status=status)
-    return {row["realm_id"]: row["n"] for row in rows.values("realm_id").annotate(n=Count("pk"))}
+    rows = inspect.calls(QboApiCall, status=status).values("realm_id").annotate(n=Count("pk"))
+    return {row["realm_id"]: row["n"] for row in rows}
 
 
 def refresh_outcomes(token: str | None = None) -> list[str]:
     """What each refresh presentation led to, oldest first (kept, rotated, overlap, ...)."""
-    rows = QboRefreshPresentation.objects.all()
-    if token is not None:
-        rows = rows.filter(token_hash=digest(token))
-    return [row.outcome for row in rows]
+    return [item.outcome for item in inspect.presentations(QboRefreshPresentation, token)]
 
 
 def count_refreshes(outcome: str | None = None) -> int:
-    rows = QboRefreshPresentation.objects.all()
-    return rows.count() if outcome is None else rows.filter(outcome=outcome).count()
+    return inspect.count_outcomes(QboRefreshPresentation, outcome)
 
 
 def live_tokens(kind: str | None = None) -> int:
-    rows = QboToken.objects.filter(
-        revoked_at__isnull=True, superseded_at__isnull=True, expires_at__gt=timezone.now()
-    )
-    return rows.count() if kind is None else rows.filter(kind=kind).count()
+    return inspect.live_tokens(QboToken, kind, replaced="superseded_at")
 
 
 def deliveries(kind: str | None = None, realm_id: str | None = None) -> list[QboDelivery]:

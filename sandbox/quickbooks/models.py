@@ -13,6 +13,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from sandbox.core import models as core
+
 
 class QboCompany(models.Model):
     """A QuickBooks Online company, known to apps by its realmId."""
@@ -43,33 +45,19 @@ class QboCompany(models.Model):
         return self.country == "US"
 
 
-class QboUser(models.Model):
-    """Someone who signs in to Intuit; no password, it is a sandbox."""
-
-    email = models.EmailField(unique=True)
-    name = models.CharField(max_length=200)
+class QboUser(core.SandboxUser):
     sub = models.CharField(max_length=64, unique=True, help_text="OpenID subject")
     companies = models.ManyToManyField(QboCompany, related_name="users", blank=True)
 
-    class Meta:
-        ordering = ["email"]
 
-    def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
-
-
-class QboConnection(models.Model):
+class QboConnection(core.Grant):
     """An app connected to one company: one token set covers exactly one realm."""
 
     company = models.ForeignKey(QboCompany, on_delete=models.CASCADE, related_name="connections")
     user = models.ForeignKey(QboUser, on_delete=models.CASCADE, related_name="connections")
-    client_id = models.CharField(max_length=200)
-    created_at = models.DateTimeField(default=timezone.now)
-    revoked_at = models.DateTimeField(null=True, blank=True)
     hard_expires_at = models.DateTimeField(help_text="The five-year cap on its refresh tokens")
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(core.Grant.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "client_id"], name="sandbox_qbo_connection_per_app"
@@ -80,54 +68,28 @@ class QboConnection(models.Model):
         return f"{self.company.name} / {self.client_id}"
 
 
-class QboAuthorizationCode(models.Model):
-    code_hash = models.CharField(max_length=64, unique=True)
+class QboAuthorizationCode(core.AuthorizationCode):
     connection = models.ForeignKey(QboConnection, on_delete=models.CASCADE, related_name="codes")
-    redirect_uri = models.TextField()
-    scope = models.TextField()
     nonce = models.CharField(max_length=255, blank=True)
-    issued_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
 
-    def __str__(self) -> str:
-        return f"code for {self.connection}"
+    @property
+    def grant(self) -> QboConnection:
+        return self.connection
 
 
-class QboToken(models.Model):
-    """An access or refresh token, known by its hash.
+class QboToken(core.Token):
+    """`superseded_at` marks a refresh token whose value was replaced by a newer one; it
+    keeps working for the overlap period."""
 
-    `superseded_at` marks a refresh token whose value was replaced by a newer one; it keeps
-    working for the overlap period. `parent` is the refresh token that produced this one.
-    """
-
-    class Kind(models.TextChoices):
-        ACCESS = "access", "Access token"
-        REFRESH = "refresh", "Refresh token"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    last4 = models.CharField(max_length=4)
     connection = models.ForeignKey(QboConnection, on_delete=models.CASCADE, related_name="tokens")
-    parent = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
-    )
-    scope = models.TextField()
-    issued_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
     superseded_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-issued_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} …{self.last4}"
+    @property
+    def grant(self) -> QboConnection:
+        return self.connection
 
 
-class QboRefreshPresentation(models.Model):
-    """Every refresh token presented to the token endpoint, and what came of it."""
-
+class QboRefreshPresentation(core.RefreshPresentation):
     class Outcome(models.TextChoices):
         KEPT = "kept", "Same value returned, expiry extended"
         ROTATED = "rotated", "New value issued"
@@ -135,20 +97,10 @@ class QboRefreshPresentation(models.Model):
         INVALID_GRANT = "invalid_grant", "invalid_grant"
         INVALID_CLIENT = "invalid_client", "invalid_client"
 
-    token_hash = models.CharField(max_length=64, db_index=True)
-    last4 = models.CharField(max_length=4)
     token = models.ForeignKey(
         QboToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="presentations"
     )
-    client_id = models.CharField(max_length=200)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"…{self.last4} {self.outcome}"
 
 
 class QboEntity(models.Model):
@@ -187,30 +139,21 @@ class QboEntity(models.Model):
         return self.data.get(name, default)
 
 
-class QboApiCall(models.Model):
+class QboApiCall(core.ApiCall):
     """One call to the accounting API (also feeds the rate limits)."""
 
     token = models.ForeignKey(
         QboToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="api_calls"
     )
-    client_id = models.CharField(max_length=200, blank=True)
     realm_id = models.CharField(max_length=32, blank=True)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=500)
     operation = models.CharField(max_length=20, help_text="read, write, query, cdc or batch")
-    status = models.PositiveSmallIntegerField()
     intuit_tid = models.CharField(max_length=64)
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(core.ApiCall.Meta):
         indexes = [
             models.Index(fields=["realm_id", "at"], name="sandbox_qbo_call_realm"),
             models.Index(fields=["client_id", "at"], name="sandbox_qbo_call_app"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path} {self.status}"
 
 
 class QboRequestId(models.Model):
@@ -234,9 +177,7 @@ class QboRequestId(models.Model):
         return self.request_id
 
 
-class QboFault(models.Model):
-    """A fault injected into one part of the sandbox, until cleared or `until` passes."""
-
+class QboFault(core.Fault):
     class Target(models.TextChoices):
         TOKEN = "token", "Token endpoint"
         API = "api", "Accounting API"
@@ -252,21 +193,6 @@ class QboFault(models.Model):
 
     target = models.CharField(max_length=10, choices=Target.choices, unique=True)
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.OK)
-    delay_seconds = models.FloatField(default=0)
-    fail_ratio = models.FloatField(default=0)
-    seed = models.BigIntegerField(null=True, blank=True)
-    calls = models.PositiveBigIntegerField(default=0)
-    failed = models.PositiveBigIntegerField(default=0, help_text="Flaky: calls failed so far")
-    until = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"{self.target}: {self.mode}"
-
-    def is_active(self) -> bool:
-        if self.mode == self.Mode.OK:
-            return False
-        return self.until is None or timezone.now() < self.until
 
 
 class QboDelivery(models.Model):
@@ -297,18 +223,5 @@ class QboDelivery(models.Model):
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-class QboSigningKey(models.Model):
-    """An RSA key Intuit's identity service signs ID tokens with (RS256). The JWKS lists
-    every key not retired, so a rotation leaves the previous key verifiable, as Intuit's
-    https://oauth.platform.intuit.com/op/v1/jwks lists more than one key."""
-
-    kid = models.CharField(max_length=64, unique=True)
-    private_pem = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-    retired_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"signing key {self.kid}"
+class QboSigningKey(core.SigningKey):
+    """Intuit's https://oauth.platform.intuit.com/op/v1/jwks lists more than one key."""

@@ -15,6 +15,9 @@ Intuit's retry schedule is not emulated; `deliver_pending()` retries what failed
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import threading
 import uuid
@@ -28,11 +31,21 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from sandbox.quickbooks import conf
-from sandbox.quickbooks.crypto import intuit_signature
 from sandbox.quickbooks.models import QboDelivery
 from sandbox.quickbooks.store import Books, Change
 
 Json = dict[str, Any]
+
+
+def intuit_signature(body: bytes, verifier_token: str) -> str:
+    """The intuit-signature header: base64 of HMAC-SHA256 over the raw body, keyed with the
+    app's verifier token.
+    https://developer.intuit.com/app/developer/qbo/docs/develop/webhooks/managing-webhooks-notifications
+    """
+    mac = hmac.new(verifier_token.encode(), body, hashlib.sha256).digest()
+    return base64.b64encode(mac).decode("ascii")
+
+
 PAST_TENSE = {"Create": "created", "Update": "updated", "Delete": "deleted", "Void": "voided"}
 
 

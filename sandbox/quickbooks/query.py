@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sandbox.params import whole_number
+from sandbox.core.params import whole_number
 from sandbox.quickbooks import clock, conf, errors, render
 from sandbox.quickbooks.entities.registry import BY_LOWER, Kind
 from sandbox.quickbooks.store import Books

@@ -15,15 +15,3 @@ KNOWN = {
     "phone": "See your phone number",
     "address": "See your address",
 }
-
-
-def parse(raw: str) -> list[str]:
-    return [word for word in raw.split() if word]
-
-
-def unknown(scopes: list[str]) -> list[str]:
-    return [scope for scope in scopes if scope not in KNOWN]
-
-
-def described(scopes: list[str]) -> list[str]:
-    return [KNOWN[scope] for scope in scopes if scope in KNOWN]

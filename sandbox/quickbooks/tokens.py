@@ -19,8 +19,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from sandbox.core.crypto import new_token
+from sandbox.core.server import keep_token
 from sandbox.quickbooks import conf, signing
-from sandbox.quickbooks.crypto import digest, last4, new_secret
 from sandbox.quickbooks.models import QboConnection, QboRefreshPresentation, QboToken
 from sandbox.quickbooks.scopes import OPENID
 
@@ -42,11 +43,11 @@ def issue(
     """A token response. Pass the kept refresh token (and its value) to answer with it;
     otherwise a new refresh token is issued, descended from `parent`."""
     now = timezone.now()
-    access = new_secret("eyJ")
+    access = new_token("eyJ")
     access_seconds = conf.seconds("ACCESS_TOKEN_SECONDS")
     _store(connection, QboToken.Kind.ACCESS, access, scope, now + timedelta(seconds=access_seconds))
     if refresh is None or refresh_raw is None:
-        refresh_raw = new_secret("AB11")
+        refresh_raw = new_token("AB11")
         refresh = _store(
             connection, QboToken.Kind.REFRESH, refresh_raw, scope, _refresh_expiry(connection, now)
         )
@@ -68,15 +69,10 @@ def issue(
     return body
 
 
-def refresh_outcome(token: QboToken | None, client_id: str) -> str:
-    """What presenting this refresh token now leads to."""
+def rolling_outcome(token: QboToken) -> str:
+    """What presenting this live refresh token of the app's now leads to."""
     now = timezone.now()
-    if token is None or token.connection.client_id != client_id:
-        return Outcome.INVALID_GRANT
-    connection = token.connection
-    if token.revoked_at is not None or connection.revoked_at is not None:
-        return Outcome.INVALID_GRANT
-    if now >= token.expires_at or now >= connection.hard_expires_at:
+    if now >= token.connection.hard_expires_at:
         return Outcome.INVALID_GRANT
     single_use = bool(conf.get("REFRESH_SINGLE_USE"))
     if token.superseded_at is not None:
@@ -114,15 +110,8 @@ def _refresh_expiry(connection: QboConnection, now: datetime) -> datetime:
 def _store(
     connection: QboConnection, kind: str, raw: str, scope: str, expires_at: datetime
 ) -> QboToken:
-    return QboToken.objects.create(
-        kind=kind,
-        token_hash=digest(raw),
-        last4=last4(raw),
-        connection=connection,
-        scope=scope,
-        issued_at=timezone.now(),
-        expires_at=expires_at,
-    )
+    token: QboToken = keep_token(QboToken, kind, raw, scope, expires_at, connection=connection)
+    return token
 
 
 def _id_token(connection: QboConnection, issuer: str, now: datetime, nonce: str) -> str:

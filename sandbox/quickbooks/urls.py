@@ -5,10 +5,14 @@ oauth.platform.intuit.com; v2/oauth2/tokens/revoke for developer.api.intuit.com;
 v3/company/{realmId}/... for quickbooks.api.intuit.com. No trailing slashes, as at Intuit.
 """
 
+from django.http import JsonResponse
 from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET
 
+from sandbox.quickbooks import signing
 from sandbox.quickbooks.entities.registry import KINDS
-from sandbox.quickbooks.views import accounting, authorize, console, identity
+from sandbox.quickbooks.identity import server
+from sandbox.quickbooks.views import accounting, console
 
 app_name = "quickbooks"
 
@@ -34,17 +38,18 @@ def _entity_patterns() -> list[URLPattern]:
 
 
 urlpatterns = [
-    path("connect/oauth2", authorize.authorize, name="authorize"),
-    path("connect/sign-in", authorize.sign_in, name="sign-in"),
-    path("connect/consent", authorize.consent, name="consent"),
-    path("oauth2/v1/tokens/bearer", identity.token, name="token"),
-    path("v2/oauth2/tokens/revoke", identity.revoke, name="revoke"),
-    path(".well-known/openid_configuration", identity.discovery, name="discovery"),
-    path("op/v1/jwks", identity.jwks, name="jwks"),
+    *server.urls(),
+    path(
+        ".well-known/openid_configuration",
+        require_GET(server.openid_configuration),
+        name="discovery",
+    ),
+    # The public keys ID tokens are signed with (https://oauth.platform.intuit.com/op/v1/jwks).
+    path("op/v1/jwks", require_GET(lambda request: JsonResponse(signing.jwk_set())), name="jwks"),
     path(f"{COMPANY}/query", accounting.query, name="query"),
     path(f"{COMPANY}/cdc", accounting.cdc, name="cdc"),
     path(f"{COMPANY}/batch", accounting.batch, name="batch"),
     path(f"{COMPANY}/preferences", accounting.preferences, name="preferences"),
     *_entity_patterns(),
-    path("console/", console.console, name="console"),
+    path("console/", console.console.as_view(), name="console"),
 ]

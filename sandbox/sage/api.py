@@ -1,5 +1,5 @@
-"""What every accounting API call goes through: faults, the Bearer token, the business
-(X-Business), the subscription, the scope, the rate limit and the call record.
+"""What every accounting API call goes through (sandbox/core/gate.py): the Bearer token,
+the business (X-Business), the subscription, the scope and the rate limit.
 
 X-Business is optional at Sage and defaults to the user's lead business
 (https://developer.sage.com/accounting/guides/authenticating/authentication); clients
@@ -9,17 +9,18 @@ error so a client's tests can prove it does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from sandbox.core.faults import WRITES
+from sandbox.core.gate import ApiGate, Handler, Refused
 from sandbox.sage import errors, faults, ratelimits, tokens
-from sandbox.sage.models import SageApiCall, SageBusiness, SageFault, SageToken
+from sandbox.sage.models import SageApiCall, SageBusiness, SageToken
 
 HEADER = "X-Business"
-WRITES = frozenset({"POST", "PUT", "DELETE", "PATCH"})
 
 
 @dataclass(frozen=True)
@@ -38,41 +39,30 @@ class Caller:
         return self.token.grant.client_id
 
 
-Handler = Callable[[Caller], HttpResponse]
+class SageGate(ApiGate[Caller]):
+    call_model = SageApiCall
 
+    def authenticate(self, request: HttpRequest) -> SageToken:
+        token = tokens.live_access_token(request.headers.get("Authorization", ""))
+        if token is None:
+            raise Refused(errors.unauthenticated())
+        return token
 
-class Refused(Exception):
-    def __init__(self, response: HttpResponse) -> None:
-        super().__init__(response.status_code)
-        self.response = response
+    def admit(self, request: HttpRequest, token: SageToken, **needs: Any) -> Caller:
+        return Caller(token, _business(request, token) if needs["business_scoped"] else None)
 
+    def check(self, request: HttpRequest, caller: Caller, **needs: Any) -> None:
+        if caller.token.scope == "readonly" and request.method in WRITES:
+            raise Refused(errors.forbidden("The access token was granted readonly access."))
 
-def serve(request: HttpRequest, handler: Handler, *, business_scoped: bool = True) -> HttpResponse:
-    plan = faults.plan(SageFault.Target.API, request.method or "GET")
-    if plan.instead is not None:
-        return plan.instead  # made up before the call reaches Sage: not recorded
-    token: SageToken | None = None
-    business: SageBusiness | None = None
-    try:
-        token = _token(request)
-        business = _business(request, token) if business_scoped else None
-        _check_scope(request, token)
+    def within_limits(self, caller: Caller, handler: Handler[Caller], **needs: Any) -> HttpResponse:
+        business = caller.business
         limited = ratelimits.over_limit(business.guid) if business is not None else None
-        response = limited or handler(Caller(token, business))
-    except Refused as refusal:
-        response = refusal.response
-    if plan.lose_answer:
-        # The call was carried out and committed; only its answer is lost.
-        response = faults.lost_answer(SageFault.Target.API, plan)
-    _record(request, token, business, response)
-    return response
+        return limited or handler(caller)
 
-
-def _token(request: HttpRequest) -> SageToken:
-    token = tokens.live_access_token(request.headers.get("Authorization", ""))
-    if token is None:
-        raise Refused(errors.unauthenticated())
-    return token
+    def where(self, caller: Caller | None, response: HttpResponse, **needs: Any) -> dict[str, Any]:
+        business = caller.business if caller else None
+        return {"business": business.guid if business else ""}
 
 
 def _business(request: HttpRequest, token: SageToken) -> SageBusiness:
@@ -89,22 +79,10 @@ def _business(request: HttpRequest, token: SageToken) -> SageBusiness:
     return business
 
 
-def _check_scope(request: HttpRequest, token: SageToken) -> None:
-    if token.scope == "readonly" and request.method in WRITES:
-        raise Refused(errors.forbidden("The access token was granted readonly access."))
+_gate = SageGate(faults)
 
 
-def _record(
-    request: HttpRequest,
-    token: SageToken | None,
-    business: SageBusiness | None,
-    response: HttpResponse,
-) -> None:
-    SageApiCall.objects.create(
-        token=token,
-        client_id=token.grant.client_id if token else "",
-        business=business.guid if business else "",
-        method=request.method or "",
-        path=request.path[:500],
-        status=response.status_code,
-    )
+def serve(
+    request: HttpRequest, handler: Handler[Caller], *, business_scoped: bool = True
+) -> HttpResponse:
+    return _gate.serve(request, handler, business_scoped=business_scoped)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import QueryDict
 
-from sandbox.params import whole_number
+from sandbox.core.params import whole_number
 from sandbox.sage import faults
 from sandbox.sage.accounting import artefacts, contacts, http, items, payments
 from sandbox.sage.accounting.context import Books, Invalid

@@ -1,4 +1,4 @@
-"""The console's forms: faults, and the bookkeeper's invoice, payment and contact forms."""
+"""The console's bookkeeper forms: invoice, payment and contact."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ from typing import Any
 
 from django import forms
 
-from sandbox.sage import faults
 from sandbox.sage.models import SageBankAccount, SageBusiness, SageSalesInvoice
 
 ISO = "%Y-%m-%d"  # <input type="date"> speaks ISO whatever the locale
-
-
-FaultForm = faults.FaultForm
 
 
 class InvoiceForm(forms.Form):

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from sandbox.core.server import live_grant
 from sandbox.sage import tokens
-from sandbox.sage.clients import registered_app
+from sandbox.sage.identity import registered_app, revoke_grant
 from sandbox.sage.models import SageBusiness, SageGrant, SageToken, SageUser
-from sandbox.sage.revocation import revoke_grant
 from sandbox.sage.seed import SANDBOX_USER, ensure_demo_world
 
 
@@ -24,13 +24,8 @@ def issue_tokens_for(
     """
     ensure_demo_world()
     user = SageUser.objects.get(email=email)
-    grant, _ = SageGrant.objects.get_or_create(
-        user=user, client_id=client_id or registered_app().client_id
-    )
-    if grant.revoked_at is not None:
-        grant.revoked_at = None
-        grant.save(update_fields=["revoked_at"])
-    return tokens.issue(grant, scope)
+    app_id = client_id or registered_app().client_id
+    return tokens.issue(live_grant(SageGrant, user=user, client_id=app_id), scope)
 
 
 def grant_for(email: str, client_id: str | None = None) -> SageGrant:

@@ -2,7 +2,7 @@
 
 The accounting API answers errors with a JSON array of
 `{"$severity", "$dataCode", "$message", "$source"}`; the OAuth endpoints with
-`{"error": "..."}`.
+`{"error": "..."}` (sandbox/core/oauth.py).
 https://developer.sage.com/accounting/guides/concepts/frequently_raised_errors
 https://developer.sage.com/accounting/guides/concepts/idempotency
 Where Sage's body for a case is unpublished (expired token, 404, 429, unknown business),
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 
 
 @dataclass(frozen=True)
@@ -71,15 +71,3 @@ def too_many_requests() -> JsonResponse:
 
 def server_error() -> JsonResponse:
     return error(500, "UnexpectedError", "An unexpected error occurred. Please try again.")
-
-
-def no_store(response: HttpResponse) -> HttpResponse:
-    # RFC 6749, section 5.1: token responses must not be cached.
-    response["Cache-Control"] = "no-store"
-    response["Pragma"] = "no-cache"
-    return response
-
-
-def oauth_error(error_code: str, status: int = 400) -> HttpResponse:
-    """Sage's token endpoint answers `{"error": "invalid_grant"}` and nothing more."""
-    return no_store(JsonResponse({"error": error_code}, status=status))

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 
-from sandbox import faults as shared
-from sandbox.faults import MAX_DELAY_SECONDS, Plan
+from sandbox.core import faults as shared
+from sandbox.core.faults import MAX_DELAY_SECONDS, Plan
+from sandbox.core.oauth import oauth_error
 from sandbox.sage import errors
 from sandbox.sage.models import SageFault
 from sandbox.sage.ratelimits import throttled
@@ -19,7 +20,7 @@ FLAKY_RETRY_AFTER = 1
 
 def _server_error(target: str) -> HttpResponse:
     if target == Target.TOKEN:
-        return errors.oauth_error("server_error", 500)
+        return oauth_error("server_error", 500)
     return errors.server_error()
 
 
@@ -29,10 +30,6 @@ switch = shared.Faults(
     outage=shared.gateway_outage,
     throttled=lambda: throttled(FLAKY_RETRY_AFTER),
 )
-
-
-class FaultForm(shared.FaultForm):
-    switch = switch
 
 
 set_fault = switch.set_fault

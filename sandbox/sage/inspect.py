@@ -1,4 +1,5 @@
-"""Read-only views of what the Sage sandbox saw, for tests and benchmarks to assert on."""
+"""Read-only views of what the Sage sandbox saw, for tests and benchmarks to assert on
+(sandbox/core/inspect.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Sum
-from django.utils import timezone
 
-from sandbox.sage.crypto import digest
+from sandbox.core import inspect
+from sandbox.core.inspect import Presentation, token_hash
 from sandbox.sage.models import (
     SageApiCall,
     SageIdempotentRequest,
@@ -16,15 +17,8 @@ from sandbox.sage.models import (
     SageToken,
 )
 
+__all__ = ["Presentation", "token_hash"]
 Outcome = SageRefreshPresentation.Outcome
-
-
-@dataclass(frozen=True)
-class Presentation:
-    token_hash: str
-    last4: str
-    outcome: str
-    at: datetime
 
 
 @dataclass(frozen=True)
@@ -37,22 +31,12 @@ class ApiCall:
     at: datetime
 
 
-def token_hash(token: str) -> str:
-    return digest(token)
-
-
 def refresh_presentations(token: str | None = None) -> list[Presentation]:
-    """Every refresh token presented to the token endpoint, oldest first."""
-    rows = SageRefreshPresentation.objects.all()
-    if token is not None:
-        rows = rows.filter(token_hash=digest(token))
-    return [Presentation(row.token_hash, row.last4, row.outcome, row.at) for row in rows]
+    return inspect.presentations(SageRefreshPresentation, token)
 
 
 def count_refreshes(outcome: str | None = Outcome.ROTATED) -> int:
-    """Refresh presentations with this outcome (all of them with None)."""
-    rows = SageRefreshPresentation.objects.all()
-    return rows.count() if outcome is None else rows.filter(outcome=outcome).count()
+    return inspect.count_outcomes(SageRefreshPresentation, outcome)
 
 
 def superseded_presentations() -> list[Presentation]:
@@ -65,13 +49,7 @@ def api_calls(
     business: str | None = None, access_token: str | None = None, status: int | None = None
 ) -> list[ApiCall]:
     """Recorded API calls, oldest first, narrowed by business id, token and status."""
-    rows = SageApiCall.objects.select_related("token")
-    if business is not None:
-        rows = rows.filter(business=business)
-    if access_token is not None:
-        rows = rows.filter(token__token_hash=digest(access_token))
-    if status is not None:
-        rows = rows.filter(status=status)
+    rows = inspect.calls(SageApiCall, access_token, business=business, status=status)
     return [
         ApiCall(
             row.token.token_hash if row.token else None,
@@ -93,8 +71,8 @@ def api_call_count(
     method: str | None = None,
 ) -> int:
     """How many API calls (for this business, with this status, token and method)."""
-    calls = api_calls(business, access_token, status)
-    return sum(1 for call in calls if method is None or call.method == method)
+    rows = inspect.calls(SageApiCall, access_token, business=business, status=status)
+    return rows.filter(method=method).count() if method is not None else rows.count()
 
 
 def calls_per_business() -> dict[str, int]:
@@ -118,7 +96,4 @@ def idempotent_replays(*, with_other_body: bool = False) -> int:
 
 def live_tokens(kind: str | None = None) -> int:
     """Tokens neither revoked nor rotated and not yet expired."""
-    rows = SageToken.objects.filter(
-        revoked_at__isnull=True, rotated_at__isnull=True, expires_at__gt=timezone.now()
-    )
-    return rows.count() if kind is None else rows.filter(kind=kind).count()
+    return inspect.live_tokens(SageToken, kind, replaced="rotated_at")

@@ -11,37 +11,22 @@ Calls refused with 429 do not count.
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Min, QuerySet
+from django.db.models import Q
 from django.http import HttpResponse
-from django.utils import timezone
 
+from sandbox.core.ratelimits import Window
 from sandbox.sage import errors
 from sandbox.sage.models import SageApiCall
-
-MINUTE = timedelta(minutes=1)
-
-
-def limit() -> int:
-    return int(settings.SANDBOX_SAGE_MINUTE_LIMIT)
-
-
-def _recent(business: str) -> QuerySet[SageApiCall]:
-    since = timezone.now() - MINUTE
-    return SageApiCall.objects.filter(business=business, at__gt=since).exclude(status=429)
 
 
 def over_limit(business: str) -> HttpResponse | None:
     """A 429 if the business has spent its calls for the last 60 seconds."""
-    recent = _recent(business)
-    if recent.count() < limit():
-        return None
-    oldest: datetime | None = recent.aggregate(oldest=Min("at"))["oldest"]
-    wait = 1 if oldest is None else (oldest + MINUTE - timezone.now()).total_seconds()
-    return throttled(max(1, math.ceil(wait)))
+    limit = int(settings.SANDBOX_SAGE_MINUTE_LIMIT)
+    window = Window("minute", limit, timedelta(minutes=1), Q(business=business), SageApiCall)
+    return throttled(window.retry_after()) if window.exhausted() else None
 
 
 def throttled(retry_after: int) -> HttpResponse:

@@ -13,7 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from sandbox.sage.crypto import digest, last4, new_secret
+from sandbox.core.crypto import digest, new_secret
+from sandbox.core.server import keep_token
 from sandbox.sage.models import SageGrant, SageToken
 
 Kind = SageToken.Kind
@@ -25,8 +26,13 @@ def issue(grant: SageGrant, scope: str, parent: SageToken | None = None) -> dict
     refresh_seconds = int(settings.SANDBOX_SAGE_REFRESH_TOKEN_SECONDS)
     access = new_secret()
     refresh = new_secret()
-    _store(grant, Kind.ACCESS, access, scope, access_seconds, parent)
-    _store(grant, Kind.REFRESH, refresh, scope, refresh_seconds, parent)
+    now = timezone.now()
+    for kind, raw, lifetime in (
+        (Kind.ACCESS, access, access_seconds),
+        (Kind.REFRESH, refresh, refresh_seconds),
+    ):
+        expires_at = now + timedelta(seconds=lifetime)
+        keep_token(SageToken, kind, raw, scope, expires_at, grant=grant, parent=parent)
     return {
         "access_token": access,
         "expires_in": access_seconds,
@@ -36,22 +42,6 @@ def issue(grant: SageGrant, scope: str, parent: SageToken | None = None) -> dict
         "scope": scope,
         "requested_by_id": grant.user.guid,
     }
-
-
-def _store(
-    grant: SageGrant, kind: str, raw: str, scope: str, lifetime: int, parent: SageToken | None
-) -> SageToken:
-    now = timezone.now()
-    return SageToken.objects.create(
-        kind=kind,
-        token_hash=digest(raw),
-        last4=last4(raw),
-        grant=grant,
-        parent=parent,
-        scope=scope,
-        issued_at=now,
-        expires_at=now + timedelta(seconds=lifetime),
-    )
 
 
 def live_access_token(authorization: str) -> SageToken | None:

@@ -9,7 +9,8 @@ slashes, as at Sage. Each accounting resource gets a collection URL named after 
 from django.urls import URLPattern, path
 
 from sandbox.sage.accounting.endpoints import all_resources
-from sandbox.sage.views import accounting, api, authorize, console, identity
+from sandbox.sage.identity import server
+from sandbox.sage.views import accounting, api, console
 
 app_name = "sage"
 
@@ -37,15 +38,11 @@ def _resource_urls() -> list[URLPattern]:
 
 
 urlpatterns = [
-    path("oauth2/auth/central", authorize.authorize, name="authorize"),
-    path("oauth2/sign-in", authorize.sign_in, name="sign-in"),
-    path("oauth2/consent", authorize.consent, name="consent"),
-    path("oauth/token", identity.token, name="token"),
-    path("oauth/revoke", identity.revoke, name="revoke"),
+    *server.urls(),
     path("v3.1/businesses", api.businesses, name="businesses"),
     path("v3.1/businesses/<str:key>", api.business, name="business"),
     path("v3.1/user", api.user, name="user"),
     path("v3.1/currencies", api.currencies, name="currencies"),
     *_resource_urls(),
-    path("console/", console.console, name="console"),
+    path("console/", console.console.as_view(), name="console"),
 ]

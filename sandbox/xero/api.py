@@ -1,16 +1,18 @@
-"""What every connections or accounting API call goes through: faults, the
-Bearer token, the tenant header, scopes, rate limits and the call record."""
+"""What every connections or accounting API call goes through (sandbox/core/gate.py):
+the Bearer token, the xero-tenant-id header (403 when missing or not connected), the
+endpoint's scopes (401 AuthorizationUnsuccessful), the rate limits and their headers."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from sandbox.xero import bearer, faults, problems, ratelimits
-from sandbox.xero.models import XeroApiCall, XeroFault, XeroOrganisation, XeroToken
+from sandbox.core.gate import ApiGate, Handler, Refused
+from sandbox.xero import faults, problems, ratelimits, tokens
+from sandbox.xero.models import XeroApiCall, XeroOrganisation, XeroToken
 
 
 @dataclass(frozen=True)
@@ -25,46 +27,32 @@ class Caller:
         return self.organisation
 
 
-Handler = Callable[[Caller], HttpResponse]
+class XeroGate(ApiGate[Caller]):
+    call_model = XeroApiCall
 
+    def authenticate(self, request: HttpRequest) -> XeroToken:
+        try:
+            return tokens.authenticate(request.headers.get("Authorization", ""))
+        except tokens.Unauthenticated as error:
+            raise Refused(problems.unauthorized(error.detail)) from error
 
-class Refused(Exception):
-    def __init__(self, response: HttpResponse) -> None:
-        super().__init__(response.status_code)
-        self.response = response
+    def admit(self, request: HttpRequest, token: XeroToken, **needs: Any) -> Caller:
+        organisation = _organisation(request, token) if needs["tenant_scoped"] else None
+        return Caller(token, organisation)
 
+    def check(self, request: HttpRequest, caller: Caller, **needs: Any) -> None:
+        wanted: frozenset[str] = needs["scopes"]
+        if wanted and not wanted.intersection(caller.token.scopes):
+            raise Refused(problems.unauthorized(problems.AUTHORIZATION_UNSUCCESSFUL))
 
-def serve(
-    request: HttpRequest,
-    handler: Handler,
-    *,
-    tenant_scoped: bool,
-    scopes: frozenset[str] = frozenset(),
-) -> HttpResponse:
-    plan = faults.plan(XeroFault.Target.API, request.method or "GET")
-    if plan.instead is not None:
-        return plan.instead
-    token: XeroToken | None = None
-    organisation: XeroOrganisation | None = None
-    try:
-        token = _token(request)
-        organisation = _organisation(request, token) if tenant_scoped else None
-        _check_scopes(token, scopes)
-        response = _within_limits(Caller(token, organisation), handler)
-    except Refused as refusal:
-        response = refusal.response
-    if plan.lose_answer:
-        # The call was carried out (and committed); only its answer is lost.
-        response = faults.lost_answer(XeroFault.Target.API, plan)
-    _record(request, token, organisation, response)
-    return response
+    def within_limits(self, caller: Caller, handler: Handler[Caller], **needs: Any) -> HttpResponse:
+        tenant_id = caller.organisation.tenant_id if caller.organisation else None
+        usages = ratelimits.usage(caller.token.grant.client_id, tenant_id)
+        return ratelimits.add_headers(ratelimits.too_many(usages) or handler(caller), usages)
 
-
-def _token(request: HttpRequest) -> XeroToken:
-    try:
-        return bearer.authenticate(request.headers.get("Authorization", ""))
-    except bearer.Unauthenticated as error:
-        raise Refused(problems.unauthorized(error.detail)) from error
+    def where(self, caller: Caller | None, response: HttpResponse, **needs: Any) -> dict[str, Any]:
+        organisation = caller.organisation if caller else None
+        return {"tenant_id": organisation.tenant_id if organisation else None}
 
 
 def _organisation(request: HttpRequest, token: XeroToken) -> XeroOrganisation:
@@ -81,29 +69,14 @@ def _organisation(request: HttpRequest, token: XeroToken) -> XeroOrganisation:
     return organisation
 
 
-def _check_scopes(token: XeroToken, needed: frozenset[str]) -> None:
-    if needed and not needed.intersection(token.scopes):
-        raise Refused(problems.unauthorized(problems.AUTHORIZATION_UNSUCCESSFUL))
+_gate = XeroGate(faults)
 
 
-def _within_limits(caller: Caller, handler: Handler) -> HttpResponse:
-    tenant_id = caller.organisation.tenant_id if caller.organisation else None
-    usages = ratelimits.usage(caller.token.grant.client_id, tenant_id)
-    response = ratelimits.too_many(usages) or handler(caller)
-    return ratelimits.add_headers(response, usages)
-
-
-def _record(
+def serve(
     request: HttpRequest,
-    token: XeroToken | None,
-    organisation: XeroOrganisation | None,
-    response: HttpResponse,
-) -> None:
-    XeroApiCall.objects.create(
-        token=token,
-        client_id=token.grant.client_id if token else "",
-        tenant_id=organisation.tenant_id if organisation else None,
-        method=request.method or "",
-        path=request.path[:500],
-        status=response.status_code,
-    )
+    handler: Handler[Caller],
+    *,
+    tenant_scoped: bool,
+    scopes: frozenset[str] = frozenset(),
+) -> HttpResponse:
+    return _gate.serve(request, handler, tenant_scoped=tenant_scoped, scopes=scopes)

@@ -7,9 +7,8 @@ import uuid
 
 from django.utils import timezone
 
-from sandbox.xero.clients import registered_app
+from sandbox.xero.identity import registered_app, revoke_grant
 from sandbox.xero.models import XeroConnection, XeroGrant, XeroToken
-from sandbox.xero.revocation import revoke_grant
 
 
 def expire_refresh_tokens(grant: XeroGrant) -> int:

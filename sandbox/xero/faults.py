@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.http import HttpResponse, JsonResponse
 
-from sandbox import faults as shared
-from sandbox.faults import MAX_DELAY_SECONDS, Plan
+from sandbox.core import faults as shared
+from sandbox.core.faults import MAX_DELAY_SECONDS, Plan
 from sandbox.xero.models import XeroFault
 from sandbox.xero.problems import problem
 from sandbox.xero.ratelimits import throttled
@@ -30,10 +30,6 @@ switch = shared.Faults(
     outage=shared.gateway_outage,
     throttled=lambda: throttled("minute", FLAKY_RETRY_AFTER),
 )
-
-
-class FaultForm(shared.FaultForm):
-    switch = switch
 
 
 set_fault = switch.set_fault

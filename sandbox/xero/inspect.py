@@ -1,4 +1,5 @@
-"""Read-only views of what the sandbox saw, for tests to assert on."""
+"""Read-only views of what the Xero sandbox saw, for tests to assert on
+(sandbox/core/inspect.py)."""
 
 from __future__ import annotations
 
@@ -6,22 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
-from sandbox.xero import jwt
-from sandbox.xero.crypto import digest
+from sandbox.core import inspect, jwt
+from sandbox.core.inspect import Presentation, token_hash
 from sandbox.xero.models import XeroApiCall, XeroConnection, XeroRefreshPresentation, XeroToken
 
+__all__ = ["Presentation", "token_hash"]
 Outcome = XeroRefreshPresentation.Outcome
-
-
-@dataclass(frozen=True)
-class Presentation:
-    token_hash: str
-    last4: str
-    outcome: str
-    at: datetime
-    client_id: str
 
 
 @dataclass(frozen=True)
@@ -34,25 +25,12 @@ class ApiCall:
     at: datetime
 
 
-def token_hash(token: str) -> str:
-    """How the sandbox refers to a token: compare with `Presentation.token_hash`."""
-    return digest(token)
-
-
 def refresh_presentations(token: str | None = None) -> list[Presentation]:
-    """Every refresh token presented to the token endpoint, oldest first."""
-    rows = XeroRefreshPresentation.objects.all()
-    if token is not None:
-        rows = rows.filter(token_hash=digest(token))
-    return [
-        Presentation(row.token_hash, row.last4, row.outcome, row.at, row.client_id) for row in rows
-    ]
+    return inspect.presentations(XeroRefreshPresentation, token)
 
 
 def count_refreshes(outcome: str | None = Outcome.ROTATED) -> int:
-    """Refresh presentations with this outcome (all of them with None)."""
-    rows = XeroRefreshPresentation.objects.all()
-    return rows.count() if outcome is None else rows.filter(outcome=outcome).count()
+    return inspect.count_outcomes(XeroRefreshPresentation, outcome)
 
 
 def superseded_presentations() -> list[Presentation]:
@@ -64,9 +42,6 @@ def superseded_presentations() -> list[Presentation]:
 
 
 def api_calls(access_token: str | None = None) -> list[ApiCall]:
-    rows = XeroApiCall.objects.select_related("token")
-    if access_token is not None:
-        rows = rows.filter(token__token_hash=digest(access_token))
     return [
         ApiCall(
             row.token.token_hash if row.token else None,
@@ -76,13 +51,13 @@ def api_calls(access_token: str | None = None) -> list[ApiCall]:
             row.status,
             row.at,
         )
-        for row in rows
+        for row in inspect.calls(XeroApiCall, access_token)
     ]
 
 
 def api_call_count(access_token: str | None = None, status: int | None = None) -> int:
     """API calls (made with this access token, if given; with this status, if given)."""
-    return sum(1 for call in api_calls(access_token) if status is None or call.status == status)
+    return inspect.calls(XeroApiCall, access_token, status=status).count()
 
 
 def calls_per_token() -> dict[str, int]:
@@ -101,9 +76,7 @@ def access_token_claims(access_token: str) -> dict[str, Any]:
 
 def live_tokens(kind: str | None = None) -> int:
     """Tokens neither revoked nor rotated (refresh) and not yet expired."""
-    rows = XeroToken.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-    rows = rows.filter(rotated_at__isnull=True)
-    return rows.count() if kind is None else rows.filter(kind=kind).count()
+    return inspect.live_tokens(XeroToken, kind, replaced="rotated_at")
 
 
 def connected_tenants(email: str) -> list[str]:

@@ -1,6 +1,7 @@
 """Error bodies in Xero's shapes.
 
-The API answers with a problem object; the identity endpoints with RFC 6749 errors.
+The API answers with a problem object (the identity endpoints with RFC 6749's errors:
+sandbox/core/oauth.py).
 https://github.com/dcblogdev/laravel-xero/issues/40 (403 for a tenant not connected)
 https://github.com/XeroAPI/xero-ruby-oauth2-app/issues/82 (401 for a scope not granted)
 https://github.com/freakboy3742/pyxero/pull/337 (the TokenExpired body)
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 
 AUTHENTICATION_UNSUCCESSFUL = "AuthenticationUnsuccessful"
 AUTHORIZATION_UNSUCCESSFUL = "AuthorizationUnsuccessful"
@@ -44,19 +45,3 @@ def not_found() -> JsonResponse:
 
 def bad_request(detail: str) -> JsonResponse:
     return problem(400, "Bad Request", detail)
-
-
-def no_store(response: HttpResponse) -> HttpResponse:
-    # RFC 6749, section 5.1: token responses must not be cached.
-    response["Cache-Control"] = "no-store"
-    response["Pragma"] = "no-cache"
-    return response
-
-
-def oauth_error(error: str, status: int = 400, basic_challenge: bool = False) -> HttpResponse:
-    """Xero's token endpoint answers `{"error": "..."}` with no description."""
-    response = no_store(JsonResponse({"error": error}, status=status))
-    if basic_challenge:
-        # RFC 6749, section 5.2: a failed Basic authentication carries the challenge.
-        response["WWW-Authenticate"] = 'Basic realm="xero-sandbox"'
-    return response

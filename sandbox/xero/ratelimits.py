@@ -1,4 +1,4 @@
-"""Xero's API rate limits, counted from the calls the sandbox recorded.
+"""Xero's API rate limits (windows over the recorded calls: sandbox/core/ratelimits.py).
 
 Per tenant: 60 calls a minute and 5,000 a day; per app: 10,000 a minute across
 tenants. Responses carry what is left; an exhausted limit answers 429 with
@@ -9,84 +9,51 @@ and SANDBOX_XERO_APP_MINUTE_LIMIT. The concurrent-call limit is not emulated.
 
 from __future__ import annotations
 
-import math
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
 
+from sandbox.core.ratelimits import Window
 from sandbox.xero.models import XeroApiCall
 
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Window:
-    problem: str  # the X-Rate-Limit-Problem value
-    header: str
-    limit: int
-    span: timedelta
-    calls: Q
-
-    def used(self) -> int:
-        return self._recent().count()
-
-    def retry_after(self) -> int:
-        oldest: datetime | None = self._recent().aggregate(oldest=Min("at"))["oldest"]
-        if oldest is None:
-            return 1
-        return max(1, math.ceil((oldest + self.span - timezone.now()).total_seconds()))
-
-    def _recent(self) -> QuerySet[XeroApiCall]:
-        since = timezone.now() - self.span
-        return XeroApiCall.objects.filter(self.calls, at__gt=since).exclude(status=429)
-
-
-@dataclass(frozen=True)
-class Usage:
-    window: Window
-    used: int
-
-    @property
-    def exhausted(self) -> bool:
-        return self.used >= self.window.limit
+Usage = tuple[Window, int]  # a window and the calls it has counted
 
 
 def windows(client_id: str, tenant_id: uuid.UUID | None) -> list[Window]:
+    # Xero's X-Rate-Limit-Problem value for the app limit is unconfirmed; "appminute" is
+    # a guess.
     app = Window(
-        # Xero's value for the app limit is unconfirmed; "appminute" is a guess.
         "appminute",
-        "X-AppMinLimit-Remaining",
         _limit("SANDBOX_XERO_APP_MINUTE_LIMIT", 10_000),
         MINUTE,
         Q(client_id=client_id),
+        XeroApiCall,
+        "X-AppMinLimit-Remaining",
     )
     if tenant_id is None:
         return [app]
     tenant = Q(tenant_id=tenant_id, client_id=client_id)
-    day = Window(
-        "day", "X-DayLimit-Remaining", _limit("SANDBOX_XERO_DAY_LIMIT", 5_000), DAY, tenant
-    )
-    minute = Window(
-        "minute", "X-MinLimit-Remaining", _limit("SANDBOX_XERO_MINUTE_LIMIT", 60), MINUTE, tenant
-    )
-    return [day, minute, app]
+    day_limit = _limit("SANDBOX_XERO_DAY_LIMIT", 5_000)
+    minute_limit = _limit("SANDBOX_XERO_MINUTE_LIMIT", 60)
+    return [
+        Window("day", day_limit, DAY, tenant, XeroApiCall, "X-DayLimit-Remaining"),
+        Window("minute", minute_limit, MINUTE, tenant, XeroApiCall, "X-MinLimit-Remaining"),
+        app,
+    ]
 
 
 def usage(client_id: str, tenant_id: uuid.UUID | None) -> list[Usage]:
-    return [Usage(window, window.used()) for window in windows(client_id, tenant_id)]
+    return [(window, window.used()) for window in windows(client_id, tenant_id)]
 
 
 def too_many(usages: list[Usage]) -> HttpResponse | None:
-    exhausted = next((item for item in usages if item.exhausted), None)
-    if exhausted is None:
-        return None
-    return throttled(exhausted.window.problem, exhausted.window.retry_after())
+    exhausted = next((window for window, used in usages if window.exhausted(used)), None)
+    return None if exhausted is None else throttled(exhausted.name, exhausted.retry_after())
 
 
 def throttled(problem: str, retry_after: int) -> HttpResponse:
@@ -101,8 +68,8 @@ def throttled(problem: str, retry_after: int) -> HttpResponse:
 
 def add_headers(response: HttpResponse, usages: list[Usage]) -> HttpResponse:
     spent = 0 if response.status_code == 429 else 1
-    for item in usages:
-        response[item.window.header] = str(max(item.window.limit - item.used - spent, 0))
+    for window, used in usages:
+        response[window.header] = str(max(window.limit - used - spent, 0))
     return response
 
 

@@ -64,27 +64,3 @@ PAYMENTS = _needs("accounting.transactions", "accounting.payments")
 
 OFFLINE_ACCESS = "offline_access"
 OPENID = "openid"
-
-
-@dataclass(frozen=True)
-class ScopeError:
-    error: str
-    description: str
-
-
-def parse(raw: str) -> list[str]:
-    """Space-separated scopes, in order, without repeats."""
-    return list(dict.fromkeys(raw.split()))
-
-
-def problem(scopes: list[str]) -> ScopeError | None:
-    """Why these scopes cannot be requested, in the words of Xero's redirect."""
-    if any(scope in RESTRICTED for scope in scopes):
-        return ScopeError("unauthorized_client", "Invalid scope for client")
-    if not scopes or any(scope not in PLAIN_WORDS for scope in scopes):
-        return ScopeError("invalid_scope", "")
-    return None
-
-
-def described(scopes: list[str]) -> list[str]:
-    return [PLAIN_WORDS[scope] for scope in scopes]

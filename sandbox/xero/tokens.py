@@ -1,27 +1,46 @@
-"""Issuing token sets, and checking the access tokens that come back.
+"""Xero's token sets, and checking the access tokens that come back.
 
+Access tokens are JWTs (signed here with HS256 and a key derived from SECRET_KEY, where
+Xero uses RS256: a client only reads the claims); an ID token only when `openid` was
+granted, signed with the client secret (OpenID Connect Core 10.1), `email` and names only
+with those scopes. A refresh token only with offline_access; each expires
+SANDBOX_XERO_REFRESH_TOKEN_SECONDS after it was issued.
 https://developer.xero.com/faq/oauth2 (lifetimes, rotation, offline_access)
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from sandbox.xero import jwt
-from sandbox.xero.clients import registered_app
-from sandbox.xero.crypto import b64url, digest, last4, new_secret
-from sandbox.xero.keys import access_token_key, id_token_key
+from sandbox.core import jwt
+from sandbox.core.clients import RegisteredApp
+from sandbox.core.crypto import b64url, digest, new_secret
+from sandbox.core.server import keep_token
 from sandbox.xero.models import XeroAuthorizationCode, XeroGrant, XeroToken
+from sandbox.xero.problems import AUTHENTICATION_UNSUCCESSFUL
 from sandbox.xero.scopes import OFFLINE_ACCESS, OPENID
 
 ID_TOKEN_SECONDS = 300
+
+
+def access_token_key() -> bytes:
+    # Derived from SECRET_KEY so every web process agrees without another setting.
+    return hmac.new(
+        settings.SECRET_KEY.encode(), b"sandbox.xero.access-token", hashlib.sha256
+    ).digest()
+
+
+def id_token_key(client_secret: str) -> bytes:
+    # OpenID Connect Core 10.1: HMAC-signed ID tokens use the client secret as key.
+    return client_secret.encode()
 
 
 @dataclass(frozen=True)
@@ -42,50 +61,44 @@ class Family:
         return cls(token.grant, token.code, tuple(token.scopes), token.public_client)
 
 
-def issue(family: Family, issuer: str, parent: XeroToken | None = None) -> dict[str, Any]:
+def issue(
+    family: Family, issuer: str, app: RegisteredApp, parent: XeroToken | None = None
+) -> dict[str, Any]:
     """A token response body; only hashes of its tokens are kept."""
     now = timezone.now()
+    lifetime = int(settings.SANDBOX_XERO_ACCESS_TOKEN_SECONDS)
     access = _access_token(family, issuer, now)
-    _store(family, XeroToken.Kind.ACCESS, access, now, settings.SANDBOX_XERO_ACCESS_TOKEN_SECONDS)
+    _keep(family, XeroToken.Kind.ACCESS, access, now + timedelta(seconds=lifetime))
     body: dict[str, Any] = {}
     if OPENID in family.scopes:
         nonce = family.code.nonce if parent is None else ""
-        body["id_token"] = _id_token(family, issuer, now, access, nonce)
-    body |= {
-        "access_token": access,
-        "expires_in": settings.SANDBOX_XERO_ACCESS_TOKEN_SECONDS,
-        "token_type": "Bearer",
-    }
+        body["id_token"] = _id_token(family, issuer, now, access, nonce, app)
+    body |= {"access_token": access, "expires_in": lifetime, "token_type": "Bearer"}
     if OFFLINE_ACCESS in family.scopes:
         refresh = new_secret()
-        lifetime = settings.SANDBOX_XERO_REFRESH_TOKEN_SECONDS
-        _store(family, XeroToken.Kind.REFRESH, refresh, now, lifetime, parent)
+        expires_at = now + timedelta(seconds=int(settings.SANDBOX_XERO_REFRESH_TOKEN_SECONDS))
+        _keep(family, XeroToken.Kind.REFRESH, refresh, expires_at, parent)
         body["refresh_token"] = refresh
     body["scope"] = " ".join(family.scopes)
     return body
 
 
-def _store(
-    family: Family,
-    kind: str,
-    raw: str,
-    now: datetime,
-    lifetime: int,
-    parent: XeroToken | None = None,
+def _keep(
+    family: Family, kind: str, raw: str, expires_at: datetime, parent: XeroToken | None = None
 ) -> XeroToken:
-    return XeroToken.objects.create(
-        kind=kind,
-        token_hash=digest(raw),
-        last4=last4(raw),
+    token: XeroToken = keep_token(
+        XeroToken,
+        kind,
+        raw,
+        " ".join(family.scopes),
+        expires_at,
         grant=family.grant,
         code=family.code,
         parent=parent,
-        scope=" ".join(family.scopes),
         auth_event_id=family.code.auth_event_id,
         public_client=family.public_client,
-        issued_at=now,
-        expires_at=now + timedelta(seconds=lifetime),
     )
+    return token
 
 
 def _session_claims(family: Family, issuer: str, now: datetime) -> dict[str, Any]:
@@ -95,7 +108,7 @@ def _session_claims(family: Family, issuer: str, now: datetime) -> dict[str, Any
         "nbf": issued,
         "iat": issued,
         "iss": issuer,
-        "sub": user.subject,
+        "sub": user.xero_userid.hex,  # Xero's `sub`: the user's id as 32 hex digits
         "auth_time": int(family.code.issued_at.timestamp()),
         "xero_userid": str(user.xero_userid),
         "global_session_id": family.code.auth_event_id.hex,
@@ -105,7 +118,7 @@ def _session_claims(family: Family, issuer: str, now: datetime) -> dict[str, Any
 
 def _access_token(family: Family, issuer: str, now: datetime) -> str:
     claims = _session_claims(family, issuer, now) | {
-        "exp": int(now.timestamp()) + settings.SANDBOX_XERO_ACCESS_TOKEN_SECONDS,
+        "exp": int(now.timestamp()) + int(settings.SANDBOX_XERO_ACCESS_TOKEN_SECONDS),
         "aud": f"{issuer}/resources",
         "client_id": family.grant.client_id,
         "jti": uuid.uuid4().hex,
@@ -116,7 +129,9 @@ def _access_token(family: Family, issuer: str, now: datetime) -> str:
     return jwt.encode(claims, access_token_key())
 
 
-def _id_token(family: Family, issuer: str, now: datetime, access: str, nonce: str) -> str:
+def _id_token(
+    family: Family, issuer: str, now: datetime, access: str, nonce: str, app: RegisteredApp
+) -> str:
     user = family.grant.user
     claims = _session_claims(family, issuer, now) | {
         "exp": int(now.timestamp()) + ID_TOKEN_SECONDS,
@@ -128,8 +143,36 @@ def _id_token(family: Family, issuer: str, now: datetime, access: str, nonce: st
     if "email" in family.scopes:
         claims["email"] = user.email
     if "profile" in family.scopes:
-        claims |= {"given_name": user.given_name, "family_name": user.family_name}
-        claims["name"] = user.name
+        given, _, family_name = user.name.partition(" ")
+        claims |= {"given_name": given, "family_name": family_name, "name": user.name}
     if nonce:
         claims["nonce"] = nonce
-    return jwt.encode(claims, id_token_key(registered_app().client_secret))
+    return jwt.encode(claims, id_token_key(app.client_secret))
+
+
+class Unauthenticated(Exception):
+    def __init__(self, detail: str = AUTHENTICATION_UNSUCCESSFUL) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def authenticate(authorization: str) -> XeroToken:
+    """The live access token in an Authorization header, or Unauthenticated."""
+    scheme, _, raw = authorization.partition(" ")
+    raw = raw.strip()
+    claims = jwt.decode(raw, access_token_key()) if scheme.lower() == "bearer" else None
+    if claims is None or not isinstance(claims.get("exp"), int):
+        raise Unauthenticated()
+    expired_at = datetime.fromtimestamp(claims["exp"], UTC)
+    if timezone.now() >= expired_at:
+        # Xero's wording and its month-first timestamp, as clients have recorded it.
+        # https://github.com/waynerobinson/xeroizer/pull/509
+        raise Unauthenticated(f"TokenExpired: token expired at {expired_at:%m/%d/%Y %H:%M:%S}")
+    token = (
+        XeroToken.objects.select_related("grant__user")
+        .filter(token_hash=digest(raw), kind=XeroToken.Kind.ACCESS, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        raise Unauthenticated()
+    return token

@@ -5,18 +5,20 @@ and api.xro/2.0/* for api.xero.com. No trailing slashes, as at Xero.
 """
 
 from django.urls import path
+from django.views.decorators.http import require_GET
 
-from sandbox.xero.views import accounting, api, authorize, console, identity
+from sandbox.xero.identity import server
+from sandbox.xero.views import accounting, api, console
 
 app_name = "xero"
 
 urlpatterns = [
-    path("identity/connect/authorize", authorize.authorize, name="authorize"),
-    path("identity/sign-in", authorize.sign_in, name="sign-in"),
-    path("identity/consent", authorize.consent, name="consent"),
-    path("identity/connect/token", identity.token, name="token"),
-    path("identity/connect/revocation", identity.revocation, name="revocation"),
-    path("identity/.well-known/openid-configuration", identity.discovery, name="discovery"),
+    *server.urls(),
+    path(
+        "identity/.well-known/openid-configuration",
+        require_GET(server.openid_configuration),
+        name="discovery",
+    ),
     path("connections", api.connections, name="connections"),
     path("connections/<str:connection_id>", api.connection, name="connection"),
     path("api.xro/2.0/Organisation", api.organisation, name="organisation"),
@@ -41,5 +43,5 @@ urlpatterns = [
         accounting.allocations,
         name="allocations",
     ),
-    path("console/", console.console, name="console"),
+    path("console/", console.console.as_view(), name="console"),
 ]

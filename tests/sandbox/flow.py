@@ -13,7 +13,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from sandbox.xero.crypto import s256
+from sandbox.core.crypto import s256
 from sandbox.xero.seed import DEMO_COMPANY_UK, HARBOUR_BUILD, SANDBOX_USER
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
-from sandbox.xero.crypto import s256
+from sandbox.core.crypto import s256
 from sandbox.xero.models import XeroConnection, XeroGrant
 from sandbox.xero.seed import DEMO_COMPANY_UK, HARBOUR_BUILD, KIWI_GEAR_HIRE, OTHER_USER
 from tests.sandbox import flow

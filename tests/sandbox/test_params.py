@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.params import whole_number
+from sandbox.core.params import whole_number
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sandbox.xero import jwt
-from sandbox.xero.crypto import digest
-from sandbox.xero.keys import id_token_key
+from sandbox.core import jwt
+from sandbox.core.crypto import digest
 from sandbox.xero.models import XeroToken, XeroUser
 from sandbox.xero.seed import SANDBOX_USER
+from sandbox.xero.tokens import id_token_key
 from tests.sandbox import flow
 
 

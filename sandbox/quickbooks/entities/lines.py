@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sandbox.params import whole_number
+from sandbox.core.params import whole_number
 from sandbox.quickbooks import errors
 from sandbox.quickbooks.entities import tax
 from sandbox.quickbooks.entities.common import (

@@ -1,5 +1,6 @@
 """The console's bookkeeper: a company's invoices, payments and customers, and the changes
-a person makes inside QuickBooks. Every action goes through sandbox.quickbooks.books."""
+a person makes inside QuickBooks. Every action goes through sandbox.quickbooks.books (what
+it refuses, the console reports)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,14 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from sandbox.params import chosen_id, search_text
+from sandbox.core.console import Action, ActionFailed, checked
+from sandbox.core.params import chosen_id, search_text
 from sandbox.quickbooks import books
 from sandbox.quickbooks.console_forms import CustomerForm, InvoiceForm, PaymentForm
 from sandbox.quickbooks.models import QboCompany, QboEntity
 from sandbox.quickbooks.seed import US_REALM
 
 SHOWN = 50
-
-
-class BookkeeperError(Exception):
-    pass
 
 
 def chosen_company(request: HttpRequest) -> QboCompany | None:
@@ -93,7 +91,7 @@ def _payment_form(selected: QboEntity | None) -> PaymentForm | None:
 def _company(request: HttpRequest) -> QboCompany:
     company = chosen_company(request)
     if company is None:
-        raise BookkeeperError("No company to work in: nothing was changed.")
+        raise ActionFailed("No company to work in: nothing was changed.")
     return company
 
 
@@ -102,98 +100,58 @@ def _invoice(request: HttpRequest) -> QboEntity:
     try:
         return books.invoice(company.realm_id, request.POST.get("invoice", ""))
     except QboEntity.DoesNotExist as missing:
-        raise BookkeeperError("That invoice no longer exists: nothing was changed.") from missing
-
-
-def _refused(action: Callable[[], str]) -> str:
-    try:
-        return action()
-    except books.Refused as refusal:
-        raise BookkeeperError(f"QuickBooks refused: {refusal}") from refusal
+        raise ActionFailed("That invoice no longer exists: nothing was changed.") from missing
 
 
 def save_invoice(request: HttpRequest) -> str:
     invoice = _invoice(request)
     form = InvoiceForm(request.POST, invoice=invoice)
-    if not form.is_valid():
-        raise BookkeeperError(f"Check the invoice fields: {form.errors.as_text()}")
-    data = form.cleaned_data
-
-    def edit() -> str:
-        changed = books.edit_invoice(
-            invoice.company.realm_id,
-            invoice.entity_id,
-            private_note=data["private_note"],
-            due_date=data["due_date"],
-            lines=form.line_changes(),
-        )
-        return (
-            f"Invoice {changed.data.get('DocNumber')} saved: total {changed.data['TotalAmt']}, "
-            f"balance {changed.data['Balance']}, SyncToken {changed.sync_token}."
-        )
-
-    return _refused(edit)
+    data = checked(form, "invoice")
+    changed = books.edit_invoice(
+        invoice.company.realm_id,
+        invoice.entity_id,
+        private_note=data["private_note"],
+        due_date=data["due_date"],
+        lines=form.line_changes(),
+    )
+    return (
+        f"Invoice {changed.data.get('DocNumber')} saved: total {changed.data['TotalAmt']}, "
+        f"balance {changed.data['Balance']}, SyncToken {changed.sync_token}."
+    )
 
 
 def record_payment(request: HttpRequest) -> str:
     invoice = _invoice(request)
-    form = PaymentForm(request.POST)
-    if not form.is_valid():
-        raise BookkeeperError(f"Check the payment fields: {form.errors.as_text()}")
-    data = form.cleaned_data
-
-    def pay() -> str:
-        payment = books.record_payment(
-            invoice.company.realm_id,
-            invoice.entity_id,
-            data["amount"],
-            on=data["paid_on"],
-            reference=data["reference"],
-        )
-        invoice.refresh_from_db()
-        return (
-            f"Payment {payment.entity_id} of {payment.data['TotalAmt']} recorded against invoice "
-            f"{invoice.data.get('DocNumber')}: balance {invoice.data['Balance']}."
-        )
-
-    return _refused(pay)
+    data = checked(PaymentForm(request.POST), "payment")
+    payment = books.record_payment(
+        invoice.company.realm_id,
+        invoice.entity_id,
+        data["amount"],
+        on=data["paid_on"],
+        reference=data["reference"],
+    )
+    invoice.refresh_from_db()
+    return (
+        f"Payment {payment.entity_id} of {payment.data['TotalAmt']} recorded against invoice "
+        f"{invoice.data.get('DocNumber')}: balance {invoice.data['Balance']}."
+    )
 
 
-def delete_invoice(request: HttpRequest) -> str:
-    invoice = _invoice(request)
+def _invoice_action(change: Callable[[str, str], Any], done: str) -> Action:
+    def act(request: HttpRequest) -> str:
+        invoice = _invoice(request)
+        change(invoice.company.realm_id, invoice.entity_id)
+        return f"Invoice {invoice.data.get('DocNumber')} {done}."
 
-    def delete() -> str:
-        books.delete_invoice(invoice.company.realm_id, invoice.entity_id)
-        return f"Invoice {invoice.data.get('DocNumber')} deleted."
-
-    return _refused(delete)
-
-
-def void_invoice(request: HttpRequest) -> str:
-    invoice = _invoice(request)
-
-    def void() -> str:
-        books.void_invoice(invoice.company.realm_id, invoice.entity_id)
-        return f"Invoice {invoice.data.get('DocNumber')} voided."
-
-    return _refused(void)
+    return act
 
 
 def create_customer(request: HttpRequest) -> str:
     company = _company(request)
-    form = CustomerForm(request.POST)
-    if not form.is_valid():
-        raise BookkeeperError(f"Check the customer fields: {form.errors.as_text()}")
-    data = form.cleaned_data
-
-    def add() -> str:
-        customer = books.create_customer(
-            company.realm_id, data["display_name"], email=data["email"]
-        )
-        name = customer.data["DisplayName"]
-        return f"Customer {name} (Id {customer.entity_id}) created in {company.name}."
-
-    return _refused(add)
+    data = checked(CustomerForm(request.POST), "customer")
+    customer = books.create_customer(company.realm_id, data["display_name"], email=data["email"])
+    name = customer.data["DisplayName"]
+    return f"Customer {name} (Id {customer.entity_id}) created in {company.name}."
 
 
 def toggle_multicurrency(request: HttpRequest) -> str:
@@ -203,10 +161,10 @@ def toggle_multicurrency(request: HttpRequest) -> str:
     return f"Multicurrency {'on' if enabled else 'off'} for {company.name}."
 
 
-ACTIONS: dict[str, Callable[[HttpRequest], str]] = {
+ACTIONS: dict[str, Action] = {
     "invoice-save": save_invoice,
-    "invoice-delete": delete_invoice,
-    "invoice-void": void_invoice,
+    "invoice-delete": _invoice_action(books.delete_invoice, "deleted"),
+    "invoice-void": _invoice_action(books.void_invoice, "voided"),
     "payment-record": record_payment,
     "customer-create": create_customer,
     "multicurrency": toggle_multicurrency,

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 from django.db.models import BigIntegerField, Max, QuerySet
 from django.db.models.functions import Cast, Substr
 
-from sandbox.params import whole_number
+from sandbox.core.params import whole_number
 from sandbox.xero.accounting import contacts, lines, status
 from sandbox.xero.accounting.batch import Invalid, Mode
 from sandbox.xero.accounting.context import Books

@@ -13,7 +13,7 @@ from typing import Any
 from django.http import JsonResponse
 
 from sandbox.xero.accounting.dates import stamp
-from sandbox.xero.clients import registered_app
+from sandbox.xero.identity import registered_app
 from sandbox.xero.serialise import ms_date
 
 Json = dict[str, Any]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sandbox.xero import problems, serialise
 from sandbox.xero.api import Caller, serve
-from sandbox.xero.clients import registered_app
+from sandbox.xero.identity import registered_app
 from sandbox.xero.scopes import ORGANISATION_READ
 
 

@@ -1,6 +1,7 @@
 """The console's bookkeeper: an organisation's invoices, payments and contacts, and the
 changes a person makes to them inside Xero. Each action goes through sandbox.xero.books,
-so it obeys the API's rules and moves UpdatedDateUTC as Xero would.
+so it obeys the API's rules and moves UpdatedDateUTC as Xero would (what it refuses, the
+console reports).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 
-from sandbox.params import chosen_id, search_text
+from sandbox.core.console import Action, ActionFailed, checked
+from sandbox.core.params import chosen_id, search_text
 from sandbox.xero import books
 from sandbox.xero.accounting.models import XeroContact, XeroInvoice, XeroPayment
 from sandbox.xero.books_forms import ContactForm, InvoiceForm, PaymentForm
@@ -20,10 +22,6 @@ from sandbox.xero.models import XeroOrganisation
 from sandbox.xero.seed import DEMO_COMPANY_UK
 
 SHOWN = 50
-
-
-class BookkeeperError(Exception):
-    pass
 
 
 def chosen_tenant(request: HttpRequest) -> XeroOrganisation | None:
@@ -83,7 +81,7 @@ def _payment_form(tenant: XeroOrganisation, selected: XeroInvoice | None) -> Pay
 def _tenant(request: HttpRequest) -> XeroOrganisation:
     tenant = chosen_tenant(request)
     if tenant is None:
-        raise BookkeeperError("No organisation to work in: nothing was changed.")
+        raise ActionFailed("No organisation to work in: nothing was changed.")
     return tenant
 
 
@@ -92,94 +90,59 @@ def _invoice(request: HttpRequest) -> XeroInvoice:
     try:
         return books.invoice(tenant.tenant_id, request.POST.get("invoice", ""))
     except XeroInvoice.DoesNotExist as missing:
-        raise BookkeeperError("That invoice no longer exists: nothing was changed.") from missing
-
-
-def _refused(action: Callable[[], str]) -> str:
-    try:
-        return action()
-    except books.Refused as refusal:
-        raise BookkeeperError(f"Xero refused: {refusal}") from refusal
+        raise ActionFailed("That invoice no longer exists: nothing was changed.") from missing
 
 
 def save_invoice(request: HttpRequest) -> str:
     invoice = _invoice(request)
     form = InvoiceForm(request.POST, invoice=invoice)
-    if not form.is_valid():
-        raise BookkeeperError(f"Check the invoice fields: {form.errors.as_text()}")
-    data = form.cleaned_data
-
-    def edit() -> str:
-        changed = books.edit_invoice(
-            invoice.organisation.tenant_id,
-            invoice.invoice_id,
-            reference=data["reference"],
-            due_date=data["due_date"],
-            lines=form.line_changes(),
-        )
-        return f"{changed} saved: total {changed.total}, amount due {changed.amount_due}."
-
-    return _refused(edit)
+    data = checked(form, "invoice")
+    changed = books.edit_invoice(
+        invoice.organisation.tenant_id,
+        invoice.invoice_id,
+        reference=data["reference"],
+        due_date=data["due_date"],
+        lines=form.line_changes(),
+    )
+    return f"{changed} saved: total {changed.total}, amount due {changed.amount_due}."
 
 
-def _status_action(change: Callable[..., XeroInvoice], done: str) -> Callable[[HttpRequest], str]:
+def _status_action(change: Callable[..., XeroInvoice], done: str) -> Action:
     def act(request: HttpRequest) -> str:
         invoice = _invoice(request)
-
-        def apply() -> str:
-            changed = change(invoice.organisation.tenant_id, invoice.invoice_id)
-            return f"{changed} {done}."
-
-        return _refused(apply)
+        return f"{change(invoice.organisation.tenant_id, invoice.invoice_id)} {done}."
 
     return act
 
 
 def record_payment(request: HttpRequest) -> str:
     invoice = _invoice(request)
-    form = PaymentForm(request.POST, organisation=invoice.organisation)
-    if not form.is_valid():
-        raise BookkeeperError(f"Check the payment fields: {form.errors.as_text()}")
-    data = form.cleaned_data
-
-    def pay() -> str:
-        payment = books.record_payment(
-            invoice.organisation.tenant_id,
-            invoice.invoice_id,
-            data["amount"],
-            data["account"],
-            on=data["paid_on"],
-            reference=data["reference"],
-        )
-        invoice.refresh_from_db()
-        return (
-            f"Payment of {payment.amount} recorded against {invoice}: "
-            f"{invoice.status}, amount due {invoice.amount_due}."
-        )
-
-    return _refused(pay)
+    data = checked(PaymentForm(request.POST, organisation=invoice.organisation), "payment")
+    payment = books.record_payment(
+        invoice.organisation.tenant_id,
+        invoice.invoice_id,
+        data["amount"],
+        data["account"],
+        on=data["paid_on"],
+        reference=data["reference"],
+    )
+    invoice.refresh_from_db()
+    return (
+        f"Payment of {payment.amount} recorded against {invoice}: "
+        f"{invoice.status}, amount due {invoice.amount_due}."
+    )
 
 
 def create_contact(request: HttpRequest) -> str:
     tenant = _tenant(request)
-    form = ContactForm(request.POST)
-    if not form.is_valid():
-        raise BookkeeperError(f"Check the contact fields: {form.errors.as_text()}")
-    data = form.cleaned_data
-
-    def add() -> str:
-        contact = books.create_contact(
-            tenant.tenant_id,
-            data["name"],
-            email=data["email"],
-            contact_number=data["contact_number"],
-        )
-        return f"Contact {contact.name} created in {tenant.name}."
-
-    return _refused(add)
+    data = checked(ContactForm(request.POST), "contact")
+    contact = books.create_contact(
+        tenant.tenant_id, data["name"], email=data["email"], contact_number=data["contact_number"]
+    )
+    return f"Contact {contact.name} created in {tenant.name}."
 
 
-ACTIONS: dict[str, Callable[[HttpRequest], str]] = {
+ACTIONS: dict[str, Action] = {
     "invoice-save": save_invoice,
     "invoice-authorise": _status_action(books.authorise_invoice, "authorised"),
     "invoice-void": _status_action(books.void_invoice, "voided"),

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from sandbox.core.crypto import s256
 from sandbox.sage.controls import issue_tokens_for
-from sandbox.sage.crypto import s256
 from sandbox.sage.seed import DEMO_HIRE_UK, SANDBOX_USER
 
 if TYPE_CHECKING:

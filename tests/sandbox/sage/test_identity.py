@@ -8,8 +8,8 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from sandbox.core.crypto import s256
 from sandbox.sage import controls, inspect
-from sandbox.sage.crypto import s256
 from sandbox.sage.seed import OTHER_USER, SANDBOX_USER
 from tests.sandbox.sage import flow
 
