@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from accounting.providers.quickbooks.provider import QuickBooksProvider
 from integrations.errors import ProviderError, ProviderUnavailable
 from integrations.models import Connection, OAuthGrant
-from sandbox.quickbooks.clients import authenticate
-from sandbox.quickbooks.views import identity
+from sandbox.core.clients import ClientAuth
+from sandbox.quickbooks.identity import IntuitIdentity
 from tests.accounting.providers.quickbooks.test_code_binding import refused_at_sandbox
 
 
@@ -24,10 +24,9 @@ def received(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """What reached the sandbox's revoke endpoint: its Authorization header, content type
     and body, recorded as the endpoint authenticates the client."""
     seen: list[dict[str, Any]] = []
+    authenticate = IntuitIdentity.revocation_client
 
-    def recording(request: HttpRequest, form: dict[str, str]) -> Any:
-        if not request.path.endswith("/revoke"):  # the token endpoint authenticates too
-            return authenticate(request, form)
+    def recording(server: IntuitIdentity, request: HttpRequest) -> ClientAuth:
         seen.append(
             {
                 "authorization": request.headers.get("Authorization", ""),
@@ -35,9 +34,9 @@ def received(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
                 "body": request.body,
             }
         )
-        return authenticate(request, form)
+        return authenticate(server, request)
 
-    monkeypatch.setattr(identity, "authenticate", recording)
+    monkeypatch.setattr(IntuitIdentity, "revocation_client", recording)
     return seen
 
 
