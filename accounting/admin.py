@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounting.models import ExternalRef, RemoteChoices
-from integrations.models import AuditEntry, SyncRun
 
 
 @admin.register(ExternalRef)
@@ -24,26 +23,6 @@ class ExternalRefAdmin(admin.ModelAdmin[ExternalRef]):
         # The fix for a draft deleted on the provider's side: the next sync creates it anew.
         cleared, _ = queryset.delete()
         messages.success(request, f"{cleared} link(s) cleared; the next sync pushes them again.")
-
-
-@admin.register(SyncRun)
-class SyncRunAdmin(admin.ModelAdmin[SyncRun]):
-    list_display = ["pk", "connection", "trigger", "status", "phase", "started_at", "finished_at"]
-    list_filter = ["status", "trigger"]
-    list_select_related = ["connection"]
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    list_display = ["id", "created_at", "entity", "method", "status_code", "outcome"]
-    list_filter = ["entity", "outcome"]
-    list_select_related = ["connection"]
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # append-only
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(RemoteChoices)

@@ -1,8 +1,9 @@
 """Read-mostly admin for platform staff. Grants (tokens) are deliberately absent."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from integrations.models import Connection, ConnectionEvent
+from integrations.models import AuditEntry, Connection, ConnectionEvent, SyncRun
 
 
 class ConnectionEventInline(admin.TabularInline[ConnectionEvent, Connection]):
@@ -56,4 +57,24 @@ class ConnectionEventAdmin(admin.ModelAdmin[ConnectionEvent]):
         return False  # the audit trail is append-only
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin[SyncRun]):
+    list_display = ["pk", "connection", "trigger", "status", "phase", "started_at", "finished_at"]
+    list_filter = ["status", "trigger"]
+    list_select_related = ["connection"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+    list_display = ["id", "created_at", "entity", "method", "status_code", "outcome"]
+    list_filter = ["entity", "outcome"]
+    list_select_related = ["connection"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # append-only
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
