@@ -37,12 +37,24 @@ class OAuthGrant(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The Patchbay user whose own account this is (a crew member's calendar); null: the
+    # organisation's. PROTECT: a user's grants are revoked (Disconnect) before they go.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "provider", "subject"], name="one_grant_per_provider_user"
-            )
+                fields=["organisation", "provider", "subject"],
+                condition=models.Q(owner__isnull=True),
+                name="one_grant_per_provider_user",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "owner", "provider", "subject"],
+                condition=models.Q(owner__isnull=False),
+                name="one_grant_per_provider_user_per_owner",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,13 +108,29 @@ class Connection(TenantModel):
         blank=True,
         related_name="connections",
     )
+    # The user who owns a per-user connection (their own calendar); null: the
+    # organisation's (its accounting platform). Nobody else sees an owned connection's
+    # content or credentials.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_connections",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "provider", "remote_id"],
+                condition=models.Q(owner__isnull=True),
                 name="one_connection_per_remote_org",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "owner", "provider", "remote_id"],
+                condition=models.Q(owner__isnull=False),
+                name="one_connection_per_remote_account_per_owner",
+            ),
         ]
         indexes = [models.Index(fields=["state", "retry_at"])]
 

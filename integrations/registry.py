@@ -97,6 +97,12 @@ def register(entries: Iterable[Integration]) -> None:
         _BY_SLUG[entry.slug] = entry
 
 
+def unregister(slug: str) -> None:
+    """Forget an entry (a test's own integration, once the test is over)."""
+    _BY_SLUG.pop(slug, None)
+    provider_for.cache_clear()
+
+
 def registered() -> list[Integration]:
     """Every entry, in category order and, within a category, in registration order."""
     order = list(Category)
