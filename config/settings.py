@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "operations",
     "integrations",
     "accounting",
+    "calendars",
     "apikeys",
     "webhooks",
     "api",
