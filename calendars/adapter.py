@@ -10,7 +10,6 @@ from typing import ClassVar
 
 from calendars.event import EventDraft
 from calendars.models import EventLink, ReadCursor
-from integrations.errors import ProviderError
 
 
 @dataclass(frozen=True)
@@ -49,14 +48,6 @@ class BusyRead:
     deleted_events: list[str] = field(default_factory=list)  # remote ids of our events
     cursor: str = ""
     full: bool = False
-
-
-class CalendarGone(ProviderError):
-    """The target calendar no longer exists (the user deleted it)."""
-
-
-class EventGone(ProviderError):
-    """The event to update no longer exists at the provider: write it afresh."""
 
 
 class CalendarAdapter(ABC):

@@ -63,6 +63,34 @@ class CalendarPreference(TenantModel):
         return f"Calendar preference of user {self.user_id}"
 
 
+class AccountCheck(TenantModel):
+    """A user's attempt to connect an account by password (iCloud): a worker checks it by
+    CalDAV discovery, so the page never waits on the provider, and keeps the calendars
+    it found for the user to choose from. The password moves to the connection's
+    credential once it works, and is wiped from here either way."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "Checking"
+        CONNECTED = "connected", "Connected"
+        REFUSED = "refused", "Refused"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    provider = models.CharField(max_length=40)
+    username = models.CharField(max_length=254)
+    password = EncryptedTextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
+    message = models.TextField(blank=True)
+    calendars = models.JSONField(default=list, blank=True)  # [{"remote_id", "name"}]
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.provider} check {self.pk} ({self.status})"
+
+
 class CalendarTarget(TenantModel):
     """The calendar a connection writes Patchbay's events to."""
 
@@ -73,6 +101,9 @@ class CalendarTarget(TenantModel):
     name = models.CharField(max_length=255)
     made_by_patchbay = models.BooleanField(default=False)
     chosen_at = models.DateTimeField(default=timezone.now)
+    # The last pass that compared the calendar with Patchbay's links (daily): what the
+    # user deleted there is put back.
+    reconciled_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from calendars.adapter import CalendarAdapter, EventGone
+from calendars.adapter import CalendarAdapter
+from calendars.errors import EventGone
 from calendars.event import EventDraft
 from calendars.models import CalendarTarget, EventLink
 from calendars.projection import Scene, event_key, fingerprint, wanted

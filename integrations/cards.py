@@ -272,8 +272,11 @@ def own_card(integration: Integration, user: User, connections: dict[str, Connec
     if connection is not None:
         return _connected(integration, connection, can_manage=True)
     blocker = next((connections[s] for s in rivals(integration) if s in connections), None)
-    if blocker is not None or not integration.connects_by_oauth:
+    if blocker is not None or not integration.connects:
         return _unavailable(integration, blocker)
+    if integration.connect_url_name:  # its own connect page (an app-specific password)
+        connect = Action("Connect", url=reverse(integration.connect_url_name))
+        return Card(integration, Badge.NOT_CONNECTED, [connect])
     return _not_connected(integration, can_manage=True)
 
 
@@ -290,7 +293,7 @@ def _build_card(
 ) -> Card:
     if isinstance(integration, ManagedIntegration):
         return _managed(integration, membership)
-    if integration.per_user and integration.connects_by_oauth:
+    if integration.per_user and integration.connects:
         return _crew_card(integration, membership)
     if _connects_per_entity(integration, membership):
         return _per_entity(integration, membership, connections)

@@ -425,11 +425,15 @@ def disconnect(connection: Connection, user: User) -> None:
 
     grant_id = connection.grant_id
     connection.refresh_from_db()
+    password = connection.app_password
     connection.state = Connection.State.DISCONNECTED
     connection.grant = None
+    connection.app_password = None
     connection.reason = ""
     connection.retry_at = None
-    connection.save(update_fields=["state", "grant", "reason", "retry_at"])
+    connection.save(update_fields=["state", "grant", "app_password", "reason", "retry_at"])
+    if password is not None:  # nothing to revoke at the provider: forget it here
+        password.delete()
     health.record(connection, health.Kind.DISCONNECTED, actor=user)
     if grant_id is not None:
         connection_id, actor_id = connection.pk, user.pk

@@ -70,6 +70,20 @@ class OAuthGrant(TenantModel):
         self.access_expires_at = None
 
 
+class AppPassword(TenantModel):
+    """A user's name and app-specific password at a provider without OAuth (iCloud's
+    CalDAV), encrypted like tokens. Disconnect forgets it (the row is deleted)."""
+
+    provider = models.CharField(max_length=40)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=254, help_text="e.g. the Apple ID")
+    password = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.provider} password of user {self.owner_id}"
+
+
 class Connection(TenantModel):
     class State(models.TextChoices):
         CONNECTED = "connected", "Connected"
@@ -86,6 +100,10 @@ class Connection(TenantModel):
     remote_connection_id = models.CharField(max_length=100, blank=True)
     grant = models.ForeignKey(
         OAuthGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="connections"
+    )
+    # The credential of a provider without OAuth (iCloud), instead of a grant.
+    app_password = models.OneToOneField(
+        AppPassword, on_delete=models.SET_NULL, null=True, blank=True, related_name="connection"
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.CONNECTED)
     reason = models.TextField(blank=True, help_text="Why it is degraded or in error")

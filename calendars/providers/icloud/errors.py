@@ -6,6 +6,7 @@ the connection health machine can act on it without knowing CalDAV.
 
 from __future__ import annotations
 
+import calendars.errors
 from integrations.errors import GrantInvalid, ProviderError, ProviderUnavailable, RateLimited
 
 
@@ -20,7 +21,7 @@ class CredentialsRefused(GrantInvalid):
         )
 
 
-class CalendarGone(ProviderError):
+class CalendarGone(calendars.errors.CalendarGone):
     """The target calendar no longer exists (404 on the collection): the user deleted
     it. Ask before making a new one; never write elsewhere silently."""
 
