@@ -6,7 +6,9 @@ class CalendarsConfig(AppConfig):
     verbose_name = "Crew calendars"
 
     def ready(self) -> None:
+        from calendars import triggers
         from calendars.registry import ENTRIES
         from integrations import registry
 
         registry.register(ENTRIES)
+        triggers.connect()
