@@ -21,6 +21,7 @@ class CalendarIntegration(Integration):
     category: Category = Category.CALENDARS
     per_user: bool = True
     exclusive_group: str = "calendar"  # one calendar platform per user at a time
+    settings_url_name: str = "calendars:defaults"
     # Dotted path of the provider's calendars.adapter.CalendarAdapter.
     adapter_path: str = ""
 

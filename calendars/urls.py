@@ -8,4 +8,5 @@ urlpatterns = [
     path("icloud/connect/", views.icloud_connect, name="icloud-connect"),
     path("icloud/checks/<int:pk>/", views.icloud_check, name="icloud-check"),
     path("schedule/", views.schedule, name="schedule"),
+    path("defaults/", views.defaults, name="defaults"),
 ]

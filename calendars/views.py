@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import cast
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -13,11 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from calendars import tasks
-from calendars.forms import NEW_CALENDAR, ICloudAccountForm, TargetForm
+from calendars import tasks, wake
+from calendars.forms import NEW_CALENDAR, ICloudAccountForm, PolicyForm, TargetForm
 from calendars.models import AccountCheck, CalendarTarget
 from calendars.schedule import week_of
+from calendars.settings_of import policy_of
 from integrations.flow import blocking_connection
+from integrations.models import Connection
 from integrations.registry import get_integration
 from tenancy.access import has_capability, require_capability
 from tenancy.models import User
@@ -36,6 +39,13 @@ def _user(request: HttpRequest) -> User:
 def icloud_connect(request: HttpRequest) -> HttpResponseBase:
     integration = get_integration(ICLOUD)
     organisation, user = current_organisation(request), _user(request)
+    if ICLOUD not in policy_of(organisation.pk).platforms:
+        messages.error(
+            request,
+            f"{organisation.name} does not use iCloud calendars. Ask an owner to allow it "
+            "in the calendar defaults, or connect one of the calendars it does use.",
+        )
+        return redirect("tenancy:profile")
     rival = blocking_connection(organisation, integration, user) if integration else None
     if rival is not None:
         messages.error(
@@ -135,3 +145,29 @@ def _week(text: str) -> date | None:
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability(Capability.VIEW_INTEGRATION_SETTINGS)
+def defaults(request: HttpRequest) -> HttpResponseBase:
+    """The organisation's calendar defaults. Saving one changes what the next sync of
+    every crew calendar writes, so everyone's calendar is synced soon after."""
+    organisation = current_organisation(request)
+    policy = policy_of(organisation.pk)
+    can_edit = has_capability(request, Capability.EDIT_INTEGRATION_SETTINGS)
+    form = PolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Only owners and integration managers change calendar defaults.")
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.organisation, saved.updated_by = organisation, _user(request)
+            saved.save()
+            owners = Connection.objects.filter(organisation=organisation, owner__isnull=False)
+            wake.users_changed(organisation.pk, owners.values_list("owner_id", flat=True))
+            messages.success(
+                request, "Calendar defaults saved. Crew calendars follow within minutes."
+            )
+            return redirect("calendars:defaults")
+    context = {"form": form, "can_edit": can_edit}
+    return render(request, "calendars/defaults.html", context, status=400 if form.errors else 200)
