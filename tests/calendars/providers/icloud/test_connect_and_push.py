@@ -128,3 +128,46 @@ def test_another_user_cannot_open_someone_elses_check(
     response = client_for(tenants.by_role[role]).get(attempt_url(attempt))
 
     assert response.status_code == 404
+
+
+def test_changing_the_defaults_changes_what_the_next_push_writes(
+    icloud: ICloudSandbox, tenants: Tenants
+) -> None:
+    crew = client_for(tenants.crew)
+    attempt = connect(crew)
+    crew.post(attempt_url(attempt), {"calendar": "new"})
+    connection = Connection.objects.get(owner=tenants.crew, provider="icloud")
+    assignment = assignment_for(tenants)
+    sync(connection)
+    shift = EventLink.objects.get(source="assignment", source_id=assignment.pk)
+    assert "Rigger" not in icloud.stored_events(APPLE_ID, CALENDAR)[f"{shift.key}.ics"]
+    assert len(icloud.stored_events(APPLE_ID, CALENDAR)) == 2  # the shift and the project
+
+    saved = client_for(tenants.manager).post(
+        "/settings/calendars/defaults/",
+        {
+            "platforms": ["icloud"],
+            "scope": "assignments",
+            "detail": "full",
+            "frequency": "realtime",
+            "target": "patchbay",
+        },
+    )
+    assert saved.status_code == 302
+    sync(connection)
+
+    stored = icloud.stored_events(APPLE_ID, CALENDAR)
+    assert list(stored) == [f"{shift.key}.ics"]  # the project's days left the calendar
+    assert "Role: Rigger" in stored[f"{shift.key}.ics"]
+
+
+def test_only_owners_and_integration_managers_change_the_defaults(tenants: Tenants) -> None:
+    form = {"scope": "projects", "detail": "name", "frequency": "realtime", "target": "primary"}
+
+    assert client_for(tenants.bookkeeper).get("/settings/calendars/defaults/").status_code == 200
+    assert (
+        client_for(tenants.bookkeeper).post("/settings/calendars/defaults/", form).status_code
+        == 403
+    )
+    assert client_for(tenants.crew).get("/settings/calendars/defaults/").status_code == 403
+    assert client_for(tenants.owner).post("/settings/calendars/defaults/", form).status_code == 302
