@@ -26,6 +26,7 @@ urlpatterns = [
     # Provider webhooks in: Xero and QuickBooks notify Patchbay (signed, no session).
     path("settings/integrations/", include("integrations.provider_webhooks.urls")),
     path("settings/accounting/", include("accounting.urls")),
+    path("settings/calendars/", include("calendars.urls")),
     path("", include("tenancy.urls")),
     path("", include("operations.urls")),
     path("admin/", admin.site.urls),

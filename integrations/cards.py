@@ -6,6 +6,7 @@ fetched in one query whatever the size of the organisation.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -23,7 +24,7 @@ from integrations.registry import (
     rivals,
 )
 from operations.models import LegalEntity
-from tenancy.models import Membership
+from tenancy.models import Membership, User
 from tenancy.roles import Capability
 
 
@@ -198,7 +199,7 @@ def _per_entity(
     can_manage = membership.can(Capability.MANAGE_CONNECTIONS)
     rows = (
         Connection.objects.for_organisation(organisation)
-        .filter(provider=integration.slug, state__in=Connection.ACTIVE_STATES)
+        .filter(provider=integration.slug, state__in=Connection.ACTIVE_STATES, owner__isnull=True)
         .select_related("legal_entity")
         .order_by("legal_entity__name", "pk")
     )
@@ -244,11 +245,56 @@ def build_card(
     return card
 
 
+def _crew_card(integration: Integration, membership: Membership) -> Card:
+    """A per-user integration on the organisation's page: how many users connected it and
+    how many need to reconnect; never whose account or what is in it."""
+    states = Counter(
+        Connection.objects.for_organisation(membership.organisation)
+        .filter(provider=integration.slug, owner__isnull=False, state__in=Connection.ACTIVE_STATES)
+        .values_list("state", flat=True)
+    )
+    connected, failing = sum(states.values()), states[Connection.State.ERROR]
+    detail = f"{connected} {'person' if connected == 1 else 'people'} connected"
+    badge = Badge.CONNECTED if connected else Badge.NOT_CONNECTED
+    if failing:
+        badge = Badge.ERROR
+        detail += f" · {failing} must reconnect from their profile"
+    actions = []
+    if membership.can(Capability.CONNECT_OWN_CALENDAR):
+        actions.append(Action("Connect yours", url=reverse("tenancy:profile"), primary=False))
+    return Card(integration, badge, actions, detail)
+
+
+def own_card(integration: Integration, user: User, connections: dict[str, Connection]) -> Card:
+    """A per-user integration as its user sees it on their profile: connected or not,
+    with Connect, Reconnect, Details and Disconnect for their own account only."""
+    connection = connections.get(integration.slug)
+    if connection is not None:
+        return _connected(integration, connection, can_manage=True)
+    blocker = next((connections[s] for s in rivals(integration) if s in connections), None)
+    if blocker is not None or not integration.connects:
+        return _unavailable(integration, blocker)
+    if integration.connect_url_name:  # its own connect page (an app-specific password)
+        connect = Action("Connect", url=reverse(integration.connect_url_name))
+        return Card(integration, Badge.NOT_CONNECTED, [connect])
+    return _not_connected(integration, can_manage=True)
+
+
+def own_connections(user: User, organisation_id: int) -> dict[str, Connection]:
+    """The user's own active connections in an organisation, per integration (one query)."""
+    rows = Connection.objects.filter(
+        organisation_id=organisation_id, owner=user, state__in=Connection.ACTIVE_STATES
+    )
+    return {row.provider: row for row in rows}
+
+
 def _build_card(
     integration: Integration, membership: Membership, connections: dict[str, Connection]
 ) -> Card:
     if isinstance(integration, ManagedIntegration):
         return _managed(integration, membership)
+    if integration.per_user and integration.connects:
+        return _crew_card(integration, membership)
     if _connects_per_entity(integration, membership):
         return _per_entity(integration, membership, connections)
     connection = connections.get(integration.slug)
@@ -262,9 +308,10 @@ def _build_card(
 
 
 def active_connections(membership: Membership) -> dict[str, Connection]:
-    """The organisation's active connection per integration (one query)."""
+    """The organisation's own active connection per integration (one query); users' own
+    connections (their calendars) are not the organisation's."""
     rows = Connection.objects.for_organisation(membership.organisation).filter(
-        state__in=Connection.ACTIVE_STATES
+        state__in=Connection.ACTIVE_STATES, owner__isnull=True
     )
     return {row.provider: row for row in rows}
 

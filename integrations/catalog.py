@@ -1,5 +1,5 @@
-"""The platform's own entries: what no kind app declares yet (the website plugin and
-the crew calendars, shown as coming soon) and API access, managed on its own page."""
+"""The platform's own entries: what no kind app declares yet (the website plugin,
+shown as coming soon) and API access, managed on its own page."""
 
 from __future__ import annotations
 
@@ -11,27 +11,6 @@ COMING_SOON = (
         name="WordPress plugin",
         category=Category.WEBSITE,
         description="Show live equipment availability on your WordPress website.",
-    ),
-    Integration(
-        slug="google-calendar",
-        name="Google Calendar",
-        category=Category.CALENDARS,
-        description="Crew see their assignments in Google Calendar; busy time flows back.",
-        per_user=True,
-    ),
-    Integration(
-        slug="outlook",
-        name="Microsoft Outlook",
-        category=Category.CALENDARS,
-        description="Crew see their assignments in Outlook; busy time flows back.",
-        per_user=True,
-    ),
-    Integration(
-        slug="icloud",
-        name="Apple iCloud",
-        category=Category.CALENDARS,
-        description="Publish crew assignments to an iCloud calendar over CalDAV.",
-        per_user=True,
     ),
 )
 

@@ -1,8 +1,17 @@
 """Connect, callback, choose an organisation, details and disconnect: one set per
-OAuth integration, routed by integrations.urls from the registry."""
+OAuth integration, routed by integrations.urls from the registry.
+
+An organisation's integration (its accounting platform) is managed by owners and
+integration managers from the Integrations page. A per-user integration (a crew member's
+calendar) is connected by each user for themselves from their profile, and its
+connection is theirs alone: another user of the organisation, owners included, gets a
+404 for it, as for another organisation's.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import cast
 from urllib.parse import urlencode
 
@@ -21,6 +30,48 @@ from tenancy.roles import Capability
 from tenancy.scoping import current_organisation, scoped_get_or_404
 
 CHOICE_SESSION_KEY = "integrations-pending-choice-{slug}"
+View = Callable[..., HttpResponseBase]
+
+
+def _to_connect(integration: Integration) -> Capability:
+    if integration.per_user:
+        return Capability.CONNECT_OWN_CALENDAR
+    return Capability.MANAGE_CONNECTIONS
+
+
+def _to_view(integration: Integration) -> Capability:
+    if integration.per_user:
+        return Capability.CONNECT_OWN_CALENDAR
+    return Capability.VIEW_INTEGRATIONS
+
+
+def _requires(capability_for: Callable[[Integration], Capability]) -> Callable[[View], View]:
+    """require_capability with the capability the URL's integration calls for."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def guarded(
+            request: HttpRequest, *args: object, integration: Integration, **kwargs: object
+        ) -> HttpResponseBase:
+            checked = require_capability(capability_for(integration))(view)
+            return checked(request, *args, integration=integration, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+def _home(integration: Integration) -> str:
+    """Where the integration is managed: the user's profile or the Integrations page."""
+    return "tenancy:profile" if integration.per_user else "integrations:index"
+
+
+def _connection_or_404(request: HttpRequest, integration: Integration, pk: int) -> Connection:
+    if integration.per_user:
+        owned: dict[str, object] = {"owner": request.user}
+    else:
+        owned = {"owner__isnull": True}
+    return scoped_get_or_404(request, Connection, pk=pk, provider=integration.slug, **owned)
 
 
 def _who(request: HttpRequest) -> tuple[User, Organisation]:
@@ -31,34 +82,36 @@ def _connected(
     request: HttpRequest, connection: Connection, integration: Integration
 ) -> HttpResponse:
     messages.success(request, f"{integration.name} is connected to {connection.remote_name}.")
+    if integration.per_user:
+        return redirect(_home(integration))
     query = urlencode({integration.slug: "connected", "org": connection.remote_name})
     return redirect(f"{reverse('integrations:index')}?{query}")
 
 
-def _failed(request: HttpRequest, error: flow.FlowError) -> HttpResponse:
+def _failed(request: HttpRequest, integration: Integration, error: flow.FlowError) -> HttpResponse:
     messages.error(request, error.message)
-    return redirect("integrations:index")
+    return redirect(_home(integration))
 
 
 @require_POST
-@require_capability(Capability.MANAGE_CONNECTIONS)
+@_requires(_to_connect)
 def connect(request: HttpRequest, integration: Integration) -> HttpResponseBase:
     user, organisation = _who(request)
     try:
         entity = request.POST.get("legal_entity")
         return redirect(flow.begin(request, integration, user, organisation, entity))
     except flow.FlowError as error:
-        return _failed(request, error)
+        return _failed(request, integration, error)
 
 
 @require_GET
-@require_capability(Capability.MANAGE_CONNECTIONS)
+@_requires(_to_connect)
 def callback(request: HttpRequest, integration: Integration) -> HttpResponseBase:
     user, organisation = _who(request)
     try:
         outcome = flow.complete(request, integration, request.GET.dict(), user, organisation)
     except flow.FlowError as error:
-        return _failed(request, error)
+        return _failed(request, integration, error)
     if outcome.pending is not None:
         request.session[CHOICE_SESSION_KEY.format(slug=integration.slug)] = outcome.pending.pk
         return redirect(f"integrations:choose-{integration.slug}")
@@ -74,14 +127,14 @@ def _choice_page(
 
 
 @require_http_methods(["GET", "POST"])
-@require_capability(Capability.MANAGE_CONNECTIONS)
+@_requires(_to_connect)
 def choose(request: HttpRequest, integration: Integration) -> HttpResponseBase:
     user, organisation = _who(request)
     session_key = CHOICE_SESSION_KEY.format(slug=integration.slug)
     try:
         row = flow.pending_choice(organisation, user, int(request.session.get(session_key) or 0))
     except flow.FlowError as error:
-        return _failed(request, error)
+        return _failed(request, integration, error)
     if request.method == "GET":
         return _choice_page(request, integration, row)
     try:
@@ -93,9 +146,9 @@ def choose(request: HttpRequest, integration: Integration) -> HttpResponseBase:
 
 
 @require_GET
-@require_capability(Capability.VIEW_INTEGRATIONS)
+@_requires(_to_view)
 def detail(request: HttpRequest, integration: Integration, pk: int) -> HttpResponse:
-    connection = scoped_get_or_404(request, Connection, pk=pk, provider=integration.slug)
+    connection = _connection_or_404(request, integration, pk)
     events = connection.events.select_related("actor")[:100]
     return render(
         request,
@@ -105,12 +158,12 @@ def detail(request: HttpRequest, integration: Integration, pk: int) -> HttpRespo
 
 
 @require_POST
-@require_capability(Capability.MANAGE_CONNECTIONS)
+@_requires(_to_connect)
 def disconnect(request: HttpRequest, integration: Integration, pk: int) -> HttpResponseBase:
-    connection = scoped_get_or_404(request, Connection, pk=pk, provider=integration.slug)
+    connection = _connection_or_404(request, integration, pk)
     if not connection.is_active:
         messages.info(request, f"{integration.name} was already disconnected.")
-        return redirect("integrations:index")
+        return redirect(_home(integration))
     flow.disconnect(connection, cast(User, request.user))
     messages.success(
         request,
@@ -118,4 +171,4 @@ def disconnect(request: HttpRequest, integration: Integration, pk: int) -> HttpR
         f"removing its access at {integration.name} now; if that fails, the connection's "
         "history says so.",
     )
-    return redirect("integrations:index")
+    return redirect(_home(integration))

@@ -22,7 +22,7 @@ from integrations import discard, health, oauth, oidc
 from integrations.errors import ProviderError
 from integrations.models import Connection, OAuthGrant, OAuthState
 from integrations.providers import RemoteOrganisation
-from integrations.registry import Integration, provider_for, rivals
+from integrations.registry import Integration, get_integration, provider_for, rivals
 from integrations.tokens import store_token
 from operations.models import LegalEntity
 from tenancy.models import Organisation, User
@@ -65,17 +65,29 @@ def callback_uri(request: HttpRequest, slug: str) -> str:
     return request.build_absolute_uri(reverse(f"integrations:callback-{slug}"))
 
 
-def blocking_connection(organisation: Organisation, integration: Integration) -> Connection | None:
-    """An active connection of another integration in the same exclusive group."""
+def owner_of(integration: Integration, user: User) -> User | None:
+    """Who a new connection of `integration` belongs to: the user connecting it, for an
+    integration each user connects for themselves; else the organisation (None)."""
+    return user if integration.per_user else None
+
+
+def blocking_connection(
+    organisation: Organisation, integration: Integration, owner: User | None = None
+) -> Connection | None:
+    """An active connection of another integration in the same exclusive group, among
+    the organisation's own or, for a per-user integration, among that user's."""
     return (
         Connection.objects.for_organisation(organisation)
         .filter(provider__in=rivals(integration), state__in=Connection.ACTIVE_STATES)
+        .filter(owner=owner)
         .first()
     )
 
 
-def _refuse_if_blocked(organisation: Organisation, integration: Integration) -> None:
-    rival = blocking_connection(organisation, integration)
+def _refuse_if_blocked(
+    organisation: Organisation, integration: Integration, owner: User | None
+) -> None:
+    rival = blocking_connection(organisation, integration, owner)
     if rival is not None:
         raise FlowError(
             f"{rival.remote_name} is connected through another "
@@ -115,7 +127,7 @@ def begin(
     legal_entity_id: str | int | None = None,
 ) -> str:
     """Record a fresh state and return the provider's consent URL."""
-    _refuse_if_blocked(organisation, integration)
+    _refuse_if_blocked(organisation, integration, owner_of(integration, user))
     provider = provider_for(integration.slug).for_organisation(organisation.pk)
     legal_entity = _entity_for(organisation, provider, legal_entity_id)
     state, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(64)
@@ -160,9 +172,15 @@ def _claim(
     return row
 
 
+def _is_per_user(slug: str) -> bool:
+    integration = get_integration(slug)
+    return integration is not None and integration.per_user
+
+
 def _save_grant(row: OAuthState, provider: OAuthProvider, token: oauth.Token) -> OAuthGrant:
     grant, _ = OAuthGrant.objects.get_or_create(
         organisation_id=row.organisation_id,
+        owner_id=row.user_id if _is_per_user(row.provider) else None,
         provider=row.provider,
         subject=provider.subject(token),
         defaults={"created_by_id": row.user_id},
@@ -178,6 +196,7 @@ def _refuse_a_second_organisation(
 ) -> None:
     active = Connection.objects.filter(
         organisation_id=grant.organisation_id,
+        owner_id=grant.owner_id,
         provider=grant.provider,
         state__in=Connection.ACTIVE_STATES,
     )
@@ -193,6 +212,11 @@ def _refuse_a_second_organisation(
             )
         active = active.filter(legal_entity=legal_entity)
     other = active.exclude(remote_id=remote.remote_id).first()
+    if other is not None and grant.owner_id is not None:
+        raise FlowError(
+            f"You already connected {other.remote_name}. To use {remote.name} instead, "
+            f"disconnect {other.remote_name} first from your profile."
+        )
     if other is not None:
         raise FlowError(
             f"This organisation already syncs with {other.remote_name}. To switch to "
@@ -210,6 +234,7 @@ def attach(
     _refuse_a_second_organisation(grant, remote, legal_entity)
     connection, created = Connection.objects.get_or_create(
         organisation_id=grant.organisation_id,
+        owner_id=grant.owner_id,
         provider=grant.provider,
         remote_id=remote.remote_id,
         defaults={"remote_name": remote.name},
@@ -312,7 +337,7 @@ def complete(
         raise FlowError(
             f"{integration.name} refused the connection ({params['error']}). Nothing was connected."
         )
-    _refuse_if_blocked(organisation, integration)
+    _refuse_if_blocked(organisation, integration, owner_of(integration, user))
     provider = provider_for(integration.slug).for_organisation(organisation.pk)
     token = _redeem(provider, row, params)
     try:
@@ -400,11 +425,15 @@ def disconnect(connection: Connection, user: User) -> None:
 
     grant_id = connection.grant_id
     connection.refresh_from_db()
+    password = connection.app_password
     connection.state = Connection.State.DISCONNECTED
     connection.grant = None
+    connection.app_password = None
     connection.reason = ""
     connection.retry_at = None
-    connection.save(update_fields=["state", "grant", "reason", "retry_at"])
+    connection.save(update_fields=["state", "grant", "app_password", "reason", "retry_at"])
+    if password is not None:  # nothing to revoke at the provider: forget it here
+        password.delete()
     health.record(connection, health.Kind.DISCONNECTED, actor=user)
     if grant_id is not None:
         connection_id, actor_id = connection.pk, user.pk

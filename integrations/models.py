@@ -37,12 +37,24 @@ class OAuthGrant(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The Patchbay user whose own account this is (a crew member's calendar); null: the
+    # organisation's. PROTECT: a user's grants are revoked (Disconnect) before they go.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "provider", "subject"], name="one_grant_per_provider_user"
-            )
+                fields=["organisation", "provider", "subject"],
+                condition=models.Q(owner__isnull=True),
+                name="one_grant_per_provider_user",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "owner", "provider", "subject"],
+                condition=models.Q(owner__isnull=False),
+                name="one_grant_per_provider_user_per_owner",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -56,6 +68,20 @@ class OAuthGrant(TenantModel):
     def clear_tokens(self) -> None:
         self.access_token = self.refresh_token = ""
         self.access_expires_at = None
+
+
+class AppPassword(TenantModel):
+    """A user's name and app-specific password at a provider without OAuth (iCloud's
+    CalDAV), encrypted like tokens. Disconnect forgets it (the row is deleted)."""
+
+    provider = models.CharField(max_length=40)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=254, help_text="e.g. the Apple ID")
+    password = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.provider} password of user {self.owner_id}"
 
 
 class Connection(TenantModel):
@@ -74,6 +100,10 @@ class Connection(TenantModel):
     remote_connection_id = models.CharField(max_length=100, blank=True)
     grant = models.ForeignKey(
         OAuthGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="connections"
+    )
+    # The credential of a provider without OAuth (iCloud), instead of a grant.
+    app_password = models.OneToOneField(
+        AppPassword, on_delete=models.SET_NULL, null=True, blank=True, related_name="connection"
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.CONNECTED)
     reason = models.TextField(blank=True, help_text="Why it is degraded or in error")
@@ -96,13 +126,29 @@ class Connection(TenantModel):
         blank=True,
         related_name="connections",
     )
+    # The user who owns a per-user connection (their own calendar); null: the
+    # organisation's (its accounting platform). Nobody else sees an owned connection's
+    # content or credentials.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_connections",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "provider", "remote_id"],
+                condition=models.Q(owner__isnull=True),
                 name="one_connection_per_remote_org",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "owner", "provider", "remote_id"],
+                condition=models.Q(owner__isnull=False),
+                name="one_connection_per_remote_account_per_owner",
+            ),
         ]
         indexes = [models.Index(fields=["state", "retry_at"])]
 

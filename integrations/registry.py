@@ -49,12 +49,20 @@ class Integration:
     # the integrations namespace), and the name of its settings page, linked from its card.
     urls_path: str = ""
     settings_url_name: str = ""
+    # A per-user integration connected on a page of its own rather than by OAuth (an
+    # app-specific password): that page's URL name.
+    connect_url_name: str = ""
     # How the provider notifies Patchbay of changes, if it does.
     webhook: Source | None = None
 
     @property
     def connects_by_oauth(self) -> bool:
         return self.available and bool(self.provider_path)
+
+    @property
+    def connects(self) -> bool:
+        """Can be connected now, by OAuth or on its own connect page."""
+        return self.available and bool(self.provider_path or self.connect_url_name)
 
     @property
     def monogram(self) -> str:
@@ -95,6 +103,12 @@ def register(entries: Iterable[Integration]) -> None:
         if _BY_SLUG.get(entry.slug, entry) != entry:
             raise ValueError(f"Two integrations are registered as {entry.slug!r}.")
         _BY_SLUG[entry.slug] = entry
+
+
+def unregister(slug: str) -> None:
+    """Forget an entry (a test's own integration, once the test is over)."""
+    _BY_SLUG.pop(slug, None)
+    provider_for.cache_clear()
 
 
 def registered() -> list[Integration]:

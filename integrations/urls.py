@@ -19,6 +19,12 @@ def _oauth_patterns(i: Integration) -> list[URLPattern]:
         path(f"{i.slug}/connect/", connection_views.connect, bound, name=f"connect-{i.slug}"),
         path(f"{i.slug}/callback/", connection_views.callback, bound, name=f"callback-{i.slug}"),
         path(f"{i.slug}/choose/", connection_views.choose, bound, name=f"choose-{i.slug}"),
+    ]
+
+
+def _connection_patterns(i: Integration) -> list[URLPattern]:
+    bound = {"integration": i}
+    return [
         path(
             f"{i.slug}/connections/<int:pk>/",
             connection_views.detail,
@@ -39,5 +45,7 @@ for _integration in registered():
     urlpatterns.append(_card_pattern(_integration))
     if _integration.connects_by_oauth:
         urlpatterns += _oauth_patterns(_integration)
+    if _integration.connects:
+        urlpatterns += _connection_patterns(_integration)
     if _integration.urls_path:
         urlpatterns.append(path(f"{_integration.slug}/", include(_integration.urls_path)))

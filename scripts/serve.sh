@@ -15,6 +15,9 @@ trap stop INT TERM EXIT
 pids+=($!)
 "$PY" -m celery -A config beat --loglevel=INFO > var/beat.log 2>&1 &
 pids+=($!)
+# Apple iCloud's stand-in: a real CalDAV server (Radicale) behind the iCloud fault layer.
+"$PY" -m sandbox.icloud --port "${ICLOUD_SANDBOX_PORT:-5232}" --storage var/icloud > var/icloud.log 2>&1 &
+pids+=($!)
 
 cat <<BANNER
 
@@ -27,7 +30,11 @@ cat <<BANNER
     crew@demo.test       Crew
     outsider@other.test  Owner of Other Rentals
 
-  Worker and beat logs: var/worker.log, var/beat.log. Ctrl-C stops everything.
+  Crew calendars: iCloud is a local CalDAV server (Apple ID crew@icloud.test,
+  app-specific password abcd-efgh-ijkl-mnop).
+
+  Worker, beat and iCloud logs: var/worker.log, var/beat.log, var/icloud.log.
+  Ctrl-C stops everything.
 
 BANNER
 

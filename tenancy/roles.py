@@ -31,6 +31,7 @@ class Capability(StrEnum):
     MANAGE_INVOICES = "manage_invoices"
     HANDLE_EQUIPMENT = "handle_equipment"
     SET_API_RATE_LIMITS = "set_api_rate_limits"
+    SCHEDULE_CREW = "schedule_crew"
 
 
 _EVERYONE = frozenset({Capability.CONNECT_OWN_CALENDAR})
@@ -49,8 +50,10 @@ _ADMINISTRATION = frozenset(
         Capability.MANAGE_CONNECTIONS,
         Capability.EDIT_INTEGRATION_SETTINGS,
         Capability.MANAGE_API_ACCESS,
-        # A stand-in, like the invoice capabilities, for the host's own warehouse permission.
+        # Stand-ins, like the invoice capabilities, for the host's own warehouse and
+        # scheduling permissions.
         Capability.HANDLE_EQUIPMENT,
+        Capability.SCHEDULE_CREW,
     }
 )
 # An API key's elevated rate limits are the owner's call alone.

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tenancy import profile_panels
 from tenancy.access import has_capability
 from tenancy.forms import ProfileForm, SwitchOrganisationForm
 from tenancy.middleware import SESSION_KEY
@@ -41,7 +42,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tenancy/profile.html",
-        {"form": form, "memberships": memberships},
+        {"form": form, "memberships": memberships, "panels": profile_panels.render_all(request)},
         status=400 if form.errors else 200,
     )
 

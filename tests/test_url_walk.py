@@ -14,10 +14,13 @@ from typing import Any
 
 import pytest
 
+from tenancy.roles import Role
 from tests.conftest import Tenants
 from tests.walk import (
     ALPHA_MARKER,
     BRAVO_MARKER,
+    CREW_MARKER,
+    CREW_OWNED,
     PK_SOURCES,
     ROUTES,
     World,
@@ -33,12 +36,14 @@ def world(tenants: Tenants, settings: Any) -> World:
     return make_world(tenants, settings)
 
 
-def _forbidden_marker(visitor: str) -> str | None:
+def _forbidden_markers(visitor: str) -> tuple[str, ...]:
     if visitor == "outsider":
-        return ALPHA_MARKER
+        return (ALPHA_MARKER, CREW_MARKER)
     if visitor in {"anonymous", "staff"}:
-        return None  # anonymous pages hold no tenant data; staff run the platform
-    return BRAVO_MARKER
+        return ()  # anonymous pages hold no tenant data; staff run the platform
+    if visitor == Role.CREW:
+        return (BRAVO_MARKER,)
+    return (BRAVO_MARKER, CREW_MARKER)  # another user of Alpha: not the crew's own
 
 
 @pytest.mark.slow
@@ -53,13 +58,16 @@ def test_walk_covers_every_pattern_and_finds_no_error_or_leak(world: World) -> N
                 response = request_as(user, method, url)
                 visited += 1
                 body = response.content.decode(errors="replace")
-                marker = _forbidden_marker(visitor)
                 if response.status_code >= 500:
                     failures.append(f"{method} {url} as {visitor}: {response.status_code}")
-                if marker and marker in body:
-                    failures.append(f"{method} {url} as {visitor}: shows {marker}")
+                for marker in _forbidden_markers(visitor):
+                    if marker in body:
+                        failures.append(f"{method} {url} as {visitor}: shows {marker}")
                 if visitor == "outsider" and is_object_page and response.status_code < 300:
                     failures.append(f"{method} {url} as outsider: {response.status_code}")
+                others = visitor not in (Role.CREW, "staff")
+                if others and route.name in CREW_OWNED and response.status_code < 300:
+                    failures.append(f"{method} {url} as {visitor}: {response.status_code}")
     assert not failures, "\n".join(failures)
     assert visited == len(ROUTES) * len(visitors(world)) * 2
 

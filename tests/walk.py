@@ -26,12 +26,18 @@ from tests.integrations.helpers import make_connection
 
 ALPHA_MARKER = "ALPHAMARK"
 BRAVO_MARKER = "BRAVOMARK"
+# On what Alpha's crew member owns (their calendar account): no one else, owners of
+# Alpha included, may see it.
+CREW_MARKER = "CREWMARK"
 
 # Non-admin URLs whose `pk` is an object: which record of make_every_record it takes.
 PK_SOURCES: dict[str, str] = {
     "operations:invoice_detail": "draft_invoice",
     "operations:invoice_issue": "draft_invoice",
     "operations:payment_create": "invoice",
+    "integrations:connection-icloud": "calendar_connection",
+    "integrations:disconnect-icloud": "calendar_connection",
+    "calendars:icloud-check": "account_check",
     "integrations:connection-xero": "connection",
     "integrations:disconnect-xero": "connection",
     "integrations:connection-sage": "connection",
@@ -129,6 +135,7 @@ def make_world(tenants: Tenants, settings: Any) -> World:
     alpha["legal_entity"] = LegalEntity.objects.create(
         organisation=tenants.alpha, name=f"{ALPHA_MARKER} Ltd"
     )
+    alpha.update(_calendar_records(tenants))
     factories.make_every_record(tenants.bravo, BRAVO_MARKER, tenants.outsider)
     LegalEntity.objects.create(organisation=tenants.bravo, name=f"{BRAVO_MARKER} Inc")
     _api_access_records(tenants.bravo, BRAVO_MARKER)
@@ -217,6 +224,50 @@ def _sync_records(connection: Any) -> dict[str, Any]:
             outcome="created",
         ),
     }
+
+
+# Object pages of what the crew member owns: only they may open them.
+CREW_OWNED = frozenset(
+    name
+    for name, source in PK_SOURCES.items()
+    if source in ("calendar_connection", "account_check")
+)
+
+
+def _calendar_records(tenants: Tenants) -> dict[str, Any]:
+    """Alpha's crew member's own iCloud account: connection, password, calendar, events."""
+    from calendars.models import AccountCheck, CalendarTarget, EventLink
+    from integrations.models import AppPassword, Connection
+
+    crew, org = tenants.crew, tenants.alpha
+    account = f"{CREW_MARKER}@icloud.test"
+    password = AppPassword.objects.create(
+        organisation=org, provider="icloud", owner=crew, username=account, password="x" * 16
+    )
+    connection = Connection.objects.create(
+        organisation=org,
+        owner=crew,
+        provider="icloud",
+        remote_id=account,
+        remote_name=account,
+        app_password=password,
+    )
+    CalendarTarget.objects.create(
+        organisation=org, connection=connection, remote_id="/c/", name=f"{CREW_MARKER} shifts"
+    )
+    EventLink.objects.create(
+        organisation=org, connection=connection, source="assignment", source_id=1, key="pb1"
+    )
+    check = AccountCheck.objects.create(
+        organisation=org,
+        user=crew,
+        provider="icloud",
+        username=account,
+        status="connected",
+        calendars=[{"remote_id": "/c/", "name": f"{CREW_MARKER} shifts"}],
+        connection=connection,
+    )
+    return {"calendar_connection": connection, "account_check": check}
 
 
 def _axes_records() -> dict[type[Model], Model]:

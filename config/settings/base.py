@@ -18,6 +18,7 @@ from environs import Env
 from accounting.providers.quickbooks import settings as quickbooks
 from accounting.providers.sage import settings as sage
 from accounting.providers.xero import settings as xero
+from calendars.providers.icloud import settings as icloud
 
 # Lets admin and form classes be subscripted for type checking at run time too.
 django_stubs_ext.monkeypatch()
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "operations",
     "integrations",
     "accounting",
+    "calendars",
     "apikeys",
     "webhooks",
     "api",
@@ -218,6 +220,7 @@ def from_environment(defaults: Mapping[str, str], **placeholders: str) -> dict[s
 globals().update(from_environment(quickbooks.SERVICE))
 globals().update(from_environment(sage.SERVICE))
 globals().update(from_environment(xero.SERVICE))
+globals().update(from_environment(icloud.SERVICE))
 
 # A sync run's lease on its connection, renewed after every batch; a crashed worker's
 # run is taken over once it lapses.

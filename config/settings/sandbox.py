@@ -11,6 +11,7 @@ from __future__ import annotations
 from accounting.providers.quickbooks import settings as quickbooks
 from accounting.providers.sage import settings as sage
 from accounting.providers.xero import settings as xero
+from calendars.providers.icloud import settings as icloud
 from config.settings.base import PUBLIC_BASE_URL, env, from_environment
 
 SANDBOX_ENABLED = True
@@ -21,6 +22,7 @@ _pointed_at_sandbox = {
     **from_environment(quickbooks.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
     **from_environment(sage.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
     **from_environment(xero.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
+    **from_environment(icloud.SANDBOX, ICLOUD_SANDBOX_PORT=env.str("ICLOUD_SANDBOX_PORT", "5232")),
 }
 globals().update(_pointed_at_sandbox)
 

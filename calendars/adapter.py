@@ -1,0 +1,83 @@
+"""What the push engine needs from a calendar provider. One subclass per provider
+package (calendars/providers/<name>/adapter.py); the engine knows no provider by name."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+from calendars.event import EventDraft
+from calendars.models import EventLink, ReadCursor
+
+
+@dataclass(frozen=True)
+class RemoteCalendar:
+    remote_id: str
+    name: str
+    primary: bool = False
+    writable: bool = True
+
+
+@dataclass(frozen=True)
+class Written:
+    remote_id: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Busy:
+    """One busy occurrence read from the user's calendar: its digest and times only."""
+
+    remote_key: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool = False
+    tentative: bool = False
+
+
+@dataclass
+class BusyRead:
+    """What an incremental read found: busy time added or changed, keys that are no
+    longer busy, Patchbay's own events the user deleted, and where to read from next.
+    `full` says the provider made Patchbay start over (blocks not seen again go)."""
+
+    busy: list[Busy] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+    deleted_events: list[str] = field(default_factory=list)  # remote ids of our events
+    cursor: str = ""
+    full: bool = False
+
+
+class CalendarAdapter(ABC):
+    # Reads busy time back (Google, Outlook); iCloud is one way.
+    two_way: ClassVar[bool] = False
+
+    @abstractmethod
+    def calendars(self) -> list[RemoteCalendar]:
+        """The user's calendars Patchbay may write to."""
+
+    @abstractmethod
+    def create_calendar(self, name: str) -> RemoteCalendar:
+        """A calendar of Patchbay's own in the user's account."""
+
+    @abstractmethod
+    def put(self, calendar_id: str, draft: EventDraft, link: EventLink) -> Written:
+        """Create the event under the link's key, or update the one the link names (with
+        its version). A create retried after a timeout adopts the event it made. Raises
+        EventGone when the event to update was deleted, CalendarGone for the calendar."""
+
+    @abstractmethod
+    def delete(self, calendar_id: str, link: EventLink) -> None:
+        """Remove the event; one that is already gone counts as removed."""
+
+    @abstractmethod
+    def existing(self, calendar_id: str) -> dict[str, str]:
+        """Patchbay's events in the calendar now: remote id -> version (the reconcile
+        pass, which puts back what the user deleted)."""
+
+    def read_busy(self, cursor: ReadCursor, own_ids: set[str]) -> BusyRead:
+        """Busy time changed since `cursor` (two-way providers), leaving out `own_ids`
+        (Patchbay's own events: never busy blocks, no echo)."""
+        raise NotImplementedError(f"{type(self).__name__} does not read busy time.")

@@ -1,0 +1,1 @@
+"""One package per calendar provider: google, outlook, icloud."""

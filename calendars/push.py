@@ -1,0 +1,135 @@
+"""One push of a user's connection: make their calendar hold what the projection wants.
+
+Every record's event has a link, written (and committed) with its key before the
+provider is called, so a crash between the two is repaired by the next run with the
+same key: the provider adopts the event it made instead of making a second. An event
+is written when it is new or its content changed; an event no longer wanted is deleted.
+The reconcile pass also asks the calendar what it holds and writes afresh what the user
+deleted there (Patchbay is the source of its own events).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from calendars.adapter import CalendarAdapter
+from calendars.errors import EventGone
+from calendars.event import EventDraft
+from calendars.models import CalendarTarget, EventLink
+from calendars.projection import Scene, event_key, fingerprint, wanted
+from integrations import runs
+from integrations.errors import ProviderError, ProviderUnavailable
+from integrations.models import SyncRun
+
+Ref = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Plan:
+    write: list[tuple[EventLink, EventDraft]]
+    remove: list[EventLink]
+    unchanged: int
+
+
+def _links(scene: Scene) -> dict[Ref, EventLink]:
+    rows = EventLink.objects.filter(connection_id=scene.connection_id)
+    return {(row.source, row.source_id): row for row in rows}
+
+
+def _link_for(scene: Scene, ref: Ref, draft: EventDraft, links: dict[Ref, EventLink]) -> EventLink:
+    link = links.get(ref)
+    if link is None:
+        link = EventLink.objects.create(
+            organisation=scene.organisation,
+            connection_id=scene.connection_id,
+            source=ref[0],
+            source_id=ref[1],
+            key=draft.uid,
+        )
+    return link
+
+
+def plan(scene: Scene, present: dict[str, str] | None = None) -> Plan:
+    """What to write and what to remove. With `present` (the reconcile pass: remote id ->
+    version of what the calendar holds), an active event missing from it is written again."""
+    links = _links(scene)
+    drafts = wanted(scene, {ref: link.generation for ref, link in links.items()})
+    write, unchanged = [], 0
+    for ref, draft in drafts.items():
+        link = _link_for(scene, ref, draft, links)
+        missing = present is not None and link.remote_id not in present
+        current = link.state == EventLink.State.ACTIVE and link.fingerprint == fingerprint(draft)
+        if current and not missing:
+            unchanged += 1
+            continue
+        write.append((link, draft))
+    remove = [link for ref, link in links.items() if ref not in drafts]
+    return Plan(write, remove, unchanged)
+
+
+def _afresh(scene: Scene, link: EventLink, draft: EventDraft) -> EventDraft:
+    """The user deleted the event: a new generation, a new key, written as new."""
+    link.generation += 1
+    link.key = event_key(scene, link.source, link.source_id, link.generation)
+    link.remote_id = link.version = ""
+    link.save(update_fields=["generation", "key", "remote_id", "version"])
+    return EventDraft(**{**draft.__dict__, "uid": link.key})
+
+
+def _write(
+    adapter: CalendarAdapter, scene: Scene, target: str, link: EventLink, draft: EventDraft
+) -> None:
+    try:
+        written = adapter.put(target, draft, link)
+    except EventGone:
+        draft = _afresh(scene, link, draft)
+        written = adapter.put(target, draft, link)
+    link.remote_id, link.version = written.remote_id, written.version
+    link.fingerprint = fingerprint(draft)
+    link.state, link.last_error, link.pushed_at = EventLink.State.ACTIVE, "", timezone.now()
+    link.save(
+        update_fields=["remote_id", "version", "fingerprint", "state", "last_error", "pushed_at"]
+    )
+
+
+def _remove(adapter: CalendarAdapter, target: str, link: EventLink) -> None:
+    if link.remote_id:
+        link.state = EventLink.State.DELETING
+        link.save(update_fields=["state"])
+        adapter.delete(target, link)
+    link.delete()
+
+
+def push(
+    adapter: CalendarAdapter, scene: Scene, target: CalendarTarget, run: SyncRun, reconcile: bool
+) -> None:
+    present = adapter.existing(target.remote_id) if reconcile else None
+    todo = plan(scene, present)
+    runs.progress(run, phase="writing events", done=0, total=len(todo.write) + len(todo.remove))
+    runs.count(run, "unchanged", todo.unchanged)
+    for link, draft in todo.write:
+        try:
+            _write(adapter, scene, target.remote_id, link, draft)
+            runs.count(run, "written")
+        except ProviderError as error:
+            _failed(run, link, error)
+        runs.bump_done(run, 1)
+    for link in todo.remove:
+        try:
+            _remove(adapter, target.remote_id, link)
+            runs.count(run, "removed")
+        except ProviderError as error:
+            _failed(run, link, error)
+        runs.bump_done(run, 1)
+
+
+def _failed(run: SyncRun, link: EventLink, error: ProviderError) -> None:
+    if isinstance(error, ProviderUnavailable):  # a limit or an outage: the next run goes on
+        raise error
+    link.state, link.last_error = EventLink.State.ERROR, error.message[:500]
+    link.save(update_fields=["state", "last_error"])
+    runs.error(
+        run, f"Event for {link.get_source_display().lower()} {link.source_id}: {error.message}"
+    )

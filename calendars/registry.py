@@ -1,0 +1,57 @@
+"""The calendar kind's registry entries: one line per provider.
+
+Each user connects their own calendar account from their profile (per_user), one
+calendar platform at a time. Registered by CalendarsConfig.ready(). A provider stays
+"Available soon" until its package can push.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from integrations.registry import Category, Integration
+
+if TYPE_CHECKING:
+    from integrations.models import Connection, SyncRun
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarIntegration(Integration):
+    category: Category = Category.CALENDARS
+    per_user: bool = True
+    exclusive_group: str = "calendar"  # one calendar platform per user at a time
+    settings_url_name: str = "calendars:defaults"
+    # Dotted path of the provider's calendars.adapter.CalendarAdapter.
+    adapter_path: str = ""
+
+    @property
+    def syncs(self) -> bool:
+        return self.available and bool(self.adapter_path)
+
+    def run_sync(self, connection: Connection, trigger: str, run: SyncRun | None) -> SyncRun:
+        from calendars.sync import run_sync
+
+        return run_sync(connection, trigger, run)
+
+
+ENTRIES = (
+    CalendarIntegration(
+        slug="google-calendar",
+        name="Google Calendar",
+        description="Crew see their assignments in Google Calendar; busy time flows back.",
+    ),
+    CalendarIntegration(
+        slug="outlook",
+        name="Microsoft Outlook",
+        description="Crew see their assignments in Outlook; busy time flows back.",
+    ),
+    CalendarIntegration(
+        slug="icloud",
+        name="Apple iCloud",
+        description="Publish crew assignments to an iCloud calendar over CalDAV.",
+        available=True,
+        adapter_path="calendars.providers.icloud.adapter.ICloudAdapter",
+        connect_url_name="calendars:icloud-connect",
+    ),
+)

@@ -1,0 +1,78 @@
+"""Getting a change into calendars soon: after an assignment or project changes, and
+after a provider notifies that a calendar changed.
+
+Real-time users' connections get a sync within seconds, once per burst: the first
+change of a burst enqueues it `DEBOUNCE` ahead and later ones find it already coming
+(a cache key set with add(), atomic in Redis). Everyone's next_sync_at is also pulled
+in, so the database-driven dispatcher is the backstop if a worker lost the task, and
+15-minute users are served by it alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from calendars.choices import Frequency
+from calendars.settings_of import effective_for
+from integrations.models import Connection, SyncRun
+from integrations.registry import registered
+
+DEBOUNCE = timedelta(seconds=2)
+BACKSTOP = timedelta(minutes=2)
+QUARTER_HOUR = timedelta(minutes=15)
+CALENDAR_STATES = (Connection.State.CONNECTED, Connection.State.DEGRADED)
+
+
+def _calendar_slugs() -> list[str]:
+    from calendars.registry import CalendarIntegration
+
+    return [entry.slug for entry in registered() if isinstance(entry, CalendarIntegration)]
+
+
+def _pull_in(connection_ids: list[int], at: datetime) -> None:
+    """next_sync_at = min(next_sync_at, at), in one UPDATE that never postpones."""
+    Connection.objects.filter(pk__in=connection_ids, next_sync_at__gt=at).update(next_sync_at=at)
+
+
+def soon(connection_id: int) -> None:
+    """The provider says the calendar changed: read it within seconds, once per burst."""
+    _pull_in([connection_id], timezone.now() + BACKSTOP)
+    _enqueue(connection_id)
+
+
+def _enqueue(connection_id: int) -> None:
+    from integrations.syncs import sync_connection
+
+    seconds = DEBOUNCE.total_seconds()
+    if cache.add(f"calendars:due:{connection_id}", 1, timeout=int(seconds) + 1):
+        sync_connection.apply_async((connection_id, SyncRun.Trigger.WEBHOOK), countdown=seconds)
+
+
+def users_changed(organisation_id: int, user_ids: Iterable[int]) -> None:
+    """Assignments of these users changed: after the transaction commits, their calendar
+    connections sync (real-time: within seconds; 15-minute: within a quarter hour)."""
+    ids = sorted(set(user_ids))
+    if ids:
+        transaction.on_commit(lambda: _wake_users(organisation_id, ids))
+
+
+def _wake_users(organisation_id: int, user_ids: list[int]) -> None:
+    rows = Connection.objects.filter(
+        organisation_id=organisation_id,
+        owner_id__in=user_ids,
+        provider__in=_calendar_slugs(),
+        state__in=CALENDAR_STATES,
+    ).values_list("pk", "owner_id")
+    now = timezone.now()
+    for connection_id, owner_id in rows:
+        frequency = effective_for(organisation_id, owner_id).frequency
+        if frequency == Frequency.REALTIME:
+            _pull_in([connection_id], now + BACKSTOP)
+            _enqueue(connection_id)
+        else:
+            _pull_in([connection_id], now + QUARTER_HOUR)

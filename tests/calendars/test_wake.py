@@ -1,0 +1,118 @@
+"""A change to crew work reaches calendars soon: once per burst for real-time users,
+within the quarter hour for the others, and both people of a reassigned shift."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from calendars.choices import Frequency
+from calendars.models import CalendarPreference
+from integrations.models import AppPassword, Connection
+from integrations.syncs import sync_connection
+from operations.models import CrewAssignment, Project
+from tenancy.models import User
+from tests.conftest import Tenants
+from tests.factories import make_customer, make_project
+
+
+def calendar_of(tenants: Tenants, user: User) -> Connection:
+    password = AppPassword.objects.create(
+        organisation=tenants.alpha,
+        provider="icloud",
+        owner=user,
+        username=user.email,
+        password="abcdabcdabcdabcd",
+    )
+    return Connection.objects.create(
+        organisation=tenants.alpha,
+        owner=user,
+        provider="icloud",
+        remote_id=user.email,
+        remote_name=user.email,
+        app_password=password,
+        next_sync_at=timezone.now() + timedelta(hours=1),
+    )
+
+
+@pytest.fixture
+def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(sync_connection, "apply_async", lambda args, countdown: calls.append(args))
+    return calls
+
+
+@pytest.fixture
+def project(tenants: Tenants) -> Project:
+    return make_project(tenants.alpha, make_customer(tenants.alpha))
+
+
+def shift(tenants: Tenants, project: Project, user: User) -> CrewAssignment:
+    return CrewAssignment.objects.create(
+        organisation=tenants.alpha,
+        project=project,
+        user=user,
+        role="Rigger",
+        starts_at=project.starts_at,
+        ends_at=project.starts_at + timedelta(hours=4),
+    )
+
+
+def test_a_burst_of_changes_makes_one_sync_soon(
+    tenants: Tenants,
+    project: Project,
+    queued: list[tuple[Any, ...]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    connection = calendar_of(tenants, tenants.crew)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = shift(tenants, project, tenants.crew)
+        for hours in range(1, 5):
+            assignment.ends_at = assignment.starts_at + timedelta(hours=hours)
+            assignment.save()
+
+    assert queued == [(connection.pk, "webhook")]
+    connection.refresh_from_db()
+    assert connection.next_sync_at is not None
+    assert connection.next_sync_at <= timezone.now() + timedelta(minutes=2)
+
+
+def test_a_quarter_hour_user_is_left_to_the_dispatcher(
+    tenants: Tenants,
+    project: Project,
+    queued: list[tuple[Any, ...]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    connection = calendar_of(tenants, tenants.crew)
+    CalendarPreference.objects.create(
+        organisation=tenants.alpha, user=tenants.crew, frequency=Frequency.QUARTER_HOUR
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shift(tenants, project, tenants.crew)
+
+    assert queued == []
+    connection.refresh_from_db()
+    assert connection.next_sync_at is not None
+    assert connection.next_sync_at <= timezone.now() + timedelta(minutes=15)
+
+
+def test_a_reassigned_shift_wakes_both_people_and_nothing_before_commit(
+    tenants: Tenants,
+    project: Project,
+    queued: list[tuple[Any, ...]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    crew, other = calendar_of(tenants, tenants.crew), calendar_of(tenants, tenants.bookkeeper)
+    assignment = shift(tenants, project, tenants.crew)  # no commit here: nothing queued
+    assert queued == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment.user = tenants.bookkeeper
+        assignment.save()
+
+    assert sorted(args[0] for args in queued) == sorted([crew.pk, other.pk])
