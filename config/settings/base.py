@@ -79,7 +79,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # The project's templates, then each provider package's own (a provider is one
+        # package: <kind>/providers/<name>/templates/<name>/...).
+        "DIRS": [BASE_DIR / "templates", *sorted(BASE_DIR.glob("*/providers/*/templates"))],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

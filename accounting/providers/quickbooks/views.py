@@ -70,7 +70,7 @@ def app_settings(request: HttpRequest) -> HttpResponseBase:
         return redirect("integrations:index")
     context = {"form": form, "app": app, "secret": mask(app.client_secret)}
     status = 400 if form.errors else 200
-    return render(request, "integrations/quickbooks_app.html", context, status=status)
+    return render(request, "quickbooks/app.html", context, status=status)
 
 
 @require_GET
@@ -86,4 +86,4 @@ def disconnected(request: HttpRequest) -> HttpResponse:
     if realm_id:
         for connection_id in remote_disconnect.claim_check(client.SLUG, realm_id):
             confirm_remote_disconnect.delay(connection_id)
-    return render(request, "integrations/quickbooks_disconnected.html")
+    return render(request, "quickbooks/disconnected.html")
