@@ -262,6 +262,9 @@ def _send_json_bomb(walk: Walk, route: Route, url: str, owner: Client) -> None:
 
 
 @pytest.mark.slow
+# Every route as every visitor: minutes of work; on a machine shared with other jobs it
+# has taken over ten, so it gets more than the suite's per-test limit.
+@pytest.mark.timeout(1800)
 def test_no_hostile_value_in_any_parameter_a_view_reads_is_a_server_error(
     world: World, every_visitor: dict[str, Visitor]
 ) -> None:

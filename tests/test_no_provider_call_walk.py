@@ -31,6 +31,9 @@ def world(tenants: Tenants, settings: Any) -> World:
     return make_world(tenants, settings)
 
 
+@pytest.mark.slow
+# Every route as every visitor: see the URL walk's limit.
+@pytest.mark.timeout(1800)
 def test_no_page_calls_a_provider_for_any_visitor(world: World, outbound_calls: list[str]) -> None:
     failures: list[str] = []
     for route in ROUTES:

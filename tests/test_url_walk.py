@@ -47,6 +47,9 @@ def _forbidden_markers(visitor: str) -> tuple[str, ...]:
 
 
 @pytest.mark.slow
+# Every route as every visitor: minutes of work; on a machine shared with other jobs it
+# has taken over ten, so it gets more than the suite's per-test limit.
+@pytest.mark.timeout(1800)
 def test_walk_covers_every_pattern_and_finds_no_error_or_leak(world: World) -> None:
     failures: list[str] = []
     visited = 0
