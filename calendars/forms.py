@@ -4,12 +4,9 @@ from django import forms
 
 from calendars.choices import Detail, Frequency, Scope, Target
 from calendars.models import CALENDAR_PLATFORMS, CalendarPolicy
+from calendars.registry import ENTRIES
 
-PLATFORM_NAMES = {
-    "google-calendar": "Google Calendar",
-    "outlook": "Microsoft Outlook",
-    "icloud": "Apple iCloud",
-}
+PLATFORM_NAMES = {entry.slug: entry.name for entry in ENTRIES}
 NEW_CALENDAR = "new"
 
 

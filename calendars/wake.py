@@ -11,7 +11,7 @@ in, so the database-driven dispatcher is the backstop if a worker lost the task,
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -21,11 +21,11 @@ from calendars.choices import Frequency
 from calendars.settings_of import effective_for
 from integrations.models import Connection, SyncRun
 from integrations.registry import registered
+from integrations.syncs import SYNCABLE_STATES, pull_in
 
 DEBOUNCE = timedelta(seconds=2)
 BACKSTOP = timedelta(minutes=2)
 QUARTER_HOUR = timedelta(minutes=15)
-CALENDAR_STATES = (Connection.State.CONNECTED, Connection.State.DEGRADED)
 
 
 def _calendar_slugs() -> list[str]:
@@ -34,14 +34,9 @@ def _calendar_slugs() -> list[str]:
     return [entry.slug for entry in registered() if isinstance(entry, CalendarIntegration)]
 
 
-def _pull_in(connection_ids: list[int], at: datetime) -> None:
-    """next_sync_at = min(next_sync_at, at), in one UPDATE that never postpones."""
-    Connection.objects.filter(pk__in=connection_ids, next_sync_at__gt=at).update(next_sync_at=at)
-
-
 def soon(connection_id: int) -> None:
     """The provider says the calendar changed: read it within seconds, once per burst."""
-    _pull_in([connection_id], timezone.now() + BACKSTOP)
+    pull_in([connection_id], timezone.now() + BACKSTOP)
     _enqueue(connection_id)
 
 
@@ -66,13 +61,13 @@ def _wake_users(organisation_id: int, user_ids: list[int]) -> None:
         organisation_id=organisation_id,
         owner_id__in=user_ids,
         provider__in=_calendar_slugs(),
-        state__in=CALENDAR_STATES,
+        state__in=SYNCABLE_STATES,
     ).values_list("pk", "owner_id")
     now = timezone.now()
     for connection_id, owner_id in rows:
         frequency = effective_for(organisation_id, owner_id).frequency
         if frequency == Frequency.REALTIME:
-            _pull_in([connection_id], now + BACKSTOP)
+            pull_in([connection_id], now + BACKSTOP)
             _enqueue(connection_id)
         else:
-            _pull_in([connection_id], now + QUARTER_HOUR)
+            pull_in([connection_id], now + QUARTER_HOUR)

@@ -4,7 +4,7 @@ what is due; the connection's registry entry runs the sync itself."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.db import transaction
@@ -43,6 +43,12 @@ def sync_connection(
     except runs.RunBusy as busy:
         logger.info("sync of connection %s skipped: %s", connection_id, busy)
         return None
+
+
+def pull_in(connection_ids: list[int], at: datetime) -> None:
+    """next_sync_at = min(next_sync_at, at), in one UPDATE that never postpones a sync
+    (a NULL is already due)."""
+    Connection.objects.filter(pk__in=connection_ids, next_sync_at__gt=at).update(next_sync_at=at)
 
 
 def claim_due(limit: int = 100) -> list[int]:

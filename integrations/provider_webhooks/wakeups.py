@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from integrations.models import Connection, SyncRun
 from integrations.provider_webhooks.models import SyncWakeup
-from integrations.syncs import CLAIM, SYNCABLE_STATES
+from integrations.syncs import CLAIM, SYNCABLE_STATES, pull_in
 
 
 @dataclass(frozen=True)
@@ -63,14 +63,9 @@ def wake(provider: str, remote_ids: Iterable[str]) -> Woken:
             ],
             ignore_conflicts=True,
         )
-        _pull_in(ids, due + backstop())
+        pull_in(ids, due + backstop())
     found = {remote for _, _, remote in matched}
     return Woken(ids, [remote for remote in wanted if remote not in found])
-
-
-def _pull_in(connection_ids: list[int], at: datetime) -> None:
-    """next_sync_at = min(next_sync_at, at), in one UPDATE. A NULL is already due."""
-    Connection.objects.filter(pk__in=connection_ids, next_sync_at__gt=at).update(next_sync_at=at)
 
 
 def claim_woken(limit: int = 100) -> list[int]:
