@@ -54,3 +54,35 @@ def test_key_rotation_re_encrypts_every_secret_and_the_new_key_works_alone(
 def test_pages_show_at_most_the_last_four_characters_of_a_secret() -> None:
     assert mask("whsec_abcdefgh1234") == "••••1234"
     assert mask("") == ""
+
+
+def test_app_specific_passwords_are_encrypted_at_rest_and_the_check_forgets_its_copy(
+    tenants: Tenants,
+) -> None:
+    from calendars.models import AccountCheck
+    from calendars.providers.icloud.connect import _finish
+    from integrations.models import AppPassword
+
+    password = AppPassword.objects.create(
+        organisation=tenants.alpha,
+        provider="icloud",
+        owner=tenants.crew,
+        username="crew@icloud.test",
+        password="abcd-efgh-ijkl-mnop",
+    )
+    attempt = AccountCheck.objects.create(
+        organisation=tenants.alpha,
+        user=tenants.crew,
+        provider="icloud",
+        username="crew@icloud.test",
+        password="abcd-efgh-ijkl-mnop",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT password FROM integrations_apppassword WHERE id = %s", [password.pk])
+        (stored,) = cursor.fetchone() or ("",)
+        cursor.execute("SELECT password FROM calendars_accountcheck WHERE id = %s", [attempt.pk])
+        (pending,) = cursor.fetchone() or ("",)
+    assert "abcd-efgh" not in stored and decrypt(stored) == "abcd-efgh-ijkl-mnop"
+    assert "abcd-efgh" not in pending
+    _finish(attempt, AccountCheck.Status.REFUSED, "refused")
+    assert AccountCheck.objects.get(pk=attempt.pk).password == ""
