@@ -78,6 +78,19 @@ class CalendarAdapter(ABC):
         pass, which puts back what the user deleted)."""
 
     def read_busy(self, cursor: ReadCursor, own_ids: set[str]) -> BusyRead:
-        """Busy time changed since `cursor` (two-way providers), leaving out `own_ids`
-        (Patchbay's own events: never busy blocks, no echo)."""
+        """Busy time changed since `cursor.cursor` (two-way providers), leaving out
+        `own_ids` (Patchbay's own events: never busy blocks, no echo). A blank cursor
+        reads everything in [cursor.window_start, cursor.window_end). An expired cursor
+        (Google's 410, Graph's expired delta) is the adapter's to handle: it reads
+        everything again and returns `full=True`."""
         raise NotImplementedError(f"{type(self).__name__} does not read busy time.")
+
+    def renew_watch(self, cursor: ReadCursor) -> None:
+        """Make (or renew) the push channel or subscription that tells Patchbay the
+        calendar changed, and set cursor.channel_* (the engine saves the cursor). The
+        engine calls it when there is none or it expires within RENEW_AHEAD."""
+        raise NotImplementedError(f"{type(self).__name__} has no push notifications.")
+
+    def stop_watch(self, cursor: ReadCursor) -> None:
+        """Remove the channel or subscription (disconnect); one already gone is fine."""
+        raise NotImplementedError(f"{type(self).__name__} has no push notifications.")
