@@ -10,8 +10,11 @@ deleted there (Patchbay is the source of its own events).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 
 from calendars.adapter import CalendarAdapter
@@ -21,9 +24,28 @@ from calendars.models import CalendarTarget, EventLink
 from calendars.projection import Scene, event_key, fingerprint, wanted
 from integrations import runs
 from integrations.errors import ProviderError, ProviderUnavailable
-from integrations.models import SyncRun
+from integrations.models import Connection, SyncRun
+from integrations.syncs import SYNCABLE_STATES
 
 Ref = tuple[str, int]
+
+
+class Disconnected(Exception):
+    """The user disconnected while their push ran: nothing more is written."""
+
+
+@contextmanager
+def still_connected(connection_id: int) -> Iterator[None]:
+    """Hold the connection row for one provider call. A disconnect waits for the call
+    in flight and every later one sees it, so nothing is written after it commits, and
+    the clean-up that follows it sees every event there is."""
+    with transaction.atomic():
+        live = Connection.objects.select_for_update().filter(
+            pk=connection_id, state__in=SYNCABLE_STATES
+        )
+        if not live.exists():
+            raise Disconnected(f"connection {connection_id} was disconnected")
+        yield
 
 
 @dataclass(frozen=True)
@@ -111,14 +133,16 @@ def push(
     runs.count(run, "unchanged", todo.unchanged)
     for link, draft in todo.write:
         try:
-            _write(adapter, scene, target.remote_id, link, draft)
+            with still_connected(scene.connection_id):
+                _write(adapter, scene, target.remote_id, link, draft)
             runs.count(run, "written")
         except ProviderError as error:
             _failed(run, link, error)
         runs.bump_done(run, 1)
     for link in todo.remove:
         try:
-            _remove(adapter, target.remote_id, link)
+            with still_connected(scene.connection_id):
+                _remove(adapter, target.remote_id, link)
             runs.count(run, "removed")
         except ProviderError as error:
             _failed(run, link, error)

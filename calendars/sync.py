@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from calendars import busy, wake
 from calendars.adapter import CalendarAdapter
 from calendars.errors import CalendarGone
 from calendars.models import CalendarTarget
 from calendars.projection import Scene
-from calendars.push import push
+from calendars.push import Disconnected, push
 from calendars.settings_of import effective_for
 from integrations import health, runs
 from integrations.errors import GrantInvalid, ProviderError
@@ -23,6 +24,11 @@ from integrations.models import Connection, SyncRun
 from integrations.registry import get_integration
 
 RECONCILE_EVERY = timedelta(days=1)
+# Channels and subscriptions are renewed this long before they lapse (Graph's last
+# under three days, Google's a week).
+RENEW_AHEAD = timedelta(days=1)
+# Pushes in one run when changes keep arriving while it writes.
+MAX_ROUNDS = 3
 
 
 def adapter_for(connection: Connection) -> CalendarAdapter:
@@ -68,7 +74,12 @@ def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -
     try:
         adapter = adapter_for(connection)
         _ensure_calendar(adapter, target, connection)
-        push(adapter, scene_of(connection), target, run, reconcile)
+        _until_settled(adapter, connection, target, run, reconcile)
+        if adapter.two_way:
+            _keep_watching(adapter, connection, run)
+    except Disconnected:
+        runs.error(run, "Disconnected while this sync ran: it stopped, and wrote nothing after.")
+        return runs.finish(run, SyncRun.Status.REFUSED)
     except CalendarGone as gone:
         health.mark_error(
             connection, f"{gone.message} Choose another calendar, or let Patchbay make one."
@@ -88,3 +99,51 @@ def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -
     if reconcile:
         CalendarTarget.objects.filter(pk=target.pk).update(reconciled_at=timezone.now())
     return runs.finish(run)
+
+
+def _until_settled(
+    adapter: CalendarAdapter,
+    connection: Connection,
+    target: CalendarTarget,
+    run: SyncRun,
+    reconcile: bool,
+) -> None:
+    """Read busy time (two-way) and push; again while changes or notifications arrived
+    meanwhile (their own wake-up found this run holding the connection and went away).
+    Reading first lets a push put back events the user deleted in their calendar."""
+    for _ in range(MAX_ROUNDS):
+        wake.settle(connection.pk)
+        if adapter.two_way:
+            _read_busy(adapter, connection, run)
+        push(adapter, scene_of(connection), target, run, reconcile)
+        reconcile = False
+        if not wake.changed_since_settled(connection.pk):
+            return
+
+
+def _read_busy(adapter: CalendarAdapter, connection: Connection, run: SyncRun) -> None:
+    runs.progress(run, phase="reading busy time")
+    cursor = busy.cursor_of(connection)
+    read = adapter.read_busy(cursor, busy.own_event_ids(connection))
+    deleted = busy.apply(connection, cursor, read)
+    runs.count(run, "busy blocks read", len(read.busy))
+    if deleted:
+        runs.count(run, "deleted in the calendar", deleted)
+
+
+def _keep_watching(adapter: CalendarAdapter, connection: Connection, run: SyncRun) -> None:
+    cursor = busy.cursor_of(connection)
+    expires = cursor.channel_expires_at
+    if cursor.channel_id and expires is not None and expires > timezone.now() + RENEW_AHEAD:
+        return
+    try:
+        adapter.renew_watch(cursor)
+    except ProviderError as error:
+        # Busy time is still read at every scheduled sync; only the early notice is lost.
+        runs.error(
+            run,
+            f"Patchbay could not ask to be told of changes in your calendar ({error.message}); "
+            "busy time is read at each scheduled sync instead, and Patchbay tries again then.",
+        )
+        return
+    cursor.save()

@@ -40,9 +40,24 @@ def soon(connection_id: int) -> None:
     _enqueue(connection_id)
 
 
+def _dirty_key(connection_id: int) -> str:
+    return f"calendars:dirty:{connection_id}"
+
+
+def settle(connection_id: int) -> None:
+    """A push is about to read what to write: changes until now are in it."""
+    cache.delete(_dirty_key(connection_id))
+
+
+def changed_since_settled(connection_id: int) -> bool:
+    return bool(cache.get(_dirty_key(connection_id)))
+
+
 def _enqueue(connection_id: int) -> None:
     from integrations.syncs import sync_connection
 
+    # Set before the debounce check: a run already going sees it and pushes again.
+    cache.set(_dirty_key(connection_id), 1, timeout=int(BACKSTOP.total_seconds()))
     seconds = DEBOUNCE.total_seconds()
     if cache.add(f"calendars:due:{connection_id}", 1, timeout=int(seconds) + 1):
         sync_connection.apply_async((connection_id, SyncRun.Trigger.WEBHOOK), countdown=seconds)
