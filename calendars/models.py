@@ -104,6 +104,8 @@ class CalendarTarget(TenantModel):
     # The last pass that compared the calendar with Patchbay's links (daily): what the
     # user deleted there is put back.
     reconciled_at = models.DateTimeField(null=True, blank=True)
+    # Asked on the Disconnect form: remove the events Patchbay put here when leaving.
+    remove_events_on_leave = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.name

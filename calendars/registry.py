@@ -7,6 +7,7 @@ calendar platform at a time. Registered by CalendarsConfig.ready(). A provider s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,16 @@ class CalendarIntegration(Integration):
         from calendars.sync import run_sync
 
         return run_sync(connection, trigger, run)
+
+    def before_disconnect(self, connection: Connection, choices: Mapping[str, str]) -> None:
+        from calendars.leaving import before_disconnect
+
+        before_disconnect(connection, choices)
+
+    def leave_at_provider(self, connection: Connection) -> list[str]:
+        from calendars.leaving import leave
+
+        return leave(connection) if self.syncs else []
 
 
 ENTRIES = (

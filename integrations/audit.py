@@ -39,6 +39,12 @@ def truncate(text: str) -> str:
     return text if len(text) <= BODY_LIMIT else f"{text[:BODY_LIMIT]}… [truncated]"
 
 
+def _kept_answer(call: Call, response: requests.Response) -> str:
+    if call.private_response:
+        return f"[private: {len(response.content)} bytes not kept]"
+    return truncate(response.text)
+
+
 @dataclass
 class Call:
     direction: str
@@ -50,6 +56,9 @@ class Call:
     idempotency_key: str = ""
     params: dict[str, str] | None = None
     headers: dict[str, str] | None = None
+    # The answer holds someone's private data (their own calendar's events): the audit
+    # keeps its status, size and time, never its text.
+    private_response: bool = False
 
 
 Quota = Callable[[Mapping[str, str]], tuple[int | None, int | None]]
@@ -138,7 +147,7 @@ class Recorder:
             url=response.request.url or call.url,
             request_body=json.dumps(redact(call.body)) if call.body is not None else "",
             status_code=response.status_code,
-            response_body=truncate(response.text),
+            response_body=_kept_answer(call, response),
             idempotency_key=call.idempotency_key,
             outcome=outcome,
             duration_ms=duration_ms,

@@ -164,6 +164,7 @@ def disconnect(request: HttpRequest, integration: Integration, pk: int) -> HttpR
     if not connection.is_active:
         messages.info(request, f"{integration.name} was already disconnected.")
         return redirect(_home(integration))
+    integration.before_disconnect(connection, request.POST.dict())
     flow.disconnect(connection, cast(User, request.user))
     messages.success(
         request,

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from integrations import discard, health, oauth, oidc
 from integrations.errors import ProviderError
-from integrations.models import Connection, OAuthGrant, OAuthState
+from integrations.models import AppPassword, Connection, OAuthGrant, OAuthState
 from integrations.providers import RemoteOrganisation
 from integrations.registry import Integration, get_integration, provider_for, rivals
 from integrations.tokens import store_token
@@ -392,6 +392,7 @@ def remove_at_provider(connection: Connection, grant: OAuthGrant, user: User | N
     # Reconnected before the worker got here: the link now belongs to the new grant, so
     # only the old grant is revoked below.
     if connection.state == Connection.State.DISCONNECTED:
+        problems += _leave(connection)
         try:
             provider.remove_remote_connection(connection)
         except ProviderError as error:
@@ -418,10 +419,31 @@ def remove_at_provider(connection: Connection, grant: OAuthGrant, user: User | N
     return problems
 
 
+def _leave(connection: Connection) -> list[str]:
+    entry = get_integration(connection.provider)
+    return entry.leave_at_provider(connection) if entry is not None else []
+
+
+def forget_password(connection: Connection, password: AppPassword, user: User | None) -> list[str]:
+    """Worker side of disconnecting a password-connected account: the kind's last calls
+    with it, then the password is deleted whatever they found."""
+    connection.app_password = password  # in memory only, for those last calls
+    try:
+        problems = _leave(connection) if connection.state == Connection.State.DISCONNECTED else []
+    finally:
+        password.delete()
+    if problems:
+        health.record(
+            connection, health.Kind.REVOKE_FAILED, actor=user, message="; ".join(problems)
+        )
+    return problems
+
+
 def disconnect(connection: Connection, user: User) -> None:
     """Disconnect locally at once; a task unlinks and revokes at the provider afterwards
     (integrations.tasks.remove_at_provider), so the request never waits on it."""
-    from integrations.tasks import remove_at_provider as remove_task  # tasks import flow
+    from integrations.tasks import forget_password as forget_task  # tasks import flow
+    from integrations.tasks import remove_at_provider as remove_task
 
     grant_id = connection.grant_id
     connection.refresh_from_db()
@@ -432,9 +454,10 @@ def disconnect(connection: Connection, user: User) -> None:
     connection.reason = ""
     connection.retry_at = None
     connection.save(update_fields=["state", "grant", "app_password", "reason", "retry_at"])
-    if password is not None:  # nothing to revoke at the provider: forget it here
-        password.delete()
     health.record(connection, health.Kind.DISCONNECTED, actor=user)
+    connection_id, actor_id = connection.pk, user.pk
     if grant_id is not None:
-        connection_id, actor_id = connection.pk, user.pk
         transaction.on_commit(lambda: remove_task.delay(connection_id, grant_id, actor_id))
+    if password is not None:  # no longer the connection's; deleted once the worker is done
+        password_id = password.pk
+        transaction.on_commit(lambda: forget_task.delay(connection_id, password_id, actor_id))

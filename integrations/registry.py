@@ -10,7 +10,7 @@ action.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -77,6 +77,16 @@ class Integration:
 
     def run_sync(self, connection: Connection, trigger: str, run: SyncRun | None) -> SyncRun:
         raise LookupError(f"{self.name} has no sync.")
+
+    def before_disconnect(self, connection: Connection, choices: Mapping[str, str]) -> None:
+        """Keep what the user chose on the Disconnect form (e.g. "remove the events
+        Patchbay put in my calendar"), before the connection goes."""
+
+    def leave_at_provider(self, connection: Connection) -> list[str]:
+        """The worker's last calls with the connection's credentials (in memory on
+        `connection`), before the grant is revoked or the password forgotten: stop
+        notifications, remove what the user asked. Returns what failed, for the record."""
+        return []
 
     def connected_card(self, connection: Connection, can_manage: bool) -> Card | None:
         """The kind's card for a live connection, or None for the platform's own."""

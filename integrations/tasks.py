@@ -14,7 +14,7 @@ from django.utils import timezone
 from integrations import discard, remote_disconnect, syncs  # noqa: F401
 from integrations.errors import ProviderError
 from integrations.flow import CHOICE_LIFETIME
-from integrations.models import Connection, OAuthGrant, OAuthState
+from integrations.models import AppPassword, Connection, OAuthGrant, OAuthState
 from integrations.registry import provider_for
 from integrations.tokens import refresh_grant
 
@@ -110,3 +110,18 @@ def remove_at_provider(connection_id: int, grant_id: int, actor_id: int | None =
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     problems = remove(connection, grant, actor)
     return "; ".join(problems) or "removed at the provider"
+
+
+@shared_task
+def forget_password(connection_id: int, password_id: int, actor_id: int | None = None) -> str:
+    """The worker side of disconnecting a password-connected account (iCloud)."""
+    from integrations.flow import forget_password as forget  # flow enqueues this task
+    from tenancy.models import User
+
+    connection = Connection.objects.filter(pk=connection_id).first()
+    password = AppPassword.objects.filter(pk=password_id).first()
+    if connection is None or password is None:
+        return "nothing to forget"
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    problems = forget(connection, password, actor)
+    return "; ".join(problems) or "forgotten"
