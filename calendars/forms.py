@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
-from calendars.choices import Detail, Frequency, Scope, Target
-from calendars.models import CALENDAR_PLATFORMS, CalendarPolicy
+from calendars.choices import Detail, Frequency, Scope, Target, allowed
+from calendars.models import CALENDAR_PLATFORMS, CalendarPolicy, CalendarPreference
 from calendars.registry import ENTRIES
+from calendars.targets import NEW_CALENDAR
 
 PLATFORM_NAMES = {entry.slug: entry.name for entry in ENTRIES}
-NEW_CALENDAR = "new"
 
 
 class ICloudAccountForm(forms.Form):
@@ -65,3 +65,24 @@ class PolicyForm(forms.ModelForm[CalendarPolicy]):
     class Meta:
         model = CalendarPolicy
         fields = ["platforms", "scope", "detail", "frequency", "target"]
+
+
+class PreferenceForm(forms.ModelForm[CalendarPreference]):
+    """A user's narrowing of the defaults: only the choices within them are offered."""
+
+    scope = forms.ChoiceField(label="What goes in my calendar", required=False)
+    detail = forms.ChoiceField(label="How much each event says", required=False)
+    frequency = forms.ChoiceField(label="How soon changes reach my calendar", required=False)
+
+    class Meta:
+        model = CalendarPreference
+        fields = ["scope", "detail", "frequency"]
+
+    def __init__(self, *args: object, policy: CalendarPolicy, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name, choices in (("scope", Scope), ("detail", Detail), ("frequency", Frequency)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+            default = dict(choices.choices)[getattr(policy, name)]
+            field.choices = [("", f"As the organisation says ({default})")]
+            field.choices += allowed(choices, getattr(policy, name))

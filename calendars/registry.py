@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from integrations.registry import Category, Integration
 
 if TYPE_CHECKING:
+    from integrations.cards import Card
     from integrations.models import Connection, SyncRun
 
 
@@ -34,6 +35,11 @@ class CalendarIntegration(Integration):
         from calendars.sync import run_sync
 
         return run_sync(connection, trigger, run)
+
+    def connected_card(self, connection: Connection, can_manage: bool) -> Card | None:
+        from calendars.cards import calendar_card
+
+        return calendar_card(self, connection)
 
     def before_disconnect(self, connection: Connection, choices: Mapping[str, str]) -> None:
         from calendars.leaving import before_disconnect

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from calendars import tasks, wake
-from calendars.forms import NEW_CALENDAR, ICloudAccountForm, PolicyForm, TargetForm
-from calendars.models import AccountCheck, CalendarTarget
+from calendars.forms import ICloudAccountForm, PolicyForm, TargetForm
+from calendars.models import AccountCheck
 from calendars.schedule import week_of
 from calendars.settings_of import policy_of
+from calendars.targets import set_target
 from integrations.flow import blocking_connection
 from integrations.models import Connection
 from integrations.registry import get_integration
@@ -97,24 +98,9 @@ def icloud_check(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def _choose(attempt: AccountCheck, choice: str) -> None:
-    from integrations.syncs import sync_connection
-
     assert attempt.connection is not None  # noqa: S101 - the caller checked `ready`
     names = {row["remote_id"]: row["name"] for row in attempt.calendars}
-    new = choice == NEW_CALENDAR
-    CalendarTarget.objects.update_or_create(
-        connection=attempt.connection,
-        defaults={
-            "organisation_id": attempt.organisation_id,
-            "remote_id": "" if new else choice,
-            "name": "Patchbay" if new else names.get(choice, choice),
-            "made_by_patchbay": new,
-            "chosen_at": timezone.now(),
-            "reconciled_at": None,
-        },
-    )
-    connection_id = attempt.connection.pk
-    transaction.on_commit(lambda: sync_connection.delay(connection_id, "manual"))
+    set_target(attempt.connection, choice, names)
 
 
 @require_GET
