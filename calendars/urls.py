@@ -11,5 +11,6 @@ urlpatterns = [
     path("mine/<int:pk>/calendar/", account_views.choose_calendar, name="choose-calendar"),
     path("mine/<int:pk>/preferences/", account_views.preferences, name="preferences"),
     path("schedule/", views.schedule, name="schedule"),
+    path("schedule/assign/", views.assign, name="assign"),
     path("defaults/", views.defaults, name="defaults"),
 ]

@@ -10,13 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from calendars import tasks, wake
+from calendars.assign import AssignForm
 from calendars.forms import ICloudAccountForm, PolicyForm, TargetForm
-from calendars.models import AccountCheck
+from calendars.models import AccountCheck, BusyBlock
 from calendars.schedule import week_of
 from calendars.settings_of import policy_of
 from calendars.targets import set_target
@@ -157,3 +159,27 @@ def defaults(request: HttpRequest) -> HttpResponseBase:
             return redirect("calendars:defaults")
     context = {"form": form, "can_edit": can_edit}
     return render(request, "calendars/defaults.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability(Capability.SCHEDULE_CREW)
+def assign(request: HttpRequest) -> HttpResponse | HttpResponseBase:
+    """Assign someone to a project. Busy time from their own calendar is a warning, not a
+    refusal: the scheduler sees the clash and may assign anyway."""
+    organisation = current_organisation(request)
+    form = AssignForm(request.POST or None, organisation=organisation)
+    clashes: list[BusyBlock] = []
+    if request.method == "POST" and form.is_valid():
+        clashes = form.clashes()
+        if not clashes or form.cleaned_data["over_busy_time"]:
+            assignment = form.save()
+            person = assignment.user.full_name or assignment.user.email
+            messages.success(
+                request,
+                f"Assignment {assignment.pk}: {person} is on {assignment.project.name} as "
+                f"{assignment.role}. If they connected a calendar, it shows there within a minute.",
+            )
+            week = _monday(timezone.localdate(assignment.starts_at))
+            return redirect(f"{reverse('calendars:schedule')}?week={week:%Y-%m-%d}")
+    context = {"form": form, "clashes": clashes}
+    return render(request, "calendars/assign.html", context, status=400 if form.errors else 200)
