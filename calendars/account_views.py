@@ -9,21 +9,18 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from calendars import listing as listing_of
 from calendars import wake
 from calendars.account import account_of
-from calendars.adapter import RemoteCalendar
 from calendars.choices import Target
 from calendars.forms import PreferenceForm, TargetForm
 from calendars.leaving import REMOVE_EVENTS
-from calendars.models import CalendarPreference
+from calendars.models import AccountCheck, CalendarPreference
 from calendars.settings_of import policy_of
-from calendars.sync import adapter_for
 from calendars.targets import NEW_CALENDAR, set_target
 from integrations.cards import integration_url
-from integrations.errors import ProviderError
 from integrations.models import Connection
 from integrations.registry import get_integration
-from integrations.syncs import SYNCABLE_STATES
 from tenancy.access import require_capability
 from tenancy.roles import Capability
 from tenancy.scoping import scoped_get_or_404
@@ -35,26 +32,21 @@ def _own(request: HttpRequest, pk: int) -> Connection:
     )
 
 
-def _calendars(connection: Connection) -> tuple[list[RemoteCalendar], str]:
-    """The account's calendars to choose from, or why they could not be listed."""
-    if connection.state not in SYNCABLE_STATES:
-        return [], "Reconnect first: Patchbay can't reach your calendar account now."
-    try:
-        return adapter_for(connection).calendars(), ""
-    except ProviderError as error:
-        return [], f"{error.message} You can still let Patchbay make a calendar of its own."
-
-
-def _target_form(connection: Connection, data: object = None) -> tuple[TargetForm, str]:
-    found, problem = _calendars(connection)
-    rows = [{"remote_id": c.remote_id, "name": c.name} for c in found if c.writable]
-    form = TargetForm(data, calendars=rows)
-    primary = next((c.remote_id for c in found if c.primary and c.writable), None)
+def _target_form(
+    connection: Connection, listing: AccountCheck | None, data: object = None
+) -> TargetForm:
+    """The choice among the calendars a worker listed (a new Patchbay calendar is always
+    a choice, so a failed listing still lets the user go on)."""
+    listed = (
+        listing.calendars if listing and listing.status == AccountCheck.Status.CONNECTED else []
+    )
+    form = TargetForm(data, calendars=listed)
+    primary = next((row["remote_id"] for row in listed if row.get("primary")), None)
     if policy_of(connection.organisation_id).target == Target.PRIMARY and primary:
         form.initial["calendar"] = primary
     else:
         form.initial["calendar"] = NEW_CALENDAR
-    return form, problem
+    return form
 
 
 def _preference(connection: Connection) -> CalendarPreference:
@@ -71,22 +63,25 @@ def _page(
     request: HttpRequest,
     connection: Connection,
     *,
+    choosing: bool = False,
     target_form: TargetForm | None = None,
-    problem: str = "",
     preference_form: PreferenceForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     integration = get_integration(connection.provider)
     account = account_of(connection)
-    if account.target is None and target_form is None:
-        target_form, problem = _target_form(connection)
+    listing = None
+    if target_form is None and (choosing or account.target is None):
+        listing = listing_of.requested(connection)
+        if listing.status != AccountCheck.Status.CHECKING:
+            target_form = _target_form(connection, listing)
     policy = policy_of(connection.organisation_id)
     context = {
         "integration": integration,
         "account": account,
         "connection": connection,
         "target_form": target_form,
-        "problem": problem,
+        "listing": listing,
         "preference_form": preference_form
         or PreferenceForm(instance=_preference(connection), policy=policy),
         "disconnect_url": integration_url("disconnect", integration, pk=connection.pk)
@@ -101,19 +96,16 @@ def _page(
 @require_capability(Capability.CONNECT_OWN_CALENDAR)
 def account(request: HttpRequest, pk: int) -> HttpResponse:
     connection = _own(request, pk)
-    if request.GET.get("change") == "calendar":
-        form, problem = _target_form(connection)
-        return _page(request, connection, target_form=form, problem=problem)
-    return _page(request, connection)
+    return _page(request, connection, choosing=request.GET.get("change") == "calendar")
 
 
 @require_POST
 @require_capability(Capability.CONNECT_OWN_CALENDAR)
 def choose_calendar(request: HttpRequest, pk: int) -> HttpResponseBase:
     connection = _own(request, pk)
-    form, problem = _target_form(connection, request.POST)
+    form = _target_form(connection, listing_of.latest(connection), request.POST)
     if not form.is_valid():
-        return _page(request, connection, target_form=form, problem=problem, status=400)
+        return _page(request, connection, target_form=form, status=400)
     choice = form.cleaned_data["calendar"]
     names = {str(value): str(label) for value, label in form.fields["calendar"].choices}  # type: ignore[attr-defined]
     target = set_target(connection, choice, names)

@@ -15,3 +15,13 @@ def check_icloud_account(check_id: int) -> str:
     if attempt is None:
         return "gone"
     return icloud_connect.check(attempt).status
+
+
+@shared_task
+def list_calendars(listing_id: int) -> str:
+    from calendars import listing
+
+    found = AccountCheck.objects.filter(pk=listing_id, status=AccountCheck.Status.CHECKING).first()
+    if found is None:
+        return "gone"
+    return listing.run(found).status

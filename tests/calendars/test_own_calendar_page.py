@@ -3,10 +3,14 @@ the defaults; Disconnect that removes Patchbay's events when asked (against Radi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from calendars.models import CalendarPreference, CalendarTarget, EventLink
+from calendars.models import AccountCheck, CalendarPreference, CalendarTarget, EventLink
+from calendars.tasks import list_calendars
 from integrations.models import AppPassword, Connection, SyncRun
 from integrations.tasks import forget_password
 from sandbox.icloud.server import ICloudSandbox
@@ -56,9 +60,15 @@ def test_the_page_lists_the_accounts_calendars_and_saves_another_choice(
     sync(connection)  # makes "Patchbay - Alpha Hire"
     made = CalendarTarget.objects.get(connection=connection)
 
-    listing = client.get(page(connection), {"change": "calendar"}).content.decode()
+    # The connect check's listing (from before that calendar) is no longer fresh.
+    AccountCheck.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    asked = client.get(page(connection), {"change": "calendar"}).content.decode()
+    assert "Asking Apple iCloud for your calendars" in asked  # no provider call in a request
+    listing = AccountCheck.objects.filter(connection=connection).latest("pk")
+    list_calendars(listing.pk)  # what the worker does
 
-    assert "Patchbay - Alpha Hire" in listing
+    shown = client.get(page(connection), {"change": "calendar"}).content.decode()
+    assert "Patchbay - Alpha Hire" in shown
     chosen = client.post(f"{page(connection)}calendar/", {"calendar": made.remote_id})
     assert chosen.status_code == 302
     target = CalendarTarget.objects.get(connection=connection)
