@@ -152,3 +152,40 @@ class Recorder:
             outcome=outcome,
             duration_ms=duration_ms,
         )
+
+
+def record_exchange(
+    connection: Connection,
+    *,
+    method: str,
+    url: str,
+    status_code: int | None,
+    duration_ms: int,
+    entity: str,
+    direction: str = "push",
+    request_body: str = "",
+    run: SyncRun | None = None,
+) -> AuditEntry:
+    """Audit a call made outside the OAuth Recorder (a password-authenticated protocol
+    such as CalDAV). The answer's text is never kept: it is the user's own account."""
+    if status_code is None or status_code >= 400:
+        outcome = AuditEntry.Outcome.ERROR
+    elif method in ("GET", "PROPFIND", "REPORT", "OPTIONS"):
+        outcome = AuditEntry.Outcome.READ
+    elif status_code == 201:
+        outcome = AuditEntry.Outcome.CREATED
+    else:
+        outcome = AuditEntry.Outcome.UPDATED
+    return AuditEntry.objects.create(
+        organisation_id=connection.organisation_id,
+        connection=connection,
+        run=run,
+        direction=direction,
+        entity=entity,
+        method=method,
+        url=url,
+        request_body=truncate(request_body),
+        status_code=status_code,
+        outcome=outcome,
+        duration_ms=duration_ms,
+    )

@@ -313,7 +313,7 @@ class AuditEntry(TenantModel):
     entity = models.CharField(max_length=20)
     local_ids = models.JSONField(default=list)
     remote_ids = models.JSONField(default=list)
-    method = models.CharField(max_length=8)
+    method = models.CharField(max_length=16)  # CalDAV has MKCALENDAR
     url = models.TextField()
     request_body = models.TextField(blank=True)
     status_code = models.PositiveSmallIntegerField(null=True)

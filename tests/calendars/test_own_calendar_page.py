@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from calendars.models import AccountCheck, CalendarPreference, CalendarTarget, EventLink
 from calendars.tasks import list_calendars
-from integrations.models import AppPassword, Connection, SyncRun
+from integrations.models import AppPassword, AuditEntry, Connection, SyncRun
 from integrations.tasks import forget_password
 from sandbox.icloud.server import ICloudSandbox
 from tests.calendars.conftest import APPLE_ID
@@ -130,3 +130,21 @@ def test_disconnect_without_asking_leaves_the_events_and_forgets_the_password(
 
     assert len(icloud.stored_events(APPLE_ID, CALENDAR)) == 2
     assert not AppPassword.objects.filter(pk=password_id).exists()
+
+
+def test_every_icloud_call_of_a_sync_is_audited_without_the_answers(
+    icloud: ICloudSandbox, tenants: Tenants
+) -> None:
+    client, connection = connected(tenants)
+    assignment_for(tenants)
+
+    sync(connection)
+
+    entries = list(AuditEntry.objects.filter(connection=connection).order_by("id"))
+    puts = [entry for entry in entries if entry.method == "PUT"]
+    assert len(puts) == 2 and {entry.outcome for entry in puts} == {"created"}
+    assert all("BEGIN:VCALENDAR" in entry.request_body for entry in puts)
+    assert any(entry.method == "MKCALENDAR" for entry in entries)
+    assert all(entry.response_body == "" for entry in entries)
+    calls = client.get(page(connection)).content.decode()
+    assert calls.count("PUT event") == 2

@@ -14,12 +14,33 @@ from calendars.adapter import CalendarAdapter, RemoteCalendar, Written
 from calendars.event import EventDraft
 from calendars.models import EventLink
 from calendars.providers.icloud import discovery, events
-from calendars.providers.icloud.transport import Credentials, Transport
+from calendars.providers.icloud.transport import Credentials, Transport, Witness
+from integrations.audit import record_exchange
 from integrations.models import AppPassword, Connection
 
 
-def transport_for(password: AppPassword) -> Transport:
-    return Transport(Credentials(password.username, password.password))
+def transport_for(password: AppPassword, connection: Connection | None = None) -> Transport:
+    """The account's transport; with a connection, every exchange lands in its audit."""
+    witness = _auditor(connection) if connection is not None else None
+    return Transport(Credentials(password.username, password.password), witness=witness)
+
+
+def _auditor(connection: Connection) -> Witness:
+    def witness(method: str, url: str, status: int | None, ms: int, body: bytes | None) -> None:
+        event = url.endswith(".ics")
+        sent = body.decode(errors="replace") if body and method == "PUT" else ""
+        record_exchange(
+            connection,
+            method=method,
+            url=url,
+            status_code=status,
+            duration_ms=ms,
+            entity="event" if event else "calendar",
+            direction="pull" if method in ("PROPFIND", "REPORT", "GET") else "push",
+            request_body=sent,
+        )
+
+    return witness
 
 
 class ICloudAdapter(CalendarAdapter):
@@ -28,7 +49,7 @@ class ICloudAdapter(CalendarAdapter):
     def __init__(self, connection: Connection) -> None:
         if connection.app_password is None:
             raise LookupError(f"Connection {connection.pk} has no iCloud password.")
-        self.transport = transport_for(connection.app_password)
+        self.transport = transport_for(connection.app_password, connection)
 
     @cached_property
     def home(self) -> discovery.Home:

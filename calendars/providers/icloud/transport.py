@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -33,6 +35,10 @@ MAX_REDIRECTS = 5
 DEFAULT_WAIT = 60.0
 
 
+# Told of every exchange: method, URL, status (None: no answer), milliseconds, body sent.
+Witness = Callable[[str, str, int | None, int, bytes | None], None]
+
+
 @dataclass(frozen=True)
 class Credentials:
     apple_id: str
@@ -46,7 +52,9 @@ class Transport:
         *,
         server: str | None = None,
         timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
+        witness: Witness | None = None,
     ) -> None:
+        self.witness = witness
         self.server = server or server_url()
         self.policy = HostPolicy.for_server(self.server)
         self.credentials = credentials
@@ -62,20 +70,34 @@ class Transport:
     ) -> requests.Response:
         """One exchange with ``url``; raises on 401, throttling, 5xx and network failure."""
         self.policy.check(url)
+        started = time.monotonic()
         try:
-            response = session().request(
-                method,
-                url,
-                data=body,
-                headers={"User-Agent": USER_AGENT, **(headers or {})},
-                auth=(self.credentials.apple_id, self.credentials.app_password),
-                timeout=self.timeout,
-                allow_redirects=False,
-            )
+            response = self._exchange(method, url, headers, body)
         except requests.RequestException as error:
+            self._witness(method, url, None, started, body)
             raise ICloudUnavailable(f"could not reach iCloud ({type(error).__name__})") from error
+        self._witness(method, url, response.status_code, started, body)
         _raise_for_common_status(response)
         return response
+
+    def _witness(
+        self, method: str, url: str, status: int | None, started: float, body: bytes | None
+    ) -> None:
+        if self.witness is not None:
+            self.witness(method, url, status, int((time.monotonic() - started) * 1000), body)
+
+    def _exchange(
+        self, method: str, url: str, headers: dict[str, str] | None, body: bytes | None
+    ) -> requests.Response:
+        return session().request(
+            method,
+            url,
+            data=body,
+            headers={"User-Agent": USER_AGENT, **(headers or {})},
+            auth=(self.credentials.apple_id, self.credentials.app_password),
+            timeout=self.timeout,
+            allow_redirects=False,
+        )
 
     def follow(
         self,
