@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from integrations import owner_mail
 from integrations.models import Connection, ConnectionEvent, OAuthGrant
 from integrations.retry import Backoff, RetryPolicy
 from tenancy.models import User
@@ -78,6 +79,7 @@ def mark_error(connection: Connection, reason: str) -> None:
     connection.retry_at = None
     connection.save(update_fields=["state", "reason", "last_error", "retry_at"])
     record(connection, Kind.ERROR, message=reason)
+    owner_mail.connection_failed(connection)
 
 
 def refresh_succeeded(grant: OAuthGrant) -> None:
