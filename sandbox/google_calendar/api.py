@@ -21,7 +21,11 @@ from sandbox.google_calendar.models import GoogleApiCall, GoogleToken, GoogleUse
 
 # What each kind of call needs: any one of the scopes listed.
 NEEDS = {
-    "list": (f"{AUTH}calendar", f"{AUTH}calendar.readonly", f"{AUTH}calendar.calendarlist.readonly"),
+    "list": (
+        f"{AUTH}calendar",
+        f"{AUTH}calendar.readonly",
+        f"{AUTH}calendar.calendarlist.readonly",
+    ),
     "calendars": (f"{AUTH}calendar", f"{AUTH}calendar.app.created"),
     "events": (f"{AUTH}calendar", f"{AUTH}calendar.events", f"{AUTH}calendar.app.created"),
 }

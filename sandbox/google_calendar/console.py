@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -43,7 +44,7 @@ class MoveForm(forms.Form):
     summary = forms.CharField(required=False, max_length=200)
 
 
-def _times(data: dict, zone: str) -> dict:
+def _times(data: dict[str, Any], zone: str) -> dict[str, Any]:
     start, end = data["start"], data["end"]
     if data.get("all_day"):
         last = end.date() if end.date() > start.date() else start.date() + dt.timedelta(days=1)
@@ -83,7 +84,7 @@ def _move(request: HttpRequest) -> str:
     return f"Changed {event.event_id}."
 
 
-def _row(request: HttpRequest, model: type, name: str):  # type: ignore[no-untyped-def]
+def _row(request: HttpRequest, model: type[Any], name: str) -> Any:
     return model.objects.filter(pk=request.POST.get(name)).first()
 
 

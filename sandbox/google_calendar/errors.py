@@ -83,5 +83,7 @@ def backend_error() -> JsonResponse:
 
 
 def rate_limited(status: int, reason: str) -> JsonResponse:
-    message = "Rate Limit Exceeded" if reason != "quotaExceeded" else "Calendar usage limits exceeded."
+    message = (
+        "Rate Limit Exceeded" if reason != "quotaExceeded" else "Calendar usage limits exceeded."
+    )
     return error(status, reason, message, domain="usageLimits")

@@ -136,7 +136,11 @@ def list_events(calendar: GoogleCalendar, params: QueryDict) -> dict[str, Any]:
     position = _position(calendar, params)
     size = _page_size(params)
     rows = calendar.events.filter(change__gt=position.since, change__lte=position.upto)
-    chosen = [event for event in rows.order_by("change", "pk") if _kept(event, not position.incremental, params)]
+    chosen = [
+        event
+        for event in rows.order_by("change", "pk")
+        if _kept(event, not position.incremental, params)
+    ]
     page = chosen[position.offset : position.offset + size]
     body: dict[str, Any] = {
         "kind": "calendar#events",

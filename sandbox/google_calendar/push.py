@@ -12,7 +12,7 @@ import random
 import secrets
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
@@ -33,7 +33,7 @@ def resource_id(calendar_pk: int) -> str:
     return f"gcal{calendar_pk:08d}" + secrets.token_hex(4)
 
 
-def channel_expiration(ttl: str | None) -> timezone.datetime:
+def channel_expiration(ttl: str | None) -> datetime:
     """The more restrictive of the asked ttl and Google's limit (7 days, the default)."""
     try:
         seconds = int(ttl) if ttl else MAX_TTL_SECONDS

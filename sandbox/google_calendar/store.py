@@ -65,7 +65,9 @@ def live_calendar(user: GoogleUser, calendar_id: str) -> GoogleCalendar | None:
     return rows.filter(calendar_id=calendar_id).first()
 
 
-def create_calendar(user: GoogleUser, summary: str, time_zone: str, client_id: str) -> GoogleCalendar:
+def create_calendar(
+    user: GoogleUser, summary: str, time_zone: str, client_id: str
+) -> GoogleCalendar:
     calendar_id = f"{secrets.token_hex(16)}@group.calendar.google.com"
     return GoogleCalendar.objects.create(
         user=user,
@@ -176,7 +178,10 @@ def _merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     if "extendedProperties" in new and "extendedProperties" in old:
         props: dict[str, Any] = {}
         for part in ("private", "shared"):
-            both = {**old["extendedProperties"].get(part, {}), **new["extendedProperties"].get(part, {})}
+            both = {
+                **old["extendedProperties"].get(part, {}),
+                **new["extendedProperties"].get(part, {}),
+            }
             if both:
                 props[part] = both
         merged["extendedProperties"] = props

@@ -37,10 +37,10 @@ def _calendar(caller: Caller, calendar_id: str) -> GoogleCalendar | HttpResponse
     calendar = store.live_calendar(caller.user, calendar_id)
     if calendar is None:
         return errors.not_found()
-    if not (caller.has("calendar") or caller.has("calendar.events")):
-        # calendar.app.created reaches only the calendars this app made.
-        if calendar.created_by_client != caller.client_id:
-            return errors.not_found()
+    # calendar.app.created alone reaches only the calendars this app made.
+    broad = caller.has("calendar") or caller.has("calendar.events")
+    if not broad and calendar.created_by_client != caller.client_id:
+        return errors.not_found()
     return calendar
 
 
@@ -87,7 +87,9 @@ def calendar(request: HttpRequest, calendar_id: str) -> HttpResponse:
         if request.method != "DELETE":
             return _method_not_allowed()
         if found.primary:
-            return errors.error(400, "cannotDeletePrimaryCalendar", "Cannot delete primary calendar.")
+            return errors.error(
+                400, "cannotDeletePrimaryCalendar", "Cannot delete primary calendar."
+            )
         store.delete_calendar(found)
         return HttpResponse(status=204)
 
@@ -191,7 +193,11 @@ def watch(request: HttpRequest, calendar_id: str) -> HttpResponse:
             return found
         body = _json(request) or {}
         channel_id, address = str(body.get("id", "")), str(body.get("address", ""))
-        if not channel_id or len(channel_id) > 64 or body.get("type") not in ("web_hook", "webhook"):
+        if (
+            not channel_id
+            or len(channel_id) > 64
+            or body.get("type") not in ("web_hook", "webhook")
+        ):
             return errors.invalid("Invalid channel id or type.")
         problem = _address_problem(address)
         if problem:
@@ -199,7 +205,9 @@ def watch(request: HttpRequest, calendar_id: str) -> HttpResponse:
         if len(str(body.get("token", ""))) > 256:
             return errors.invalid("Channel token is too long.")
         if GoogleChannel.objects.filter(channel_id=channel_id).exists():
-            return errors.error(400, "channelIdNotUnique", f"Channel id {channel_id} not unique", domain="push")
+            return errors.error(
+                400, "channelIdNotUnique", f"Channel id {channel_id} not unique", domain="push"
+            )
         with transaction.atomic():
             channel = GoogleChannel.objects.create(
                 channel_id=channel_id,
@@ -252,4 +260,3 @@ def stop_channel(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _method_not_allowed()
     return serve(request, handle, "events")
-

@@ -60,14 +60,19 @@ class GoogleCalendarAdapter(CalendarAdapter):
         for item in self._pages(self.api.url("users", "me", "calendarList"), {}, "calendar"):
             writable = item.get("accessRole") in ("owner", "writer")
             found.append(
-                RemoteCalendar(item["id"], item.get("summary", ""), bool(item.get("primary")), writable)
+                RemoteCalendar(
+                    item["id"], item.get("summary", ""), bool(item.get("primary")), writable
+                )
             )
         return found
 
     def create_calendar(self, name: str) -> RemoteCalendar:
         zone = self.connection.organisation.timezone
         response = self.api.send(
-            "POST", self.api.url("calendars"), entity="calendar", body={"summary": name, "timeZone": zone}
+            "POST",
+            self.api.url("calendars"),
+            entity="calendar",
+            body={"summary": name, "timeZone": zone},
         )
         if response.status_code != 200:
             raise UnexpectedResponse("creating a calendar", response)
@@ -134,7 +139,9 @@ class GoogleCalendarAdapter(CalendarAdapter):
             raise EventGone("The event was deleted in Google Calendar.")
         if response.status_code == 404:
             if not self._calendar_exists(calendar_id):
-                raise CalendarGone("The calendar Patchbay writes to was deleted in Google Calendar.")
+                raise CalendarGone(
+                    "The calendar Patchbay writes to was deleted in Google Calendar."
+                )
             raise EventGone("The event was deleted in Google Calendar.")
 
     def _current_etag(self, calendar_id: str, event_id: str) -> str:
@@ -173,10 +180,15 @@ class GoogleCalendarAdapter(CalendarAdapter):
         page = ""
         while True:
             response = self.api.send(
-                "GET", url, entity=entity, params={**params, **({"pageToken": page} if page else {})}
+                "GET",
+                url,
+                entity=entity,
+                params={**params, **({"pageToken": page} if page else {})},
             )
             if response.status_code == 404:
-                raise CalendarGone("The calendar Patchbay writes to was deleted in Google Calendar.")
+                raise CalendarGone(
+                    "The calendar Patchbay writes to was deleted in Google Calendar."
+                )
             if response.status_code != 200:
                 raise UnexpectedResponse(f"listing {entity}s", response)
             body = response.json()
@@ -209,7 +221,10 @@ class GoogleCalendarAdapter(CalendarAdapter):
         read, page = BusyRead(), ""
         while True:
             response = self.api.send(
-                "GET", url, entity="busy", params={**params, **({"pageToken": page} if page else {})}
+                "GET",
+                url,
+                entity="busy",
+                params={**params, **({"pageToken": page} if page else {})},
             )
             if response.status_code == 410 and token:
                 return None
@@ -245,7 +260,9 @@ class GoogleCalendarAdapter(CalendarAdapter):
         made = response.json()
         cursor.channel_id, cursor.channel_resource = channel_id, str(made["resourceId"])
         cursor.channel_secret = secret
-        cursor.channel_expires_at = dt.datetime.fromtimestamp(int(made["expiration"]) / 1000, dt.UTC)
+        cursor.channel_expires_at = dt.datetime.fromtimestamp(
+            int(made["expiration"]) / 1000, dt.UTC
+        )
         if old_id and old_resource:  # the channels overlapped; the old one goes now
             self._stop(old_id, old_resource)
 
@@ -257,7 +274,9 @@ class GoogleCalendarAdapter(CalendarAdapter):
 
     def _stop(self, channel_id: str, resource_id: str) -> None:
         body = {"id": channel_id, "resourceId": resource_id}
-        response = self.api.send("POST", self.api.url("channels", "stop"), entity="channel", body=body)
+        response = self.api.send(
+            "POST", self.api.url("channels", "stop"), entity="channel", body=body
+        )
         if response.status_code not in (200, 204, 404):
             raise UnexpectedResponse("stopping a channel", response)
 
@@ -271,7 +290,9 @@ def _rfc3339(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-def _sort(read: BusyRead, item: dict[str, Any], own: set[str], cursor: ReadCursor, zone: str) -> None:
+def _sort(
+    read: BusyRead, item: dict[str, Any], own: set[str], cursor: ReadCursor, zone: str
+) -> None:
     """Put one listed event where it belongs: one of Patchbay's (deleted: noted; else
     skipped, never busy), busy, or no longer busy."""
     event_id = str(item.get("id", ""))

@@ -39,8 +39,10 @@ def _when(value: dt.datetime | dt.date, zone: str) -> dict[str, str]:
 
 def event_body(draft: EventDraft) -> dict[str, Any]:
     """The fields Patchbay owns; everything else on the event is left as it is."""
-    description = draft.description if "Patchbay" in draft.description else (
-        f"{draft.description}\n\n{SOURCE_NOTE}".strip()
+    description = (
+        draft.description
+        if "Patchbay" in draft.description
+        else (f"{draft.description}\n\n{SOURCE_NOTE}".strip())
     )
     body: dict[str, Any] = {
         "summary": draft.title,
@@ -81,7 +83,9 @@ def _moment(value: Any, zone: ZoneInfo) -> tuple[dt.datetime, bool] | None:
     try:
         if value.get("date"):
             day = dt.date.fromisoformat(value["date"])
-            return dt.datetime.combine(day, dt.time(), _zone(value.get("timeZone", "")) if value.get("timeZone") else zone), True
+            return dt.datetime.combine(
+                day, dt.time(), _zone(value.get("timeZone", "")) if value.get("timeZone") else zone
+            ), True
         moment = dt.datetime.fromisoformat(str(value.get("dateTime", "")).replace("Z", "+00:00"))
     except ValueError:
         return None

@@ -6,223 +6,411 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='GoogleCalendar',
+            name="GoogleCalendar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('calendar_id', models.CharField(max_length=255, unique=True)),
-                ('etag', models.CharField(max_length=64)),
-                ('summary', models.CharField(max_length=255)),
-                ('time_zone', models.CharField(default='UTC', max_length=64)),
-                ('primary', models.BooleanField(default=False)),
-                ('created_by_client', models.CharField(blank=True, max_length=200)),
-                ('changes', models.PositiveBigIntegerField(default=0)),
-                ('token_epoch', models.PositiveIntegerField(default=0)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("calendar_id", models.CharField(max_length=255, unique=True)),
+                ("etag", models.CharField(max_length=64)),
+                ("summary", models.CharField(max_length=255)),
+                ("time_zone", models.CharField(default="UTC", max_length=64)),
+                ("primary", models.BooleanField(default=False)),
+                ("created_by_client", models.CharField(blank=True, max_length=200)),
+                ("changes", models.PositiveBigIntegerField(default=0)),
+                ("token_epoch", models.PositiveIntegerField(default=0)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-primary', 'summary', 'pk'],
+                "ordering": ["-primary", "summary", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GoogleFault',
+            name="GoogleFault",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delay_seconds', models.FloatField(default=0)),
-                ('fail_ratio', models.FloatField(default=0, help_text='Flaky: the share of calls that fail')),
-                ('seed', models.BigIntegerField(blank=True, help_text='Flaky: makes the failing calls repeatable', null=True)),
-                ('calls', models.PositiveBigIntegerField(default=0, help_text='Flaky: calls seen so far')),
-                ('failed', models.PositiveBigIntegerField(default=0, help_text='Flaky: calls failed so far')),
-                ('until', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('target', models.CharField(choices=[('token', 'Token endpoint'), ('api', 'Calendar API')], max_length=10, unique=True)),
-                ('mode', models.CharField(choices=[('ok', 'Working normally'), ('outage', 'Outage (503 from the gateway)'), ('error_500', 'Server error (500 backendError)'), ('slow', 'Slow (delay before answering)'), ('throttled', 'Throttled (every call 429 rateLimitExceeded)'), ('commit_then_fail', 'Writes applied, then the answer is lost'), ('flaky', 'Flaky (a share of calls fail)')], default='ok', max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("delay_seconds", models.FloatField(default=0)),
+                (
+                    "fail_ratio",
+                    models.FloatField(default=0, help_text="Flaky: the share of calls that fail"),
+                ),
+                (
+                    "seed",
+                    models.BigIntegerField(
+                        blank=True, help_text="Flaky: makes the failing calls repeatable", null=True
+                    ),
+                ),
+                (
+                    "calls",
+                    models.PositiveBigIntegerField(default=0, help_text="Flaky: calls seen so far"),
+                ),
+                (
+                    "failed",
+                    models.PositiveBigIntegerField(
+                        default=0, help_text="Flaky: calls failed so far"
+                    ),
+                ),
+                ("until", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[("token", "Token endpoint"), ("api", "Calendar API")],
+                        max_length=10,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("ok", "Working normally"),
+                            ("outage", "Outage (503 from the gateway)"),
+                            ("error_500", "Server error (500 backendError)"),
+                            ("slow", "Slow (delay before answering)"),
+                            ("throttled", "Throttled (every call 429 rateLimitExceeded)"),
+                            ("commit_then_fail", "Writes applied, then the answer is lost"),
+                            ("flaky", "Flaky (a share of calls fail)"),
+                        ],
+                        default="ok",
+                        max_length=20,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='GoogleGrant',
+            name="GoogleGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_id', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('scope', models.TextField(blank=True)),
-                ('refresh_issued', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_id", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("scope", models.TextField(blank=True)),
+                ("refresh_issued", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'abstract': False,
+                "ordering": ["-created_at", "-pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='GoogleUser',
+            name="GoogleUser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('name', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("name", models.CharField(max_length=200)),
             ],
             options={
-                'ordering': ['email'],
-                'abstract': False,
+                "ordering": ["email"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='GoogleChannel',
+            name="GoogleChannel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel_id', models.CharField(max_length=64)),
-                ('resource_id', models.CharField(max_length=64)),
-                ('client_id', models.CharField(max_length=200)),
-                ('address', models.URLField(max_length=1000)),
-                ('token', models.CharField(blank=True, max_length=256)),
-                ('expiration', models.DateTimeField()),
-                ('message_number', models.PositiveBigIntegerField(default=0)),
-                ('stopped_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channels', to='sandbox_google_calendar.googlecalendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channel_id", models.CharField(max_length=64)),
+                ("resource_id", models.CharField(max_length=64)),
+                ("client_id", models.CharField(max_length=200)),
+                ("address", models.URLField(max_length=1000)),
+                ("token", models.CharField(blank=True, max_length=256)),
+                ("expiration", models.DateTimeField()),
+                ("message_number", models.PositiveBigIntegerField(default=0)),
+                ("stopped_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channels",
+                        to="sandbox_google_calendar.googlecalendar",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='GoogleDelivery',
+            name="GoogleDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(max_length=12)),
-                ('message_number', models.PositiveBigIntegerField()),
-                ('status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('dropped', models.BooleanField(default=False)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='sandbox_google_calendar.googlechannel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("state", models.CharField(max_length=12)),
+                ("message_number", models.PositiveBigIntegerField()),
+                ("status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("dropped", models.BooleanField(default=False)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="sandbox_google_calendar.googlechannel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GoogleEvent',
+            name="GoogleEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=1024)),
-                ('etag', models.CharField(max_length=64)),
-                ('status', models.CharField(default='confirmed', max_length=10)),
-                ('body', models.JSONField(default=dict)),
-                ('change', models.PositiveBigIntegerField(default=0, help_text="The calendar's count at write")),
-                ('created', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated', models.DateTimeField(default=django.utils.timezone.now)),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='sandbox_google_calendar.googlecalendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.CharField(max_length=1024)),
+                ("etag", models.CharField(max_length=64)),
+                ("status", models.CharField(default="confirmed", max_length=10)),
+                ("body", models.JSONField(default=dict)),
+                (
+                    "change",
+                    models.PositiveBigIntegerField(
+                        default=0, help_text="The calendar's count at write"
+                    ),
+                ),
+                ("created", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="sandbox_google_calendar.googlecalendar",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['change', 'pk'],
+                "ordering": ["change", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GoogleAuthorizationCode',
+            name="GoogleAuthorizationCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(max_length=64, unique=True)),
-                ('redirect_uri', models.TextField()),
-                ('scope', models.TextField(help_text='Space-separated, as granted')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('code_challenge', models.CharField(blank=True, max_length=128)),
-                ('code_challenge_method', models.CharField(blank=True, max_length=10)),
-                ('with_refresh', models.BooleanField(default=False)),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='sandbox_google_calendar.googlegrant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code_hash", models.CharField(max_length=64, unique=True)),
+                ("redirect_uri", models.TextField()),
+                ("scope", models.TextField(help_text="Space-separated, as granted")),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("code_challenge", models.CharField(blank=True, max_length=128)),
+                ("code_challenge_method", models.CharField(blank=True, max_length=10)),
+                ("with_refresh", models.BooleanField(default=False)),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codes",
+                        to="sandbox_google_calendar.googlegrant",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='GoogleToken',
+            name="GoogleToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('access', 'Access token'), ('refresh', 'Refresh token')], max_length=10)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('last4', models.CharField(max_length=4)),
-                ('scope', models.TextField()),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('grant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='sandbox_google_calendar.googlegrant')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='sandbox_google_calendar.googletoken')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("access", "Access token"), ("refresh", "Refresh token")],
+                        max_length=10,
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("last4", models.CharField(max_length=4)),
+                ("scope", models.TextField()),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "grant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tokens",
+                        to="sandbox_google_calendar.googlegrant",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="sandbox_google_calendar.googletoken",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-issued_at', '-pk'],
-                'abstract': False,
+                "ordering": ["-issued_at", "-pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='GoogleRefreshPresentation',
+            name="GoogleRefreshPresentation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(db_index=True, max_length=64)),
-                ('last4', models.CharField(max_length=4)),
-                ('client_id', models.CharField(max_length=200)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('outcome', models.CharField(choices=[('refreshed', 'Refreshed'), ('invalid_grant', 'invalid_grant'), ('invalid_client', 'invalid_client')], max_length=20)),
-                ('token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='presentations', to='sandbox_google_calendar.googletoken')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(db_index=True, max_length=64)),
+                ("last4", models.CharField(max_length=4)),
+                ("client_id", models.CharField(max_length=200)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("refreshed", "Refreshed"),
+                            ("invalid_grant", "invalid_grant"),
+                            ("invalid_client", "invalid_client"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "token",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="presentations",
+                        to="sandbox_google_calendar.googletoken",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='GoogleApiCall',
+            name="GoogleApiCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_id', models.CharField(blank=True, max_length=200)),
-                ('method', models.CharField(max_length=10)),
-                ('path', models.CharField(max_length=500)),
-                ('status', models.PositiveSmallIntegerField()),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user_email', models.CharField(blank=True, max_length=254)),
-                ('token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='api_calls', to='sandbox_google_calendar.googletoken')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_id", models.CharField(blank=True, max_length=200)),
+                ("method", models.CharField(max_length=10)),
+                ("path", models.CharField(max_length=500)),
+                ("status", models.PositiveSmallIntegerField()),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("user_email", models.CharField(blank=True, max_length=254)),
+                (
+                    "token",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="api_calls",
+                        to="sandbox_google_calendar.googletoken",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='googlegrant',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='sandbox_google_calendar.googleuser'),
+            model_name="googlegrant",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="grants",
+                to="sandbox_google_calendar.googleuser",
+            ),
         ),
         migrations.AddField(
-            model_name='googlecalendar',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calendars', to='sandbox_google_calendar.googleuser'),
+            model_name="googlecalendar",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="calendars",
+                to="sandbox_google_calendar.googleuser",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='googlechannel',
-            constraint=models.UniqueConstraint(fields=('channel_id',), name='sandbox_gcal_channel_id'),
+            model_name="googlechannel",
+            constraint=models.UniqueConstraint(
+                fields=("channel_id",), name="sandbox_gcal_channel_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='googleevent',
-            constraint=models.UniqueConstraint(fields=('calendar', 'event_id'), name='sandbox_gcal_event_id'),
+            model_name="googleevent",
+            constraint=models.UniqueConstraint(
+                fields=("calendar", "event_id"), name="sandbox_gcal_event_id"
+            ),
         ),
         migrations.AddIndex(
-            model_name='googleapicall',
-            index=models.Index(fields=['user_email', 'at'], name='sandbox_gcal_call_user'),
+            model_name="googleapicall",
+            index=models.Index(fields=["user_email", "at"], name="sandbox_gcal_call_user"),
         ),
         migrations.AddConstraint(
-            model_name='googlegrant',
-            constraint=models.UniqueConstraint(fields=('user', 'client_id'), name='sandbox_gcal_grant_per_app'),
+            model_name="googlegrant",
+            constraint=models.UniqueConstraint(
+                fields=("user", "client_id"), name="sandbox_gcal_grant_per_app"
+            ),
         ),
     ]
