@@ -57,6 +57,10 @@ ENTRIES = (
         slug="google-calendar",
         name="Google Calendar",
         description="Crew see their assignments in Google Calendar; busy time flows back.",
+        available=True,
+        adapter_path="calendars.providers.google.adapter.GoogleCalendarAdapter",
+        provider_path="calendars.providers.google.provider.GoogleCalendarProvider",
+        urls_path="calendars.providers.google.urls",
     ),
     CalendarIntegration(
         slug="outlook",

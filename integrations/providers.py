@@ -20,6 +20,9 @@ from django.utils.module_loading import import_string
 from integrations.retry import Backoff
 
 if TYPE_CHECKING:
+    import requests
+
+    from integrations.errors import ProviderUnavailable
     from integrations.models import Connection
 
 
@@ -93,6 +96,12 @@ class OAuthProvider(ABC):
         if self.rate_limit_backoff is None:
             return default
         return self.rate_limit_backoff.delay(attempt + 1)
+
+    def throttled(self, response: requests.Response) -> ProviderUnavailable | None:
+        """A limit the provider signals other than by 429 (Google Calendar's 403
+        rateLimitExceeded): the error to raise instead of "access refused"; None for
+        any other answer. 429s are the shared HTTP layer's already."""
+        return None
 
     def for_organisation(self, organisation_id: int) -> OAuthProvider:
         """This provider as one organisation uses it (its own app credentials, say)."""

@@ -127,6 +127,9 @@ def call(connection: Connection, method: str, url: str, **kwargs: Any) -> reques
         grant = refresh_grant(grant.pk, seen_version=grant.version)
         response = _send(connection, method, url, grant.access_token, **kwargs)
     connection.refresh_from_db()
+    limited = provider_for(connection.provider).throttled(response)
+    if limited is not None:  # a limit, not a refusal: the caller's budget waits it out
+        raise limited
     if response.status_code in (401, 403):
         reason = f"The provider refused Patchbay's call ({response.status_code})"
         health.mark_error(connection, f"{reason}. Reconnect to restore access.")

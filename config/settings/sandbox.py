@@ -11,17 +11,25 @@ from __future__ import annotations
 from accounting.providers.quickbooks import settings as quickbooks
 from accounting.providers.sage import settings as sage
 from accounting.providers.xero import settings as xero
+from calendars.providers.google import settings as google_calendar
 from calendars.providers.icloud import settings as icloud
 from config.settings.base import PUBLIC_BASE_URL, env, from_environment
 
 SANDBOX_ENABLED = True
-SANDBOX_APPS = ["sandbox", "sandbox.sage", "sandbox.quickbooks", "sandbox.xero.webhooks"]
+SANDBOX_APPS = [
+    "sandbox",
+    "sandbox.sage",
+    "sandbox.quickbooks",
+    "sandbox.xero.webhooks",
+    "sandbox.google_calendar",
+]
 
 # Every provider URL at its emulator, and the credentials of the app registered there.
 _pointed_at_sandbox = {
     **from_environment(quickbooks.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
     **from_environment(sage.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
     **from_environment(xero.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
+    **from_environment(google_calendar.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
     **from_environment(icloud.SANDBOX, ICLOUD_SANDBOX_PORT=env.str("ICLOUD_SANDBOX_PORT", "5232")),
 }
 globals().update(_pointed_at_sandbox)
@@ -102,4 +110,30 @@ SANDBOX_QUICKBOOKS_VERIFIER_TOKEN = _pointed_at_sandbox["QUICKBOOKS_WEBHOOK_VERI
 SANDBOX_QUICKBOOKS_WEBHOOK_URL = env.str("SANDBOX_QUICKBOOKS_WEBHOOK_URL", _webhook("quickbooks"))
 SANDBOX_QUICKBOOKS_DISCONNECT_URL = env.str(
     "SANDBOX_QUICKBOOKS_DISCONNECT_URL", _webhook("quickbooks", "disconnected")
+)
+
+# --- Google Calendar (sandbox/google_calendar/) ----------------------------------------
+SANDBOX_GOOGLE_CALENDAR_REDIRECT_URIS = env.list(
+    "SANDBOX_GOOGLE_CALENDAR_REDIRECT_URIS", _callbacks("google-calendar"), subcast=str.strip
+)
+SANDBOX_GOOGLE_CALENDAR_ACCESS_TOKEN_SECONDS = env.int(
+    "SANDBOX_GOOGLE_CALENDAR_ACCESS_TOKEN_SECONDS", 3599
+)
+SANDBOX_GOOGLE_CALENDAR_CODE_SECONDS = env.int("SANDBOX_GOOGLE_CALENDAR_CODE_SECONDS", 300)
+# 600 calls a minute per user per project (403 userRateLimitExceeded beyond it).
+SANDBOX_GOOGLE_CALENDAR_USER_MINUTE_LIMIT = env.int(
+    "SANDBOX_GOOGLE_CALENDAR_USER_MINUTE_LIMIT", 600
+)
+# Whether a throttled 429 carries Retry-After (seconds; 0: none, as Google documents none).
+SANDBOX_GOOGLE_CALENDAR_RETRY_AFTER = env.int("SANDBOX_GOOGLE_CALENDAR_RETRY_AFTER", 0)
+# Push notifications: sent on a thread after the change commits (False: inline, tests),
+# the share of change messages dropped, the first back-off after a 5xx reply, and
+# whether an http:// loopback address stands in for Google's HTTPS-only rule.
+SANDBOX_GOOGLE_CALENDAR_PUSH_ASYNC = env.bool("SANDBOX_GOOGLE_CALENDAR_PUSH_ASYNC", True)
+SANDBOX_GOOGLE_CALENDAR_DROP_RATIO = env.float("SANDBOX_GOOGLE_CALENDAR_DROP_RATIO", 0.0)
+SANDBOX_GOOGLE_CALENDAR_PUSH_BACKOFF_SECONDS = env.float(
+    "SANDBOX_GOOGLE_CALENDAR_PUSH_BACKOFF_SECONDS", 1.0
+)
+SANDBOX_GOOGLE_CALENDAR_ALLOW_HTTP_LOOPBACK = env.bool(
+    "SANDBOX_GOOGLE_CALENDAR_ALLOW_HTTP_LOOPBACK", True
 )
