@@ -31,12 +31,13 @@ RENEW_AHEAD = timedelta(days=1)
 MAX_ROUNDS = 3
 
 
-def adapter_for(connection: Connection) -> CalendarAdapter:
+def adapter_for(connection: Connection, run: SyncRun | None = None) -> CalendarAdapter:
+    """The provider's adapter; its calls are audited under `run` when there is one."""
     entry = get_integration(connection.provider)
     path = getattr(entry, "adapter_path", "")
     if not path:
         raise LookupError(f"{connection.provider} has no calendar adapter.")
-    adapter: CalendarAdapter = import_string(path)(connection)
+    adapter: CalendarAdapter = import_string(path)(connection, run)
     return adapter
 
 
@@ -72,7 +73,7 @@ def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -
         return runs.finish(run, SyncRun.Status.REFUSED)
     reconcile = _reconcile_due(target)
     try:
-        adapter = adapter_for(connection)
+        adapter = adapter_for(connection, run)
         _ensure_calendar(adapter, target, connection)
         _until_settled(adapter, connection, target, run, reconcile)
         if adapter.two_way:

@@ -16,16 +16,18 @@ from calendars.models import EventLink
 from calendars.providers.icloud import discovery, events
 from calendars.providers.icloud.transport import Credentials, Transport, Witness
 from integrations.audit import record_exchange
-from integrations.models import AppPassword, Connection
+from integrations.models import AppPassword, Connection, SyncRun
 
 
-def transport_for(password: AppPassword, connection: Connection | None = None) -> Transport:
+def transport_for(
+    password: AppPassword, connection: Connection | None = None, run: SyncRun | None = None
+) -> Transport:
     """The account's transport; with a connection, every exchange lands in its audit."""
-    witness = _auditor(connection) if connection is not None else None
+    witness = _auditor(connection, run) if connection is not None else None
     return Transport(Credentials(password.username, password.password), witness=witness)
 
 
-def _auditor(connection: Connection) -> Witness:
+def _auditor(connection: Connection, run: SyncRun | None) -> Witness:
     def witness(method: str, url: str, status: int | None, ms: int, body: bytes | None) -> None:
         event = url.endswith(".ics")
         sent = body.decode(errors="replace") if body and method == "PUT" else ""
@@ -38,6 +40,7 @@ def _auditor(connection: Connection) -> Witness:
             entity="event" if event else "calendar",
             direction="pull" if method in ("PROPFIND", "REPORT", "GET") else "push",
             request_body=sent,
+            run=run,
         )
 
     return witness
@@ -46,10 +49,10 @@ def _auditor(connection: Connection) -> Witness:
 class ICloudAdapter(CalendarAdapter):
     two_way = False
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, run: SyncRun | None = None) -> None:
         if connection.app_password is None:
             raise LookupError(f"Connection {connection.pk} has no iCloud password.")
-        self.transport = transport_for(connection.app_password, connection)
+        self.transport = transport_for(connection.app_password, connection, run)
 
     @cached_property
     def home(self) -> discovery.Home:
