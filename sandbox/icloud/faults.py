@@ -12,6 +12,9 @@
 * ``drop_etags`` answers the next PUTs 2xx without an ETag.
 * ``If-Match: *`` is answered 412 (iCloud holds it backwards), and a VEVENT without
   DTEND or DURATION is refused with 403.
+* ``flaky`` fails a share of requests: half answered 503 before anything happens, half
+  carried out and then answered 504 (a lost answer: the write happened); ``slow``
+  delays every request, so a test can act while a push is under way.
 * ``seen`` records each request (method, host, path, conditional headers, body),
   so a test can assert what the client sent.
 """
@@ -20,8 +23,10 @@ from __future__ import annotations
 
 import base64
 import io
+import random
 import re
 import threading
+import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -45,6 +50,7 @@ REASONS = {
     412: "Precondition Failed",
     429: "Too Many Requests",
     503: "Service Unavailable",
+    504: "Gateway Timeout",
 }
 _PRINCIPAL = re.compile(r"(<(?:\w+:)?current-user-principal>\s*<(?:\w+:)?href>)([^<]*)(<)")
 _HOME = re.compile(r"(<(?:\w+:)?calendar-home-set>\s*<(?:\w+:)?href>)([^<]*)(<)")
@@ -82,6 +88,10 @@ class ICloudFaults:
     _throttles: deque[_Throttle] = field(default_factory=deque)
     _revoked: set[str] = field(default_factory=set)
     _etagless_puts: int = 0
+    _flaky_ratio: float = 0.0
+    _random: random.Random = field(default_factory=random.Random)
+    _delay: float = 0.0
+    injected: int = 0  # requests flaky failed on purpose
 
     def __post_init__(self) -> None:
         self._users_by_dsid = {dsid(apple_id): apple_id for apple_id in self.apple_ids}
@@ -106,6 +116,21 @@ class ICloudFaults:
         with self._lock:
             self._etagless_puts += times
 
+    def flaky(self, ratio: float, seed: int | None = None) -> None:
+        with self._lock:
+            self._flaky_ratio, self._random = ratio, random.Random(seed)  # noqa: S311 - faults
+
+    def slow(self, seconds: float) -> None:
+        self._delay = seconds
+
+    def _roll(self) -> str:
+        """ "" to let the request through, "before" or "after" to fail it."""
+        with self._lock:
+            if self._flaky_ratio <= 0 or self._random.random() >= self._flaky_ratio:
+                return ""
+            self.injected += 1
+            return self._random.choice(("before", "after"))
+
     def principal_path(self, apple_id: str) -> str:
         return f"/{dsid(apple_id)}/principal/"
 
@@ -117,13 +142,23 @@ class ICloudFaults:
         start_response = _icloud_challenges(start_response)
         body = _read_body(environ)
         request = self._record(environ, body)
+        if self._delay:
+            time.sleep(self._delay)
         refusal = self._refusal(environ, request)
         if refusal is not None:
             return _answer(start_response, *refusal)
         environ.pop("HTTP_ACCEPT_ENCODING", None)  # plain bodies, so they can be rewritten
+        failure = self._roll()
+        if failure == "before":
+            return _answer(start_response, 503, [])
         if request.host == self.partition_host:
-            return self._partition(environ, start_response, request)
-        return self._front(environ, start_response, request)
+            answer = self._partition(environ, start_response if not failure else _ignored, request)
+        else:
+            answer = self._front(environ, start_response if not failure else _ignored, request)
+        if failure == "after":
+            b"".join(answer)  # carried out, then the answer is lost on the way back
+            return _answer(start_response, 504, [])
+        return answer
 
     def _record(self, environ: Environ, body: bytes) -> Seen:
         headers = {
@@ -215,6 +250,10 @@ class ICloudFaults:
         headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
         start_response(captured["status"], [*headers, ("Content-Length", str(len(data)))])
         return [data]
+
+
+def _ignored(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+    return lambda data: None
 
 
 def _icloud_challenges(start_response: StartResponse) -> StartResponse:
