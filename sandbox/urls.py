@@ -8,4 +8,5 @@ urlpatterns = [
     path("xero/", include("sandbox.xero.urls")),
     path("sage/", include("sandbox.sage.urls")),
     path("quickbooks/", include("sandbox.quickbooks.urls")),
+    path("microsoft-graph/", include("sandbox.microsoft_graph.urls")),
 ]
