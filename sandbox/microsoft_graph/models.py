@@ -15,8 +15,9 @@ from sandbox.core import models as core
 
 
 def graph_id() -> str:
-    """Graph ids are long opaque base64 strings; these look alike (url-safe, no '/')."""
-    return "AAMk" + secrets.token_urlsafe(48)
+    """Graph ids are long opaque base64 strings; these look alike (url-safe, no '/').
+    No '_' either: an occurrence's id is its series' id, '_' and its index."""
+    return "AAMk" + secrets.token_urlsafe(48).replace("_", "-")
 
 
 def change_key() -> str:

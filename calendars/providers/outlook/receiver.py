@@ -82,8 +82,12 @@ def _receive(request: HttpRequest, on_verified: Any) -> HttpResponse:
         return HttpResponse(status=400)
     woken: set[int] = set()
     refused = 0
+    seen: dict[tuple[str, str], ReadCursor | None] = {}  # a batch repeats itself
     for item in items:
-        cursor = _verified(item)
+        pair = (str(item.get("subscriptionId") or ""), str(item.get("clientState") or ""))
+        if pair not in seen:
+            seen[pair] = _verified(item)
+        cursor = seen[pair]
         if cursor is None:
             refused += 1
             continue
