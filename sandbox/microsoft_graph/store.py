@@ -118,7 +118,9 @@ def when_json(moment: dt.datetime, zone_name: str = "UTC") -> dict[str, str]:
     return {"dateTime": moment.astimezone(tz).strftime(GRAPH_TIME), "timeZone": zone_name}
 
 
-def event_json(item: Occurrence, zone_name: str = "UTC", *, with_ext: bool = False) -> dict:
+def event_json(
+    item: Occurrence, zone_name: str = "UTC", *, with_ext: bool = False
+) -> dict[str, Any]:
     event = item.event
     start, end = item.times()
     fields = event.fields

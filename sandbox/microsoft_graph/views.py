@@ -156,7 +156,9 @@ def _json(request: HttpRequest, event: GraphEvent, index: int | None) -> dict[st
 
 
 def _list(request: HttpRequest, calendar: GraphCalendar) -> HttpResponse:
-    rows = GraphEvent.objects.filter(calendar=calendar, deleted_at__isnull=True).order_by("pk")
+    rows = list(
+        GraphEvent.objects.filter(calendar=calendar, deleted_at__isnull=True).order_by("pk")
+    )
     raw_filter = request.GET.get("$filter", "")
     if raw_filter:
         matched = EXT_FILTER.match(raw_filter)
@@ -164,7 +166,6 @@ def _list(request: HttpRequest, calendar: GraphCalendar) -> HttpResponse:
             return errors.bad_request("Invalid filter clause.", "BadRequest")
         wanted = {matched["id"]: matched["value"]}
         rows = [e for e in rows if e.extended.get(matched["id"]) == wanted[matched["id"]]]
-    rows = list(rows)
     top = int(request.GET.get("$top", PAGE)) if request.GET.get("$top", "").isdigit() else PAGE
     skip = int(request.GET.get("$skip", 0)) if request.GET.get("$skip", "").isdigit() else 0
     page = rows[skip : skip + top]

@@ -83,7 +83,6 @@ def adapter(connection: Connection) -> OutlookAdapter:
 
 @pytest.fixture
 def cursor(connection: Connection) -> ReadCursor:
-    now = timezone.now()
     return ReadCursor.objects.create(
         organisation=connection.organisation,
         connection=connection,

@@ -84,7 +84,7 @@ def test_a_create_whose_answer_was_lost_adopts_the_event_it_made(
         finally:
             faults.clear_faults()
 
-    adapter.graph.send = once_then_clear  # type: ignore[method-assign]
+    adapter.graph.send = once_then_clear  # type: ignore[method-assign,assignment]
     written = adapter.put(calendar_id, draft(key), link_for(connection, key))
     [stored] = live_events(mailbox)
     assert written.remote_id == stored.graph_id
