@@ -66,6 +66,10 @@ ENTRIES = (
         slug="outlook",
         name="Microsoft Outlook",
         description="Crew see their assignments in Outlook; busy time flows back.",
+        available=True,
+        adapter_path="calendars.providers.outlook.adapter.OutlookAdapter",
+        provider_path="calendars.providers.outlook.provider.OutlookProvider",
+        urls_path="calendars.providers.outlook.urls",
     ),
     CalendarIntegration(
         slug="icloud",

@@ -9,4 +9,5 @@ urlpatterns = [
     path("sage/", include("sandbox.sage.urls")),
     path("quickbooks/", include("sandbox.quickbooks.urls")),
     path("google-calendar/", include("sandbox.google_calendar.urls")),
+    path("microsoft-graph/", include("sandbox.microsoft_graph.urls")),
 ]

@@ -37,6 +37,8 @@ PK_SOURCES: dict[str, str] = {
     "operations:payment_create": "invoice",
     "integrations:connection-icloud": "calendar_connection",
     "integrations:disconnect-icloud": "calendar_connection",
+    "integrations:connection-outlook": "calendar_connection",
+    "integrations:disconnect-outlook": "calendar_connection",
     "calendars:icloud-check": "account_check",
     "calendars:account": "calendar_connection",
     "calendars:choose-calendar": "calendar_connection",
@@ -332,6 +334,9 @@ def kwargs_for(route: Route, world: World) -> dict[str, Any]:
         ):
             # The Xero sandbox's /connections/{id}, /Invoices/{id}, ...: a made-up id.
             kwargs[param] = uuid.UUID(int=0)
+        elif route.name.startswith("sandbox:microsoft_graph:"):
+            # The Graph sandbox's tenant, user and made-up calendar, event, subscription ids.
+            kwargs[param] = {"tenant": "common", "user": "me"}.get(param, "AAMk0")
         elif route.name.startswith("sandbox:sage:") and param == "key":
             # The Sage sandbox's /v3.1/{resource}/{key}: a made-up 32-hex id.
             kwargs[param] = "0" * 32

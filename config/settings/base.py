@@ -20,6 +20,7 @@ from accounting.providers.sage import settings as sage
 from accounting.providers.xero import settings as xero
 from calendars.providers.google import settings as google_calendar
 from calendars.providers.icloud import settings as icloud
+from calendars.providers.outlook import settings as outlook
 
 # Lets admin and form classes be subscripted for type checking at run time too.
 django_stubs_ext.monkeypatch()
@@ -225,6 +226,7 @@ globals().update(from_environment(sage.SERVICE))
 globals().update(from_environment(xero.SERVICE))
 globals().update(from_environment(icloud.SERVICE))
 globals().update(from_environment(google_calendar.SERVICE))
+globals().update(from_environment(outlook.SERVICE))
 
 # A sync run's lease on its connection, renewed after every batch; a crashed worker's
 # run is taken over once it lapses.

@@ -13,6 +13,7 @@ from accounting.providers.sage import settings as sage
 from accounting.providers.xero import settings as xero
 from calendars.providers.google import settings as google_calendar
 from calendars.providers.icloud import settings as icloud
+from calendars.providers.outlook import settings as outlook
 from config.settings.base import PUBLIC_BASE_URL, env, from_environment
 
 SANDBOX_ENABLED = True
@@ -22,6 +23,7 @@ SANDBOX_APPS = [
     "sandbox.quickbooks",
     "sandbox.xero.webhooks",
     "sandbox.google_calendar",
+    "sandbox.microsoft_graph",
 ]
 
 # Every provider URL at its emulator, and the credentials of the app registered there.
@@ -30,6 +32,7 @@ _pointed_at_sandbox = {
     **from_environment(sage.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
     **from_environment(xero.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
     **from_environment(google_calendar.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
+    **from_environment(outlook.SANDBOX, PUBLIC_BASE_URL=PUBLIC_BASE_URL),
     **from_environment(icloud.SANDBOX, ICLOUD_SANDBOX_PORT=env.str("ICLOUD_SANDBOX_PORT", "5232")),
 }
 globals().update(_pointed_at_sandbox)
@@ -136,4 +139,24 @@ SANDBOX_GOOGLE_CALENDAR_PUSH_BACKOFF_SECONDS = env.float(
 )
 SANDBOX_GOOGLE_CALENDAR_ALLOW_HTTP_LOOPBACK = env.bool(
     "SANDBOX_GOOGLE_CALENDAR_ALLOW_HTTP_LOOPBACK", True
+# --- Microsoft Graph (sandbox/microsoft_graph/) -------------------------------------
+SANDBOX_GRAPH_REDIRECT_URIS = env.list(
+    "SANDBOX_GRAPH_REDIRECT_URIS", _callbacks("outlook"), subcast=str.strip
+)
+# Access tokens live 60 to 90 minutes at Microsoft (75 on average); refresh tokens 90 days.
+SANDBOX_GRAPH_ACCESS_TOKEN_SECONDS = env.int("SANDBOX_GRAPH_ACCESS_TOKEN_SECONDS", 4500)
+SANDBOX_GRAPH_REFRESH_TOKEN_SECONDS = env.int("SANDBOX_GRAPH_REFRESH_TOKEN_SECONDS", 90 * _DAY)
+SANDBOX_GRAPH_CODE_SECONDS = env.int("SANDBOX_GRAPH_CODE_SECONDS", 600)
+# Requests per mailbox and app in any 10 minutes (Outlook's service limit).
+SANDBOX_GRAPH_TEN_MINUTE_LIMIT = env.int("SANDBOX_GRAPH_TEN_MINUTE_LIMIT", 10_000)
+# Retry-After on the sandbox's 429s: a number (may be fractional), or "" for none.
+SANDBOX_GRAPH_RETRY_AFTER = env.str("SANDBOX_GRAPH_RETRY_AFTER", "10")
+# Outlook event subscriptions: the documented maximum lifetime, and the 45-minute floor.
+SANDBOX_GRAPH_SUBSCRIPTION_MAX_MINUTES = env.int("SANDBOX_GRAPH_SUBSCRIPTION_MAX_MINUTES", 4230)
+# Notifications go out on a thread after the change commits; False sends inline (tests).
+SANDBOX_GRAPH_NOTIFY_ASYNC = env.bool("SANDBOX_GRAPH_NOTIFY_ASYNC", True)
+SANDBOX_GRAPH_NOTIFY_TIMEOUT_SECONDS = env.float("SANDBOX_GRAPH_NOTIFY_TIMEOUT_SECONDS", 3.0)
+# Where the validation handshake must answer within (Graph: 10 seconds).
+SANDBOX_GRAPH_VALIDATION_TIMEOUT_SECONDS = env.float(
+    "SANDBOX_GRAPH_VALIDATION_TIMEOUT_SECONDS", 10.0
 )

@@ -31,9 +31,9 @@ def test_owner_sees_all_eight_cards_not_connected(tenants: Tenants) -> None:
 def test_cards_of_unbuilt_integrations_offer_no_action(tenants: Tenants) -> None:
     body = client_for(tenants.owner).get(INDEX).content.decode()
     unbuilt = [i for i in registered() if not (i.connects or isinstance(i, ManagedIntegration))]
-    # Xero, QuickBooks, Sage, Google Calendar and iCloud connect; API access is managed;
-    # the website plugin and Outlook are not built yet.
-    assert sorted(i.slug for i in unbuilt) == ["outlook", "wordpress"]
+    # The accounting and calendar providers connect; API access is managed; the website
+    # plugin is not built yet.
+    assert sorted(i.slug for i in unbuilt) == ["wordpress"]
     assert body.count("Available soon") == len(unbuilt)
     assert body.count("disabled") == len(unbuilt)
 
