@@ -139,6 +139,7 @@ SANDBOX_GOOGLE_CALENDAR_PUSH_BACKOFF_SECONDS = env.float(
 )
 SANDBOX_GOOGLE_CALENDAR_ALLOW_HTTP_LOOPBACK = env.bool(
     "SANDBOX_GOOGLE_CALENDAR_ALLOW_HTTP_LOOPBACK", True
+)
 # --- Microsoft Graph (sandbox/microsoft_graph/) -------------------------------------
 SANDBOX_GRAPH_REDIRECT_URIS = env.list(
     "SANDBOX_GRAPH_REDIRECT_URIS", _callbacks("outlook"), subcast=str.strip
