@@ -23,7 +23,7 @@ from calendars.models import EventLink, ReadCursor
 from calendars.providers.outlook import busy, events
 from calendars.providers.outlook.client import Graph, error_code, own_url
 from integrations.errors import ProviderError, ProviderUnavailable
-from integrations.models import Connection
+from integrations.models import Connection, SyncRun
 
 PAGE_SIZE = 50
 MAX_PAGES = 200
@@ -40,9 +40,9 @@ DEFAULT_WINDOW = (dt.timedelta(days=1), dt.timedelta(days=180))
 class OutlookAdapter(CalendarAdapter):
     two_way = True
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, run: SyncRun | None = None) -> None:
         self.connection = connection
-        self.graph = Graph(connection)
+        self.graph = Graph(connection, run)
 
     # --- calendars ----------------------------------------------------------------
 

@@ -56,13 +56,8 @@ class OutlookProvider(OAuthProvider):
         return [RemoteOrganisation(remote_id=oid, name=name)]
 
     def remove_remote_connection(self, connection: Connection) -> None:
-        """Disconnect: remove the change-notification subscription."""
-        from calendars.providers.outlook.adapter import OutlookAdapter
-
-        cursor = getattr(connection, "cursor", None)
-        if cursor is not None and cursor.channel_id:
-            OutlookAdapter(connection).stop_watch(cursor)
-            cursor.save()
+        """Nothing more to unlink: the calendar kind's leaving step (calendars.leaving)
+        has already removed the change-notification subscription by then."""
 
     def revoke(self, refresh_token: str) -> None:
         """Microsoft offers apps no way to revoke their own grant (no RFC 7009 endpoint):
