@@ -40,6 +40,8 @@ PK_SOURCES: dict[str, str] = {
     "integrations:connection-outlook": "calendar_connection",
     "integrations:disconnect-outlook": "calendar_connection",
     "calendars:icloud-check": "account_check",
+    "integrations:connection-google-calendar": "calendar_connection",
+    "integrations:disconnect-google-calendar": "calendar_connection",
     "calendars:account": "calendar_connection",
     "calendars:choose-calendar": "calendar_connection",
     "calendars:preferences": "calendar_connection",
