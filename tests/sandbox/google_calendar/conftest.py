@@ -10,6 +10,9 @@ import pytest
 from django.test import Client
 
 from sandbox.google_calendar import seed
+
+# The live-server sandbox and a crew member's connection, for the client's contract.
+from tests.calendars.providers.google.conftest import crew, google  # noqa: F401
 from tests.sandbox.google_calendar import discovery
 from tests.sandbox.google_calendar.flow import Google, google_for
 

@@ -20,14 +20,7 @@ from calendars.providers.google import shapes
 from calendars.providers.google.provider import GoogleCalendarProvider
 from sandbox.google_calendar import store
 from sandbox.google_calendar.models import GoogleEvent
-from tests.calendars.providers.google.conftest import (  # noqa: F401 - fixtures used here
-    Crew,
-    crew,
-    cursor_for,
-    draft,
-    google,
-    link_for,
-)
+from tests.calendars.providers.google.conftest import Crew, cursor_for, draft, link_for
 from tests.sandbox.google_calendar.discovery import Discovery, error_problems, relative_path
 
 KEY = "pb" + "fedcba9876543210fedcba98765432"

@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
 from sandbox.google_calendar import faults, seed, store
 from sandbox.google_calendar.models import GoogleCalendar
 from tests.sandbox.google_calendar.discovery import Discovery, error_problems, reason_of
