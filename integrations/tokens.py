@@ -126,7 +126,12 @@ def call(connection: Connection, method: str, url: str, **kwargs: Any) -> reques
     if response.status_code == 401:
         grant = refresh_grant(grant.pk, seen_version=grant.version)
         response = _send(connection, method, url, grant.access_token, **kwargs)
+    in_hand = connection.grant
     connection.refresh_from_db()
+    if connection.grant_id is None:
+        # A disconnect's last calls (flow.remove_at_provider) hold the grant in memory
+        # only: keep it for the calls after this one (health saves never write it).
+        connection.grant = in_hand
     limited = provider_for(connection.provider).throttled(response)
     if limited is not None:  # a limit, not a refusal: the caller's budget waits it out
         raise limited
