@@ -66,7 +66,17 @@ def _ensure_calendar(
 
 
 def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -> SyncRun:
+    wake.started(connection.pk)
     run = run or runs.start(connection, trigger)
+    try:
+        return _sync(connection, run)
+    finally:
+        # A change saved after the last round's look found this run holding the
+        # connection: it gets a sync of its own rather than waiting for the backstop.
+        wake.follow_up(connection.pk)
+
+
+def _sync(connection: Connection, run: SyncRun) -> SyncRun:
     target = CalendarTarget.objects.filter(connection=connection).first()
     if target is None:
         runs.error(run, "Choose the calendar Patchbay writes to, on your profile page.")

@@ -35,9 +35,10 @@ def _calendar_slugs() -> list[str]:
 
 
 def soon(connection_id: int) -> None:
-    """The provider says the calendar changed: read it within seconds, once per burst."""
-    pull_in([connection_id], timezone.now() + BACKSTOP)
-    _enqueue(connection_id)
+    """The provider says the calendar changed: read it within seconds, once per burst
+    (a flood of notifications costs a Redis write each, and one read)."""
+    if _enqueue(connection_id):
+        pull_in([connection_id], timezone.now() + BACKSTOP)
 
 
 def _dirty_key(connection_id: int) -> str:
@@ -53,14 +54,34 @@ def changed_since_settled(connection_id: int) -> bool:
     return bool(cache.get(_dirty_key(connection_id)))
 
 
-def _enqueue(connection_id: int) -> None:
+def _due_key(connection_id: int) -> str:
+    return f"calendars:due:{connection_id}"
+
+
+def started(connection_id: int) -> None:
+    """The sync enqueued for a burst has started: the next change enqueues another (and
+    until then, changes find one coming). If the task was lost, the key lapses and the
+    dispatcher's backstop has the connection anyway."""
+    cache.delete(_due_key(connection_id))
+
+
+def follow_up(connection_id: int) -> None:
+    """After a run: changes it did not take in are synced soon."""
+    if changed_since_settled(connection_id):
+        _enqueue(connection_id)
+
+
+def _enqueue(connection_id: int) -> bool:
+    """A sync of the connection within DEBOUNCE, unless one is already coming."""
     from integrations.syncs import sync_connection
 
-    # Set before the debounce check: a run already going sees it and pushes again.
+    # Set before the debounce check: a run already going sees it and goes round again.
     cache.set(_dirty_key(connection_id), 1, timeout=int(BACKSTOP.total_seconds()))
     seconds = DEBOUNCE.total_seconds()
-    if cache.add(f"calendars:due:{connection_id}", 1, timeout=int(seconds) + 1):
-        sync_connection.apply_async((connection_id, SyncRun.Trigger.WEBHOOK), countdown=seconds)
+    if not cache.add(_due_key(connection_id), 1, timeout=int(BACKSTOP.total_seconds())):
+        return False
+    sync_connection.apply_async((connection_id, SyncRun.Trigger.WEBHOOK), countdown=seconds)
+    return True
 
 
 def users_changed(organisation_id: int, user_ids: Iterable[int]) -> None:
