@@ -24,6 +24,7 @@ class CalendarIntegration(Integration):
     per_user: bool = True
     exclusive_group: str = "calendar"  # one calendar platform per user at a time
     settings_url_name: str = "calendars:defaults"
+    logs_url_name: str = "calendars:calls"
     # Dotted path of the provider's calendars.adapter.CalendarAdapter.
     adapter_path: str = ""
 
