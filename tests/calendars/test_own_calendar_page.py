@@ -148,3 +148,23 @@ def test_every_icloud_call_of_a_sync_is_audited_without_the_answers(
     assert all(entry.response_body == "" for entry in entries)
     calls = client.get(page(connection)).content.decode()
     assert calls.count("PUT event") == 2
+
+
+def test_checks_and_listings_older_than_a_day_are_purged(tenants: Tenants) -> None:
+    from calendars.tasks import purge_account_checks
+
+    def check(age: timedelta) -> AccountCheck:
+        return AccountCheck.objects.create(
+            organisation=tenants.alpha,
+            user=tenants.crew,
+            provider="icloud",
+            username="crew@icloud.test",
+            password="abcdabcdabcdabcd",
+            created_at=timezone.now() - age,
+        )
+
+    old, fresh = check(timedelta(days=2)), check(timedelta(hours=1))
+
+    assert purge_account_checks() == 1
+    assert list(AccountCheck.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert old.pk != fresh.pk
