@@ -139,7 +139,7 @@ def _read_busy(adapter: CalendarAdapter, connection: Connection, run: SyncRun) -
     deleted = busy.apply(connection, cursor, read)
     runs.count(run, "busy blocks read", len(read.busy))
     if deleted:
-        runs.count(run, "deleted in the calendar", deleted)
+        runs.count(run, "changed or deleted in the calendar", deleted)
 
 
 def _keep_watching(adapter: CalendarAdapter, connection: Connection, run: SyncRun) -> None:

@@ -33,7 +33,7 @@ def test_busy_read_keeps_busy_and_tentative_times_only(
         START + dt.timedelta(days=1, hours=1),
         show_as="tentative",
     )
-    read = adapter.read_busy(cursor, set())
+    read = adapter.read_busy(cursor, {})
     by_key = {b.remote_key: b for b in read.busy}
     assert set(by_key) == {remote_key(busy.graph_id), remote_key(maybe.graph_id)}
     assert by_key[remote_key(busy.graph_id)].starts_at == START
@@ -47,20 +47,20 @@ def test_busy_read_leaves_out_patchbay_events(
     calendar_id = next(c.remote_id for c in adapter.calendars() if c.primary)
     key = "pb" + "9" * 30
     own = adapter.put(calendar_id, draft(key), EventLink(key=key))
-    assert adapter.read_busy(cursor, {own.remote_id}).busy == []
+    assert adapter.read_busy(cursor, {own.remote_id: ""}).busy == []
     # Even without the id map, the transactionId shows it is Patchbay's.
     cursor.cursor = ""
-    assert adapter.read_busy(cursor, set()).busy == []
+    assert adapter.read_busy(cursor, {}).busy == []
 
 
 def test_incremental_read_reports_changes_and_deletions(
     adapter: OutlookAdapter, cursor: ReadCursor, mailbox: GraphUser
 ) -> None:
     first = add_block(mailbox, START, START + dt.timedelta(hours=2))
-    cursor.cursor = adapter.read_busy(cursor, set()).cursor
+    cursor.cursor = adapter.read_busy(cursor, {}).cursor
     second = add_block(mailbox, START + dt.timedelta(hours=3), START + dt.timedelta(hours=4))
     delete_event(first)
-    read = adapter.read_busy(cursor, set())
+    read = adapter.read_busy(cursor, {})
     assert [b.remote_key for b in read.busy] == [remote_key(second.graph_id)]
     assert read.gone == [remote_key(first.graph_id)]
 
@@ -69,11 +69,11 @@ def test_a_recurring_series_is_read_per_occurrence_and_one_cancelled_day_goes(
     adapter: OutlookAdapter, cursor: ReadCursor, mailbox: GraphUser
 ) -> None:
     series = add_block(mailbox, START, START + dt.timedelta(hours=1), days=3)
-    read = adapter.read_busy(cursor, set())
+    read = adapter.read_busy(cursor, {})
     assert len(read.busy) == 3
     cursor.cursor = read.cursor
     cancel_occurrence(series, 1)
-    again = adapter.read_busy(cursor, set())
+    again = adapter.read_busy(cursor, {})
     assert again.gone == [remote_key(f"{series.graph_id}_0001")] and len(again.busy) == 2
 
 
@@ -81,9 +81,9 @@ def test_an_expired_delta_token_reads_everything_again_without_duplicates(
     adapter: OutlookAdapter, cursor: ReadCursor, mailbox: GraphUser
 ) -> None:
     block = add_block(mailbox, START, START + dt.timedelta(hours=2))
-    cursor.cursor = adapter.read_busy(cursor, set()).cursor
+    cursor.cursor = adapter.read_busy(cursor, {}).cursor
     expire_delta(mailbox)
-    read = adapter.read_busy(cursor, set())
+    read = adapter.read_busy(cursor, {})
     assert read.full and [b.remote_key for b in read.busy] == [remote_key(block.graph_id)]
     assert read.cursor and read.cursor != cursor.cursor
 
@@ -95,9 +95,9 @@ def test_own_event_deleted_by_the_user_is_reported_as_deleted(
     key = "pb" + "8" * 30
     link = EventLink(key=key)
     link.remote_id = adapter.put(calendar_id, draft(key), link).remote_id
-    cursor.cursor = adapter.read_busy(cursor, {link.remote_id}).cursor
+    cursor.cursor = adapter.read_busy(cursor, {link.remote_id: ""}).cursor
     adapter.delete(calendar_id, link)
-    read = adapter.read_busy(cursor, {link.remote_id})
+    read = adapter.read_busy(cursor, {link.remote_id: ""})
     assert read.deleted_events == [link.remote_id] and read.gone == [] and read.busy == []
 
 
@@ -228,3 +228,20 @@ def test_revoking_sessions_sends_subscription_removed_to_patchbay(
     assert cursor.channel_id == "" and not GraphSubscription.objects.exists()
     assert [d.status for d in GraphDelivery.objects.filter(kind="lifecycle")] == [202]
     assert notify  # the sender module delivered it over HTTP
+
+
+def test_a_patchbay_event_changed_in_outlook_is_reported_to_be_put_back(
+    adapter: OutlookAdapter, cursor: ReadCursor
+) -> None:
+    calendar_id = next(c.remote_id for c in adapter.calendars() if c.primary)
+    key = "pb" + "8" * 30
+    link = EventLink(key=key)
+    written = adapter.put(calendar_id, draft(key), link)
+    assert adapter.read_busy(cursor, {written.remote_id: written.version}).edited_events == []
+    link.remote_id, link.version = written.remote_id, written.version
+    adapter.put(calendar_id, draft(key, title="Moved by me"), link)  # a change in Outlook
+    cursor.cursor = ""
+
+    read = adapter.read_busy(cursor, {written.remote_id: written.version})
+
+    assert read.edited_events == [written.remote_id] and read.busy == []
