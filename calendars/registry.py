@@ -25,6 +25,7 @@ class CalendarIntegration(Integration):
     exclusive_group: str = "calendar"  # one calendar platform per user at a time
     settings_url_name: str = "calendars:defaults"
     logs_url_name: str = "calendars:calls"
+    disconnect_choices: tuple[str, ...] = ("remove_events",)
     # Dotted path of the provider's calendars.adapter.CalendarAdapter.
     adapter_path: str = ""
 

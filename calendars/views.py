@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import cast
 
@@ -187,7 +188,8 @@ def assign(request: HttpRequest) -> HttpResponse | HttpResponseBase:
 
 
 def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    """A row id from the query string, or None for anything else (no 500 on '²')."""
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
 
 
 @require_GET

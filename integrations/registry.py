@@ -55,6 +55,8 @@ class Integration:
     # A per-user integration connected on a page of its own rather than by OAuth (an
     # app-specific password): that page's URL name.
     connect_url_name: str = ""
+    # The Disconnect form's choices the kind reads (before_disconnect gets these alone).
+    disconnect_choices: tuple[str, ...] = ()
     # How the provider notifies Patchbay of changes, if it does.
     webhook: Source | None = None
 
