@@ -66,6 +66,7 @@ def _ensure_calendar(
 
 
 def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -> SyncRun:
+    wake.started(connection.pk)
     run = run or runs.start(connection, trigger)
     target = CalendarTarget.objects.filter(connection=connection).first()
     if target is None:
@@ -99,7 +100,9 @@ def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -
         raise
     if reconcile:
         CalendarTarget.objects.filter(pk=target.pk).update(reconciled_at=timezone.now())
-    return runs.finish(run)
+    finished = runs.finish(run)
+    wake.after_run(connection.pk)
+    return finished
 
 
 def _until_settled(

@@ -53,13 +53,31 @@ def changed_since_settled(connection_id: int) -> bool:
     return bool(cache.get(_dirty_key(connection_id)))
 
 
+def _due_key(connection_id: int) -> str:
+    return f"calendars:due:{connection_id}"
+
+
+def started(connection_id: int) -> None:
+    """A sync of this connection begins (or finds one going): the queued one of the
+    burst is no longer coming, so a change from now on queues a sync of its own."""
+    cache.delete(_due_key(connection_id))
+
+
+def after_run(connection_id: int) -> None:
+    """The run has let the connection go. A change that came after its last look (its
+    wake found the run still going) gets its sync now, not at the backstop: the run's
+    end has already moved next_sync_at a whole interval on."""
+    if changed_since_settled(connection_id):
+        _enqueue(connection_id)
+
+
 def _enqueue(connection_id: int) -> None:
     from integrations.syncs import sync_connection
 
     # Set before the debounce check: a run already going sees it and pushes again.
     cache.set(_dirty_key(connection_id), 1, timeout=int(BACKSTOP.total_seconds()))
     seconds = DEBOUNCE.total_seconds()
-    if cache.add(f"calendars:due:{connection_id}", 1, timeout=int(seconds) + 1):
+    if cache.add(_due_key(connection_id), 1, timeout=int(seconds) + 1):
         sync_connection.apply_async((connection_id, SyncRun.Trigger.WEBHOOK), countdown=seconds)
 
 
