@@ -90,6 +90,7 @@ def _act(request: HttpRequest, user: GraphUser) -> None:
             show_as=request.POST.get("show_as", "busy"),
             all_day=bool(request.POST.get("all_day")),
             days=int(request.POST.get("days") or 0),
+            subject=request.POST.get("subject") or "Private",
         )
     elif action in ("move", "delete"):
         found = GraphEvent.objects.filter(

@@ -6,15 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.test import Client
 
-from calendars.models import EventLink, ReadCursor
+from calendars import wake
+from calendars.models import CalendarTarget, EventLink, ReadCursor
 from calendars.providers.outlook.adapter import OutlookAdapter
 from calendars.providers.outlook.busy import remote_key
-from integrations.models import Connection
+from integrations.models import Connection, SyncRun
+from integrations.syncs import sync_connection
 from sandbox.microsoft_graph import notify
 from sandbox.microsoft_graph.console import add_block, expire_delta
-from sandbox.microsoft_graph.models import GraphDelivery, GraphSubscription, GraphUser
+from sandbox.microsoft_graph.models import (
+    GraphCalendar,
+    GraphDelivery,
+    GraphSubscription,
+    GraphUser,
+)
 from sandbox.microsoft_graph.store import cancel_occurrence, delete_event
 from tests.calendars.providers.outlook.conftest import START, draft
 
@@ -245,3 +253,34 @@ def test_a_patchbay_event_changed_in_outlook_is_reported_to_be_put_back(
     read = adapter.read_busy(cursor, {written.remote_id: written.version})
 
     assert read.edited_events == [written.remote_id] and read.busy == []
+
+
+def test_a_notification_after_a_runs_last_look_still_gets_a_sync_soon(
+    connection: Connection,
+    mailbox: GraphUser,
+    queued: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Outlook tells of a change while a run is finishing (here: as it subscribes). The
+    change's own sync starts while that run still holds the connection and steps aside;
+    the run, once it lets go, queues one more rather than leave it to the backstop."""
+    default = GraphCalendar.objects.get(user=mailbox, is_default=True)
+    CalendarTarget.objects.create(
+        organisation=connection.organisation,
+        connection=connection,
+        remote_id=default.graph_id,
+        name=default.name,
+    )
+    wake.soon(connection.pk)  # the burst's sync, queued
+    subscribe = OutlookAdapter.renew_watch
+
+    def notified_meanwhile(adapter: OutlookAdapter, cursor: ReadCursor) -> None:
+        subscribe(adapter, cursor)
+        wake.soon(connection.pk)  # past the run's last look at what changed
+        assert sync_connection(connection.pk, SyncRun.Trigger.WEBHOOK) is None  # busy
+
+    monkeypatch.setattr(OutlookAdapter, "renew_watch", notified_meanwhile)
+    assert sync_connection(connection.pk, SyncRun.Trigger.WEBHOOK) is not None
+    # Three queued: the burst's (that run), the notification's (stepped aside), and
+    # the one the run queued when it let go.
+    assert queued == [(connection.pk, SyncRun.Trigger.WEBHOOK)] * 3
