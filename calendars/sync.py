@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from calendars import busy, wake
 from calendars.adapter import CalendarAdapter
 from calendars.errors import CalendarGone
-from calendars.models import CalendarTarget
+from calendars.models import CalendarTarget, EventLink
 from calendars.projection import Scene
 from calendars.push import Disconnected, push
 from calendars.settings_of import effective_for
@@ -92,10 +92,7 @@ def _sync(connection: Connection, run: SyncRun) -> SyncRun:
         runs.error(run, "Disconnected while this sync ran: it stopped, and wrote nothing after.")
         return runs.finish(run, SyncRun.Status.REFUSED)
     except CalendarGone as gone:
-        health.mark_error(
-            connection, f"{gone.message} Choose another calendar, or let Patchbay make one."
-        )
-        runs.error(run, gone.message)
+        _calendar_gone(connection, target, run, gone)
         return runs.finish(run, SyncRun.Status.FAILED)
     except GrantInvalid as refused:
         health.mark_error(connection, refused.message)
@@ -110,6 +107,23 @@ def _sync(connection: Connection, run: SyncRun) -> SyncRun:
     if reconcile:
         CalendarTarget.objects.filter(pk=target.pk).update(reconciled_at=timezone.now())
     return runs.finish(run)
+
+
+def _calendar_gone(
+    connection: Connection, target: CalendarTarget, run: SyncRun, gone: CalendarGone
+) -> None:
+    """The user deleted the calendar Patchbay writes to. The account still works, so it
+    is no reconnect: Patchbay forgets that calendar and its events' links (they went
+    with it) and asks the user, on their card and calendar page, where to write now.
+    It never picks another calendar by itself."""
+    name = target.name
+    EventLink.objects.filter(connection=connection).delete()
+    target.delete()
+    runs.error(
+        run,
+        f"The calendar {name} is gone ({gone.message}). Choose another calendar on your "
+        "calendar page, or let Patchbay make one.",
+    )
 
 
 def _until_settled(
