@@ -88,12 +88,12 @@ def _everything_the_client_does(crew: Crew) -> None:
     cursor.window_start = dt.datetime(2030, 6, 1, tzinfo=dt.UTC)
     cursor.window_end = dt.datetime(2030, 7, 1, tzinfo=dt.UTC)
     _busy_event(crew, 13)
-    read = adapter.read_busy(cursor, {KEY})  # full
+    read = adapter.read_busy(cursor, {KEY: ""})  # full
     cursor.cursor = read.cursor
     _busy_event(crew, 14)
-    cursor.cursor = adapter.read_busy(cursor, {KEY}).cursor  # incremental
+    cursor.cursor = adapter.read_busy(cursor, {KEY: ""}).cursor  # incremental
     store.expire_sync_tokens(crew.primary)
-    adapter.read_busy(cursor, {KEY})  # 410, then full
+    adapter.read_busy(cursor, {KEY: ""})  # 410, then full
     adapter.renew_watch(cursor)
     adapter.renew_watch(cursor)  # a new channel, the old one stopped
     adapter.stop_watch(cursor)
