@@ -129,8 +129,10 @@ def call(connection: Connection, method: str, url: str, **kwargs: Any) -> reques
     if response.status_code == 401:
         grant = refresh_grant(grant.pk, seen_version=grant.version)
         response = _send(connection, method, url, grant.access_token, **kwargs)
-    # The health fields only: a worker leaving after a Disconnect holds the grant in
-    # memory alone (the row no longer names it), and must keep it for its last calls.
+    # The grant as refreshed, for the next call. Then the health fields only: a worker
+    # leaving after a Disconnect holds the grant in memory alone (the row no longer
+    # names it), and must keep it for its last calls.
+    connection.grant = grant
     connection.refresh_from_db(fields=HEALTH_FIELDS)
     limited = provider_for(connection.provider).throttled(response)
     if limited is not None:  # a limit, not a refusal: the caller's budget waits it out
