@@ -3,9 +3,11 @@ after a provider notifies that a calendar changed.
 
 Real-time users' connections get a sync within seconds, once per burst: the first
 change of a burst enqueues it `DEBOUNCE` ahead and later ones find it already coming
-(a cache key set with add(), atomic in Redis). Everyone's next_sync_at is also pulled
-in, so the database-driven dispatcher is the backstop if a worker lost the task, and
-15-minute users are served by it alone.
+(a "due" cache key set with add(), atomic in Redis). The sync deletes the key as it
+starts, so a change from then on queues a sync of its own; a change that came while a
+run held the connection (its own sync went away busy) is followed up when that run
+ends. Everyone's next_sync_at is also pulled in, so the database-driven dispatcher is
+the backstop if a worker lost the task, and 15-minute users are served by it alone.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from integrations.registry import registered
 from integrations.syncs import SYNCABLE_STATES, pull_in
 
 DEBOUNCE = timedelta(seconds=2)
+# A queued sync that has not started after this long is presumed lost: the next change
+# queues another (the dispatcher's backstop catches the rest).
+DUE_FOR = timedelta(seconds=30)
 BACKSTOP = timedelta(minutes=2)
 QUARTER_HOUR = timedelta(minutes=15)
 
@@ -53,13 +58,32 @@ def changed_since_settled(connection_id: int) -> bool:
     return bool(cache.get(_dirty_key(connection_id)))
 
 
+def _due_key(connection_id: int) -> str:
+    return f"calendars:due:{connection_id}"
+
+
+def taken(connection_id: int) -> None:
+    """A sync of the connection starts (or finds another run holding it): the queued
+    wake-up is spent, and the next change must queue one of its own. Left in place, the
+    key would swallow a change made between a short run's end and the key's expiry, and
+    that change would wait for the dispatcher's backstop."""
+    cache.delete(_due_key(connection_id))
+
+
+def follow_up(connection_id: int) -> None:
+    """A run ends: changes that came after its last look (their own sync went away,
+    finding it busy, or it ran out of rounds) get a sync now."""
+    if changed_since_settled(connection_id):
+        _enqueue(connection_id)
+
+
 def _enqueue(connection_id: int) -> None:
     from integrations.syncs import sync_connection
 
     # Set before the debounce check: a run already going sees it and pushes again.
     cache.set(_dirty_key(connection_id), 1, timeout=int(BACKSTOP.total_seconds()))
     seconds = DEBOUNCE.total_seconds()
-    if cache.add(f"calendars:due:{connection_id}", 1, timeout=int(seconds) + 1):
+    if cache.add(_due_key(connection_id), 1, timeout=int(DUE_FOR.total_seconds())):
         sync_connection.apply_async((connection_id, SyncRun.Trigger.WEBHOOK), countdown=seconds)
 
 

@@ -35,7 +35,7 @@ def _database_url() -> str:
 def test_a_tiny_run_reports_every_figure(transactional_db: None, settings: Any) -> None:
     figures = measure(_database_url(), Scale(users=3, assignments=30, samples=10, workers=1))
 
-    assert KEYS <= figures.keys()
+    assert figures.keys() >= KEYS
     assert figures["events"] == 30 and figures["events_in_sandbox"] == 30
     assert figures["by_provider"] == {"google-calendar": 1, "outlook": 1, "icloud": 1}
     assert figures["calls"] >= figures["min_calls"] == 30 + 3 * 3
