@@ -1,10 +1,14 @@
-"""What one calendar sync costs at the provider: a calendar Patchbay makes on the first
+"""What one calendar sync costs: at the provider, a calendar Patchbay makes on the first
 sync is written to, never listed (nothing can be missing from it yet), and the next sync
-with nothing changed makes no call at all (iCloud: one way, reconciled daily)."""
+with nothing changed makes no call at all (iCloud: one way, reconciled daily); in the
+database, no statements per event beyond the write's own."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+
+from django.db import connection as db_connection
+from django.test.utils import CaptureQueriesContext
 
 from calendars.models import CalendarTarget
 from integrations.models import AppPassword, Connection, SyncRun
@@ -85,3 +89,21 @@ def test_a_sync_with_nothing_changed_makes_no_call(icloud: ICloudSandbox, tenant
 
     assert run.status == SyncRun.Status.SUCCEEDED, run.errors
     assert len(icloud.faults.seen) == made
+
+
+def test_new_events_get_their_links_in_one_statement_and_the_run_counts_them_all(
+    icloud: ICloudSandbox, tenants: Tenants
+) -> None:
+    connection = icloud_connection(tenants)
+    shifts(tenants, 5)  # and the project's days: 6 events
+
+    with CaptureQueriesContext(db_connection) as queries:
+        run = sync(connection)
+
+    link_inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "calendars_eventlink"')]
+    assert len(link_inserts) == 1
+    # Progress is saved now and then, not after each event (two statements a time).
+    progress = [q for q in queries if q["sql"].startswith(f'UPDATE "{SyncRun._meta.db_table}"')]
+    assert len(progress) < 6
+    assert run.status == SyncRun.Status.SUCCEEDED, run.errors
+    assert (run.done, run.total) == (6, 6)
