@@ -39,6 +39,8 @@ Figures:
   serial): max(sum of all call times / WORKERS, the longest one connection's calls).
 - ``wall_ratio`` = ``wall_s`` / max(rate_bound_s, latency_bound_s); ``wall_s`` runs from
   queueing the syncs to the end of the last one.
+- ``sum_call_s`` / ``sum_run_s``: the push's call times and its runs' durations, summed
+  (their difference is the engine's own time: the database and the runs' bookkeeping).
 - ``noop_sync_calls``: calls of the quiet round (target: at most one per user).
 - ``propagation_p50_ms`` / ``propagation_p99_ms``: as above; ``propagation_lost``
   counts changes not stored within PATIENCE seconds of the last save.
@@ -350,6 +352,7 @@ class Bench:
             "latency_bound_s": round(latency, 2),
             "wall_ratio": _ratio(push.wall_s, max(bound, latency)),
             "sum_call_s": round(sum(ms for _, _, ms in push.audit) / 1000, 2),
+            "sum_run_s": round(sum(_seconds(run) for run in push.runs), 2),
             "call_p50_ms": percentile([float(ms) for _, _, ms in push.audit], 0.5),
             "noop_sync_calls": quiet.calls,
             "noop_sync_calls_by_provider": quiet.sandbox_calls,
@@ -370,6 +373,10 @@ class Bench:
             "workers": self.scale.workers,
             "sandbox": SANDBOX,
         }
+
+
+def _seconds(run: Any) -> float:
+    return (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
 
 
 def _ratio(wall: float, bound: float) -> float | None:
