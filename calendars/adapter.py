@@ -4,6 +4,7 @@ package (calendars/providers/<name>/adapter.py); the engine knows no provider by
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
@@ -46,6 +47,9 @@ class BusyRead:
     busy: list[Busy] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     deleted_events: list[str] = field(default_factory=list)  # remote ids of our events
+    # Patchbay's events the user changed in their calendar (their version is no longer
+    # the one Patchbay wrote): written again, since Patchbay is their source.
+    edited_events: list[str] = field(default_factory=list)
     cursor: str = ""
     full: bool = False
 
@@ -77,9 +81,10 @@ class CalendarAdapter(ABC):
         """Patchbay's events in the calendar now: remote id -> version (the reconcile
         pass, which puts back what the user deleted)."""
 
-    def read_busy(self, cursor: ReadCursor, own_ids: set[str]) -> BusyRead:
+    def read_busy(self, cursor: ReadCursor, own_ids: Mapping[str, str]) -> BusyRead:
         """Busy time changed since `cursor.cursor` (two-way providers), leaving out
-        `own_ids` (Patchbay's own events: never busy blocks, no echo). A blank cursor
+        `own_ids` (Patchbay's own events, remote id -> the version Patchbay wrote: never
+        busy blocks, no echo; one seen at another version was edited by the user). A blank cursor
         reads everything in [cursor.window_start, cursor.window_end). An expired cursor
         (Google's 410, Graph's expired delta) is the adapter's to handle: it reads
         everything again and returns `full=True`."""

@@ -35,9 +35,10 @@ def cursor_of(connection: Connection) -> ReadCursor:
     return cursor
 
 
-def own_event_ids(connection: Connection) -> set[str]:
+def own_event_ids(connection: Connection) -> dict[str, str]:
+    """Patchbay's events in the calendar: remote id -> the version Patchbay wrote."""
     rows = EventLink.objects.filter(connection=connection).exclude(remote_id="")
-    return set(rows.values_list("remote_id", flat=True))
+    return dict(rows.values_list("remote_id", "version"))
 
 
 def _block(connection: Connection, busy: Busy) -> BusyBlock:
@@ -58,7 +59,7 @@ def _block(connection: Connection, busy: Busy) -> BusyBlock:
 def apply(connection: Connection, cursor: ReadCursor, read: BusyRead) -> int:
     """Store what the read found and where to read from next, in one transaction (a
     crash re-reads from the old cursor: the upserts make that harmless). Returns how
-    many of Patchbay's own events the user deleted (to be written again)."""
+    many of Patchbay's own events the user deleted or changed (to be written again)."""
     blocks = {busy.remote_key: _block(connection, busy) for busy in read.busy}
     with transaction.atomic():
         mine = BusyBlock.objects.filter(connection=connection)
@@ -72,14 +73,18 @@ def apply(connection: Connection, cursor: ReadCursor, read: BusyRead) -> int:
             unique_fields=["connection", "remote_key"],
             update_fields=["starts_at", "ends_at", "all_day", "tentative"],
         )
-        deleted = 0
-        if read.deleted_events:
-            # Written again by the push that follows: an update finds the event gone and
-            # makes it afresh under a new key.
-            deleted = EventLink.objects.filter(
-                connection=connection, remote_id__in=read.deleted_events
-            ).update(state=EventLink.State.ERROR, last_error="Deleted in the calendar.")
+        # Written again by the push that follows: an update finds a deleted event gone
+        # and makes it afresh under a new key; an edited one is overwritten.
+        deleted = _to_rewrite(connection, read.deleted_events, "Deleted in the calendar.")
+        deleted += _to_rewrite(connection, read.edited_events, "Changed in the calendar.")
         cursor.cursor = read.cursor
         cursor.read_at = timezone.now()
         cursor.save()
     return deleted
+
+
+def _to_rewrite(connection: Connection, remote_ids: list[str], why: str) -> int:
+    if not remote_ids:
+        return 0
+    links = EventLink.objects.filter(connection=connection, remote_id__in=remote_ids)
+    return links.update(state=EventLink.State.ERROR, last_error=why)

@@ -90,7 +90,8 @@ def plan(scene: Scene, present: dict[str, str] | None = None) -> Plan:
     _add_links(scene, drafts, links)
     for ref, draft in drafts.items():
         link = links[ref]
-        missing = present is not None and link.remote_id not in present
+        # The reconcile pass: deleted in the calendar, or changed there (another version).
+        missing = present is not None and present.get(link.remote_id) != link.version
         current = link.state == EventLink.State.ACTIVE and link.fingerprint == fingerprint(draft)
         if current and not missing:
             unchanged += 1

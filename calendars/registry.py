@@ -24,6 +24,8 @@ class CalendarIntegration(Integration):
     per_user: bool = True
     exclusive_group: str = "calendar"  # one calendar platform per user at a time
     settings_url_name: str = "calendars:defaults"
+    logs_url_name: str = "calendars:calls"
+    disconnect_choices: tuple[str, ...] = ("remove_events",)
     # Dotted path of the provider's calendars.adapter.CalendarAdapter.
     adapter_path: str = ""
 

@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 from calendars import busy, wake
 from calendars.adapter import CalendarAdapter
 from calendars.errors import CalendarGone
-from calendars.models import CalendarTarget
+from calendars.models import CalendarTarget, EventLink
 from calendars.projection import Scene
 from calendars.push import Disconnected, push
 from calendars.settings_of import effective_for
@@ -68,15 +68,17 @@ def _ensure_calendar(
 
 
 def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -> SyncRun:
-    wake.taken(connection.pk)
+    wake.started(connection.pk)
     run = run or runs.start(connection, trigger)
     try:
-        return _run(connection, run)
+        return _sync(connection, run)
     finally:
+        # A change saved after the last round's look found this run holding the
+        # connection: it gets a sync of its own rather than waiting for the backstop.
         wake.follow_up(connection.pk)
 
 
-def _run(connection: Connection, run: SyncRun) -> SyncRun:
+def _sync(connection: Connection, run: SyncRun) -> SyncRun:
     target = CalendarTarget.objects.filter(connection=connection).first()
     if target is None:
         runs.error(run, "Choose the calendar Patchbay writes to, on your profile page.")
@@ -94,10 +96,7 @@ def _run(connection: Connection, run: SyncRun) -> SyncRun:
         runs.error(run, "Disconnected while this sync ran: it stopped, and wrote nothing after.")
         return runs.finish(run, SyncRun.Status.REFUSED)
     except CalendarGone as gone:
-        health.mark_error(
-            connection, f"{gone.message} Choose another calendar, or let Patchbay make one."
-        )
-        runs.error(run, gone.message)
+        _calendar_gone(connection, target, run, gone)
         return runs.finish(run, SyncRun.Status.FAILED)
     except GrantInvalid as refused:
         health.mark_error(connection, refused.message)
@@ -112,6 +111,23 @@ def _run(connection: Connection, run: SyncRun) -> SyncRun:
     if reconcile:
         CalendarTarget.objects.filter(pk=target.pk).update(reconciled_at=timezone.now())
     return runs.finish(run)
+
+
+def _calendar_gone(
+    connection: Connection, target: CalendarTarget, run: SyncRun, gone: CalendarGone
+) -> None:
+    """The user deleted the calendar Patchbay writes to. The account still works, so it
+    is no reconnect: Patchbay forgets that calendar and its events' links (they went
+    with it) and asks the user, on their card and calendar page, where to write now.
+    It never picks another calendar by itself."""
+    name = target.name
+    EventLink.objects.filter(connection=connection).delete()
+    target.delete()
+    runs.error(
+        run,
+        f"The calendar {name} is gone ({gone.message}). Choose another calendar on your "
+        "calendar page, or let Patchbay make one.",
+    )
 
 
 def _until_settled(
@@ -141,7 +157,7 @@ def _read_busy(adapter: CalendarAdapter, connection: Connection, run: SyncRun) -
     deleted = busy.apply(connection, cursor, read)
     runs.count(run, "busy blocks read", len(read.busy))
     if deleted:
-        runs.count(run, "deleted in the calendar", deleted)
+        runs.count(run, "changed or deleted in the calendar", deleted)
 
 
 def _keep_watching(adapter: CalendarAdapter, connection: Connection, run: SyncRun) -> None:

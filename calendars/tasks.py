@@ -25,3 +25,16 @@ def list_calendars(listing_id: int) -> str:
     if found is None:
         return "gone"
     return listing.run(found).status
+
+
+@shared_task
+def purge_account_checks() -> int:
+    """Password checks and calendar listings are for the minutes a person is choosing:
+    kept a day for support, then gone (a pending check's password with them)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = AccountCheck.objects.filter(created_at__lt=timezone.now() - timedelta(days=1))
+    deleted, _ = old.delete()
+    return deleted

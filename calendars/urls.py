@@ -13,4 +13,5 @@ urlpatterns = [
     path("schedule/", views.schedule, name="schedule"),
     path("schedule/assign/", views.assign, name="assign"),
     path("defaults/", views.defaults, name="defaults"),
+    path("calls/", views.calls, name="calls"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import cast
 
@@ -17,8 +18,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from calendars import tasks, wake
 from calendars.assign import AssignForm
-from calendars.forms import ICloudAccountForm, PolicyForm, TargetForm
-from calendars.models import AccountCheck, BusyBlock
+from calendars.calls import PAGE, calls_of
+from calendars.forms import PLATFORM_NAMES, ICloudAccountForm, PolicyForm, TargetForm
+from calendars.models import CALENDAR_PLATFORMS, AccountCheck, BusyBlock
 from calendars.schedule import week_of
 from calendars.settings_of import policy_of
 from calendars.targets import set_target
@@ -26,7 +28,7 @@ from integrations.flow import blocking_connection
 from integrations.models import Connection
 from integrations.registry import get_integration
 from tenancy.access import has_capability, require_capability
-from tenancy.models import User
+from tenancy.models import Membership, User
 from tenancy.roles import Capability
 from tenancy.scoping import current_organisation, scoped_get_or_404
 
@@ -183,3 +185,34 @@ def assign(request: HttpRequest) -> HttpResponse | HttpResponseBase:
             return redirect(f"{reverse('calendars:schedule')}?week={week:%Y-%m-%d}")
     context = {"form": form, "clashes": clashes}
     return render(request, "calendars/assign.html", context, status=400 if form.errors else 200)
+
+
+def _number(text: str) -> int | None:
+    """A row id from the query string, or None for anything else (no 500 on '²')."""
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+
+
+@require_GET
+@require_capability(Capability.MANAGE_CONNECTIONS)
+def calls(request: HttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
+    person = _number(request.GET.get("person", ""))
+    platform = request.GET.get("platform", "")
+    page = list(
+        calls_of(
+            organisation,
+            person=person,
+            platform=platform,
+            before=_number(request.GET.get("before", "")),
+        )
+    )
+    people = Membership.objects.filter(organisation=organisation).select_related("user")
+    context = {
+        "calls": page,
+        "older": page[-1].id if len(page) == PAGE else None,
+        "people": sorted((m.user for m in people), key=lambda user: user.email),
+        "platforms": [(slug, PLATFORM_NAMES[slug]) for slug in CALENDAR_PLATFORMS],
+        "person": person,
+        "platform": platform,
+    }
+    return render(request, "calendars/calls.html", context)

@@ -3,11 +3,9 @@ after a provider notifies that a calendar changed.
 
 Real-time users' connections get a sync within seconds, once per burst: the first
 change of a burst enqueues it `DEBOUNCE` ahead and later ones find it already coming
-(a "due" cache key set with add(), atomic in Redis). The sync deletes the key as it
-starts, so a change from then on queues a sync of its own; a change that came while a
-run held the connection (its own sync went away busy) is followed up when that run
-ends. Everyone's next_sync_at is also pulled in, so the database-driven dispatcher is
-the backstop if a worker lost the task, and 15-minute users are served by it alone.
+(a cache key set with add(), atomic in Redis). Everyone's next_sync_at is also pulled
+in, so the database-driven dispatcher is the backstop if a worker lost the task, and
+15-minute users are served by it alone.
 """
 
 from __future__ import annotations
@@ -26,9 +24,6 @@ from integrations.registry import registered
 from integrations.syncs import SYNCABLE_STATES, pull_in
 
 DEBOUNCE = timedelta(seconds=2)
-# A queued sync that has not started after this long is presumed lost: the next change
-# queues another (the dispatcher's backstop catches the rest).
-DUE_FOR = timedelta(seconds=30)
 BACKSTOP = timedelta(minutes=2)
 QUARTER_HOUR = timedelta(minutes=15)
 
@@ -40,9 +35,10 @@ def _calendar_slugs() -> list[str]:
 
 
 def soon(connection_id: int) -> None:
-    """The provider says the calendar changed: read it within seconds, once per burst."""
-    pull_in([connection_id], timezone.now() + BACKSTOP)
-    _enqueue(connection_id)
+    """The provider says the calendar changed: read it within seconds, once per burst
+    (a flood of notifications costs a Redis write each, and one read)."""
+    if _enqueue(connection_id):
+        pull_in([connection_id], timezone.now() + BACKSTOP)
 
 
 def _dirty_key(connection_id: int) -> str:
@@ -62,29 +58,30 @@ def _due_key(connection_id: int) -> str:
     return f"calendars:due:{connection_id}"
 
 
-def taken(connection_id: int) -> None:
-    """A sync of the connection starts (or finds another run holding it): the queued
-    wake-up is spent, and the next change must queue one of its own. Left in place, the
-    key would swallow a change made between a short run's end and the key's expiry, and
-    that change would wait for the dispatcher's backstop."""
+def started(connection_id: int) -> None:
+    """The sync enqueued for a burst has started: the next change enqueues another (and
+    until then, changes find one coming). If the task was lost, the key lapses and the
+    dispatcher's backstop has the connection anyway."""
     cache.delete(_due_key(connection_id))
 
 
 def follow_up(connection_id: int) -> None:
-    """A run ends: changes that came after its last look (their own sync went away,
-    finding it busy, or it ran out of rounds) get a sync now."""
+    """After a run: changes it did not take in are synced soon."""
     if changed_since_settled(connection_id):
         _enqueue(connection_id)
 
 
-def _enqueue(connection_id: int) -> None:
+def _enqueue(connection_id: int) -> bool:
+    """A sync of the connection within DEBOUNCE, unless one is already coming."""
     from integrations.syncs import sync_connection
 
-    # Set before the debounce check: a run already going sees it and pushes again.
+    # Set before the debounce check: a run already going sees it and goes round again.
     cache.set(_dirty_key(connection_id), 1, timeout=int(BACKSTOP.total_seconds()))
     seconds = DEBOUNCE.total_seconds()
-    if cache.add(_due_key(connection_id), 1, timeout=int(DUE_FOR.total_seconds())):
-        sync_connection.apply_async((connection_id, SyncRun.Trigger.WEBHOOK), countdown=seconds)
+    if not cache.add(_due_key(connection_id), 1, timeout=int(BACKSTOP.total_seconds())):
+        return False
+    sync_connection.apply_async((connection_id, SyncRun.Trigger.WEBHOOK), countdown=seconds)
+    return True
 
 
 def users_changed(organisation_id: int, user_ids: Iterable[int]) -> None:

@@ -6,12 +6,13 @@ fetched in one query whatever the size of the organisation.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.timesince import timesince
 
 from integrations.models import Connection
 from integrations.registry import (
@@ -238,27 +239,37 @@ def build_card(
     integration: Integration, membership: Membership, connections: dict[str, Connection]
 ) -> Card:
     card = _build_card(integration, membership, connections)
-    if integration.settings_url_name and membership.can(Capability.MANAGE_CONNECTIONS):
+    if not membership.can(Capability.MANAGE_CONNECTIONS):
+        return card
+    if integration.settings_url_name:
         card.actions.append(
             Action("Settings", url=reverse(integration.settings_url_name), primary=False)
         )
+    if integration.logs_url_name and not isinstance(integration, ManagedIntegration):
+        card.actions.append(Action("Calls", url=reverse(integration.logs_url_name), primary=False))
     return card
 
 
 def _crew_card(integration: Integration, membership: Membership) -> Card:
     """A per-user integration on the organisation's page: how many users connected it and
     how many need to reconnect; never whose account or what is in it."""
-    states = Counter(
+    summary = (
         Connection.objects.for_organisation(membership.organisation)
         .filter(provider=integration.slug, owner__isnull=False, state__in=Connection.ACTIVE_STATES)
-        .values_list("state", flat=True)
+        .aggregate(
+            connected=Count("pk"),
+            failing=Count("pk", filter=Q(state=Connection.State.ERROR)),
+            last=Max("last_sync_at"),
+        )
     )
-    connected, failing = sum(states.values()), states[Connection.State.ERROR]
+    connected, failing = summary["connected"], summary["failing"]
     detail = f"{connected} {'person' if connected == 1 else 'people'} connected"
     badge = Badge.CONNECTED if connected else Badge.NOT_CONNECTED
     if failing:
         badge = Badge.ERROR
         detail += f" · {failing} must reconnect from their profile"
+    if summary["last"] is not None:
+        detail += f" · last sync {timesince(summary['last'])} ago"
     actions = []
     if membership.can(Capability.CONNECT_OWN_CALENDAR):
         actions.append(Action("Connect yours", url=reverse("tenancy:profile"), primary=False))

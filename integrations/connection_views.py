@@ -164,7 +164,8 @@ def disconnect(request: HttpRequest, integration: Integration, pk: int) -> HttpR
     if not connection.is_active:
         messages.info(request, f"{integration.name} was already disconnected.")
         return redirect(_home(integration))
-    integration.before_disconnect(connection, request.POST.dict())
+    choices = {name: request.POST.get(name, "") for name in integration.disconnect_choices}
+    integration.before_disconnect(connection, choices)
     flow.disconnect(connection, cast(User, request.user))
     messages.success(
         request,

@@ -49,9 +49,14 @@ class Integration:
     # the integrations namespace), and the name of its settings page, linked from its card.
     urls_path: str = ""
     settings_url_name: str = ""
+    # The page of its calls to the provider, for those who manage connections (a
+    # ManagedIntegration's own logs, such as webhook deliveries, for those who read logs).
+    logs_url_name: str = ""
     # A per-user integration connected on a page of its own rather than by OAuth (an
     # app-specific password): that page's URL name.
     connect_url_name: str = ""
+    # The Disconnect form's choices the kind reads (before_disconnect gets these alone).
+    disconnect_choices: tuple[str, ...] = ()
     # How the provider notifies Patchbay of changes, if it does.
     webhook: Source | None = None
 
@@ -99,7 +104,6 @@ class ManagedIntegration(Integration):
     name, the page of its logs, its docs, and a function summarising its state."""
 
     manage_url_name: str = ""
-    logs_url_name: str = ""
     docs_url_name: str = ""
     status_path: str = ""
 

@@ -114,6 +114,9 @@ def _send(
         raise
 
 
+HEALTH_FIELDS = ("state", "reason", "last_error", "failure_count", "retry_at")
+
+
 def call(connection: Connection, method: str, url: str, **kwargs: Any) -> requests.Response:
     """An API call for a connection: fresh token first, one refresh and retry on a 401.
 
@@ -126,7 +129,9 @@ def call(connection: Connection, method: str, url: str, **kwargs: Any) -> reques
     if response.status_code == 401:
         grant = refresh_grant(grant.pk, seen_version=grant.version)
         response = _send(connection, method, url, grant.access_token, **kwargs)
-    connection.refresh_from_db()
+    # The health fields only: a worker leaving after a Disconnect holds the grant in
+    # memory alone (the row no longer names it), and must keep it for its last calls.
+    connection.refresh_from_db(fields=HEALTH_FIELDS)
     limited = provider_for(connection.provider).throttled(response)
     if limited is not None:  # a limit, not a refusal: the caller's budget waits it out
         raise limited

@@ -40,6 +40,8 @@ PK_SOURCES: dict[str, str] = {
     "integrations:connection-outlook": "calendar_connection",
     "integrations:disconnect-outlook": "calendar_connection",
     "calendars:icloud-check": "account_check",
+    "integrations:connection-google-calendar": "calendar_connection",
+    "integrations:disconnect-google-calendar": "calendar_connection",
     "calendars:account": "calendar_connection",
     "calendars:choose-calendar": "calendar_connection",
     "calendars:preferences": "calendar_connection",
@@ -337,6 +339,9 @@ def kwargs_for(route: Route, world: World) -> dict[str, Any]:
         elif route.name.startswith("sandbox:microsoft_graph:"):
             # The Graph sandbox's tenant, user and made-up calendar, event, subscription ids.
             kwargs[param] = {"tenant": "common", "user": "me"}.get(param, "AAMk0")
+        elif route.name.startswith("sandbox:google_calendar:"):
+            # The Google sandbox's made-up calendar and event ids.
+            kwargs[param] = {"calendar_id": "primary"}.get(param, "pb" + "0" * 30)
         elif route.name.startswith("sandbox:sage:") and param == "key":
             # The Sage sandbox's /v3.1/{resource}/{key}: a made-up 32-hex id.
             kwargs[param] = "0" * 32

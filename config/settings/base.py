@@ -355,6 +355,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.provider_webhooks.tasks.dispatch_webhook_syncs",
         "schedule": timedelta(seconds=WEBHOOK_DISPATCH_SECONDS),
     },
+    "purge-calendar-account-checks": {
+        "task": "calendars.tasks.purge_account_checks",
+        "schedule": timedelta(hours=1),
+    },
     "purge-provider-notifications": {
         "task": "integrations.provider_webhooks.tasks.purge_provider_notifications",
         "schedule": crontab(minute=41, hour=3),

@@ -58,7 +58,7 @@ def move_event(event: GraphEvent, hours: int = 1) -> None:
 @require_http_methods(["GET", "POST"])
 def console(request: HttpRequest) -> HttpResponse:
     ensure_demo_world()
-    email = request.GET.get("user", WORK_USER)
+    email = request.GET.get("user", WORK_USER).replace("\x00", "")
     user = GraphUser.objects.filter(email=email).first() or GraphUser.objects.get(email=WORK_USER)
     if request.method == "POST":
         _act(request, user)
@@ -90,6 +90,7 @@ def _act(request: HttpRequest, user: GraphUser) -> None:
             show_as=request.POST.get("show_as", "busy"),
             all_day=bool(request.POST.get("all_day")),
             days=int(request.POST.get("days") or 0),
+            subject=request.POST.get("subject") or "Private",
         )
     elif action in ("move", "delete"):
         found = GraphEvent.objects.filter(

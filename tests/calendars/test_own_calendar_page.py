@@ -4,6 +4,7 @@ the defaults; Disconnect that removes Patchbay's events when asked (against Radi
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -148,3 +149,49 @@ def test_every_icloud_call_of_a_sync_is_audited_without_the_answers(
     assert all(entry.response_body == "" for entry in entries)
     calls = client.get(page(connection)).content.decode()
     assert calls.count("PUT event") == 2
+
+
+def test_checks_and_listings_older_than_a_day_are_purged(tenants: Tenants) -> None:
+    from calendars.tasks import purge_account_checks
+
+    def check(age: timedelta) -> AccountCheck:
+        return AccountCheck.objects.create(
+            organisation=tenants.alpha,
+            user=tenants.crew,
+            provider="icloud",
+            username="crew@icloud.test",
+            password="abcdabcdabcdabcd",
+            created_at=timezone.now() - age,
+        )
+
+    old, fresh = check(timedelta(days=2)), check(timedelta(hours=1))
+
+    assert purge_account_checks() == 1
+    assert list(AccountCheck.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert old.pk != fresh.pk
+
+
+def test_a_deleted_calendar_asks_where_to_write_now_and_no_reconnect(
+    icloud: ICloudSandbox, tenants: Tenants, in_icloud: Any
+) -> None:
+    client, connection = connected(tenants)
+    assignment_for(tenants)
+    sync(connection)
+    made = CalendarTarget.objects.get(connection=connection)
+    assert in_icloud.delete(made.remote_id).status_code in (200, 204)
+    CalendarTarget.objects.update(reconciled_at=timezone.now() - timedelta(days=2))
+
+    run = sync(connection)  # the daily reconcile finds it gone
+
+    assert run.status == SyncRun.Status.FAILED
+    assert "Choose another calendar" in run.errors[0]["message"]
+    connection.refresh_from_db()
+    assert connection.state == Connection.State.CONNECTED  # the account works
+    assert not CalendarTarget.objects.filter(connection=connection).exists()
+    assert (
+        "choose the calendar Patchbay writes to"
+        in client.get("/settings/profile/").content.decode()
+    )
+    client.post(f"{page(connection)}calendar/", {"calendar": "new"})
+    assert sync(connection).status == SyncRun.Status.SUCCEEDED
+    assert len(icloud.stored_events(APPLE_ID, CALENDAR)) == 2  # all written again

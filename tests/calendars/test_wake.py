@@ -170,3 +170,37 @@ def test_a_change_whose_sync_found_a_run_going_is_followed_up_when_the_run_ends(
     assert run_id is not None
     assert SyncRun.objects.get(pk=run_id).status == SyncRun.Status.SUCCEEDED
     assert queued == [(connection.pk, "webhook")] * 2  # the change's own, then the follow-up
+
+
+def test_a_flood_of_notifications_enqueues_one_read_until_it_starts(
+    tenants: Tenants, queued: list[tuple[Any, ...]]
+) -> None:
+    from calendars import wake
+
+    connection = calendar_of(tenants, tenants.crew)
+
+    for _ in range(1000):
+        wake.soon(connection.pk)
+    assert len(queued) == 1
+    wake.started(connection.pk)  # the read begins: what comes next needs another
+    wake.soon(connection.pk)
+
+    assert len(queued) == 2
+
+
+def test_a_change_that_arrives_after_the_runs_last_look_gets_its_own_sync(
+    tenants: Tenants, queued: list[tuple[Any, ...]]
+) -> None:
+    from calendars import wake
+
+    connection = calendar_of(tenants, tenants.crew)
+    wake.started(connection.pk)
+    wake.settle(connection.pk)  # the run looks at what to write
+    wake.follow_up(connection.pk)  # nothing new: no follow-up
+    assert queued == []
+
+    wake.soon(connection.pk)  # arrives while the run holds the connection
+    wake.started(connection.pk)  # ...whose own task found it busy and left
+    wake.follow_up(connection.pk)
+
+    assert len(queued) == 2

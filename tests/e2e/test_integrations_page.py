@@ -56,7 +56,9 @@ def test_crew_is_refused_the_integrations_page_but_has_a_profile(
 ) -> None:
     sign_in(page, live_server.url, tenants.crew.email)
     expect(page).to_have_url(f"{live_server.url}/settings/profile/")
-    expect(page.get_by_test_id("own-connections")).to_contain_text("Available soon")
+    own = page.get_by_test_id("own-connections")
+    expect(own.get_by_role("button", name="Connect")).to_have_count(2)  # Google, Outlook
+    expect(own.get_by_role("link", name="Connect")).to_have_count(1)  # iCloud's own page
     page.goto(f"{live_server.url}/settings/integrations/")
     expect(page.get_by_role("heading", name="You can't open this page")).to_be_visible()
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import requests
@@ -199,7 +199,7 @@ class GoogleCalendarAdapter(CalendarAdapter):
 
     # --- busy time ---------------------------------------------------------------------
 
-    def read_busy(self, cursor: ReadCursor, own_ids: set[str]) -> BusyRead:
+    def read_busy(self, cursor: ReadCursor, own_ids: Mapping[str, str]) -> BusyRead:
         if cursor.cursor:
             read = self._read(cursor, own_ids, cursor.cursor)
             if read is not None:
@@ -209,7 +209,7 @@ class GoogleCalendarAdapter(CalendarAdapter):
         read.full = True
         return read
 
-    def _read(self, cursor: ReadCursor, own_ids: set[str], token: str) -> BusyRead | None:
+    def _read(self, cursor: ReadCursor, own_ids: Mapping[str, str], token: str) -> BusyRead | None:
         """One incremental (or, without a token, full) read over every page; None when
         Google says the token expired (410 fullSyncRequired)."""
         url = self.api.url("calendars", BUSY_CALENDAR, "events")
@@ -291,7 +291,7 @@ def _rfc3339(moment: dt.datetime) -> str:
 
 
 def _sort(
-    read: BusyRead, item: dict[str, Any], own: set[str], cursor: ReadCursor, zone: str
+    read: BusyRead, item: dict[str, Any], own: Mapping[str, str], cursor: ReadCursor, zone: str
 ) -> None:
     """Put one listed event where it belongs: one of Patchbay's (deleted: noted; else
     skipped, never busy), busy, or no longer busy."""
@@ -299,8 +299,10 @@ def _sort(
     if not event_id:
         return
     if event_id in own or shapes.is_patchbay(item):
-        if item.get("status") == "cancelled" and event_id in own:
+        if event_id in own and item.get("status") == "cancelled":
             read.deleted_events.append(event_id)
+        elif own.get(event_id) and item.get("etag") not in (None, own[event_id]):
+            read.edited_events.append(event_id)  # the user changed it: Patchbay puts it back
         return
     busy = shapes.busy_of(item, BUSY_CALENDAR, zone)
     if busy is None or not _in_window(busy.starts_at, busy.ends_at, cursor):

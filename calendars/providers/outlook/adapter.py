@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -155,7 +156,7 @@ class OutlookAdapter(CalendarAdapter):
 
     # --- busy time ----------------------------------------------------------------
 
-    def read_busy(self, cursor: ReadCursor, own_ids: set[str]) -> BusyRead:
+    def read_busy(self, cursor: ReadCursor, own_ids: Mapping[str, str]) -> BusyRead:
         window = self._window(cursor)
         start = cursor.cursor or self._initial(window)
         read = self._round(start, own_ids, window)
@@ -179,7 +180,7 @@ class OutlookAdapter(CalendarAdapter):
         return f"me/calendarView/delta?startDateTime={start}&endDateTime={end}"
 
     def _round(
-        self, start: str, own_ids: set[str], window: tuple[dt.datetime, dt.datetime]
+        self, start: str, own_ids: Mapping[str, str], window: tuple[dt.datetime, dt.datetime]
     ) -> BusyRead | None:
         """One round: every nextLink until the deltaLink. None when Graph says the token
         is no longer valid (410, or a 4xx with a resync code)."""

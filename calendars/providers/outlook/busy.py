@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,7 @@ def _moment(value: dict[str, Any]) -> dt.datetime:
     return moment.replace(tzinfo=tz)
 
 
-def is_own(item: dict[str, Any], own_ids: set[str]) -> bool:
+def is_own(item: dict[str, Any], own_ids: Mapping[str, str]) -> bool:
     return item.get("id") in own_ids or bool(OWN_KEY.fullmatch(str(item.get("transactionId", ""))))
 
 
@@ -53,7 +54,7 @@ def is_busy(item: dict[str, Any]) -> bool:
 def apply(
     read: BusyRead,
     items: list[dict[str, Any]],
-    own_ids: set[str],
+    own_ids: Mapping[str, str],
     window: tuple[dt.datetime, dt.datetime],
 ) -> None:
     """Fold one page into `read`. Replays and repeats are idempotent (by id, last wins)."""
@@ -69,6 +70,9 @@ def apply(
                 _forget(read, key)
             continue
         if is_own(item, own_ids):
+            written = own_ids.get(graph_id)
+            if written and item.get("changeKey") not in (None, written):
+                read.edited_events.append(graph_id)  # changed in Outlook: put back
             continue
         block = _block(item, key) if is_busy(item) else None
         if block is None or block.ends_at <= window[0] or block.starts_at >= window[1]:

@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from calendars import wake
 from calendars.models import ReadCursor
+from tenancy import bounded_json
 
 log = logging.getLogger(__name__)
 MAX_VALIDATION_TOKEN = 2048
@@ -48,7 +48,7 @@ def _notifications(request: HttpRequest) -> list[dict[str, Any]] | None:
     if len(request.body) > MAX_BODY:
         return None
     try:
-        body = json.loads(request.body)
+        body = bounded_json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         return None
     items = body.get("value") if isinstance(body, dict) else None

@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 
 from calendars.errors import CalendarGone, EventGone
+from calendars.models import ReadCursor
 from calendars.providers.google import shapes
 from integrations.errors import GrantInvalid, ProviderUnavailable
 from integrations.models import AuditEntry
@@ -115,7 +116,7 @@ def test_busy_read_keeps_times_only_and_leaves_out_own_and_free_events(crew: Cre
     _busy(crew, day=14, transparency="transparent")
     _busy(crew, day=15, status="tentative")
     cursor = cursor_for(crew)
-    read = crew.adapter.read_busy(cursor, {KEY})
+    read = crew.adapter.read_busy(cursor, {KEY: ""})
     assert read.full and read.cursor
     assert [(b.starts_at, b.tentative) for b in read.busy] == [
         (dt.datetime(2030, 6, 13, 10, tzinfo=dt.UTC), False),
@@ -130,11 +131,11 @@ def test_an_incremental_read_returns_changes_and_deletions(crew: Crew) -> None:
     written = crew.adapter.put(crew.primary.calendar_id, draft(KEY), link)
     dentist = _busy(crew)
     cursor = cursor_for(crew)
-    cursor.cursor = crew.adapter.read_busy(cursor, {KEY}).cursor
+    cursor.cursor = crew.adapter.read_busy(cursor, {KEY: ""}).cursor
     store.delete(dentist)
     store.delete(GoogleEvent.objects.get(event_id=written.remote_id))
     lunch = _busy(crew, day=20)
-    read = crew.adapter.read_busy(cursor, {KEY})
+    read = crew.adapter.read_busy(cursor, {KEY: ""})
     assert not read.full
     assert read.gone == [shapes.remote_key("primary", dentist.event_id)]
     assert read.deleted_events == [KEY]
@@ -144,9 +145,9 @@ def test_an_incremental_read_returns_changes_and_deletions(crew: Crew) -> None:
 def test_an_expired_sync_token_reads_everything_again_without_duplicates(crew: Crew) -> None:
     _busy(crew)
     cursor = cursor_for(crew)
-    cursor.cursor = crew.adapter.read_busy(cursor, set()).cursor
+    cursor.cursor = crew.adapter.read_busy(cursor, {}).cursor
     store.expire_sync_tokens(crew.primary)
-    read = crew.adapter.read_busy(cursor, set())
+    read = crew.adapter.read_busy(cursor, {})
     assert read.full and len(read.busy) == 1
     assert GoogleApiCall.objects.filter(status=410).count() == 1
 
@@ -196,3 +197,16 @@ def test_a_revoked_grant_is_grant_invalid(crew: Crew) -> None:
     tokens.revoke_grant(crew.grant)
     with pytest.raises(GrantInvalid):
         crew.adapter.calendars()
+
+
+def test_a_patchbay_event_changed_in_the_calendar_is_reported_to_be_put_back(crew: Crew) -> None:
+    link = link_for(crew, KEY)
+    written = crew.adapter.put(crew.primary.calendar_id, draft(KEY), link)
+    assert crew.adapter.read_busy(cursor_for(crew), {KEY: written.version}).edited_events == []
+    link.remote_id, link.version = written.remote_id, written.version
+    # Someone changes it in Google Calendar (any client: the version moves on).
+    crew.adapter.put(crew.primary.calendar_id, draft(KEY, title="Moved by me"), link)
+
+    read = crew.adapter.read_busy(ReadCursor.objects.get(), {KEY: written.version})
+
+    assert read.edited_events == [KEY] and read.busy == []

@@ -6,15 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.test import Client
 
-from calendars.models import EventLink, ReadCursor
+from calendars import wake
+from calendars.models import CalendarTarget, EventLink, ReadCursor
 from calendars.providers.outlook.adapter import OutlookAdapter
 from calendars.providers.outlook.busy import remote_key
-from integrations.models import Connection
+from integrations.models import Connection, SyncRun
+from integrations.syncs import sync_connection
 from sandbox.microsoft_graph import notify
 from sandbox.microsoft_graph.console import add_block, expire_delta
-from sandbox.microsoft_graph.models import GraphDelivery, GraphSubscription, GraphUser
+from sandbox.microsoft_graph.models import (
+    GraphCalendar,
+    GraphDelivery,
+    GraphSubscription,
+    GraphUser,
+)
 from sandbox.microsoft_graph.store import cancel_occurrence, delete_event
 from tests.calendars.providers.outlook.conftest import START, draft
 
@@ -33,7 +41,7 @@ def test_busy_read_keeps_busy_and_tentative_times_only(
         START + dt.timedelta(days=1, hours=1),
         show_as="tentative",
     )
-    read = adapter.read_busy(cursor, set())
+    read = adapter.read_busy(cursor, {})
     by_key = {b.remote_key: b for b in read.busy}
     assert set(by_key) == {remote_key(busy.graph_id), remote_key(maybe.graph_id)}
     assert by_key[remote_key(busy.graph_id)].starts_at == START
@@ -47,20 +55,20 @@ def test_busy_read_leaves_out_patchbay_events(
     calendar_id = next(c.remote_id for c in adapter.calendars() if c.primary)
     key = "pb" + "9" * 30
     own = adapter.put(calendar_id, draft(key), EventLink(key=key))
-    assert adapter.read_busy(cursor, {own.remote_id}).busy == []
+    assert adapter.read_busy(cursor, {own.remote_id: ""}).busy == []
     # Even without the id map, the transactionId shows it is Patchbay's.
     cursor.cursor = ""
-    assert adapter.read_busy(cursor, set()).busy == []
+    assert adapter.read_busy(cursor, {}).busy == []
 
 
 def test_incremental_read_reports_changes_and_deletions(
     adapter: OutlookAdapter, cursor: ReadCursor, mailbox: GraphUser
 ) -> None:
     first = add_block(mailbox, START, START + dt.timedelta(hours=2))
-    cursor.cursor = adapter.read_busy(cursor, set()).cursor
+    cursor.cursor = adapter.read_busy(cursor, {}).cursor
     second = add_block(mailbox, START + dt.timedelta(hours=3), START + dt.timedelta(hours=4))
     delete_event(first)
-    read = adapter.read_busy(cursor, set())
+    read = adapter.read_busy(cursor, {})
     assert [b.remote_key for b in read.busy] == [remote_key(second.graph_id)]
     assert read.gone == [remote_key(first.graph_id)]
 
@@ -69,11 +77,11 @@ def test_a_recurring_series_is_read_per_occurrence_and_one_cancelled_day_goes(
     adapter: OutlookAdapter, cursor: ReadCursor, mailbox: GraphUser
 ) -> None:
     series = add_block(mailbox, START, START + dt.timedelta(hours=1), days=3)
-    read = adapter.read_busy(cursor, set())
+    read = adapter.read_busy(cursor, {})
     assert len(read.busy) == 3
     cursor.cursor = read.cursor
     cancel_occurrence(series, 1)
-    again = adapter.read_busy(cursor, set())
+    again = adapter.read_busy(cursor, {})
     assert again.gone == [remote_key(f"{series.graph_id}_0001")] and len(again.busy) == 2
 
 
@@ -81,9 +89,9 @@ def test_an_expired_delta_token_reads_everything_again_without_duplicates(
     adapter: OutlookAdapter, cursor: ReadCursor, mailbox: GraphUser
 ) -> None:
     block = add_block(mailbox, START, START + dt.timedelta(hours=2))
-    cursor.cursor = adapter.read_busy(cursor, set()).cursor
+    cursor.cursor = adapter.read_busy(cursor, {}).cursor
     expire_delta(mailbox)
-    read = adapter.read_busy(cursor, set())
+    read = adapter.read_busy(cursor, {})
     assert read.full and [b.remote_key for b in read.busy] == [remote_key(block.graph_id)]
     assert read.cursor and read.cursor != cursor.cursor
 
@@ -95,9 +103,9 @@ def test_own_event_deleted_by_the_user_is_reported_as_deleted(
     key = "pb" + "8" * 30
     link = EventLink(key=key)
     link.remote_id = adapter.put(calendar_id, draft(key), link).remote_id
-    cursor.cursor = adapter.read_busy(cursor, {link.remote_id}).cursor
+    cursor.cursor = adapter.read_busy(cursor, {link.remote_id: ""}).cursor
     adapter.delete(calendar_id, link)
-    read = adapter.read_busy(cursor, {link.remote_id})
+    read = adapter.read_busy(cursor, {link.remote_id: ""})
     assert read.deleted_events == [link.remote_id] and read.gone == [] and read.busy == []
 
 
@@ -228,3 +236,51 @@ def test_revoking_sessions_sends_subscription_removed_to_patchbay(
     assert cursor.channel_id == "" and not GraphSubscription.objects.exists()
     assert [d.status for d in GraphDelivery.objects.filter(kind="lifecycle")] == [202]
     assert notify  # the sender module delivered it over HTTP
+
+
+def test_a_patchbay_event_changed_in_outlook_is_reported_to_be_put_back(
+    adapter: OutlookAdapter, cursor: ReadCursor
+) -> None:
+    calendar_id = next(c.remote_id for c in adapter.calendars() if c.primary)
+    key = "pb" + "8" * 30
+    link = EventLink(key=key)
+    written = adapter.put(calendar_id, draft(key), link)
+    assert adapter.read_busy(cursor, {written.remote_id: written.version}).edited_events == []
+    link.remote_id, link.version = written.remote_id, written.version
+    adapter.put(calendar_id, draft(key, title="Moved by me"), link)  # a change in Outlook
+    cursor.cursor = ""
+
+    read = adapter.read_busy(cursor, {written.remote_id: written.version})
+
+    assert read.edited_events == [written.remote_id] and read.busy == []
+
+
+def test_a_notification_after_a_runs_last_look_still_gets_a_sync_soon(
+    connection: Connection,
+    mailbox: GraphUser,
+    queued: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Outlook tells of a change while a run is finishing (here: as it subscribes). The
+    change's own sync starts while that run still holds the connection and steps aside;
+    the run, once it lets go, queues one more rather than leave it to the backstop."""
+    default = GraphCalendar.objects.get(user=mailbox, is_default=True)
+    CalendarTarget.objects.create(
+        organisation=connection.organisation,
+        connection=connection,
+        remote_id=default.graph_id,
+        name=default.name,
+    )
+    wake.soon(connection.pk)  # the burst's sync, queued
+    subscribe = OutlookAdapter.renew_watch
+
+    def notified_meanwhile(adapter: OutlookAdapter, cursor: ReadCursor) -> None:
+        subscribe(adapter, cursor)
+        wake.soon(connection.pk)  # past the run's last look at what changed
+        assert sync_connection(connection.pk, SyncRun.Trigger.WEBHOOK) is None  # busy
+
+    monkeypatch.setattr(OutlookAdapter, "renew_watch", notified_meanwhile)
+    assert sync_connection(connection.pk, SyncRun.Trigger.WEBHOOK) is not None
+    # Three queued: the burst's (that run), the notification's (stepped aside), and
+    # the one the run queued when it let go.
+    assert queued == [(connection.pk, SyncRun.Trigger.WEBHOOK)] * 3

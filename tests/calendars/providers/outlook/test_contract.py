@@ -88,8 +88,8 @@ def test_the_adapter_and_the_sandbox_keep_to_the_graph_spec(
     adapter.put(calendar_id, draft(key, title="Changed"), link)
     adapter.existing(calendar_id)
     add_block(mailbox, START, START + dt.timedelta(hours=1))
-    cursor.cursor = adapter.read_busy(cursor, {link.remote_id}).cursor
-    adapter.read_busy(cursor, {link.remote_id})
+    cursor.cursor = adapter.read_busy(cursor, {link.remote_id: ""}).cursor
+    adapter.read_busy(cursor, {link.remote_id: ""})
     adapter.renew_watch(cursor)
     adapter.renew_watch(cursor)
     adapter.delete(calendar_id, link)
