@@ -10,6 +10,7 @@ deleted there (Patchbay is the source of its own events).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from integrations.models import Connection, SyncRun
 from integrations.syncs import SYNCABLE_STATES
 
 Ref = tuple[str, int]
+PROGRESS_EVERY = 1.0  # seconds
 
 
 class Disconnected(Exception):
@@ -60,17 +62,22 @@ def _links(scene: Scene) -> dict[Ref, EventLink]:
     return {(row.source, row.source_id): row for row in rows}
 
 
-def _link_for(scene: Scene, ref: Ref, draft: EventDraft, links: dict[Ref, EventLink]) -> EventLink:
-    link = links.get(ref)
-    if link is None:
-        link = EventLink.objects.create(
+def _add_links(scene: Scene, drafts: dict[Ref, EventDraft], links: dict[Ref, EventLink]) -> None:
+    """A link (with its key) for every wanted event that has none, in one statement, all
+    committed before any provider call."""
+    new = [
+        EventLink(
             organisation=scene.organisation,
             connection_id=scene.connection_id,
             source=ref[0],
             source_id=ref[1],
             key=draft.uid,
         )
-    return link
+        for ref, draft in drafts.items()
+        if ref not in links
+    ]
+    for link in EventLink.objects.bulk_create(new):
+        links[(link.source, link.source_id)] = link
 
 
 def plan(scene: Scene, present: dict[str, str] | None = None) -> Plan:
@@ -79,8 +86,10 @@ def plan(scene: Scene, present: dict[str, str] | None = None) -> Plan:
     links = _links(scene)
     drafts = wanted(scene, {ref: link.generation for ref, link in links.items()})
     write, unchanged = [], 0
+    remove = [link for ref, link in links.items() if ref not in drafts]
+    _add_links(scene, drafts, links)
     for ref, draft in drafts.items():
-        link = _link_for(scene, ref, draft, links)
+        link = links[ref]
         # The reconcile pass: deleted in the calendar, or changed there (another version).
         missing = present is not None and present.get(link.remote_id) != link.version
         current = link.state == EventLink.State.ACTIVE and link.fingerprint == fingerprint(draft)
@@ -88,7 +97,6 @@ def plan(scene: Scene, present: dict[str, str] | None = None) -> Plan:
             unchanged += 1
             continue
         write.append((link, draft))
-    remove = [link for ref, link in links.items() if ref not in drafts]
     return Plan(write, remove, unchanged)
 
 
@@ -125,6 +133,24 @@ def _remove(adapter: CalendarAdapter, target: str, link: EventLink) -> None:
     link.delete()
 
 
+class Progress:
+    """The run's done count (and lease), saved at most every PROGRESS_EVERY seconds
+    rather than after every event: the card polls every few seconds anyway."""
+
+    def __init__(self, run: SyncRun) -> None:
+        self.run, self.unsaved, self.saved_at = run, 0, time.monotonic()
+
+    def one(self) -> None:
+        self.unsaved += 1
+        if time.monotonic() - self.saved_at >= PROGRESS_EVERY:
+            self.save()
+
+    def save(self) -> None:
+        if self.unsaved:
+            runs.bump_done(self.run, self.unsaved)
+        self.unsaved, self.saved_at = 0, time.monotonic()
+
+
 def push(
     adapter: CalendarAdapter, scene: Scene, target: CalendarTarget, run: SyncRun, reconcile: bool
 ) -> None:
@@ -132,6 +158,21 @@ def push(
     todo = plan(scene, present)
     runs.progress(run, phase="writing events", done=0, total=len(todo.write) + len(todo.remove))
     runs.count(run, "unchanged", todo.unchanged)
+    progress = Progress(run)
+    try:
+        _write_all(adapter, scene, target, run, todo, progress)
+    finally:
+        progress.save()
+
+
+def _write_all(
+    adapter: CalendarAdapter,
+    scene: Scene,
+    target: CalendarTarget,
+    run: SyncRun,
+    todo: Plan,
+    progress: Progress,
+) -> None:
     for link, draft in todo.write:
         try:
             with still_connected(scene.connection_id):
@@ -139,7 +180,7 @@ def push(
             runs.count(run, "written")
         except ProviderError as error:
             _failed(run, link, error)
-        runs.bump_done(run, 1)
+        progress.one()
     for link in todo.remove:
         try:
             with still_connected(scene.connection_id):
@@ -147,7 +188,7 @@ def push(
             runs.count(run, "removed")
         except ProviderError as error:
             _failed(run, link, error)
-        runs.bump_done(run, 1)
+        progress.one()
 
 
 def _failed(run: SyncRun, link: EventLink, error: ProviderError) -> None:

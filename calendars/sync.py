@@ -55,14 +55,16 @@ def _reconcile_due(target: CalendarTarget) -> bool:
 
 def _ensure_calendar(
     adapter: CalendarAdapter, target: CalendarTarget, connection: Connection
-) -> None:
+) -> bool:
     """The user chose a calendar of Patchbay's own: make it on the first sync, named for
-    the organisation (someone crewing for two businesses gets one calendar each)."""
+    the organisation (someone crewing for two businesses gets one calendar each). True
+    when this call made it."""
     if target.remote_id:
-        return
+        return False
     made = adapter.create_calendar(f"Patchbay - {connection.organisation.name}")
     target.remote_id, target.name = made.remote_id, made.name
     target.save(update_fields=["remote_id", "name"])
+    return True
 
 
 def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -> SyncRun:
@@ -84,8 +86,10 @@ def _sync(connection: Connection, run: SyncRun) -> SyncRun:
     reconcile = _reconcile_due(target)
     try:
         adapter = adapter_for(connection, run)
-        _ensure_calendar(adapter, target, connection)
-        _until_settled(adapter, connection, target, run, reconcile)
+        # A calendar made just now holds nothing the user could have deleted: listing it
+        # to put events back would be a call for nothing.
+        fresh = _ensure_calendar(adapter, target, connection)
+        _until_settled(adapter, connection, target, run, reconcile and not fresh)
         if adapter.two_way:
             _keep_watching(adapter, connection, run)
     except Disconnected:

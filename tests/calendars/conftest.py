@@ -1,4 +1,5 @@
-"""The iCloud sandbox (Radicale behind the iCloud fault layer) for calendar tests."""
+"""The iCloud sandbox (Radicale behind the iCloud fault layer) for calendar tests, and
+no wake-up keys left from another test."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import requests
+from django.conf import settings
 
 from calendars.providers.icloud.transport import Credentials, Transport
 from sandbox.icloud.server import ICloudSandbox
@@ -16,6 +19,16 @@ APPLE_ID = "crew@icloud.test"
 APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 OTHER_APPLE_ID = "other@icloud.test"
 OTHER_PASSWORD = "qrst-uvwx-yzab-cdef"
+
+
+@pytest.fixture(autouse=True)
+def _no_wake_ups_left_over() -> None:
+    """Wake-up keys (calendars.wake) live in Redis, outside the test transaction, and
+    connection ids repeat between test sessions: start each test without them."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter("patchbay:*calendars:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture

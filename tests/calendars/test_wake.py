@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from calendars import sync as sync_module
 from calendars.choices import Frequency
-from calendars.models import CalendarPreference
-from integrations.models import AppPassword, Connection
+from calendars.models import CalendarPreference, CalendarTarget
+from integrations.models import AppPassword, Connection, SyncRun
 from integrations.syncs import sync_connection
 from operations.models import CrewAssignment, Project
 from tenancy.models import User
@@ -116,6 +117,59 @@ def test_a_reassigned_shift_wakes_both_people_and_nothing_before_commit(
         assignment.save()
 
     assert sorted(args[0] for args in queued) == sorted([crew.pk, other.pk])
+
+
+def with_calendar(connection: Connection) -> Connection:
+    CalendarTarget.objects.create(
+        organisation=connection.organisation,
+        connection=connection,
+        remote_id="https://p01-caldav.icloud.com/1/calendars/patchbay/",
+        name="Patchbay",
+    )
+    return connection
+
+
+def test_a_change_right_after_a_sync_started_gets_a_sync_of_its_own(
+    tenants: Tenants,
+    project: Project,
+    queued: list[tuple[Any, ...]],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    connection = calendar_of(tenants, tenants.crew)  # no calendar chosen: its runs end at once
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = shift(tenants, project, tenants.crew)
+    sync_connection(connection.pk, SyncRun.Trigger.WEBHOOK)  # the queued sync, done
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment.ends_at += timedelta(hours=1)
+        assignment.save()
+
+    assert queued == [(connection.pk, "webhook")] * 2
+
+
+def test_a_change_whose_sync_found_a_run_going_is_followed_up_when_the_run_ends(
+    tenants: Tenants,
+    project: Project,
+    queued: list[tuple[Any, ...]],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    connection = with_calendar(calendar_of(tenants, tenants.crew))
+
+    def meanwhile(*args: Any) -> None:
+        """The run pushed and looked; then a change comes, and its own sync (queued a
+        moment later) finds this run still holding the connection and goes away."""
+        with django_capture_on_commit_callbacks(execute=True):
+            shift(tenants, project, tenants.crew)
+        assert sync_connection(connection.pk, SyncRun.Trigger.WEBHOOK) is None
+
+    monkeypatch.setattr(sync_module, "_until_settled", meanwhile)
+
+    run_id = sync_connection(connection.pk, SyncRun.Trigger.MANUAL)
+
+    assert run_id is not None
+    assert SyncRun.objects.get(pk=run_id).status == SyncRun.Status.SUCCEEDED
+    assert queued == [(connection.pk, "webhook")] * 2  # the change's own, then the follow-up
 
 
 def test_a_flood_of_notifications_enqueues_one_read_until_it_starts(
