@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -40,3 +42,17 @@ def start_worker(*, queue: str = "", **env: str) -> subprocess.Popen[bytes]:
         **env,
     }
     return subprocess.Popen(command, cwd=ROOT, env=environment)
+
+
+@contextmanager
+def running_worker(**env: str) -> Iterator[None]:
+    """A worker for the length of a test, with nothing queued by earlier tests."""
+    from config.celery import app as celery_app
+
+    celery_app.control.purge()
+    worker = start_worker(**env)
+    try:
+        yield
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from operations.models import Project
 from sandbox.google_calendar import faults as google_faults
 from sandbox.icloud.server import ICloudSandbox
 from sandbox.microsoft_graph import faults as graph_faults
+from tests.accounting.worker_crash import wait_for
 from tests.calendars.fleet import (
     Fleet,
     assign_everyone,
@@ -43,15 +44,6 @@ SANDBOX_SETTINGS = {
     "SANDBOX_GRAPH_RETRY_AFTER": "0.05",
     "SANDBOX_GOOGLE_CALENDAR_RETRY_AFTER": 0,
 }
-
-
-def wait_for(condition: Callable[[], Any], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.25)
-    return False
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from config.celery import app as celery_app
 from operations.models import Customer, Invoice
 from sandbox.xero.seed import DEMO_COMPANY_UK
 from tenancy.models import Organisation
@@ -19,7 +18,7 @@ from tests import factories
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_integrations_page import sign_in
 from tests.e2e.test_xero_connect import consent_to, xero_card
-from tests.workers import start_worker
+from tests.workers import running_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -27,13 +26,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def sync_worker(live_server: Any, xero_sandbox: str) -> Iterator[None]:
     """A worker on the default queue, pointed at the test database and the sandbox."""
-    celery_app.control.purge()  # nothing left over from earlier tests
-    worker = start_worker(PATCHBAY_PUBLIC_BASE_URL=live_server.url)
-    try:
+    with running_worker(PATCHBAY_PUBLIC_BASE_URL=live_server.url):
         yield
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
 
 
 def set_up_mappings(page: Page) -> None:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,21 +16,22 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from calendars.models import BusyBlock
-from config.celery import app as celery_app
-from operations.models import Project
 from sandbox.google_calendar import seed
 from sandbox.google_calendar.models import GoogleEvent
-from tenancy.models import Organisation
+from tests.e2e.calendar_steps import (
+    DEMO_PASSWORD,
+    PROJECT,
+    a_confirmed_project,
+    assign,
+    eventually,
+    expect_the_clash,
+)
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_integrations_page import sign_in
-from tests.factories import make_customer, make_project
-from tests.workers import start_worker
+from tests.workers import running_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.celery_worker, pytest.mark.slow]
-DEMO_PASSWORD = "patchbay-demo"
 ACCOUNT = seed.CREW_USER
-PROJECT = "Harbour lights gala"
-WITHIN_SECONDS = 20
 
 
 @pytest.fixture
@@ -55,31 +55,8 @@ def google_sandbox(live_server: Any, settings: Any, transactional_db: None) -> s
 @pytest.fixture
 def calendar_worker(live_server: Any, google_sandbox: str) -> Iterator[None]:
     """A worker on the default queue: calendar listings, syncs, disconnects."""
-    celery_app.control.purge()  # nothing left over from earlier tests
-    worker = start_worker(PATCHBAY_PUBLIC_BASE_URL=live_server.url)
-    try:
+    with running_worker(PATCHBAY_PUBLIC_BASE_URL=live_server.url):
         yield
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-
-
-def eventually(found: Callable[[], Any], what: str, seconds: float = WITHIN_SECONDS) -> Any:
-    """Poll the database (the sandbox's store or Patchbay's) until `found` answers."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = found()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"{what}: not there within {seconds} s")
-
-
-def a_confirmed_project() -> Project:
-    organisation = Organisation.objects.get(slug="demo-rentals")
-    project = make_project(organisation, make_customer(organisation, "Harbour Trust"), PROJECT)
-    Project.objects.filter(pk=project.pk).update(status=Project.Status.CONFIRMED)
-    return project
 
 
 def connect_google(page: Page, base: str) -> None:
@@ -105,16 +82,6 @@ def choose_primary_calendar(page: Page) -> None:
     primary.check()
     page.get_by_role("button", name="Use this calendar").click()
     expect(page.get_by_test_id("target-name")).to_have_text(ACCOUNT)
-
-
-def assign(page: Page, base: str, starts: dt.datetime, hours: int) -> None:
-    page.goto(f"{base}/settings/calendars/schedule/assign/")
-    page.get_by_label("Project").select_option(label=PROJECT)
-    page.get_by_label("Crew member").select_option(label="Callum Price")
-    page.get_by_label("Role").fill("Rigger")
-    page.get_by_label("Starts").fill(starts.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Ends").fill((starts + dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_role("button", name="Assign").click()
 
 
 def add_busy_in_console(page: Page, base: str, day: dt.date) -> None:
@@ -177,8 +144,5 @@ def test_crew_connects_google_and_the_scheduler_sees_their_event_and_their_busy_
         busy_from.astimezone(zone).replace(tzinfo=None) - dt.timedelta(hours=1),
         hours=4,
     )
-    clash = manager.get_by_test_id("assign-clash")
-    expect(clash).to_contain_text("Callum Price is busy then")
-    expect(manager.get_by_role("button", name="Assign anyway")).to_be_visible()
     screenshot(manager, "google-calendar-clash")
-    assert Project.objects.get(pk=project.pk).assignments.count() == 1  # nothing saved over it
+    expect_the_clash(manager, project)

@@ -19,18 +19,22 @@ from playwright.sync_api import Browser, Page, expect
 
 from calendars.models import BusyBlock
 from calendars.providers.outlook.events import windows_zone
-from config.celery import app as celery_app
-from operations.models import Project
 from sandbox.microsoft_graph.models import GraphCalendar, GraphEvent
 from sandbox.microsoft_graph.seed import WORK_USER, ensure_demo_world
 from tenancy.models import Organisation
+from tests.e2e.calendar_steps import (
+    DEMO_PASSWORD,
+    PROJECT,
+    a_confirmed_project,
+    assign,
+    eventually,
+    expect_the_clash,
+)
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_google_calendar import DEMO_PASSWORD, a_confirmed_project, eventually
 from tests.e2e.test_integrations_page import sign_in
-from tests.workers import start_worker
+from tests.workers import running_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.celery_worker, pytest.mark.slow]
-PROJECT = "Harbour lights gala"  # a_confirmed_project's name
 
 
 @pytest.fixture
@@ -55,13 +59,8 @@ def graph_sandbox(live_server: Any, settings: Any, transactional_db: None) -> st
 @pytest.fixture
 def calendar_worker(live_server: Any, graph_sandbox: str) -> Iterator[None]:
     """A worker on the default queue: calendar listings, syncs, disconnects."""
-    celery_app.control.purge()  # nothing left over from earlier tests
-    worker = start_worker(PATCHBAY_PUBLIC_BASE_URL=live_server.url)
-    try:
+    with running_worker(PATCHBAY_PUBLIC_BASE_URL=live_server.url):
         yield
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
 
 
 def connect_outlook(page: Page, base: str) -> None:
@@ -85,16 +84,6 @@ def choose_default_calendar(page: Page) -> None:
     default.check()
     page.get_by_role("button", name="Use this calendar").click()
     expect(page.get_by_test_id("target-name")).to_have_text("Calendar")
-
-
-def assign(page: Page, base: str, starts: dt.datetime, hours: int) -> None:
-    page.goto(f"{base}/settings/calendars/schedule/assign/")
-    page.get_by_label("Project").select_option(label=PROJECT)
-    page.get_by_label("Crew member").select_option(label="Callum Price")
-    page.get_by_label("Role").fill("Rigger")
-    page.get_by_label("Starts").fill(starts.strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Ends").fill((starts + dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_role("button", name="Assign").click()
 
 
 def add_busy_in_console(page: Page, base: str, start: dt.datetime, end: dt.datetime) -> None:
@@ -156,8 +145,5 @@ def test_crew_connects_outlook_and_the_scheduler_sees_their_event_and_their_busy
         busy_from.astimezone(zone).replace(tzinfo=None) - dt.timedelta(hours=1),
         hours=4,
     )
-    clash = manager.get_by_test_id("assign-clash")
-    expect(clash).to_contain_text("Callum Price is busy then")
-    expect(manager.get_by_role("button", name="Assign anyway")).to_be_visible()
     screenshot(manager, "outlook-calendar-clash")
-    assert Project.objects.get(pk=project.pk).assignments.count() == 1  # nothing saved over it
+    expect_the_clash(manager, project)
