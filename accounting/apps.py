@@ -6,7 +6,9 @@ class AccountingConfig(AppConfig):
     verbose_name = "Accounting"
 
     def ready(self) -> None:
+        from accounting import record_pages
         from accounting.registry import ENTRIES
         from integrations import registry
 
         registry.register(ENTRIES)
+        record_pages.register()

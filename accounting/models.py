@@ -69,6 +69,13 @@ class ExternalRef(TenantModel):
     local_id = models.PositiveBigIntegerField()
     remote_id = models.CharField(max_length=100, blank=True)
     remote_version = models.CharField(max_length=100, blank=True, help_text="e.g. UpdatedDateUTC")
+    # The ledger's own number for a document (Xero numbers invoices itself, so INV-0006
+    # there may be Patchbay's INV-0007) and the address that opens it in the ledger.
+    remote_number = models.CharField(max_length=60, blank=True)
+    remote_url = models.URLField(max_length=500, blank=True)
+    # Set by a person ("Exclude from sync"): the engine leaves the record alone, whatever
+    # its state, until someone includes it again.
+    excluded = models.BooleanField(default=False)
     # Hash of the Patchbay-owned fields as last confirmed on both sides.
     pushed_fingerprint = models.CharField(max_length=64, blank=True)
     # While a push is in flight: what is being sent, its hash, its key and its request's

@@ -9,7 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
-from operations import money
+from operations import extensions, money
 from operations.models import (
     Customer,
     EquipmentItem,
@@ -46,12 +46,42 @@ class InvoiceFilterForm(forms.Form):
         choices=[(ALL_STATUSES, "All statuses"), *Invoice.Status.choices], required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Filters the kinds above operations add (e.g. where an invoice stands in a ledger).
+        self.extra = extensions.list_filters(Invoice)
+        for extra in self.extra:
+            self.fields[extra.name] = forms.ChoiceField(
+                label=extra.label, choices=[("", "Any"), *extra.choices], required=False
+            )
+
     def chosen_status(self) -> str:
         """The status to filter by; an unknown one filters nothing (its error is shown)."""
         if self.is_valid():
             status: str = self.cleaned_data["status"]
             return status
         return ALL_STATUSES
+
+    @property
+    def extra_fields(self) -> list[forms.BoundField]:
+        return [self[extra.name] for extra in self.extra]
+
+    def chosen_extras(self) -> dict[str, str]:
+        """The added filters with a valid value; an unknown value filters nothing."""
+        chosen = {}
+        for extra in self.extra:
+            field = self[extra.name]
+            value = field.data or ""
+            if value and not field.errors:
+                chosen[extra.name] = value
+        return chosen
+
+    def narrow(self, invoices: QuerySet[Invoice], organisation_id: int) -> QuerySet[Invoice]:
+        chosen = self.chosen_extras()
+        for extra in self.extra:
+            if extra.name in chosen:
+                invoices = extra.apply(invoices, organisation_id, chosen[extra.name])
+        return invoices
 
 
 class FiniteDecimalField(forms.DecimalField):

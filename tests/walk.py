@@ -52,6 +52,9 @@ PK_SOURCES: dict[str, str] = {
     "integrations:connection-quickbooks": "connection",
     "integrations:disconnect-quickbooks": "connection",
     "accounting:sync_now": "connection",
+    "accounting:record_retry": "connection",
+    "accounting:record_exclude": "connection",
+    "accounting:record_include": "connection",
     "accounting:mappings_refresh": "connection",
     "accounting:resolve_review": "review",
     "operations:booking_check_out": "booking",
@@ -345,6 +348,10 @@ def kwargs_for(route: Route, world: World) -> dict[str, Any]:
         elif route.name.startswith("sandbox:sage:") and param == "key":
             # The Sage sandbox's /v3.1/{resource}/{key}: a made-up 32-hex id.
             kwargs[param] = "0" * 32
+        elif route.name.startswith("accounting:record_") and param == "entity":
+            kwargs[param] = "invoice"
+        elif route.name.startswith("accounting:record_") and param == "local_id":
+            kwargs[param] = world.alpha["invoice"].pk
         elif param == "content_type_id":
             kwargs[param] = ContentType.objects.get_for_model(world.alpha["customer"]).pk
         elif route.name == "password_reset_confirm":

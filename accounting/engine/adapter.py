@@ -57,6 +57,9 @@ class PushResult:
     local_id: int
     remote_id: str = ""
     remote_version: str = ""
+    # The ledger's number for a document and where it opens in the ledger, when known.
+    remote_number: str = ""
+    remote_url: str = ""
     error: str = ""
     # An update refused because the version sent is no longer the ledger's (QuickBooks'
     # stale-object error 5010): the engine re-reads the record (``reread``) and either

@@ -80,7 +80,9 @@ def _unsettled(
     wanted = ~Q(state=ExternalRef.State.LINKED)
     if changed_since is not None:
         wanted |= Q(updated_at__gte=changed_since)
-    return frozenset(refs.filter(wanted).values_list("local_id", flat=True))
+    # An excluded record stays out until someone includes it (which touches the record).
+    unsettled = refs.filter(wanted).exclude(excluded=True)
+    return frozenset(unsettled.values_list("local_id", flat=True))
 
 
 def window(connection: Connection, entity: str, context: str, *, document: bool = False) -> Window:

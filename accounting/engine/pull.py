@@ -151,11 +151,13 @@ def _apply_record(
         _first_sight(run, adapter, entity, remote)
     elif remote.deleted:
         _deleted_in_ledger(run, ref)
-    elif ref.remote_version == remote.version or ref.state in (
-        ExternalRef.State.CONFLICT,
-        ExternalRef.State.PENDING,
+    elif (
+        ref.excluded
+        or ref.remote_version == remote.version
+        or ref.state in (ExternalRef.State.CONFLICT, ExternalRef.State.PENDING)
     ):
-        runs.count(run, "skipped")  # seen already, held for a person, or our write in flight
+        # Excluded by a person, seen already, held for a person, or our write in flight.
+        runs.count(run, "skipped")
     else:
         _changed_in_ledger(run, adapter, ref, remote)
 

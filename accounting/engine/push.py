@@ -83,7 +83,7 @@ def plan(
         item = Outgoing(local_id, payload, fingerprint(owned(payload)), key)
         if local_id in resending:
             continue  # its earlier version goes first; a change since is an update next run
-        if ref is not None and ref.state in HELD:
+        if ref is not None and (ref.state in HELD or ref.excluded):
             result.held += 1
         elif ref is None or not ref.remote_id:
             result.creates.append(item)
@@ -154,7 +154,15 @@ def _mark_pending(
     )
 
 
-LINKED_FIELDS = ["state", "remote_id", "remote_version", "pushed_fingerprint", "last_error"]
+LINKED_FIELDS = [
+    "state",
+    "remote_id",
+    "remote_version",
+    "remote_number",
+    "remote_url",
+    "pushed_fingerprint",
+    "last_error",
+]
 PUSH_FIELDS = ["sent_fingerprint", "sent_payload", "batch_key", "updated_at"]
 
 
@@ -188,6 +196,8 @@ def _apply(
             state=ExternalRef.State.LINKED,
             remote_id=result.remote_id,
             remote_version=result.remote_version,
+            remote_number=result.remote_number,
+            remote_url=result.remote_url,
             pushed_fingerprint=by_id[result.local_id].fingerprint,
             last_error="",
         )

@@ -1,20 +1,22 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from operations import services
+from operations import extensions, services
 from operations.forms import InvoiceFilterForm
 from operations.models import Invoice, InvoiceLine
 from operations.services import PAYABLE, OperationError
 from operations.views.common import to_invoice
 from tenancy.access import require_capability
 from tenancy.roles import Capability
-from tenancy.scoping import scoped, scoped_get_or_404
+from tenancy.scoping import current_organisation, scoped, scoped_get_or_404
 
 PER_PAGE = 25
 
@@ -24,13 +26,23 @@ PER_PAGE = 25
 def invoice_list(request: HttpRequest) -> HttpResponse:
     filters = InvoiceFilterForm(request.GET)
     status = filters.chosen_status()
-    invoices = scoped(request, Invoice).select_related("customer")
+    invoices: QuerySet[Invoice] = scoped(request, Invoice).select_related("customer")
     if status:
         invoices = invoices.filter(status=status)
+    invoices = filters.narrow(invoices, current_organisation(request).pk)
     # get_page turns page=abc into the first page and page=9999 into the last one.
     page = Paginator(invoices, PER_PAGE).get_page(request.GET.get("page"))
     label = Invoice.Status(status).label if status else ""
-    context = {"filters": filters, "status": status, "status_label": label, "page": page}
+    chosen = {"status": status, **filters.chosen_extras()} if status else filters.chosen_extras()
+    context = {
+        "filters": filters,
+        "status": status,
+        "status_label": label,
+        "page": page,
+        "filtered": bool(chosen),
+        # Kept on the pages' links so paging stays within the filter.
+        "query": urlencode(chosen),
+    }
     return render(request, "operations/invoice_list.html", context)
 
 
@@ -48,6 +60,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invoice": invoice,
         "totals": services.totals_of(invoice.lines.all()),
         "payable": invoice.status in PAYABLE,
+        "panels": extensions.panels_for(request, invoice),
     }
     return render(request, "operations/invoice_detail.html", context)
 

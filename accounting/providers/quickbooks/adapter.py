@@ -56,6 +56,8 @@ CDC_CAP = 1000  # objects per CDC answer, across entities, no paging
 # CDC looks back 30 days; a cursor older than this (a day's margin) reads by query instead.
 CDC_REACH = timedelta(days=29)
 BATCH_REQUESTID_MAX = 36
+# The web app's page for each transaction Patchbay writes.
+WEB_KINDS = {"Invoice": "invoice", "CreditMemo": "creditmemo", "Estimate": "estimate"}
 
 # entity -> (QuickBooks entity name, URL slug)
 RESOURCES: dict[str, tuple[str, str]] = {
@@ -286,11 +288,23 @@ class QuickBooksAdapter(AccountingAdapter):
         else:
             by_bid = {str(one.get("bId")): one for one in answer.get("BatchItemResponse") or []}
             results = [
-                _result(item, name, by_bid.get(str(n)), operation == "update")
+                self._located(_result(item, name, by_bid.get(str(n)), operation == "update"), name)
                 for n, (item, operation, _) in enumerate(operations)
             ]
         self._note(entry, results, any(op == "update" for _, op, _ in operations))
         return results
+
+    def _located(self, result: PushResult, name: str) -> PushResult:
+        """A written transaction's address in QuickBooks' web app."""
+        kind = WEB_KINDS.get(name)
+        if kind is None or not result.remote_id:
+            return result
+        url = self._web_url.format(kind=kind, id=result.remote_id, realm=self.connection.remote_id)
+        return replace(result, remote_url=url)
+
+    @cached_property
+    def _web_url(self) -> str:
+        return client.web_url_template(self.connection.organisation_id)
 
     def _note(self, entry: AuditEntry, results: list[PushResult], updating: bool) -> None:
         done = AuditEntry.Outcome.UPDATED if updating else AuditEntry.Outcome.CREATED
@@ -403,6 +417,7 @@ def _result(item: Outgoing, name: str, answer: Json | None, updating: bool) -> P
         item.local_id,
         remote_id=str(record.get("Id", "")),
         remote_version=str(record.get("SyncToken", "")),
+        remote_number=str(record.get("DocNumber") or ""),
     )
 
 

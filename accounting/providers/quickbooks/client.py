@@ -33,6 +33,14 @@ def api_base(organisation_id: int) -> str:
     return str(settings.QUICKBOOKS_API_BASE)
 
 
+def web_url_template(organisation_id: int) -> str:
+    """Where a transaction opens in QuickBooks' web app (or the local console), with
+    {kind}, {id} and {realm} to fill in."""
+    app = provider_app(organisation_id)
+    sandbox = app is not None and app.environment == ProviderApp.Environment.SANDBOX
+    return str(settings.QUICKBOOKS_SANDBOX_WEB_URL if sandbox else settings.QUICKBOOKS_WEB_URL)
+
+
 def company_url(organisation_id: int, realm_id: str) -> str:
     return f"{api_base(organisation_id)}/v3/company/{realm_id}"
 

@@ -27,6 +27,12 @@ SERVICE = {
     "QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN": "",
     # Every call pins it: from August 2025 Intuit ignores 1-74 and treats requests as 75.
     "QUICKBOOKS_MINOR_VERSION": "75",
+    # Where a pushed transaction opens in QuickBooks' web app ({kind}: invoice,
+    # creditmemo or estimate; {id}: its Id), for production and for Intuit's sandbox
+    # companies. {realm} is the company's realmId (the web app opens the company the
+    # person last used).
+    "QUICKBOOKS_WEB_URL": "https://app.qbo.intuit.com/app/{{kind}}?txnId={{id}}",
+    "QUICKBOOKS_SANDBOX_WEB_URL": "https://app.sandbox.qbo.intuit.com/app/{{kind}}?txnId={{id}}",
 }
 
 SANDBOX = {
@@ -41,4 +47,11 @@ SANDBOX = {
     "QUICKBOOKS_CLIENT_ID": "patchbay-qbo-sandbox-app",
     "QUICKBOOKS_CLIENT_SECRET": "qbo-sandbox-client-secret-not-for-production",
     "QUICKBOOKS_WEBHOOK_VERIFIER_TOKEN": "qbo-sandbox-verifier-token",
+    # The local console shows one company's invoice.
+    "QUICKBOOKS_WEB_URL": (
+        "{PUBLIC_BASE_URL}/sandbox/quickbooks/console/?realm={{realm}}&invoice={{id}}#invoice-heading"
+    ),
+    "QUICKBOOKS_SANDBOX_WEB_URL": (
+        "{PUBLIC_BASE_URL}/sandbox/quickbooks/console/?realm={{realm}}&invoice={{id}}#invoice-heading"
+    ),
 }

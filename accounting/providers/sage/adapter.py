@@ -254,11 +254,18 @@ class SageAdapter(AccountingAdapter):
             return PushResult(item.local_id, error=f"Sage refused it: {message}")
         if response.status_code not in (200, 201):
             raise ProviderError(f"Sage answered {response.status_code} to {method} /{path}")
-        found = self._remote(entity, response.json())
+        data = response.json()
+        found = self._remote(entity, data)
         self._lines_read.pop(found.remote_id, None)  # the lines changed: read them again
         done = AuditEntry.Outcome.CREATED if method == "POST" else AuditEntry.Outcome.UPDATED
         self.recorder.note(entry, done, [found.remote_id], found.version[:100])
-        return PushResult(item.local_id, remote_id=found.remote_id, remote_version=found.version)
+        return PushResult(
+            item.local_id,
+            remote_id=found.remote_id,
+            remote_version=found.version,
+            remote_number=mapping.number_of(data),
+            remote_url=mapping.web_link(data),
+        )
 
     # --- reads --------------------------------------------------------------------------
 

@@ -230,6 +230,23 @@ def version(data: dict[str, Any], owned: dict[str, Any]) -> str:
     return f"{_text(data.get('updated_at'))}~{digest}"
 
 
+NUMBER_FIELDS = ("invoice_number", "credit_note_number", "quote_number", "estimate_number")
+
+
+def number_of(data: dict[str, Any]) -> str:
+    """The number Sage gave a written document (it numbers them itself)."""
+    return next((_text(data[name]) for name in NUMBER_FIELDS if data.get(name)), "")[:60]
+
+
+def web_link(data: dict[str, Any]) -> str:
+    """The record's page in Sage's web app: Sage lists it among the record's `links` as
+    the `alternate` text/html one."""
+    for found in data.get("links") or []:
+        if isinstance(found, dict) and found.get("rel") == "alternate" and found.get("href"):
+            return str(found["href"])[:500]
+    return ""
+
+
 def remote(data: dict[str, Any], owned: dict[str, Any]) -> Remote:
     status = _ref(data, "status")
     return Remote(

@@ -28,6 +28,9 @@ from operations.models import CreditNote, Customer, EquipmentItem, Invoice
 
 # Xero pages hold 100 records unless asked for up to 1,000 (since July 2024).
 PAGE_SIZE = 1000
+# A written document's number and where it opens in Xero, by the id field it answers with.
+NUMBER_FIELDS = {"InvoiceID": "InvoiceNumber", "CreditNoteID": "CreditNoteNumber"}
+WEB_URL_SETTINGS = {"InvoiceID": "XERO_INVOICE_WEB_URL", "CreditNoteID": "XERO_CREDIT_NOTE_WEB_URL"}
 
 
 class XeroAdapter(AccountingAdapter):
@@ -170,15 +173,24 @@ class XeroAdapter(AccountingAdapter):
         self.recorder.note(entry, outcome, [r.remote_id for r in results], versions[:100])
         return results
 
-    @staticmethod
-    def _result(item: Outgoing, element: dict[str, Any], id_field: str) -> PushResult:
+    def _result(self, item: Outgoing, element: dict[str, Any], id_field: str) -> PushResult:
         if element.get("HasErrors") or element.get("StatusAttributeString") == "ERROR":
             return PushResult(item.local_id, error=mapping.validation_message(element))
+        remote_id = str(element[id_field])
         return PushResult(
             item.local_id,
-            remote_id=str(element[id_field]),
+            remote_id=remote_id,
             remote_version=str(element.get("UpdatedDateUTC", "")),
+            remote_number=str(element.get(NUMBER_FIELDS.get(id_field, ""), "") or "")[:60],
+            remote_url=self._web_url(id_field, remote_id),
         )
+
+    def _web_url(self, id_field: str, remote_id: str) -> str:
+        template = WEB_URL_SETTINGS.get(id_field)
+        if template is None:
+            return ""
+        url = str(getattr(settings, template))
+        return url.format(id=remote_id, tenant=self.connection.remote_id)
 
     # --- reads ------------------------------------------------------------------------
 

@@ -17,6 +17,14 @@ SERVICE = {
     "XERO_CLIENT_SECRET": "",
     # The app's webhook signing key (Xero shows it on the app's Webhooks page).
     "XERO_WEBHOOK_KEY": "",
+    # Where a pushed document opens in Xero ({id}: its InvoiceID or CreditNoteID). These
+    # open in the organisation the person last used in Xero; the short-code forms need the
+    # organisation's ShortCode, which Patchbay does not read.
+    # https://developer.xero.com/documentation/guides/how-to-guides/deep-link-xero/
+    "XERO_INVOICE_WEB_URL": "https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID={{id}}",
+    "XERO_CREDIT_NOTE_WEB_URL": (
+        "https://go.xero.com/AccountsReceivable/ViewCreditNote.aspx?creditNoteID={{id}}"
+    ),
 }
 
 SANDBOX = {
@@ -28,4 +36,9 @@ SANDBOX = {
     "XERO_CLIENT_ID": "patchbay-sandbox-app",
     "XERO_CLIENT_SECRET": "sandbox-client-secret-not-for-production",
     "XERO_WEBHOOK_KEY": "xero-sandbox-webhook-key-not-for-production",
+    # The sandbox console shows one tenant's invoice ({tenant}: the Xero tenant id).
+    "XERO_INVOICE_WEB_URL": (
+        "{PUBLIC_BASE_URL}/sandbox/xero/console/?tenant={{tenant}}&invoice={{id}}#invoice-heading"
+    ),
+    "XERO_CREDIT_NOTE_WEB_URL": "{PUBLIC_BASE_URL}/sandbox/xero/console/?tenant={{tenant}}",
 }

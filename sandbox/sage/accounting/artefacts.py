@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.http import HttpResponse, JsonResponse, QueryDict
+from django.urls import reverse
 
 from sandbox.sage.accounting import amounts, lookups
 from sandbox.sage.accounting.contacts import contact_link
@@ -137,8 +139,17 @@ def render(row: SageArtefact) -> Json:
         "sent": row.sent,
         "void_reason": row.void_reason or None,
         "tax_reconciled": row.tax_reconciled,
+        "links": [{"href": _console_link(row), "rel": "alternate", "type": "text/html"}],
         kind.lines_field: [_render_line(line) for line in row.lines.all()],  # type: ignore[attr-defined]
     }
+
+
+def _console_link(row: SageArtefact) -> str:
+    """Sage lists a record's page in its web app among its `links`; here the console's."""
+    page = reverse("sandbox:sage:console")
+    business = row.business.guid
+    query = f"?business={business}&invoice={row.guid}#invoice-heading"
+    return f"{settings.PUBLIC_BASE_URL}{page}{query}"
 
 
 def _render_line(line: SageLine) -> Json:
@@ -404,7 +415,7 @@ def filters(rows: QuerySet[Any], query: QueryDict) -> QuerySet[Any]:
 def _rows(kind: Kind) -> Any:
     def rows(books: Books) -> QuerySet[Any]:
         found: QuerySet[Any] = kind.model._default_manager.filter(business=books.business)
-        return found.select_related("contact").prefetch_related(
+        return found.select_related("contact", "business").prefetch_related(
             "lines__item", "lines__ledger_account", "lines__tax_rate"
         )
 

@@ -34,6 +34,8 @@ class RemoteInvoice:
 class ProviderHarness(ABC):
     slug: str
     draft_status: str
+    # Whether the ledger numbers an invoice pushed as a draft (Sage numbers it on release).
+    numbers_drafts = True
 
     def __init__(self, live_server_url: str, settings: Any) -> None:
         self.url = live_server_url

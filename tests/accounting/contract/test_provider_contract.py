@@ -6,11 +6,15 @@ whatever the provider's wire format.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from django.urls import reverse
 
 from accounting.engine.sync import run_sync
 from accounting.models import Entity, ExternalRef, Review
@@ -170,3 +174,25 @@ def test_an_expired_access_token_is_refreshed_and_the_sync_carries_on(
 
     assert harness.refreshes() == before + 1
     assert len(harness.invoice_for(invoice.number)) == 1
+
+
+def test_a_pushed_invoices_page_shows_the_ledgers_number_and_a_link_that_opens_it(
+    connected: Connection, harness: ProviderHarness, tenants: Tenants
+) -> None:
+    invoice = factories.make_issued_invoice(tenants.alpha)
+    synced(connected)
+
+    ref = ExternalRef.objects.get(entity=Entity.INVOICE, local_id=invoice.pk)
+    assert bool(ref.remote_number) == harness.numbers_drafts
+    client = client_for(tenants.bookkeeper)
+    page = client.get(reverse("operations:invoice_detail", args=[invoice.pk])).content.decode()
+    shown = f"as {ref.remote_number}." if harness.numbers_drafts else "no number there yet"
+    assert shown in page
+    found = re.search(r'<a href="([^"]+)"[^>]*data-testid="ledger-link"', page)
+    assert found, "no link to the ledger on the invoice's page"
+    link = html.unescape(found.group(1))
+    assert ref.remote_id in link
+    parts = urlsplit(link)  # the sandbox's console stands in for the ledger's web app
+    console = client.get(f"{parts.path}?{parts.query}")
+    assert console.status_code == 200
+    assert ref.remote_number in console.content.decode() and ref.remote_id in link

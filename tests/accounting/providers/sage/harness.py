@@ -16,6 +16,7 @@ class SageHarness(ProviderHarness):
 
     slug = "sage"
     draft_status = "DRAFT"
+    numbers_drafts = False
 
     def point_at_sandbox(self) -> None:
         from sandbox.sage.seed import ensure_demo_world

@@ -1,0 +1,246 @@
+"""Where a Patchbay record stands in each ledger it syncs to: not yet pushed, being sent,
+pushed (the ledger's number and where it opens), waiting (and why), failed (the
+ledger's message and what to do), held for review, removed in the ledger, or excluded
+from sync by a person. One answer per accounting connection that syncs the record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounting.engine.reviews import DELETED_IN_LEDGER
+from accounting.models import Entity, ExternalRef
+from accounting.registry import accounting_slugs
+from integrations.models import Connection
+from integrations.registry import get_integration
+from operations.models import Invoice
+from tenancy.models import Organisation
+
+
+class Standing(models.TextChoices):
+    NOT_PUSHED = "not_pushed", "Not yet pushed"
+    SENDING = "sending", "Being sent"
+    PUSHED = "pushed", "Pushed"
+    WAITING = "waiting", "Waiting"
+    FAILED = "failed", "Failed"
+    REVIEW = "review", "In review"
+    REMOVED = "removed", "Removed in the ledger"
+    EXCLUDED = "excluded", "Excluded from sync"
+
+
+@dataclass(frozen=True)
+class InLedger:
+    """One record in one connection's ledger."""
+
+    connection: Connection
+    provider: str
+    standing: Standing
+    message: str
+    ref: ExternalRef | None = None
+
+    @property
+    def label(self) -> str:
+        return str(self.standing.label)
+
+    @property
+    def number(self) -> str:
+        return self.ref.remote_number if self.ref else ""
+
+    @property
+    def url(self) -> str:
+        return self.ref.remote_url if self.ref else ""
+
+    @property
+    def can_retry(self) -> bool:
+        return self.standing == Standing.FAILED
+
+    @property
+    def can_include(self) -> bool:
+        return self.standing == Standing.EXCLUDED
+
+    @property
+    def can_exclude(self) -> bool:
+        return self.standing in (Standing.FAILED, Standing.NOT_PUSHED, Standing.WAITING)
+
+
+def syncing_connections(
+    organisation: Organisation, legal_entity_id: int | None
+) -> list[Connection]:
+    """The organisation's accounting connections that sync a record of this legal entity
+    (a connection bound to another entity keeps other books)."""
+    rows = Connection.objects.filter(
+        organisation=organisation, provider__in=accounting_slugs()
+    ).exclude(state=Connection.State.DISCONNECTED)
+    if legal_entity_id is not None:
+        rows = rows.filter(Q(legal_entity_id__isnull=True) | Q(legal_entity_id=legal_entity_id))
+    return list(rows.order_by("pk"))
+
+
+def _provider_name(connection: Connection) -> str:
+    integration = get_integration(connection.provider)
+    return integration.name if integration else connection.provider
+
+
+def of_record(
+    organisation: Organisation,
+    entity: str,
+    local_id: int,
+    legal_entity_id: int | None,
+    waiting_for: dict[int, str] | None = None,
+) -> list[InLedger]:
+    """`waiting_for`: per connection id, why the record waits when it has no link yet
+    (e.g. its customer has not reached that ledger)."""
+    connections = syncing_connections(organisation, legal_entity_id)
+    refs = {
+        ref.connection_id: ref
+        for ref in ExternalRef.objects.filter(
+            connection__in=connections, entity=entity, local_id=local_id
+        )
+    }
+    return [
+        _in_ledger(
+            connection,
+            _provider_name(connection),
+            refs.get(connection.pk),
+            (waiting_for or {}).get(connection.pk, ""),
+        )
+        for connection in connections
+    ]
+
+
+def _in_ledger(
+    connection: Connection, provider: str, ref: ExternalRef | None, waiting: str
+) -> InLedger:
+    def answer(standing: Standing, message: str) -> InLedger:
+        return InLedger(connection, provider, standing, message, ref)
+
+    if ref is not None and ref.excluded:
+        return answer(
+            Standing.EXCLUDED,
+            f"Excluded from sync: Patchbay sends {provider} nothing about it and takes no "
+            "change from it. Include it again to sync it with the next run.",
+        )
+    if ref is None:
+        if waiting:
+            return answer(Standing.WAITING, waiting)
+        return answer(Standing.NOT_PUSHED, f"Not in {provider} yet: it goes with the next sync.")
+    if ref.state == ExternalRef.State.PENDING:
+        return answer(Standing.SENDING, f"Sent to {provider}; Patchbay is waiting for its answer.")
+    if ref.state in (ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT):
+        return answer(
+            Standing.REVIEW,
+            f"Held for a person: it changed in Patchbay and in {provider}, or could match "
+            "several records. Decide on the reviews page; nothing is sent until then.",
+        )
+    if ref.state == ExternalRef.State.ERROR:
+        if ref.last_error == DELETED_IN_LEDGER:
+            return answer(
+                Standing.REMOVED,
+                f"Deleted in {provider}: Patchbay keeps its record and sends nothing to the "
+                "deleted one.",
+            )
+        return answer(
+            Standing.FAILED,
+            f"{provider} refused it: {ref.last_error or 'no reason given'}. Fix the cause "
+            "(the mappings, the record, or the ledger), then retry; or exclude it from sync.",
+        )
+    if ref.remote_number:
+        return answer(Standing.PUSHED, f"In {provider} as {ref.remote_number}.")
+    # A draft Sage has not numbered yet, or a record the ledger gives no number.
+    return answer(Standing.PUSHED, f"In {provider}; it has no number there yet.")
+
+
+def of_invoice(invoice: Invoice) -> list[InLedger]:
+    """An invoice's standing per ledger; a draft is never pushed, and an issued one waits
+    for its customer to reach the ledger first."""
+    connections = syncing_connections(invoice.organisation, invoice.legal_entity_id)
+    customer_refs = {
+        ref.connection_id: ref
+        for ref in ExternalRef.objects.filter(
+            connection__in=connections, entity=Entity.CUSTOMER, local_id=invoice.customer_id
+        )
+    }
+    waiting = {
+        connection.pk: _why_waiting(
+            invoice, _provider_name(connection), customer_refs.get(connection.pk)
+        )
+        for connection in connections
+    }
+    return of_record(
+        invoice.organisation, Entity.INVOICE, invoice.pk, invoice.legal_entity_id, waiting
+    )
+
+
+def _why_waiting(invoice: Invoice, provider: str, customer: ExternalRef | None) -> str:
+    """Why an invoice with no link yet is not in the ledger ("" when nothing holds it)."""
+    if invoice.status in (Invoice.Status.DRAFT, Invoice.Status.VOID):
+        return (
+            f"Not sent to {provider}: Patchbay sends invoices once they are issued, and this "
+            f"one is {invoice.get_status_display().lower()}."
+        )
+    name = invoice.customer.name
+    if customer is None or customer.state == ExternalRef.State.PENDING:
+        return f"Waits for its customer, {name}, to reach {provider} (the next sync sends it)."
+    if customer.excluded:
+        return (
+            f"Waits for its customer, {name}, whom a person excluded from sync with "
+            f"{provider}: include the customer again to send both."
+        )
+    if customer.state in (ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT):
+        return (
+            f"Waits for its customer, {name}, held for review in {provider}: decide on the "
+            "reviews page."
+        )
+    if customer.state == ExternalRef.State.ERROR:
+        return (
+            f"Waits for its customer, {name}, whom {provider} refused: "
+            f"{customer.last_error or 'no reason given'}"
+        )
+    return ""
+
+
+# --- the invoice list's filter ----------------------------------------------------------
+
+FILTERS: Sequence[tuple[str, str]] = (
+    (Standing.NOT_PUSHED.value, "Not yet pushed"),
+    (Standing.PUSHED.value, "Pushed"),
+    (Standing.FAILED.value, "Failed"),
+    (Standing.REVIEW.value, "In review"),
+    (Standing.EXCLUDED.value, "Excluded from sync"),
+)
+
+
+def _refs(organisation_id: int) -> QuerySet[ExternalRef]:
+    return ExternalRef.objects.filter(
+        organisation_id=organisation_id,
+        entity=Entity.INVOICE,
+        local_id=OuterRef("pk"),
+        connection__provider__in=accounting_slugs(),
+    ).exclude(connection__state=Connection.State.DISCONNECTED)
+
+
+def filter_invoices(invoices: QuerySet[Invoice], organisation_id: int, chosen: str) -> Any:
+    """Invoices in that standing in at least one ledger."""
+    refs = _refs(organisation_id)
+    included = refs.filter(excluded=False)
+    if chosen == Standing.PUSHED:
+        matches = Exists(included.filter(state=ExternalRef.State.LINKED).exclude(remote_id=""))
+    elif chosen == Standing.FAILED:
+        matches = Exists(
+            included.filter(state=ExternalRef.State.ERROR).exclude(last_error=DELETED_IN_LEDGER)
+        )
+    elif chosen == Standing.REVIEW:
+        review = (ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT)
+        matches = Exists(included.filter(state__in=review))
+    elif chosen == Standing.EXCLUDED:
+        matches = Exists(refs.filter(excluded=True))
+    elif chosen == Standing.NOT_PUSHED:
+        issued = invoices.exclude(status__in=(Invoice.Status.DRAFT, Invoice.Status.VOID))
+        return issued.filter(~Exists(refs.exclude(remote_id="")))
+    else:
+        return invoices
+    return invoices.filter(matches)
