@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Model, QuerySet
@@ -18,8 +19,19 @@ from rest_framework import serializers
 
 from operations import models as ops
 from operations import money, representations
+from operations.currencies import validate_currency
 
 CURRENCY = RegexValidator(r"^[A-Z]{3}\Z", "Use a three-letter ISO 4217 code, e.g. GBP.")
+
+
+def circulating_currency(code: str) -> None:
+    """After the shape check: a code the ledgers accept (operations.currencies)."""
+    try:
+        validate_currency(code)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.messages) from error
+
+
 MAX_LINES = 50
 M = TypeVar("M", bound=Model)
 
@@ -70,7 +82,9 @@ class Reference(serializers.Serializer[representations.Named]):
 
 
 class CustomerSerializer(RecordSerializer[ops.Customer]):
-    currency = serializers.CharField(max_length=3, default="GBP", validators=[CURRENCY])
+    currency = serializers.CharField(
+        max_length=3, default="GBP", validators=[CURRENCY, circulating_currency]
+    )
 
     class Meta:
         model = ops.Customer

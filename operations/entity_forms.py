@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from operations.currencies import validate_currency
 from operations.models import LegalEntity
 from tenancy.models import Organisation
 
@@ -54,4 +55,5 @@ class LegalEntityForm(LegalEntityNameForm):
         code = str(self.cleaned_data["base_currency"]).upper()
         if not CURRENCY_CODE.fullmatch(code):
             raise forms.ValidationError("Enter a three-letter currency code, e.g. GBP or USD.")
+        validate_currency(code)
         return code

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from operations import money
+from operations.currencies import validate_currency
 from operations.money import CENT as CENT  # re-exported: callers import it from here
 from operations.money import ZERO as ZERO
 from tenancy.models import TenantModel
@@ -119,7 +120,9 @@ class LegalEntity(TimestampedTenantModel):
     carry no entity and everything behaves as if this model did not exist."""
 
     name = models.CharField(max_length=200)
-    base_currency = models.CharField(max_length=3, default="GBP", help_text="ISO 4217 code")
+    base_currency = models.CharField(
+        max_length=3, default="GBP", help_text="ISO 4217 code", validators=[validate_currency]
+    )
 
     class Meta:
         verbose_name_plural = "legal entities"
@@ -143,7 +146,9 @@ class Customer(TimestampedTenantModel):
     )
     email = models.EmailField(blank=True)
     billing_address = models.TextField(blank=True)
-    currency = models.CharField(max_length=3, default="GBP", help_text="ISO 4217 code")
+    currency = models.CharField(
+        max_length=3, default="GBP", help_text="ISO 4217 code", validators=[validate_currency]
+    )
     tax_number = models.CharField(max_length=50, blank=True)
 
     class Meta:
@@ -343,7 +348,7 @@ class Quote(TimestampedTenantModel):
     project = models.ForeignKey(
         Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
     )
-    currency = models.CharField(max_length=3, default="GBP")
+    currency = models.CharField(max_length=3, default="GBP", validators=[validate_currency])
     issue_date = models.DateField(default=today)
     expiry_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -380,7 +385,7 @@ class Invoice(TimestampedTenantModel):
     project = models.ForeignKey(
         Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
     )
-    currency = models.CharField(max_length=3, default="GBP")
+    currency = models.CharField(max_length=3, default="GBP", validators=[validate_currency])
     issue_date = models.DateField(default=today)
     due_date = models.DateField(default=today)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -438,7 +443,7 @@ class CreditNote(TimestampedTenantModel):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.SET_NULL, null=True, blank=True, related_name="credit_notes"
     )
-    currency = models.CharField(max_length=3, default="GBP")
+    currency = models.CharField(max_length=3, default="GBP", validators=[validate_currency])
     issue_date = models.DateField(default=today)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     total = MoneyField(**MONEY, default=ZERO)

@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
-from operations import events, money
+from operations import currencies, events, money
 from operations.models import (
     Booking,
     CreditNote,
@@ -520,8 +520,19 @@ def _only(allowed: frozenset[str], fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
+def _check_currency(fields: dict[str, Any]) -> None:
+    code = fields.get("currency")
+    if code is not None and not currencies.is_currency(code):
+        raise OperationError(
+            f"{code or 'An empty value'} is not a currency code the ledgers accept: use a "
+            "three-letter ISO 4217 code such as GBP, EUR or USD.",
+            field="currency",
+        )
+
+
 def create_customer(organisation: Organisation, **fields: Any) -> Customer:
     _check_same_organisation(organisation, fields.get("legal_entity"))
+    _check_currency(fields)
     customer = Customer.objects.create(organisation=organisation, **_only(CUSTOMER_FIELDS, fields))
     events.emit("customer.created", customer)
     return customer
@@ -530,6 +541,7 @@ def create_customer(organisation: Organisation, **fields: Any) -> Customer:
 @transaction.atomic
 def update_customer(customer: Customer, **fields: Any) -> Customer:
     _check_same_organisation(customer.organisation, fields.get("legal_entity"))
+    _check_currency(fields)
     for name, value in _only(CUSTOMER_FIELDS, fields).items():
         setattr(customer, name, value)
     customer.save()

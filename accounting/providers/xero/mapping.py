@@ -22,6 +22,10 @@ def parse_date(value: str) -> datetime:
     return datetime.fromtimestamp(int(match[1]) / 1000, tz=UTC)
 
 
+# Xero's limit on an item's and a line's description (Item.Description in the spec).
+DESCRIPTION_MAX = 4000
+
+
 def contact(customer: Customer) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "Name": customer.name,
@@ -41,7 +45,7 @@ def item(record: EquipmentItem) -> dict[str, Any]:
     return {
         "Code": (record.sku or f"PB-{record.pk}")[:30],
         "Name": record.name[:50],
-        "Description": record.description or record.name,
+        "Description": (record.description or record.name)[:DESCRIPTION_MAX],
         "IsSold": True,
         "SalesDetails": {"UnitPrice": float(record.daily_rate)},
     }
@@ -50,7 +54,7 @@ def item(record: EquipmentItem) -> dict[str, Any]:
 def _lines(lines: Any, mappings: Mappings) -> list[dict[str, Any]]:
     return [
         {
-            "Description": line.label or "Hire",
+            "Description": (line.label or "Hire")[:DESCRIPTION_MAX],
             # Numbers, as the spec types them (double); 2-4 decimals survive a float.
             "Quantity": float(line.quantity),
             "UnitAmount": float(line.unit_price),
