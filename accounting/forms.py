@@ -107,6 +107,7 @@ class AuditFilterForm(forms.Form):
     """The audit log's filters and keyset cursor (``?before=<id>``: older than it)."""
 
     run = IdField(label="Run")
+    connection = IdField(label="Platform")
     entity = forms.ChoiceField(
         label="Record", choices=[("", "Any"), *Entity.choices], required=False
     )
@@ -121,6 +122,12 @@ class ConnectionQuery(forms.Form):
     """``?connection=<id>``: which company's mappings (one per legal entity)."""
 
     connection = IdField(label="Company")
+
+
+class PlatformQuery(forms.Form):
+    """``?connection=<id>``: one ledger connection's rows only."""
+
+    connection = IdField(label="Platform")
 
 
 class MonthQuery(forms.Form):

@@ -35,11 +35,14 @@ def _ledger_remote(review: Review) -> Remote:
     )
 
 
-def _close(review: Review, resolution: str, user: User) -> None:
+def _close(review: Review, resolution: str, user: User, local_id: int | None = None) -> None:
+    """`local_id`: the record a match was resolved to, so the review names it after."""
     review.resolution = resolution
     review.resolved_at = timezone.now()
     review.resolved_by = user
-    review.save(update_fields=["resolution", "resolved_at", "resolved_by"])
+    if local_id is not None:
+        review.local_id = local_id
+    review.save(update_fields=["resolution", "resolved_at", "resolved_by", "local_id"])
 
 
 def _locked_ref(review: Review) -> ExternalRef:
@@ -97,7 +100,7 @@ def link_candidate(review: Review, local_id: int, user: User) -> None:
     with transaction.atomic():
         _release_candidates(review, keep=local_id)
         pull.link(review.connection, adapter, review.entity, local, _ledger_remote(review))
-        _close(review, Review.Resolution.LINKED, user)
+        _close(review, Review.Resolution.LINKED, user, local.pk)
 
 
 def create_new(review: Review, user: User) -> None:
@@ -109,7 +112,7 @@ def create_new(review: Review, user: User) -> None:
             review.connection, review.entity, adapter.local_fields(review.entity, remote)
         )
         pull.link(review.connection, adapter, review.entity, local, remote)
-        _close(review, Review.Resolution.CREATED, user)
+        _close(review, Review.Resolution.CREATED, user, local.pk)
 
 
 def _release_candidates(review: Review, keep: int | None = None) -> None:

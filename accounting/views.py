@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounting import remote_choices, resolve
+from accounting import labels, remote_choices, resolve
 from accounting.engine import records
 from accounting.forms import (
     AuditFilterForm,
     ConnectionQuery,
     MappingForm,
     MonthQuery,
+    PlatformQuery,
     ResolveForm,
     field_name,
 )
@@ -183,6 +184,9 @@ def sync_now(request: HttpRequest, pk: int) -> HttpResponseBase:
 def _filtered(request: HttpRequest, chosen: dict[str, Any]) -> Any:
     """The audit entries the valid filters select; a refused filter selects nothing."""
     entries = scoped(request, AuditEntry).select_related("connection")
+    entries = entries.filter(connection__provider__in=accounting_slugs())
+    if "connection" in chosen:
+        entries = entries.filter(connection_id=chosen["connection"])
     if "run" in chosen:
         entries = entries.filter(run_id=chosen["run"])
     if "entity" in chosen:
@@ -216,9 +220,53 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require_capability(Capability.VIEW_LOGS)
 def sync_runs(request: HttpRequest) -> HttpResponse:
-    """The latest runs with their counts and every error, newest first."""
-    latest = scoped(request, SyncRun).select_related("connection").order_by("-started_at", "-pk")
-    return render(request, "accounting/runs.html", {"runs": latest[:50]})
+    """The latest runs with their counts and every error, newest first; one platform's
+    with ?connection=<id>."""
+    query = parse_query(request, PlatformQuery)
+    chosen = valid_values(query)
+    latest = (
+        scoped(request, SyncRun)
+        .filter(connection__provider__in=accounting_slugs())
+        .select_related("connection")
+        .order_by("-started_at", "-pk")
+    )
+    if "connection" in chosen:
+        latest = latest.filter(connection_id=chosen["connection"])
+    shown = list(latest[:50])
+    organisation = current_organisation(request)
+    names = labels.names_of(
+        organisation,
+        (
+            (error["entity"], error["local_id"])
+            for run in shown
+            for error in run.errors
+            if error.get("entity") and error.get("local_id")
+        ),
+    )
+    for run in shown:
+        run.platform = labels.platform_of(run.connection)  # type: ignore[attr-defined]
+        run.error_rows = [  # type: ignore[attr-defined]
+            _error_row(error, names) for error in run.errors
+        ]
+    context = {
+        "runs": shown,
+        "query_form": query,
+        "platforms": labels.ledger_connections(organisation),
+        "chosen_platform": chosen.get("connection"),
+    }
+    return render(request, "accounting/runs.html", context)
+
+
+def _error_row(error: dict[str, Any], names: dict[labels.Ref, str]) -> dict[str, str]:
+    """A run's error with its record named (INV-0004) and linked where it has a page."""
+    entity, local_id = error.get("entity"), error.get("local_id")
+    if not entity or not local_id:
+        return {"message": error["message"], "record": "", "url": ""}
+    return {
+        "message": error["message"],
+        "record": names.get((entity, int(local_id)), ""),
+        "url": labels.page_of(entity, int(local_id)),
+    }
 
 
 @require_GET
@@ -228,10 +276,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = parse_query(request, AuditFilterForm)
     entries = _filtered(request, valid_values(filters))
     page = list(entries.order_by("-id")[: AUDIT_PAGE + 1])
-    labels = dict(Entity.choices)
+    kinds = dict(Entity.choices)
+    organisation = current_organisation(request)
+    names = labels.names_of(
+        organisation,
+        ((e.entity, i) for e in page if e.entity in kinds for i in e.local_ids or []),
+    )
     for entry in page:  # the platform's audit stores the entity as the kind named it
-        entry.entity_label = labels.get(entry.entity, entry.entity)
+        entry.entity_label = kinds.get(entry.entity, entry.entity)
+        entry.platform = labels.platform_of(entry.connection)
+        entry.records = [names.get((entry.entity, int(i)), str(i)) for i in entry.local_ids or []]
     context = {
+        "platforms": labels.ledger_connections(organisation),
         "entries": page[:AUDIT_PAGE],
         "next_before": page[AUDIT_PAGE - 1].id if len(page) > AUDIT_PAGE else None,
         "entities": Entity.choices,
@@ -274,7 +330,12 @@ def _candidates(review: Review) -> list[Any]:
 @require_capability(Capability.VIEW_LOGS)
 def reviews(request: HttpRequest) -> HttpResponse:
     """Open conflicts and ambiguous matches first, then the latest resolved."""
+    query = parse_query(request, PlatformQuery)
+    chosen = valid_values(query)
     rows = scoped(request, Review).select_related("connection", "resolved_by")
+    if "connection" in chosen:
+        rows = rows.filter(connection_id=chosen["connection"])
+    organisation = current_organisation(request)
     open_rows = list(rows.filter(resolution=Review.Resolution.OPEN).order_by("-detected_at"))
     for review in open_rows:
         review.candidate_records = _candidates(review)  # type: ignore[attr-defined]
@@ -283,7 +344,19 @@ def reviews(request: HttpRequest) -> HttpResponse:
     progress = resolve.push_progress(resolved)
     for review in resolved:
         review.progress = progress.get(review.pk, "")  # type: ignore[attr-defined]
+    names = labels.names_of(
+        organisation,
+        ((r.entity, r.local_id) for r in [*open_rows, *resolved] if r.local_id is not None),
+    )
+    for review in [*open_rows, *resolved]:
+        review.platform = labels.platform_of(review.connection)  # type: ignore[attr-defined]
+        review.record_name = (  # type: ignore[attr-defined]
+            names.get((review.entity, review.local_id), "") if review.local_id else ""
+        )
     context = {
+        "query_form": query,
+        "platforms": labels.ledger_connections(organisation),
+        "chosen_platform": chosen.get("connection"),
         "open_reviews": open_rows,
         "resolved": resolved,
         "can_resolve": has_capability(request, Capability.RESOLVE_CONFLICTS),
