@@ -41,7 +41,7 @@ def run_of(connection: Connection, **extra: object) -> SyncRun:
     )
 
 
-def page(client: Client, name: str, **query: object) -> str:
+def page(client: Client, name: str, **query: int) -> str:
     response = client.get(reverse(f"accounting:{name}"), query)
     assert response.status_code == 200
     return response.content.decode()
