@@ -42,7 +42,7 @@ def sync_card(integration: Integration, connection: Connection, can_manage: bool
         )
     run = status.latest_run
     if run is not None and run.is_running:
-        detail = f"{connection.remote_name} · {run.phase or 'starting'} {run.done}/{run.total}"
+        detail = f"{connection.remote_name} · {run.progress_label}"
         return Card(integration, Badge.SYNCING, tail, detail, connection, polling=True)
     head = (
         [
@@ -58,8 +58,9 @@ def sync_card(integration: Integration, connection: Connection, can_manage: bool
     detail = connection.remote_name
     if connection.state == Connection.State.DEGRADED:
         detail = f"{connection.remote_name} · {connection.reason}"
-    elif status.latest_run is not None and status.latest_run.errors:
-        detail = (
-            f"{connection.remote_name} · last run: {status.latest_run.get_status_display().lower()}"
-        )
+    elif status.failing:
+        # What is true now, not what the last run met: records still refused, whichever
+        # run first met them (each is retried every run until fixed or excluded).
+        records = "record" if status.failing == 1 else "records"
+        detail = f"{connection.remote_name} · {status.failing} {records} failing: see Sync runs"
     return Card(integration, STATE_BADGES[connection.state], [*head, *tail], detail, connection)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounting.mappings import missing_mappings
-from accounting.models import Review
+from accounting.models import ExternalRef, Review
 from integrations.models import Connection, SyncRun
 
 
@@ -14,6 +14,8 @@ class SyncStatus:
     needs_mappings: bool
     latest_run: SyncRun | None
     open_reviews: int = 0
+    # Records the ledger refused that no one has excluded (retried every run).
+    failing: int = 0
 
     @property
     def running(self) -> bool:
@@ -27,5 +29,8 @@ def sync_status(connection: Connection) -> SyncStatus:
         latest_run=latest,
         open_reviews=Review.objects.filter(
             connection=connection, resolution=Review.Resolution.OPEN
+        ).count(),
+        failing=ExternalRef.objects.filter(
+            connection=connection, state=ExternalRef.State.ERROR, excluded=False
         ).count(),
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from integrations import owner_mail
 from integrations.models import Connection, ConnectionEvent, OAuthGrant
+from integrations.registry import get_integration
 from integrations.retry import Backoff, RetryPolicy
 from tenancy.models import User
 
@@ -88,13 +89,27 @@ def refresh_succeeded(grant: OAuthGrant) -> None:
         mark_healthy(connection)
 
 
+def _named(connection: Connection) -> str:
+    integration = get_integration(connection.provider)
+    return integration.name if integration else connection.provider
+
+
 def refresh_unavailable(grant: OAuthGrant, reason: str) -> None:
     for connection in _active(grant):
         record(connection, Kind.REFRESH_FAILED, message=reason)
-        mark_degraded(connection, f"Token refresh is failing: {reason}. Retrying automatically.")
+        mark_degraded(
+            connection,
+            f"Renewing Patchbay's access to {_named(connection)} is failing: {reason}. "
+            "Patchbay keeps retrying; nothing is lost meanwhile.",
+        )
 
 
 def grant_invalid(grant: OAuthGrant, reason: str) -> None:
     for connection in _active(grant):
         record(connection, Kind.REFRESH_FAILED, message=reason)
-        mark_error(connection, f"The provider no longer accepts Patchbay's access: {reason}.")
+        name = _named(connection)
+        mark_error(
+            connection,
+            f"{name} no longer accepts Patchbay's access: {reason}. Reconnect {name} to "
+            "resume syncing; what was synced is kept.",
+        )

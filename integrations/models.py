@@ -292,6 +292,18 @@ class SyncRun(TenantModel):
     def is_running(self) -> bool:
         return self.status == self.Status.RUNNING
 
+    @property
+    def progress_label(self) -> str:
+        """What the run is doing, counting only what it knows: "writing events 12/40",
+        "customers from the ledger: 18 so far" (a read does not know its total), or
+        "starting"."""
+        phase = self.phase or "starting"
+        if self.total:
+            return f"{phase} {self.done}/{self.total}"
+        if self.done:
+            return f"{phase}: {self.done} so far"
+        return phase
+
 
 class AuditEntry(TenantModel):
     """One external call of a connection, during a sync run or not. Append-only; paged by

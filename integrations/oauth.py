@@ -65,7 +65,7 @@ def _classified(call: Any, *args: Any, **kwargs: Any) -> Token:
     except OAuthError as error:
         if error.error == "invalid_grant":
             raise GrantInvalid(
-                "the provider no longer accepts this sign-in (invalid_grant)"
+                "the sign-in was revoked or has expired (the token endpoint answered invalid_grant)"
             ) from error
         raise ProviderError(f"the provider refused the sign-in ({error.error})") from error
     except ValueError as error:  # an unreadable token response
