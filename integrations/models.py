@@ -316,6 +316,23 @@ class AuditEntry(TenantModel):
         CONFLICT = "conflict", "Conflict"
         ERROR = "error", "Error"
         READ = "read", "Read"
+        # A batch the provider took in part: some records written, some refused.
+        PARTIAL = "partial", "Partly done"
+
+        @classmethod
+        def of_batch(cls, done: str, oks: list[bool]) -> str:
+            """A batch's outcome: `done` if every record went, an error if none did."""
+            if all(oks):
+                return done
+            return cls.PARTIAL if any(oks) else cls.ERROR
+
+    @property
+    def tally(self) -> str:
+        """For a batch taken in part: how many of its records went ("6 of 7")."""
+        if self.outcome != self.Outcome.PARTIAL:
+            return ""
+        written = sum(1 for remote_id in self.remote_ids if remote_id)
+        return f"{written} of {len(self.local_ids)}"
 
     id = models.BigAutoField(primary_key=True)
     connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="+")

@@ -308,7 +308,7 @@ class QuickBooksAdapter(AccountingAdapter):
 
     def _note(self, entry: AuditEntry, results: list[PushResult], updating: bool) -> None:
         done = AuditEntry.Outcome.UPDATED if updating else AuditEntry.Outcome.CREATED
-        outcome = done if all(r.ok for r in results) else AuditEntry.Outcome.ERROR
+        outcome = AuditEntry.Outcome.of_batch(done, [r.ok for r in results])
         if any(r.stale for r in results) and all(r.ok or r.stale for r in results):
             outcome = AuditEntry.Outcome.CONFLICT
         versions = ",".join(sorted({r.remote_version for r in results if r.remote_version}))

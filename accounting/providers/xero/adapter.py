@@ -168,7 +168,7 @@ class XeroAdapter(AccountingAdapter):
             for item, element in zip(batch, elements, strict=True)
         ]
         done = AuditEntry.Outcome.CREATED if method == "PUT" else AuditEntry.Outcome.UPDATED
-        outcome = done if all(r.ok for r in results) else AuditEntry.Outcome.ERROR
+        outcome = AuditEntry.Outcome.of_batch(done, [r.ok for r in results])
         versions = ",".join(sorted({r.remote_version for r in results if r.remote_version}))
         self.recorder.note(entry, outcome, [r.remote_id for r in results], versions[:100])
         return results
