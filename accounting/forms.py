@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 
+from accounting import suggest
 from accounting.engine.adapter import COST_OF_SALES, STOCK_ASSET, RemoteChoice, Tracking
 from accounting.models import AccountMapping, Entity
 from integrations.models import AuditEntry
@@ -20,10 +22,19 @@ def field_name(kind: str, local_id: int) -> str:
     return f"{kind}-{local_id}"
 
 
+# A code a person reads in their ledger (Xero's "200", at most 10 characters); Sage's
+# and QuickBooks' ids are opaque and never shown (their names carry the nominal code).
+HUMAN_CODE = re.compile(r"^[A-Za-z0-9.\-]{1,10}$")
+
+
+def choice_label(option: RemoteChoice) -> str:
+    if option.kind and HUMAN_CODE.fullmatch(option.code) and option.code not in option.name:
+        return f"{option.code} · {option.name}"
+    return option.name or option.code
+
+
 def _choices(options: list[RemoteChoice]) -> list[tuple[str, str]]:
-    return [("", "Choose…")] + [
-        (o.code, f"{o.code} · {o.name}" if o.kind else o.name) for o in options
-    ]
+    return [("", "Choose…")] + [(o.code, choice_label(o)) for o in options]
 
 
 def _optional_choices(options: list[RemoteChoice]) -> list[tuple[str, str]]:
@@ -45,17 +56,19 @@ class MappingForm(forms.Form):
         tracking = tracking or Tracking()
         offered = [*accounts, *tax_rates, *tracking.classes, *tracking.locations]
         self.names = {option.code: option.name for option in offered}
-        revenue = _choices(
-            [a for a in accounts if a.kind in ("REVENUE", "SALES", "OTHERINCOME", "")]
-        )
+        income = [a for a in accounts if a.kind in ("REVENUE", "SALES", "OTHERINCOME", "")]
+        # Fields given a guess to confirm (unmapped ones only; see ``suggest``).
+        self.suggested: dict[str, str] = {}
         for category in IncomeCategory.objects.for_organisation(organisation):
-            self.fields[field_name(Kind.INCOME, category.pk)] = forms.ChoiceField(
-                label=f"Income: {category.name}", choices=revenue
+            name = field_name(Kind.INCOME, category.pk)
+            self.fields[name] = forms.ChoiceField(
+                label=f"Income: {category.name}", choices=_choices(income)
             )
+            self._suggest(name, suggest.income_account(category.name, income))
         for tax in TaxCategory.objects.for_organisation(organisation):
-            self.fields[field_name(Kind.TAX, tax.pk)] = forms.ChoiceField(
-                label=f"Tax: {tax}", choices=_choices(tax_rates)
-            )
+            name = field_name(Kind.TAX, tax.pk)
+            self.fields[name] = forms.ChoiceField(label=f"Tax: {tax}", choices=_choices(tax_rates))
+            self._suggest(name, suggest.tax_rate(tax.rate, tax_rates))
         self.fields[field_name(Kind.PAYMENT_ACCOUNT, 0)] = forms.ChoiceField(
             label="Payments are recorded against",
             choices=_choices([a for a in accounts if a.accepts_payments]),
@@ -63,6 +76,16 @@ class MappingForm(forms.Form):
         if sells_stock:
             self._add_stock_accounts(organisation, accounts)
         self._add_tracking(organisation, tracking)
+
+    def _suggest(self, name: str, code: str) -> None:
+        """Pre-select a guess for a field with no saved mapping, and say it is one."""
+        if not code or self.initial.get(name):
+            return
+        self.suggested[name] = code
+        self.initial[name] = code
+        self.fields[
+            name
+        ].help_text = f"Suggested: {self.names.get(code, code)}. Check it, then save to confirm."
 
     def _add_stock_accounts(self, organisation: Organisation, accounts: list[RemoteChoice]) -> None:
         """Where the ledger holds stock items: required once an item is sold as stock."""

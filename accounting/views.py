@@ -33,6 +33,7 @@ from integrations import runs
 from integrations.models import AuditEntry, Connection, SyncRun
 from integrations.registry import get_integration
 from integrations.syncs import sync_connection
+from operations.models import IncomeCategory, TaxCategory
 from tenancy.access import has_capability, require_capability
 from tenancy.models import User
 from tenancy.params import parse_query, valid_values, without
@@ -95,6 +96,30 @@ def _save(connection: Connection, form: MappingForm) -> None:
             )
 
 
+Kind = AccountMapping.Kind
+
+
+def _saved_rows(connection: Connection) -> list[tuple[str, str]]:
+    """The saved mappings as people read them: "Income category: Equipment hire" ->
+    "Sales" (names, never ids)."""
+    organisation = connection.organisation_id
+    incomes = dict(
+        IncomeCategory.objects.filter(organisation=organisation).values_list("pk", "name")
+    )
+    taxes = dict(TaxCategory.objects.filter(organisation=organisation).values_list("pk", "name"))
+    named_by: dict[str, dict[int, str]] = {
+        Kind.INCOME: incomes,
+        Kind.CLASS: incomes,
+        Kind.TAX: taxes,
+    }
+    rows = []
+    for mapping in AccountMapping.objects.filter(connection=connection).order_by("kind", "pk"):
+        local = named_by.get(mapping.kind, {}).get(mapping.local_id, "")
+        label = f"{mapping.get_kind_display()}: {local}" if local else mapping.get_kind_display()
+        rows.append((label, mapping.remote_name or mapping.remote_code))
+    return rows
+
+
 def _panel_context(connection: Connection, cached: RemoteChoices) -> dict[str, Any]:
     """What the choices panel shows besides the form: when the copy was fetched, whether
     a refresh runs (the panel then polls itself), and the mappings already saved."""
@@ -103,7 +128,7 @@ def _panel_context(connection: Connection, cached: RemoteChoices) -> dict[str, A
         "choices": cached,
         "refreshing": remote_choices.is_refreshing(cached),
         "provider_name": integration.name if integration else connection.provider,
-        "saved": AccountMapping.objects.filter(connection=connection).order_by("kind", "local_id"),
+        "saved": _saved_rows(connection),
         "panel_url": f"{reverse('accounting:mappings')}?connection={connection.pk}",
     }
 

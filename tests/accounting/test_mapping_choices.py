@@ -75,7 +75,7 @@ def test_without_a_cached_chart_the_page_says_so_polls_and_shows_saved_mappings(
     assert "being fetched from Xero" in page
     panel = f"{PAGE}?connection={connected.pk}"
     assert f'hx-get="{panel}"' in page and f'href="{panel}"' in page
-    assert "090 · Business Bank Account" in page  # saved, with the name stored then
+    assert "Payments account → Business Bank Account" in page  # saved, by the name stored
 
 
 def test_saving_before_the_chart_arrives_is_refused_with_a_reason(
