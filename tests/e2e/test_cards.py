@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Page, expect
 
 from tests.conftest import Tenants
 from tests.e2e.conftest import screenshot
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 WIDTHS = (390, 800, 1000, 1366)
 
 
-def outside(inner: dict[str, float], outer: dict[str, float]) -> bool:
+def outside(inner: FloatRect, outer: FloatRect) -> bool:
     return (
         inner["x"] < outer["x"] - 0.5
         or inner["x"] + inner["width"] > outer["x"] + outer["width"] + 0.5
