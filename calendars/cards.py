@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.urls import reverse
-from django.utils.timesince import timesince
 
 from calendars.account import account_of
 from calendars.leaving import REMOVE_EVENTS
@@ -24,11 +23,10 @@ from integrations.registry import (
 def _detail(connection: Connection, target: CalendarTarget | None) -> str:
     if target is None:
         return f"{connection.remote_name} · choose the calendar Patchbay writes to"
+    # When it synced, and when it syncs next, is the card's own line (Card.sync_line).
     parts = [f"{connection.remote_name} → {target.name}"]
     if connection.state == Connection.State.DEGRADED and connection.reason:
         parts.append(connection.reason)
-    elif connection.last_sync_at:
-        parts.append(f"last sync {timesince(connection.last_sync_at)} ago")
     return " · ".join(parts)
 
 

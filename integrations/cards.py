@@ -122,7 +122,7 @@ def clock(moment: datetime) -> str:
 def sync_summary(connection: Connection) -> str:
     """ "Synced 4 minutes ago · next at 14:15 GMT" for a card."""
     if connection.last_sync_at is not None:
-        parts = [f"Synced {timesince(connection.last_sync_at)} ago"]
+        parts = [f"Synced {timesince(connection.last_sync_at, depth=1)} ago"]
     else:
         parts = ["Not synced yet"]
     if connection.next_sync_at is not None:

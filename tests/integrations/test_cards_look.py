@@ -89,3 +89,31 @@ def test_the_favicon_is_linked_from_every_page_and_asked_for_at_the_root(
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
     assert finders.find("favicon.svg")
+
+
+def test_a_crew_members_own_calendar_card_says_when_it_synced(tenants: Tenants) -> None:
+    from calendars.models import CalendarTarget
+    from integrations.models import AppPassword, Connection
+
+    password = AppPassword.objects.create(
+        organisation=tenants.alpha,
+        provider="icloud",
+        owner=tenants.crew,
+        username="crew@icloud.test",
+        password="abcdabcdabcdabcd",
+    )
+    connection = Connection.objects.create(
+        organisation=tenants.alpha,
+        owner=tenants.crew,
+        provider="icloud",
+        remote_id=password.username,
+        remote_name=password.username,
+        app_password=password,
+        last_sync_at=timezone.now() - timedelta(hours=2, minutes=1),
+    )
+    CalendarTarget.objects.create(
+        organisation=tenants.alpha, connection=connection, remote_id="/c/", name="Shifts"
+    )
+    page = client_for(tenants.crew).get("/settings/profile/").content.decode()
+    assert 'data-testid="card-sync">Synced 2\xa0hours ago<' in page
+    assert "crew@icloud.test → Shifts<" in page  # said once, on its own line
