@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounting.status import sync_status
 from integrations.cards import STATE_BADGES, Action, Badge, Card, integration_url
 from integrations.models import Connection
-from integrations.registry import Integration
+from integrations.registry import DisconnectTerms, Integration, access_revoked
 
 
 def sync_card(integration: Integration, connection: Connection, can_manage: bool) -> Card:
@@ -21,15 +21,9 @@ def sync_card(integration: Integration, connection: Connection, can_manage: bool
     if status.open_reviews:
         to_review = Action(f"Review ({status.open_reviews})", url=reverse("accounting:reviews"))
         tail.insert(0, to_review)
-    if can_manage:
-        tail.append(
-            Action(
-                "Disconnect",
-                url=integration_url("disconnect", integration, pk=connection.pk),
-                post=True,
-                primary=False,
-            )
-        )
+    if can_manage:  # a link to the confirmation, which says what is kept and revoked
+        disconnect = integration_url("disconnect", integration, pk=connection.pk)
+        tail.append(Action("Disconnect", url=disconnect, primary=False))
     if status.needs_mappings:
         mappings_url = reverse("accounting:mappings")
         if connection.legal_entity_id is not None:  # one of several: say which
@@ -64,3 +58,22 @@ def sync_card(integration: Integration, connection: Connection, can_manage: bool
         records = "record" if status.failing == 1 else "records"
         detail = f"{connection.remote_name} · {status.failing} {records} failing: see Sync runs"
     return Card(integration, STATE_BADGES[connection.state], [*head, *tail], detail, connection)
+
+
+def disconnect_terms(integration: Integration, connection: Connection) -> DisconnectTerms:
+    """An accounting connection: what was synced stays on both sides; syncing and
+    Patchbay's access end."""
+    return DisconnectTerms(
+        kept=[
+            f"Everything synced so far: the customers, items, invoices, credit notes and "
+            f"payments stay in Patchbay and in {connection.remote_name} at "
+            f"{integration.name}. Nothing is deleted on either side.",
+            "The sync runs, the audit log of every call, the reviews and this connection's "
+            "history.",
+        ],
+        revoked=[
+            "Syncing: no scheduled sync or Sync Now runs, and changes made in Patchbay from "
+            f"now on are not sent to {integration.name}.",
+            *access_revoked(integration, connection),
+        ],
+    )

@@ -17,9 +17,12 @@ from accounting.providers.xero import webhooks as xero_webhooks
 from integrations.registry import Category, Integration, get_integration
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from accounting.engine.adapter import AccountingAdapter
     from integrations.cards import Card
     from integrations.models import Connection, SyncRun
+    from integrations.registry import DisconnectTerms
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,6 +52,11 @@ class AccountingIntegration(Integration):
         from accounting.cards import sync_card
 
         return sync_card(self, connection, can_manage)
+
+    def disconnect_terms(self, connection: Connection, asked: Mapping[str, str]) -> DisconnectTerms:
+        from accounting.cards import disconnect_terms
+
+        return disconnect_terms(self, connection)
 
 
 ENTRIES = (

@@ -16,6 +16,7 @@ from integrations.registry import Category, Integration
 if TYPE_CHECKING:
     from integrations.cards import Card
     from integrations.models import Connection, SyncRun
+    from integrations.registry import DisconnectTerms
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,6 +43,11 @@ class CalendarIntegration(Integration):
         from calendars.cards import calendar_card
 
         return calendar_card(self, connection)
+
+    def disconnect_terms(self, connection: Connection, asked: Mapping[str, str]) -> DisconnectTerms:
+        from calendars.cards import disconnect_terms
+
+        return disconnect_terms(self, connection, asked)
 
     def before_disconnect(self, connection: Connection, choices: Mapping[str, str]) -> None:
         from calendars.leaving import before_disconnect

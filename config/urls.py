@@ -1,7 +1,10 @@
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_GET
 
 from config.health import healthz
 from tenancy.forms import AdminSignInForm, EmailAuthenticationForm
@@ -11,8 +14,16 @@ admin.site.site_header = "Patchbay administration"
 admin.site.site_title = "Patchbay admin"
 admin.site.login_form = AdminSignInForm
 
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers and tools that ask /favicon.ico without reading the page's <link>."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     path("", home, name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",

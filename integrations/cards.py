@@ -7,10 +7,12 @@ fetched in one query whatever the size of the organisation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from django.db.models import Count, Max, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.timesince import timesince
 
@@ -96,12 +98,36 @@ class Card:
         return BADGE_LABELS[self.badge]
 
     @property
+    def sync_line(self) -> str:
+        return sync_summary(self.connection) if self.connection is not None else ""
+
+    @property
     def refresh_url(self) -> str:
         return reverse(f"integrations:card-{self.integration.slug}")
 
     @property
     def dom_id(self) -> str:
         return f"card-{self.integration.slug}"
+
+
+def clock(moment: datetime) -> str:
+    """A time in the organisation's zone (active for the request), with the zone's name:
+    "14:15 GMT" today, "7 Dec, 14:15 GMT" another day."""
+    local = timezone.localtime(moment)
+    today = timezone.localdate()
+    shown = f"{local:%H:%M}" if local.date() == today else f"{local.day} {local:%b, %H:%M}"
+    return f"{shown} {local.tzname()}"
+
+
+def sync_summary(connection: Connection) -> str:
+    """ "Synced 4 minutes ago · next at 14:15 GMT" for a card."""
+    if connection.last_sync_at is not None:
+        parts = [f"Synced {timesince(connection.last_sync_at, depth=1)} ago"]
+    else:
+        parts = ["Not synced yet"]
+    if connection.next_sync_at is not None:
+        parts.append(f"next at {clock(connection.next_sync_at)}")
+    return " · ".join(parts)
 
 
 def integration_url(name: str, integration: Integration, **kwargs: int) -> str:
@@ -148,9 +174,9 @@ def _connected(integration: Integration, connection: Connection, can_manage: boo
         detail = connection.remote_name
         if connection.state == Connection.State.DEGRADED:
             detail = f"{connection.remote_name} · {connection.reason}"
-    if can_manage:
+    if can_manage:  # a link to the confirmation, which says what is kept and revoked
         disconnect = integration_url("disconnect", integration, pk=connection.pk)
-        actions.append(Action("Disconnect", url=disconnect, post=True, primary=False))
+        actions.append(Action("Disconnect", url=disconnect, primary=False))
     return Card(integration, STATE_BADGES[connection.state], actions, detail, connection)
 
 

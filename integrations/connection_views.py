@@ -157,13 +157,32 @@ def detail(request: HttpRequest, integration: Integration, pk: int) -> HttpRespo
     )
 
 
-@require_POST
+CONFIRM = "confirm"
+
+
+def _confirmation(
+    request: HttpRequest, integration: Integration, connection: Connection
+) -> HttpResponse:
+    terms = integration.disconnect_terms(connection, request.GET)
+    context = {"integration": integration, "connection": connection, "terms": terms}
+    context |= {"confirm": CONFIRM, "home": _home(integration)}
+    return render(request, "integrations/disconnect.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 @_requires(_to_connect)
 def disconnect(request: HttpRequest, integration: Integration, pk: int) -> HttpResponseBase:
+    """GET: the confirmation, saying what is kept and what is revoked. POST: disconnect,
+    only with the confirmation's own field; a bare POST (a forged or stale one-click
+    form) changes nothing and lands on the confirmation."""
     connection = _connection_or_404(request, integration, pk)
     if not connection.is_active:
         messages.info(request, f"{integration.name} was already disconnected.")
         return redirect(_home(integration))
+    if request.method == "GET":
+        return _confirmation(request, integration, connection)
+    if request.POST.get(CONFIRM) != "yes":
+        return redirect(request.path)
     choices = {name: request.POST.get(name, "") for name in integration.disconnect_choices}
     integration.before_disconnect(connection, choices)
     flow.disconnect(connection, cast(User, request.user))

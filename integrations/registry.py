@@ -11,7 +11,7 @@ action.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING
@@ -30,6 +30,25 @@ class Category(StrEnum):
     WEBSITE = "Website"
     CALENDARS = "Crew calendars"
     DEVELOPERS = "Custom integrations"
+
+
+@dataclass(frozen=True)
+class DisconnectChoice:
+    """A box on the Disconnect confirmation: one of the kind's disconnect_choices."""
+
+    name: str
+    label: str
+    checked: bool = False
+
+
+@dataclass(frozen=True)
+class DisconnectTerms:
+    """What the Disconnect confirmation says is kept and what is revoked, and the
+    kind's choices about the rest."""
+
+    kept: list[str]
+    revoked: list[str]
+    choices: list[DisconnectChoice] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,6 +92,11 @@ class Integration:
     def monogram(self) -> str:
         return "".join(word[0] for word in self.name.split()[:2]).upper()
 
+    @property
+    def mark(self) -> str:
+        """Its provider's mark, a static file: static/marks/README.md says whose."""
+        return f"marks/{self.slug}.svg"
+
     # The kind's hooks. The platform's defaults are those of an integration that only
     # connects: no sync, and a card built from the connection's health alone.
 
@@ -96,6 +120,37 @@ class Integration:
     def connected_card(self, connection: Connection, can_manage: bool) -> Card | None:
         """The kind's card for a live connection, or None for the platform's own."""
         return None
+
+    def disconnect_terms(self, connection: Connection, asked: Mapping[str, str]) -> DisconnectTerms:
+        """What disconnecting keeps and revokes, said on the confirmation page; ``asked``
+        holds choices already made (e.g. ticked on the kind's own page)."""
+        return DisconnectTerms(
+            kept=[
+                f"Everything already exchanged with {self.name}: nothing is deleted in "
+                f"Patchbay or in {connection.remote_name}.",
+                "This connection's history: who connected, refreshed and disconnected it, "
+                "and when.",
+            ],
+            revoked=access_revoked(self, connection),
+        )
+
+
+def access_revoked(integration: Integration, connection: Connection) -> list[str]:
+    """What a disconnect takes away at once, whatever the kind: Patchbay's calls, and its
+    credentials (tokens revoked at the provider, or a password forgotten)."""
+    revoked = [f"Patchbay stops calling {integration.name} for {connection.remote_name} at once."]
+    if connection.grant_id is not None:
+        revoked.append(
+            f"Patchbay's access at {integration.name}: it removes {connection.remote_name} "
+            f"from its connected apps and revokes its tokens there (unless another of your "
+            f"connections still signs in with them)."
+        )
+    if connection.app_password_id is not None:
+        revoked.append(
+            "The app-specific password: Patchbay deletes its encrypted copy. You can also "
+            f"revoke it in your {integration.name} account settings."
+        )
+    return revoked
 
 
 @dataclass(frozen=True, kw_only=True)

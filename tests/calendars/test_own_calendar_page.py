@@ -104,7 +104,7 @@ def test_disconnect_asked_to_remove_events_deletes_them_then_forgets_the_passwor
 
     response = client.post(
         f"/settings/integrations/icloud/connections/{connection.pk}/disconnect/",
-        {"remove_events": "1"},
+        {"remove_events": "1", "confirm": "yes"},
     )
 
     assert response.status_code == 302
@@ -125,7 +125,10 @@ def test_disconnect_without_asking_leaves_the_events_and_forgets_the_password(
     sync(connection)
     password_id = connection.app_password_id
 
-    client.post(f"/settings/integrations/icloud/connections/{connection.pk}/disconnect/")
+    client.post(
+        f"/settings/integrations/icloud/connections/{connection.pk}/disconnect/",
+        {"confirm": "yes"},
+    )
     assert password_id is not None
     forget_password(connection.pk, password_id, tenants.crew.pk)
 

@@ -187,7 +187,7 @@ def test_disconnecting_during_a_push_stops_the_writes_and_removes_what_was_writt
         sync_connection.delay(member.connection.pk, SyncRun.Trigger.MANUAL)
         assert wait_for(lambda: active_links() >= 5, 120)
         page = f"/settings/integrations/{provider}/connections/{member.connection.pk}/disconnect/"
-        response = client_for(member.user).post(page, {"remove_events": "1"})
+        response = client_for(member.user).post(page, {"remove_events": "1", "confirm": "yes"})
         assert response.status_code == 302
         written_at_disconnect = active_links()
         assert 5 <= written_at_disconnect < 60

@@ -47,7 +47,9 @@ def test_manager_connects_the_second_organisation_disconnects_and_reconnects(
     screenshot(page, "xero-connected")
     first_id = Connection.objects.get().pk
 
-    xero_card(page).get_by_role("button", name="Disconnect").click()
+    xero_card(page).get_by_role("link", name="Disconnect").click()
+    expect(page.get_by_test_id("disconnect-kept")).to_contain_text("Nothing is deleted")
+    page.get_by_role("button", name="Disconnect Harbour Build Ltd").click()
     expect(xero_card(page).get_by_test_id("badge")).to_have_text("Not Connected")
 
     xero_card(page).get_by_role("button", name="Connect").click()
@@ -60,6 +62,6 @@ def test_manager_connects_the_second_organisation_disconnects_and_reconnects(
     sign_in(books, live_server.url, "books@demo.test", DEMO_PASSWORD)
     expect(xero_card(books)).to_contain_text("Harbour Build Ltd")
     expect(xero_card(books).get_by_role("button", name="Connect")).to_have_count(0)
-    expect(xero_card(books).get_by_role("button", name="Disconnect")).to_have_count(0)
+    expect(xero_card(books).get_by_role("link", name="Disconnect")).to_have_count(0)
     screenshot(books, "xero-bookkeeper")
     books.context.close()

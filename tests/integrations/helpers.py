@@ -63,4 +63,4 @@ def disconnect_through_page(client: Any, url: str) -> Any:
         mock.patch.object(tasks.remove_at_provider, "delay", run_now),
         TestCase.captureOnCommitCallbacks(execute=True),
     ):
-        return client.post(url)
+        return client.post(url, {"confirm": "yes"})  # the confirmation page's button

@@ -22,7 +22,7 @@ def test_disconnect_calls_no_provider_and_the_worker_revokes_after(
     monkeypatch.setattr(tasks.remove_at_provider, "delay", lambda *args: queued.append(args))
     url = f"/settings/integrations/xero/connections/{connection.pk}/disconnect/"
     with refused_outbound() as calls, TestCase.captureOnCommitCallbacks(execute=True):
-        response = client_for(tenants.owner).post(url)
+        response = client_for(tenants.owner).post(url, {"confirm": "yes"})
     assert calls == [] and response.status_code == 302
     connection.refresh_from_db()
     assert connection.state == Connection.State.DISCONNECTED and connection.grant is None

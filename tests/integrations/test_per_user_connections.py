@@ -51,7 +51,8 @@ def test_the_owner_can_disconnect_their_own_account(tenants: Tenants) -> None:
     connection = Connection.objects.get(provider=EXAMPLE)
 
     response = client.post(
-        f"/settings/integrations/{EXAMPLE}/connections/{connection.pk}/disconnect/"
+        f"/settings/integrations/{EXAMPLE}/connections/{connection.pk}/disconnect/",
+        {"confirm": "yes"},
     )
 
     assert response["Location"] == "/settings/profile/"

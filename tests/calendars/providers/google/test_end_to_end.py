@@ -167,7 +167,7 @@ def test_crew_connect_choose_get_assigned_see_busy_time_clash_and_disconnect(
     assert len(ours) == 2  # the shift and the project's dates
     left = crew.post(
         f"/settings/integrations/google-calendar/connections/{connection.pk}/disconnect/",
-        {"remove_events": "1"},
+        {"remove_events": "1", "confirm": "yes"},
     )
     assert left.status_code == 302
     assert not BusyBlock.objects.exists()  # busy time is read only while connected
