@@ -24,9 +24,7 @@ class NotIncludable(ValueError):
 def choices_of(connection: Connection) -> PushSettings:
     """The connection's choices, or the defaults (drafts, no start date) unsaved."""
     found = PushSettings.objects.filter(connection=connection).first()
-    return found or PushSettings(
-        connection=connection, organisation_id=connection.organisation_id
-    )
+    return found or PushSettings(connection=connection, organisation_id=connection.organisation_id)
 
 
 def save(connection: Connection, invoice_status: str, start_date: date | None) -> PushSettings:

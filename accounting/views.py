@@ -7,19 +7,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounting import remote_choices, resolve
+from accounting import push_choices, remote_choices, resolve
 from accounting.engine import records
 from accounting.forms import (
     AuditFilterForm,
     ConnectionQuery,
     MappingForm,
     MonthQuery,
+    PushChoicesForm,
     ResolveForm,
     field_name,
 )
@@ -159,6 +161,92 @@ def refresh_mapping_choices(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     remote_choices.request_refresh(connection)
     return redirect(f"{reverse('accounting:mappings')}?connection={connection.pk}")
+
+
+def _provider_name(connection: Connection) -> str:
+    integration = get_integration(connection.provider)
+    return integration.name if integration else connection.provider
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability(Capability.VIEW_INTEGRATION_SETTINGS)
+def push_choices_page(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A connection's push choices: invoices as drafts or approved, and a start date."""
+    connection = scoped_get_or_404(
+        request,
+        Connection,
+        pk=pk,
+        provider__in=accounting_slugs(),
+        state__in=Connection.ACTIVE_STATES,
+    )
+    can_edit = has_capability(request, Capability.EDIT_INTEGRATION_SETTINGS)
+    if request.method == "POST" and not can_edit:
+        return render(
+            request,
+            "403.html",
+            {"exception": "Your role can view the push choices, not change them."},
+            status=403,
+        )
+    current = push_choices.choices_of(connection)
+    initial = {"invoice_status": current.invoice_status, "start_date": current.start_date}
+    form = PushChoicesForm(request.POST if request.method == "POST" else None, initial=initial)
+    provider = _provider_name(connection)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        push_choices.save(connection, data["invoice_status"], data["start_date"])
+        messages.success(request, f"Push choices for {provider} saved. The next sync uses them.")
+        return redirect("integrations:index")
+    context = {
+        "connection": connection,
+        "provider_name": provider,
+        "form": form,
+        "can_edit": can_edit,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "accounting/push_choices.html", context, status=status)
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponseBase:
+    wanted = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(wanted)
+    return redirect(fallback)
+
+
+def _include(request: HttpRequest, entity: str, pk: int, fallback: str) -> HttpResponseBase:
+    organisation = current_organisation(request)
+    try:
+        included = push_choices.include_before_start(
+            organisation, entity, pk, request.user if isinstance(request.user, User) else None
+        )
+    except push_choices.NotIncludable as refusal:
+        raise Http404(str(refusal)) from refusal
+    label = str(push_choices.INCLUDABLE[entity].objects.get(pk=pk))  # type: ignore[index]
+    if included:
+        names = ", ".join(sorted({_provider_name(row.connection) for row in included}))
+        messages.success(
+            request, f"{label} will go to {names} with the next sync, despite the start date."
+        )
+    else:
+        messages.info(request, f"No accounting platform is connected to push {label} to.")
+    return _back(request, fallback)
+
+
+@require_POST
+@require_capability(Capability.EDIT_INTEGRATION_SETTINGS)
+def include_invoice(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Push this invoice (with its payments and credits) although it was issued before
+    the connection's sync start date. POST from the invoice page; ``next`` returns there."""
+    return _include(request, Entity.INVOICE, pk, reverse("operations:invoice_detail", args=[pk]))
+
+
+@require_POST
+@require_capability(Capability.EDIT_INTEGRATION_SETTINGS)
+def include_credit_note(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The same for a credit note issued before the start date."""
+    return _include(request, Entity.CREDIT_NOTE, pk, reverse("integrations:index"))
 
 
 @require_POST
