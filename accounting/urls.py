@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("runs/", views.sync_runs, name="runs"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("reconciliation/ledger/", views.refresh_ledger, name="ledger_refresh"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:pk>/resolve/", views.resolve_review, name="resolve_review"),
 ]

@@ -30,6 +30,7 @@ from accounting.models import AccountMapping, Entity, RemoteChoices, Review
 from accounting.reconciliation import as_csv as report_csv
 from accounting.reconciliation import build as build_report
 from accounting.registry import accounting_slugs, adapter_class_for
+from accounting.tasks import refresh_ledger_balances
 from integrations import runs
 from integrations.models import AuditEntry, Connection, SyncRun
 from integrations.registry import get_integration
@@ -296,9 +297,29 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         name = f"patchbay-reconciliation-{report.month:%Y-%m}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    return render(
-        request, "accounting/reconciliation.html", {"report": report, "query_form": query}
+    can_refresh = has_capability(request, Capability.MANAGE_CONNECTIONS)
+    context = {"report": report, "query_form": query, "can_refresh": can_refresh}
+    return render(request, "accounting/reconciliation.html", context)
+
+
+@require_POST
+@require_capability(Capability.MANAGE_CONNECTIONS)
+def refresh_ledger(request: HttpRequest) -> HttpResponseBase:
+    """Read the month's invoices from each accounting ledger, in a task (no page waits on
+    a provider); the reconciliation shows them once read."""
+    form = MonthQuery(request.POST)
+    form.is_valid()  # a refused month falls back to this month
+    chosen = valid_values(form)
+    month = chosen.get("month") or date.today().replace(day=1)
+    connections = scoped(request, Connection).filter(
+        provider__in=accounting_slugs(), state__in=Connection.ACTIVE_STATES
     )
+    for connection in connections:
+        refresh_ledger_balances.delay(connection.pk, month.isoformat())
+    messages.info(
+        request, "Reading this month's invoices from the ledger; reload in a moment to compare."
+    )
+    return redirect(f"{reverse('accounting:reconciliation')}?month={month:%Y-%m}")
 
 
 @require_GET

@@ -12,6 +12,7 @@ from integrations.models import AuditEntry, Connection, SyncRun
 from operations import services
 from operations.models import Payment
 from sandbox.sage import books, faults
+from sandbox.sage.models import SageSalesInvoice
 from sandbox.sage.seed import DEMO_HIRE_UK
 from tests import factories
 from tests.accounting.providers.sage.helpers import ref_of, remote_id_of, sync
@@ -24,7 +25,7 @@ def _pushes(entity: str) -> int:
     return AuditEntry.objects.filter(direction="push", entity=entity).count()
 
 
-def _remote(invoice_pk: int) -> books.SageSalesInvoice:
+def _remote(invoice_pk: int) -> SageSalesInvoice:
     return books.invoice(DEMO_HIRE_UK, remote_id_of(Entity.INVOICE, invoice_pk))
 
 
