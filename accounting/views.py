@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -207,13 +214,17 @@ def push_choices_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     return render(request, "accounting/push_choices.html", context, status=status)
 
 
+# A local path to return to: no scheme, no host, no control characters.
+LOCAL_PATH = re.compile(r"/(?!/)[\w\-./?=&%]*")
+
+
 def _back(request: HttpRequest, fallback: str) -> HttpResponseBase:
     wanted = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    if LOCAL_PATH.fullmatch(wanted) and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(wanted)
-    return redirect(fallback)
+        return HttpResponseRedirect(wanted)
+    return HttpResponseRedirect(fallback)
 
 
 def _include(request: HttpRequest, entity: str, pk: int, fallback: str) -> HttpResponseBase:
