@@ -241,9 +241,15 @@ class AccountingAdapter(ABC):
 
     @abstractmethod
     def allocation_payload(
-        self, note: CreditNote, invoice_remote_id: str, note_remote_id: str, contact_remote_id: str
+        self,
+        note: CreditNote,
+        amount: Decimal,
+        invoice_remote_id: str,
+        note_remote_id: str,
+        contact_remote_id: str,
     ) -> dict[str, Any]:
-        """A credit note's whole total set against the invoice it credits."""
+        """``amount`` of a credit note set against the invoice it credits (the engine
+        passes what the ledger has left of the credit, at most what the invoice owes)."""
 
     @abstractmethod
     def ledger_state(self, entity: str, remote: Remote) -> LedgerState:

@@ -99,6 +99,14 @@ def _refusal(
     return None
 
 
+def _nothing_left(connection: Connection, note: CreditNote) -> str:
+    provider = _provider(connection)
+    return (
+        f"Nothing to allocate in {provider}: {note} has no credit left there, or "
+        f"{note.invoice} owes nothing there (set against each other in {provider} already?)."
+    )
+
+
 def _hold(run: SyncRun, entity: str, local_id: int, refusal: tuple[str, bool]) -> None:
     message, worth_waiting = refusal
     if worth_waiting:
@@ -222,32 +230,34 @@ def push_allocations(run: SyncRun, adapter: AccountingAdapter, context: str) -> 
                 note.pk,
                 f"Waits for {note} and {note.invoice} to sync.",
             )
+    # Those a crashed run sent are resent as they were (push.plan); the rest are read
+    # first: what the ledger has left of the credit, and what the invoice still owes.
     flying = _in_flight(connection, Entity.ALLOCATION)
-    checking = adapter.has_drafts and any(n.pk not in flying for n in ready)
-    invoice_states = (
-        ledger_states(
-            adapter, Entity.INVOICE, [invoices[n.invoice_id] for n in ready if n.invoice_id]
-        )
-        if checking
-        else {}
+    fresh = [n for n in ready if n.pk not in flying and n.invoice_id is not None]
+    invoice_states = ledger_states(
+        adapter, Entity.INVOICE, [invoices[n.invoice_id] for n in fresh if n.invoice_id]
     )
-    note_states = (
-        ledger_states(adapter, Entity.CREDIT_NOTE, [notes[n.pk] for n in ready]) if checking else {}
-    )
+    note_states = ledger_states(adapter, Entity.CREDIT_NOTE, [notes[n.pk] for n in fresh])
     work = []
-    for note in ready:
+    for note in fresh:
         assert note.invoice_id is not None  # noqa: S101 - selected with an invoice
         remote_invoice, remote_note = invoices[note.invoice_id], notes[note.pk]
-        if checking and note.pk not in flying:
-            what = f"the credit of {note} ({note.total:,.2f} {note.currency})"
-            refusal = _refusal(
-                connection, str(note), note_states.get(remote_note), what
-            ) or _refusal(connection, str(note.invoice), invoice_states.get(remote_invoice), what)
-            if refusal is not None:
-                _hold(run, Entity.ALLOCATION, note.pk, refusal)
-                continue
+        note_state, invoice_state = note_states.get(remote_note), invoice_states.get(remote_invoice)
+        what = f"the credit of {note} ({note.total:,.2f} {note.currency})"
+        refusal = _refusal(connection, str(note), note_state, what) or _refusal(
+            connection, str(note.invoice), invoice_state, what
+        )
+        if refusal is not None:
+            _hold(run, Entity.ALLOCATION, note.pk, refusal)
+            continue
+        assert note_state is not None and invoice_state is not None  # noqa: S101 - refused above
+        # The ledger's own figures: its tax may round a credit differently from Patchbay's.
+        amount = min(note_state.amount_due, invoice_state.amount_due)
+        if amount <= 0:
+            reviews.refuse_unsent(run, Entity.ALLOCATION, note.pk, _nothing_left(connection, note))
+            continue
         payload = adapter.allocation_payload(
-            note, remote_invoice, remote_note, contacts[note.customer_id]
+            note, amount, remote_invoice, remote_note, contacts[note.customer_id]
         )
         work.append((note.pk, payload))
     _send(run, adapter, Entity.ALLOCATION, work)

@@ -23,6 +23,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -206,9 +207,16 @@ class QuickBooksAdapter(AccountingAdapter):
         )
 
     def allocation_payload(
-        self, note: CreditNote, invoice_remote_id: str, note_remote_id: str, contact_remote_id: str
+        self,
+        note: CreditNote,
+        amount: Decimal,
+        invoice_remote_id: str,
+        note_remote_id: str,
+        contact_remote_id: str,
     ) -> Json:
-        return mapping.credit_applied(note, invoice_remote_id, note_remote_id, contact_remote_id)
+        return mapping.credit_applied(
+            note, amount, invoice_remote_id, note_remote_id, contact_remote_id
+        )
 
     def ledger_state(self, entity: str, remote: Remote) -> LedgerState:
         return mapping.ledger_state(remote.data)

@@ -228,10 +228,12 @@ def payment(record: Payment, account_id: str, invoice_id: str, contact_id: str) 
     return payload
 
 
-def credit_applied(note: CreditNote, invoice_id: str, memo_id: str, contact_id: str) -> Json:
+def credit_applied(
+    note: CreditNote, credit: Decimal, invoice_id: str, memo_id: str, contact_id: str
+) -> Json:
     """A credit memo applied to an invoice: a Payment of nothing whose two lines link the
     invoice (paid by the credit) and the credit memo (used up by it)."""
-    amount = _money(note.total)
+    amount = _money(credit)
     return {
         "CustomerRef": {"value": contact_id},
         "TotalAmt": 0,

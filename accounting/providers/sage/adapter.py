@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from accounting.engine.adapter import (
@@ -195,9 +196,16 @@ class SageAdapter(AccountingAdapter):
         )
 
     def allocation_payload(
-        self, note: CreditNote, invoice_remote_id: str, note_remote_id: str, contact_remote_id: str
+        self,
+        note: CreditNote,
+        amount: Decimal,
+        invoice_remote_id: str,
+        note_remote_id: str,
+        contact_remote_id: str,
     ) -> dict[str, Any]:
-        return mapping.credit_allocation(note, invoice_remote_id, note_remote_id, contact_remote_id)
+        return mapping.credit_allocation(
+            note, amount, invoice_remote_id, note_remote_id, contact_remote_id
+        )
 
     def ledger_state(self, entity: str, remote: Remote) -> LedgerState:
         return mapping.ledger_state(remote.data)

@@ -130,11 +130,11 @@ def receipt(
 
 
 def credit_allocation(
-    note: CreditNote, invoice_id: str, note_id: str, contact_id: str
+    note: CreditNote, credit: Decimal, invoice_id: str, note_id: str, contact_id: str
 ) -> dict[str, Any]:
     """A credit note set against an invoice: the invoice's share positive, the credit
     note's negative, adding up to zero."""
-    amount = _number(note.total)
+    amount = _number(credit)
     return {
         "transaction_type_id": "CUSTOMER_ALLOCATION",
         "contact_id": contact_id,

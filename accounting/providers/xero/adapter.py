@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -113,9 +114,14 @@ class XeroAdapter(AccountingAdapter):
         return mapping.payment_out(payment, mappings.payment_account, invoice_remote_id)
 
     def allocation_payload(
-        self, note: CreditNote, invoice_remote_id: str, note_remote_id: str, contact_remote_id: str
+        self,
+        note: CreditNote,
+        amount: Decimal,
+        invoice_remote_id: str,
+        note_remote_id: str,
+        contact_remote_id: str,
     ) -> dict[str, Any]:
-        return mapping.allocation(note, invoice_remote_id, note_remote_id)
+        return mapping.allocation(note, amount, invoice_remote_id, note_remote_id)
 
     def ledger_state(self, entity: str, remote: Remote) -> LedgerState:
         return mapping.ledger_state(remote.data)

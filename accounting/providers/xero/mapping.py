@@ -106,14 +106,15 @@ def payment_out(record: Payment, account_code: str, invoice_id: str) -> dict[str
     }
 
 
-def allocation(note: CreditNote, invoice_id: str, note_id: str) -> dict[str, Any]:
-    """The credit note's total set against its invoice: PUT /CreditNotes/{id}/Allocations
-    (an Allocation needs Amount, Invoice and Date).
+def allocation(note: CreditNote, credit: Decimal, invoice_id: str, note_id: str) -> dict[str, Any]:
+    """The credit (what Xero has left of it, at most what the invoice owes) set against
+    its invoice: PUT /CreditNotes/{id}/Allocations (an Allocation needs Amount, Invoice
+    and Date).
     https://developer.xero.com/documentation/api/accounting/creditnotes#allocate-credit-notes"""
     return {
         "CreditNoteID": note_id,
         "Allocation": {
-            "Amount": float(note.total),
+            "Amount": float(credit),
             "Invoice": {"InvoiceID": invoice_id},
             "Date": note.issue_date.isoformat(),
         },
