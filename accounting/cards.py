@@ -17,7 +17,12 @@ def sync_card(integration: Integration, connection: Connection, can_manage: bool
     details = Action(
         "Details", url=integration_url("connection", integration, pk=connection.pk), primary=False
     )
-    tail = [details, Action("Sync runs", url=reverse("accounting:runs"), primary=False)]
+    choices = Action(
+        "Push choices",
+        url=reverse("accounting:push_choices", kwargs={"pk": connection.pk}),
+        primary=False,
+    )
+    tail = [details, choices, Action("Sync runs", url=reverse("accounting:runs"), primary=False)]
     if status.open_reviews:
         to_review = Action(f"Review ({status.open_reviews})", url=reverse("accounting:reviews"))
         tail.insert(0, to_review)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from django import forms
 
 from accounting import suggest
 from accounting.engine.adapter import COST_OF_SALES, STOCK_ASSET, RemoteChoice, Tracking
-from accounting.models import AccountMapping, Entity
+from accounting.models import AccountMapping, Entity, PushSettings
 from integrations.models import AuditEntry
 from operations.models import EquipmentItem, IncomeCategory, TaxCategory
 from tenancy.models import Organisation
@@ -170,3 +171,36 @@ class ResolveForm(forms.Form):
         if choice in self.NAMED:
             return choice
         return IdField(required=True).clean(choice)  # type: ignore[no-any-return]
+
+
+class PushChoicesForm(forms.Form):
+    """How a connection pushes documents: drafts or approved, and from which date."""
+
+    invoice_status = forms.ChoiceField(
+        label="New invoices and credit notes go to the ledger",
+        choices=PushSettings.InvoiceStatus.choices,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Drafts wait for a bookkeeper to approve them in the ledger, and a payment "
+            "recorded in Patchbay waits with them (a draft takes no payment). Approved "
+            "invoices can be paid at once. Invoices already in the ledger keep their status."
+        ),
+    )
+    start_date = forms.DateField(
+        label="Sync start date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=(
+            "Invoices and credit notes issued before this date stay out of the ledger "
+            "(you can still include one from its page). Leave empty to push everything."
+        ),
+    )
+
+    def clean_start_date(self) -> date | None:
+        value: date | None = self.cleaned_data.get("start_date")
+        if value is not None and value > date.today():
+            raise forms.ValidationError(
+                f"The start date can't be in the future: {value:%-d %b %Y} would keep "
+                "every invoice issued until then out of the ledger. Choose today or earlier."
+            )
+        return value

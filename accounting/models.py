@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from integrations.models import Connection
+from operations.models import MONEY
 from tenancy.models import TenantModel
 
 
@@ -16,6 +17,9 @@ class Entity(models.TextChoices):
     INVOICE = "invoice", "Invoice"
     CREDIT_NOTE = "credit_note", "Credit note"
     PAYMENT = "payment", "Payment"
+    # A credit note set against the invoice it credits (the credit note's id is the
+    # local id): Xero's and Sage's allocations, a QuickBooks payment of the two.
+    ALLOCATION = "allocation", "Credit allocation"
 
 
 class AccountMapping(TenantModel):
@@ -63,6 +67,9 @@ class ExternalRef(TenantModel):
         REVIEW = "review", "Needs review"
         CONFLICT = "conflict", "In conflict"
         ERROR = "error", "Error"
+        # Not sent yet, for a reason the ledger will lift (a payment on an invoice still
+        # a draft there): read again every run, and sent once it can go.
+        WAITING = "waiting", "Waiting"
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="refs")
     entity = models.CharField(max_length=20, choices=Entity.choices)
@@ -231,3 +238,82 @@ class RemoteChoices(TenantModel):
 
     def __str__(self) -> str:
         return f"Remote choices of connection {self.connection_id}"
+
+
+class PushSettings(TenantModel):
+    """How a connection pushes documents: as drafts for a bookkeeper to approve (the
+    default) or approved, and from which issue date on (records issued before it stay
+    out of the ledger unless included one by one, ``IncludedRecord``)."""
+
+    class InvoiceStatus(models.TextChoices):
+        DRAFT = "draft", "As drafts, for a bookkeeper to approve in the ledger"
+        APPROVED = "approved", "Approved, ready to be paid"
+
+    connection = models.OneToOneField(
+        Connection, on_delete=models.CASCADE, related_name="push_settings"
+    )
+    invoice_status = models.CharField(
+        max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
+    )
+    start_date = models.DateField(
+        null=True, blank=True, help_text="Nothing issued before this date is pushed"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Push settings of connection {self.connection_id}"
+
+    @property
+    def approved(self) -> bool:
+        return self.invoice_status == self.InvoiceStatus.APPROVED
+
+
+class IncludedRecord(TenantModel):
+    """A document issued before the connection's start date that a person chose to push
+    all the same (with its payments and credit allocations)."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="included")
+    entity = models.CharField(max_length=20, choices=Entity.choices)
+    local_id = models.PositiveBigIntegerField()
+    included_by = models.ForeignKey(
+        "tenancy.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    included_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "entity", "local_id"], name="one_inclusion_per_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.local_id} included"
+
+
+class LedgerBalance(TenantModel):
+    """An invoice as the ledger showed it when last read (total, amount due, status), for
+    the reconciliation to set beside Patchbay's figures without calling the provider."""
+
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="ledger_balances"
+    )
+    entity = models.CharField(max_length=20, choices=Entity.choices, default=Entity.INVOICE)
+    local_id = models.PositiveBigIntegerField()
+    remote_id = models.CharField(max_length=100)
+    total = models.DecimalField(**MONEY)
+    amount_due = models.DecimalField(**MONEY)
+    # Patchbay's words for the ledger's status: draft, issued, partially_paid, paid, void.
+    status = models.CharField(max_length=20)
+    ledger_status = models.CharField(max_length=40, help_text="The ledger's own status word")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "entity", "local_id"], name="one_ledger_balance_per_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.local_id}: {self.amount_due} due of {self.total}"

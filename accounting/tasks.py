@@ -23,3 +23,21 @@ def refresh_remote_choices(connection_id: int) -> bool:
         RemoteChoices.objects.filter(connection_id=connection_id).update(refresh_requested_at=None)
         return False
     return not remote_choices.fetch(connection).error
+
+
+@shared_task
+def refresh_ledger_balances(connection_id: int, month: str) -> int:
+    """Read a month's invoices from the ledger for the reconciliation (``month`` as
+    YYYY-MM-DD, its first day). 0 when the connection is gone or not connected."""
+    from datetime import date
+
+    from accounting import ledger_balances
+
+    connection = (
+        Connection.objects.select_related("organisation")
+        .filter(pk=connection_id, state__in=Connection.ACTIVE_STATES)
+        .first()
+    )
+    if connection is None:
+        return 0
+    return ledger_balances.refresh(connection, date.fromisoformat(month))

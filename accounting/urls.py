@@ -27,9 +27,13 @@ urlpatterns = [
         record_views.include,
         name="record_include",
     ),
+    path("connections/<int:pk>/push-choices/", views.push_choices_page, name="push_choices"),
+    path("invoices/<int:pk>/include/", views.include_invoice, name="include_invoice"),
+    path("credit-notes/<int:pk>/include/", views.include_credit_note, name="include_credit_note"),
     path("audit/", views.audit_log, name="audit_log"),
     path("runs/", views.sync_runs, name="runs"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("reconciliation/ledger/", views.refresh_ledger, name="ledger_refresh"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:pk>/resolve/", views.resolve_review, name="resolve_review"),
 ]

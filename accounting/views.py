@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounting import labels, remote_choices, resolve
+from accounting import labels, push_choices, remote_choices, resolve
 from accounting.engine import records
 from accounting.forms import (
     AuditFilterForm,
@@ -21,6 +29,7 @@ from accounting.forms import (
     MappingForm,
     MonthQuery,
     PlatformQuery,
+    PushChoicesForm,
     ResolveForm,
     field_name,
 )
@@ -29,6 +38,7 @@ from accounting.models import AccountMapping, Entity, RemoteChoices, Review
 from accounting.reconciliation import as_csv as report_csv
 from accounting.reconciliation import build as build_report
 from accounting.registry import accounting_slugs, adapter_class_for
+from accounting.tasks import refresh_ledger_balances
 from integrations import runs
 from integrations.models import AuditEntry, Connection, SyncRun
 from integrations.registry import get_integration
@@ -187,6 +197,96 @@ def refresh_mapping_choices(request: HttpRequest, pk: int) -> HttpResponseBase:
     return redirect(f"{reverse('accounting:mappings')}?connection={connection.pk}")
 
 
+def _provider_name(connection: Connection) -> str:
+    integration = get_integration(connection.provider)
+    return integration.name if integration else connection.provider
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability(Capability.VIEW_INTEGRATION_SETTINGS)
+def push_choices_page(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A connection's push choices: invoices as drafts or approved, and a start date."""
+    connection = scoped_get_or_404(
+        request,
+        Connection,
+        pk=pk,
+        provider__in=accounting_slugs(),
+        state__in=Connection.ACTIVE_STATES,
+    )
+    can_edit = has_capability(request, Capability.EDIT_INTEGRATION_SETTINGS)
+    if request.method == "POST" and not can_edit:
+        return render(
+            request,
+            "403.html",
+            {"exception": "Your role can view the push choices, not change them."},
+            status=403,
+        )
+    current = push_choices.choices_of(connection)
+    initial = {"invoice_status": current.invoice_status, "start_date": current.start_date}
+    form = PushChoicesForm(request.POST if request.method == "POST" else None, initial=initial)
+    provider = _provider_name(connection)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        push_choices.save(connection, data["invoice_status"], data["start_date"])
+        messages.success(request, f"Push choices for {provider} saved. The next sync uses them.")
+        return redirect("integrations:index")
+    context = {
+        "connection": connection,
+        "provider_name": provider,
+        "form": form,
+        "can_edit": can_edit,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "accounting/push_choices.html", context, status=status)
+
+
+# A local path to return to: no scheme, no host, no control characters.
+LOCAL_PATH = re.compile(r"/(?!/)[\w\-./?=&%]*")
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponseBase:
+    wanted = request.POST.get("next", "")
+    if LOCAL_PATH.fullmatch(wanted) and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(wanted)
+    return HttpResponseRedirect(fallback)
+
+
+def _include(request: HttpRequest, entity: str, pk: int, fallback: str) -> HttpResponseBase:
+    organisation = current_organisation(request)
+    try:
+        included = push_choices.include_before_start(
+            organisation, entity, pk, request.user if isinstance(request.user, User) else None
+        )
+    except push_choices.NotIncludable as refusal:
+        raise Http404(str(refusal)) from refusal
+    label = str(push_choices.INCLUDABLE[entity].objects.get(pk=pk))  # type: ignore[index]
+    if included:
+        names = ", ".join(sorted({_provider_name(row.connection) for row in included}))
+        messages.success(
+            request, f"{label} will go to {names} with the next sync, despite the start date."
+        )
+    else:
+        messages.info(request, f"No accounting platform is connected to push {label} to.")
+    return _back(request, fallback)
+
+
+@require_POST
+@require_capability(Capability.EDIT_INTEGRATION_SETTINGS)
+def include_invoice(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Push this invoice (with its payments and credits) although it was issued before
+    the connection's sync start date. POST from the invoice page; ``next`` returns there."""
+    return _include(request, Entity.INVOICE, pk, reverse("operations:invoice_detail", args=[pk]))
+
+
+@require_POST
+@require_capability(Capability.EDIT_INTEGRATION_SETTINGS)
+def include_credit_note(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The same for a credit note issued before the start date."""
+    return _include(request, Entity.CREDIT_NOTE, pk, reverse("integrations:index"))
+
+
 @require_POST
 @require_capability(Capability.MANAGE_CONNECTIONS)
 def sync_now(request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -237,9 +337,29 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         name = f"patchbay-reconciliation-{report.month:%Y-%m}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    return render(
-        request, "accounting/reconciliation.html", {"report": report, "query_form": query}
+    can_refresh = has_capability(request, Capability.MANAGE_CONNECTIONS)
+    context = {"report": report, "query_form": query, "can_refresh": can_refresh}
+    return render(request, "accounting/reconciliation.html", context)
+
+
+@require_POST
+@require_capability(Capability.MANAGE_CONNECTIONS)
+def refresh_ledger(request: HttpRequest) -> HttpResponseBase:
+    """Read the month's invoices from each accounting ledger, in a task (no page waits on
+    a provider); the reconciliation shows them once read."""
+    form = MonthQuery(request.POST)
+    form.is_valid()  # a refused month falls back to this month
+    chosen = valid_values(form)
+    month = chosen.get("month") or date.today().replace(day=1)
+    connections = scoped(request, Connection).filter(
+        provider__in=accounting_slugs(), state__in=Connection.ACTIVE_STATES
     )
+    for connection in connections:
+        refresh_ledger_balances.delay(connection.pk, month.isoformat())
+    messages.info(
+        request, "Reading this month's invoices from the ledger; reload in a moment to compare."
+    )
+    return redirect(f"{reverse('accounting:reconciliation')}?month={month:%Y-%m}")
 
 
 @require_GET

@@ -14,11 +14,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from accounting.models import AccountMapping
+from accounting.models import AccountMapping, PushSettings
 from integrations.audit import Recorder
 from integrations.limiter import Limits
 from integrations.models import Connection
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment, Quote
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,22 @@ class IncomingPayment:
 
 
 @dataclass(frozen=True)
+class LedgerState:
+    """A document as the ledger holds it now: its figures and its status in Patchbay's
+    words (``Invoice.Status``: draft, issued, partially_paid, paid, void) and its own."""
+
+    total: Decimal
+    amount_due: Decimal
+    status: str
+    ledger_status: str
+
+    @property
+    def takes_money(self) -> bool:
+        """Whether a payment or credit can be set against it (not a draft, not void)."""
+        return self.status in ("issued", "partially_paid")
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of an incremental read and whether another follows."""
 
@@ -158,6 +174,10 @@ class AccountingAdapter(ABC):
     # asset and a cost-of-sales account mapped (QuickBooks); ``accounts()`` then offers
     # them with the kinds STOCK_ASSET and COST_OF_SALES.
     sells_stock: ClassVar[bool] = False
+    # Whether the ledger keeps documents as drafts that take no payment or credit until a
+    # bookkeeper approves them (Xero, Sage); the engine then reads a document's status
+    # before paying it. QuickBooks posts every invoice.
+    has_drafts: ClassVar[bool] = True
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
@@ -203,6 +223,40 @@ class AccountingAdapter(ABC):
     ) -> dict[str, Any]:
         """An approved quote; only called when ``pushes_quotes`` is set."""
         raise NotImplementedError(f"{type(self).__name__} does not push quotes")
+
+    @property
+    def pushes_approved(self) -> bool:
+        """Whether new invoices and credit notes go out approved (the connection's push
+        choice) rather than as drafts. Read once per adapter, i.e. once per run."""
+        cached: bool | None = self.__dict__.get("_pushes_approved")
+        if cached is None:
+            cached = PushSettings.objects.filter(
+                connection=self.connection, invoice_status=PushSettings.InvoiceStatus.APPROVED
+            ).exists()
+            self.__dict__["_pushes_approved"] = cached
+        return cached
+
+    @abstractmethod
+    def payment_payload(
+        self, payment: Payment, mappings: Mappings, invoice_remote_id: str, contact_remote_id: str
+    ) -> dict[str, Any]:
+        """A payment recorded in Patchbay, against its invoice, into the payments account."""
+
+    @abstractmethod
+    def allocation_payload(
+        self,
+        note: CreditNote,
+        amount: Decimal,
+        invoice_remote_id: str,
+        note_remote_id: str,
+        contact_remote_id: str,
+    ) -> dict[str, Any]:
+        """``amount`` of a credit note set against the invoice it credits (the engine
+        passes what the ledger has left of the credit, at most what the invoice owes)."""
+
+    @abstractmethod
+    def ledger_state(self, entity: str, remote: Remote) -> LedgerState:
+        """An invoice's (or credit note's) total, amount due and status, as read."""
 
     @abstractmethod
     def owned(self, entity: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounting.engine.adapter import AccountingAdapter, Mappings
-from accounting.models import Entity, ExternalRef, PushCursor
+from accounting.models import Entity, ExternalRef, IncludedRecord, PushCursor, PushSettings
 from integrations.models import Connection
 
 # A record saved by a transaction that began before a push read the rows but committed
@@ -39,11 +39,14 @@ Q_ = TypeVar("Q_", bound=QuerySet[Any])
 
 
 def context_of(adapter: AccountingAdapter, mappings: Mappings) -> str:
+    choices = PushSettings.objects.filter(connection=adapter.connection).first()
     parts = {
         "version": PAYLOAD_VERSION,
         "adapter": type(adapter).__qualname__,
         "legal_entity": adapter.connection.legal_entity_id,
         "mappings": asdict(mappings),
+        # A changed start date or status choice changes what is pushed: read all again.
+        "push": [choices.invoice_status, choices.start_date] if choices else None,
     }
     canonical = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -62,13 +65,15 @@ class Window:
     unsettled: frozenset[int]
     # Customers whose link isn't settled or changed since: their documents are read too.
     waiting_on: frozenset[int] = frozenset()
+    # The field naming what a record waits on (a payment waits on its invoice).
+    waiting_field: str = "customer_id"
 
     def rows(self, records: Q_) -> Q_:
         if self.since is None:
             return records
         changed = Q(updated_at__gte=self.since) | Q(pk__in=self.unsettled)
         if self.waiting_on:
-            changed |= Q(customer_id__in=self.waiting_on)
+            changed |= Q(**{f"{self.waiting_field}__in": self.waiting_on})
         return records.filter(changed)
 
 
@@ -85,9 +90,26 @@ def _unsettled(
     return frozenset(unsettled.values_list("local_id", flat=True))
 
 
-def window(connection: Connection, entity: str, context: str, *, document: bool = False) -> Window:
+def _included(connection: Connection, entity: str, since: datetime) -> frozenset[int]:
+    """Records before the start date that a person included since: read them now."""
+    rows = IncludedRecord.objects.filter(
+        connection=connection, entity=entity, included_at__gte=since
+    )
+    return frozenset(rows.values_list("local_id", flat=True))
+
+
+def window(
+    connection: Connection,
+    entity: str,
+    context: str,
+    *,
+    document: bool = False,
+    waits_on: tuple[str, str] | None = None,
+) -> Window:
     """The records `entity`'s push reads; for a `document` (quote, invoice, credit note)
-    also those whose customer's link isn't settled or changed since."""
+    also those whose customer's link isn't settled or changed since, and for a record
+    that `waits_on` another (field, entity), e.g. a payment on its invoice's link, those
+    whose other record's link isn't settled or changed since."""
     now = timezone.now()
     cursor = PushCursor.objects.filter(connection=connection, entity=entity).first()
     if (
@@ -96,10 +118,9 @@ def window(connection: Connection, entity: str, context: str, *, document: bool 
         or now - cursor.full_check_at >= FULL_CHECK_EVERY
     ):
         return Window(connection, entity, context, now, None, now, frozenset())
+    field, awaited = waits_on or ("customer_id", Entity.CUSTOMER if document else "")
     waiting_on = (
-        _unsettled(connection, Entity.CUSTOMER, changed_since=cursor.since)
-        if document
-        else frozenset()
+        _unsettled(connection, awaited, changed_since=cursor.since) if awaited else frozenset()
     )
     return Window(
         connection,
@@ -108,8 +129,9 @@ def window(connection: Connection, entity: str, context: str, *, document: bool 
         started_at=now,
         since=cursor.since,
         full_check_at=cursor.full_check_at,
-        unsettled=_unsettled(connection, entity),
+        unsettled=_unsettled(connection, entity) | _included(connection, entity, cursor.since),
         waiting_on=waiting_on,
+        waiting_field=field,
     )
 
 

@@ -32,8 +32,12 @@ def _apply_payment(run: SyncRun, payment: IncomingPayment) -> None:
     if payment.deleted:
         _remove_payment(run, payment)
         return
-    if refs.filter(entity=Entity.PAYMENT, remote_id=payment.remote_id).exists():
-        runs.count(run, "skipped")  # seen before (cursor overlap)
+    # Seen before (cursor overlap), or Patchbay's own payment or credit allocation coming
+    # back (QuickBooks applies a credit memo through a Payment).
+    if refs.filter(
+        entity__in=(Entity.PAYMENT, Entity.ALLOCATION), remote_id=payment.remote_id
+    ).exists():
+        runs.count(run, "skipped")
         return
     invoice_ref = refs.filter(
         entity=Entity.INVOICE, remote_id=payment.invoice_remote_id, state=ExternalRef.State.LINKED
@@ -44,6 +48,11 @@ def _apply_payment(run: SyncRun, payment: IncomingPayment) -> None:
     invoice = Invoice.objects.get(
         pk=invoice_ref.local_id, organisation_id=connection.organisation_id
     )
+    own = _own_echo(connection, invoice, payment)
+    if own is not None:
+        _link_echo(connection, own, payment)
+        runs.count(run, "linked")
+        return
     try:
         with transaction.atomic():
             local = services.record_payment(
@@ -62,6 +71,45 @@ def _apply_payment(run: SyncRun, payment: IncomingPayment) -> None:
         runs.error(run, error.message, entity=Entity.PAYMENT, remote_id=payment.remote_id)
         return
     runs.count(run, "updated")
+
+
+def _own_echo(connection: Connection, invoice: Invoice, payment: IncomingPayment) -> Payment | None:
+    """A Patchbay payment this ledger payment is: same invoice, amount and day, and not
+    linked to another ledger payment. Normally a pushed payment is linked by the push's
+    answer; this catches one whose answer was lost (or one a bookkeeper also keyed in the
+    ledger), so the money is not counted twice."""
+    linked = ExternalRef.objects.filter(connection=connection, entity=Entity.PAYMENT).exclude(
+        remote_id=""
+    )
+    return (
+        Payment.objects.filter(invoice=invoice, amount=payment.amount, paid_on=payment.paid_on)
+        .exclude(pk__in=linked.values("local_id"))
+        .order_by("pk")
+        .first()
+    )
+
+
+def _link_echo(connection: Connection, local: Payment, payment: IncomingPayment) -> None:
+    ExternalRef.objects.update_or_create(
+        connection=connection,
+        entity=Entity.PAYMENT,
+        local_id=local.pk,
+        defaults={
+            "remote_id": payment.remote_id,
+            "remote_version": payment.updated_at.isoformat(),
+            "state": ExternalRef.State.LINKED,
+            "last_error": "",
+            "batch_key": "",
+            "sent_payload": "",
+            "sent_fingerprint": "",
+        },
+        create_defaults={
+            "organisation_id": connection.organisation_id,
+            "remote_id": payment.remote_id,
+            "remote_version": payment.updated_at.isoformat(),
+            "state": ExternalRef.State.LINKED,
+        },
+    )
 
 
 def _remove_payment(run: SyncRun, payment: IncomingPayment) -> None:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.db import connection as db_connection
 
-from accounting.engine import due, pull, push, records, reviews
+from accounting.engine import due, pull, push, records, reviews, scope, settle
 from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.mappings import missing_mappings
 from accounting.models import Entity
@@ -49,6 +49,7 @@ def _invoices(window: due.Window) -> list[Invoice]:
     # By organisation id: this read runs ahead on a thread, which must not load (and
     # cache) the shared connection's organisation while the sync's thread uses it.
     rows = Invoice.objects.filter(organisation_id=window.connection.organisation_id)
+    rows = scope.invoices(rows, window.connection)  # nothing before the start date
     return list(
         window.rows(records.of_entity(rows, window.connection))
         .filter(status__in=PUSHED_STATUSES)
@@ -60,6 +61,7 @@ def _invoices(window: due.Window) -> list[Invoice]:
 
 def _credit_notes(window: due.Window) -> list[CreditNote]:
     rows = CreditNote.objects.filter(organisation_id=window.connection.organisation_id)
+    rows = scope.credit_notes(rows, window.connection)
     return list(
         window.rows(records.of_entity(rows, window.connection))
         .filter(status=CreditNote.Status.ISSUED)
@@ -190,7 +192,9 @@ def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
         _credit_notes(notes),
         lambda note, contact: adapter.credit_note_payload(note, mappings, contact),
     )
-    runs.progress(run, phase="payments", done=0, total=0)
+    settle.push_payments(run, adapter, mappings, context)
+    settle.push_allocations(run, adapter, context)
+    runs.progress(run, phase="payments from the ledger", done=0, total=0)
     pull.pull_payments(run, adapter)
 
 

@@ -23,6 +23,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -34,6 +35,7 @@ from accounting.engine.adapter import (
     STOCK_ASSET,
     AccountingAdapter,
     IncomingPayment,
+    LedgerState,
     Mappings,
     Outgoing,
     Page,
@@ -48,7 +50,7 @@ from accounting.providers.quickbooks.limits import BATCH, LIMITS
 from integrations.audit import Call
 from integrations.errors import ProviderError
 from integrations.models import AuditEntry
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Quote
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment, Quote
 
 Json = dict[str, Any]
 PAGE_SIZE = 1000  # MAXRESULTS' ceiling
@@ -67,6 +69,8 @@ RESOURCES: dict[str, tuple[str, str]] = {
     Entity.INVOICE: ("Invoice", "invoice"),
     Entity.CREDIT_NOTE: ("CreditMemo", "creditmemo"),
     Entity.PAYMENT: ("Payment", "payment"),
+    # A credit memo is applied to an invoice by a Payment that links both.
+    Entity.ALLOCATION: ("Payment", "payment"),
 }
 
 
@@ -83,6 +87,7 @@ class QuickBooksAdapter(AccountingAdapter):
     two_way = (Entity.CUSTOMER, Entity.ITEM)
     pushes_quotes = True  # as Estimates
     sells_stock = True  # items sold as stock are Inventory items
+    has_drafts = False  # every invoice the API creates is posted (no draft to wait on)
 
     @cached_property
     def _root(self) -> str:
@@ -195,6 +200,28 @@ class QuickBooksAdapter(AccountingAdapter):
 
     def quote_payload(self, quote: Quote, mappings: Mappings, contact_remote_id: str) -> Json:
         return mapping.estimate(quote, mappings, contact_remote_id)
+
+    def payment_payload(
+        self, payment: Payment, mappings: Mappings, invoice_remote_id: str, contact_remote_id: str
+    ) -> Json:
+        return mapping.payment(
+            payment, mappings.payment_account, invoice_remote_id, contact_remote_id
+        )
+
+    def allocation_payload(
+        self,
+        note: CreditNote,
+        amount: Decimal,
+        invoice_remote_id: str,
+        note_remote_id: str,
+        contact_remote_id: str,
+    ) -> Json:
+        return mapping.credit_applied(
+            note, amount, invoice_remote_id, note_remote_id, contact_remote_id
+        )
+
+    def ledger_state(self, entity: str, remote: Remote) -> LedgerState:
+        return mapping.ledger_state(remote.data)
 
     def owned(self, entity: str, data: Json) -> Json:
         if entity == Entity.CUSTOMER:

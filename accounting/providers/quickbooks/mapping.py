@@ -34,13 +34,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounting.engine.adapter import IncomingPayment, Mappings, Remote
+from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote
 from operations.models import (
     CreditNote,
     Customer,
     DocumentLine,
     EquipmentItem,
     Invoice,
+    Payment,
     Quote,
 )
 
@@ -207,6 +208,53 @@ def estimate(record: Quote, mappings: Mappings, contact_id: str) -> Json:
         payload["ExpirationDate"] = record.expiry_date.isoformat()
     payload["TxnStatus"] = "Accepted"  # only approved quotes are pushed
     return payload
+
+
+def payment(record: Payment, account_id: str, invoice_id: str, contact_id: str) -> Json:
+    """Money received against one invoice, deposited to the mapped account (a bank or
+    Undeposited Funds): one line whose LinkedTxn names the invoice.
+    https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment"""
+    amount = _money(record.amount)
+    payload: Json = {
+        "CustomerRef": {"value": contact_id},
+        "TotalAmt": amount,
+        "TxnDate": record.paid_on.isoformat(),
+        "DepositToAccountRef": {"value": account_id},
+        "Line": [{"Amount": amount, "LinkedTxn": [{"TxnId": invoice_id, "TxnType": "Invoice"}]}],
+        "PrivateNote": f"Patchbay payment {record.pk}",
+    }
+    if record.reference:
+        payload["PaymentRefNum"] = record.reference[:21]  # QuickBooks' limit
+    return payload
+
+
+def credit_applied(
+    note: CreditNote, credit: Decimal, invoice_id: str, memo_id: str, contact_id: str
+) -> Json:
+    """A credit memo applied to an invoice: a Payment of nothing whose two lines link the
+    invoice (paid by the credit) and the credit memo (used up by it)."""
+    amount = _money(credit)
+    return {
+        "CustomerRef": {"value": contact_id},
+        "TotalAmt": 0,
+        "TxnDate": note.issue_date.isoformat(),
+        "Line": [
+            {"Amount": amount, "LinkedTxn": [{"TxnId": invoice_id, "TxnType": "Invoice"}]},
+            {"Amount": amount, "LinkedTxn": [{"TxnId": memo_id, "TxnType": "CreditMemo"}]},
+        ],
+        "PrivateNote": f"Patchbay {note.number} applied",
+    }
+
+
+def ledger_state(data: Json) -> LedgerState:
+    """QuickBooks posts every invoice: open, part-paid or paid by its Balance."""
+    total = Decimal(str(data.get("TotalAmt") or 0))
+    balance = Decimal(str(data.get("Balance", data.get("RemainingCredit", total)) or 0))
+    status = "paid" if balance <= 0 else "partially_paid" if balance < total else "issued"
+    word = "Paid" if balance <= 0 else "Partially paid" if balance < total else "Open"
+    if "Voided" in _text(data.get("PrivateNote")) and total == 0:
+        status, word = "void", "Voided"
+    return LedgerState(total=total, amount_due=balance, status=status, ledger_status=word)
 
 
 # What an update sends besides Id and SyncToken (sparse: everything else is left alone).

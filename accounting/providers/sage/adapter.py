@@ -11,10 +11,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from accounting.engine.adapter import (
     AccountingAdapter,
+    LedgerState,
     Mappings,
     Outgoing,
     Page,
@@ -28,7 +30,7 @@ from integrations.audit import Call
 from integrations.errors import ProviderError
 from integrations.limiter import Limits, at_once, per_minute
 from integrations.models import AuditEntry
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
 
 # List pages hold 20 records unless asked for up to 200.
 # https://developer.sage.com/accounting/guides/efficiencies/pagination
@@ -71,6 +73,8 @@ RESOURCES: dict[str, Resource] = {
         ("status_id", "currency_id"),
         (("mark_as_sent", "false"),),
     ),
+    Entity.PAYMENT: Resource("contact_payments", "contact_payment"),
+    Entity.ALLOCATION: Resource("contact_allocations", "contact_allocation"),
 }
 
 
@@ -173,12 +177,38 @@ class SageAdapter(AccountingAdapter):
     def invoice_payload(
         self, invoice: Invoice, mappings: Mappings, contact_remote_id: str
     ) -> dict[str, Any]:
-        return mapping.sales_invoice(invoice, mappings, contact_remote_id)
+        return mapping.sales_invoice(
+            invoice, mappings, contact_remote_id, draft=not self.pushes_approved
+        )
 
     def credit_note_payload(
         self, note: CreditNote, mappings: Mappings, contact_remote_id: str
     ) -> dict[str, Any]:
-        return mapping.sales_credit_note(note, mappings, contact_remote_id)
+        return mapping.sales_credit_note(
+            note, mappings, contact_remote_id, draft=not self.pushes_approved
+        )
+
+    def payment_payload(
+        self, payment: Payment, mappings: Mappings, invoice_remote_id: str, contact_remote_id: str
+    ) -> dict[str, Any]:
+        return mapping.receipt(
+            payment, mappings.payment_account, invoice_remote_id, contact_remote_id
+        )
+
+    def allocation_payload(
+        self,
+        note: CreditNote,
+        amount: Decimal,
+        invoice_remote_id: str,
+        note_remote_id: str,
+        contact_remote_id: str,
+    ) -> dict[str, Any]:
+        return mapping.credit_allocation(
+            note, amount, invoice_remote_id, note_remote_id, contact_remote_id
+        )
+
+    def ledger_state(self, entity: str, remote: Remote) -> LedgerState:
+        return mapping.ledger_state(remote.data)
 
     def owned(self, entity: str, data: dict[str, Any]) -> dict[str, Any]:
         if entity == Entity.CUSTOMER:
@@ -255,6 +285,8 @@ class SageAdapter(AccountingAdapter):
         if response.status_code not in (200, 201):
             raise ProviderError(f"Sage answered {response.status_code} to {method} /{path}")
         data = response.json()
+        if entity in (Entity.PAYMENT, Entity.ALLOCATION):
+            return self._money_result(entity, item, data, entry)
         found = self._remote(entity, data)
         self._lines_read.pop(found.remote_id, None)  # the lines changed: read them again
         done = AuditEntry.Outcome.CREATED if method == "POST" else AuditEntry.Outcome.UPDATED
@@ -266,6 +298,19 @@ class SageAdapter(AccountingAdapter):
             remote_number=mapping.number_of(data),
             remote_url=mapping.web_link(data),
         )
+
+    def _money_result(
+        self, entity: str, item: Outgoing, data: dict[str, Any], entry: AuditEntry
+    ) -> PushResult:
+        """A receipt is linked under the id its pull gives the invoice's share, so the
+        echo is recognised; an allocation under its own id."""
+        remote_id = str(data.get("id", ""))
+        if entity == Entity.PAYMENT:
+            shares = item.payload.get("allocated_artefacts") or [{}]
+            remote_id = mapping.payment_share_id(data, str(shares[0].get("artefact_id", "")))
+        version = str(data.get("updated_at", ""))
+        self.recorder.note(entry, AuditEntry.Outcome.CREATED, [remote_id], version[:100])
+        return PushResult(item.local_id, remote_id=remote_id, remote_version=version)
 
     # --- reads --------------------------------------------------------------------------
 

@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from accounting.engine.adapter import IncomingPayment, Mappings, Remote
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice
+from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
 
 # Lines are the one list a sales artefact's PUT merges rather than replaces.
 LINES_FIELDS = ("invoice_lines", "credit_note_lines")
@@ -77,9 +77,12 @@ def _lines(lines: Any, mappings: Mappings) -> list[dict[str, Any]]:
     ]
 
 
-def sales_invoice(record: Invoice, mappings: Mappings, contact_id: str) -> dict[str, Any]:
-    return {
-        # A draft: the bookkeeper reviews and releases it in Sage (POST /release).
+def sales_invoice(
+    record: Invoice, mappings: Mappings, contact_id: str, draft: bool = True
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        # A draft: the bookkeeper reviews and releases it in Sage (POST /release). Left
+        # out, the invoice is created released (UNPAID), ready to be paid.
         "status_id": "DRAFT",
         "contact_id": contact_id,
         "date": record.issue_date.isoformat(),
@@ -88,10 +91,15 @@ def sales_invoice(record: Invoice, mappings: Mappings, contact_id: str) -> dict[
         "currency_id": record.currency,
         "invoice_lines": _lines(record.lines.all(), mappings),
     }
+    if not draft:
+        del payload["status_id"]
+    return payload
 
 
-def sales_credit_note(record: CreditNote, mappings: Mappings, contact_id: str) -> dict[str, Any]:
-    return {
+def sales_credit_note(
+    record: CreditNote, mappings: Mappings, contact_id: str, draft: bool = True
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {
         "status_id": "DRAFT",
         "contact_id": contact_id,
         "date": record.issue_date.isoformat(),
@@ -99,6 +107,66 @@ def sales_credit_note(record: CreditNote, mappings: Mappings, contact_id: str) -
         "currency_id": record.currency,
         "credit_note_lines": _lines(record.lines.all(), mappings),
     }
+    if not draft:
+        del payload["status_id"]
+    return payload
+
+
+def receipt(
+    record: Payment, bank_account_id: str, invoice_id: str, contact_id: str
+) -> dict[str, Any]:
+    """A customer receipt into the mapped bank account, all of it allocated to the one
+    invoice. https://developer.sage.com/accounting/guides/concepts/payments"""
+    return {
+        "transaction_type_id": "CUSTOMER_RECEIPT",
+        "contact_id": contact_id,
+        "bank_account_id": bank_account_id,
+        "payment_method_id": "BANK_TRANSFER",
+        "date": record.paid_on.isoformat(),
+        "total_amount": _number(record.amount),
+        "reference": (record.reference or f"Patchbay payment {record.pk}")[:255],
+        "allocated_artefacts": [{"artefact_id": invoice_id, "amount": _number(record.amount)}],
+    }
+
+
+def credit_allocation(
+    note: CreditNote, credit: Decimal, invoice_id: str, note_id: str, contact_id: str
+) -> dict[str, Any]:
+    """A credit note set against an invoice: the invoice's share positive, the credit
+    note's negative, adding up to zero."""
+    amount = _number(credit)
+    return {
+        "transaction_type_id": "CUSTOMER_ALLOCATION",
+        "contact_id": contact_id,
+        "date": note.issue_date.isoformat(),
+        "allocated_artefacts": [
+            {"artefact_id": invoice_id, "amount": amount},
+            {"artefact_id": note_id, "amount": -amount},
+        ],
+    }
+
+
+# Sage's artefact statuses in Patchbay's words.
+_STATUSES = {"DRAFT": "draft", "UNPAID": "issued", "PART_PAID": "partially_paid"}
+_STATUSES |= {"PAID": "paid", "VOID": "void"}
+
+
+def ledger_state(data: dict[str, Any]) -> LedgerState:
+    word = _ref(data, "status")
+    total = Decimal(str(data.get("total_amount") or 0))
+    due = Decimal(str(data.get("outstanding_amount", total) or 0))
+    return LedgerState(
+        total=total, amount_due=due, status=_STATUSES.get(word, "issued"), ledger_status=word
+    )
+
+
+def payment_share_id(data: dict[str, Any], invoice_id: str) -> str:
+    """The id a pull gives the share of a receipt that settled this invoice
+    (``payments``): ``<payment id>:<allocation id>``."""
+    for n, share in enumerate(data.get("allocated_artefacts") or []):
+        if _text((share.get("artefact") or {}).get("id")) == invoice_id:
+            return f"{data['id']}:{_text(share.get('id')) or n}"
+    return str(data.get("id", ""))
 
 
 def lines_field(data: dict[str, Any]) -> str:

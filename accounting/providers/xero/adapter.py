@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 
 from accounting.engine.adapter import (
     AccountingAdapter,
+    LedgerState,
     Mappings,
     Outgoing,
     Page,
@@ -24,7 +26,7 @@ from integrations.audit import Call
 from integrations.errors import ProviderError
 from integrations.limiter import Limits, at_once, per_minute
 from integrations.models import AuditEntry
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
 
 # Xero pages hold 100 records unless asked for up to 1,000 (since July 2024).
 PAGE_SIZE = 1000
@@ -95,15 +97,37 @@ class XeroAdapter(AccountingAdapter):
     def item_payload(self, item: EquipmentItem) -> dict[str, Any]:
         return mapping.item(item)
 
+    @property
+    def _status(self) -> str:
+        return "AUTHORISED" if self.pushes_approved else "DRAFT"
+
     def invoice_payload(
         self, invoice: Invoice, mappings: Mappings, contact_remote_id: str
     ) -> dict[str, Any]:
-        return mapping.invoice(invoice, mappings, contact_remote_id)
+        return mapping.invoice(invoice, mappings, contact_remote_id, self._status)
 
     def credit_note_payload(
         self, note: CreditNote, mappings: Mappings, contact_remote_id: str
     ) -> dict[str, Any]:
-        return mapping.credit_note(note, mappings, contact_remote_id)
+        return mapping.credit_note(note, mappings, contact_remote_id, self._status)
+
+    def payment_payload(
+        self, payment: Payment, mappings: Mappings, invoice_remote_id: str, contact_remote_id: str
+    ) -> dict[str, Any]:
+        return mapping.payment_out(payment, mappings.payment_account, invoice_remote_id)
+
+    def allocation_payload(
+        self,
+        note: CreditNote,
+        amount: Decimal,
+        invoice_remote_id: str,
+        note_remote_id: str,
+        contact_remote_id: str,
+    ) -> dict[str, Any]:
+        return mapping.allocation(note, amount, invoice_remote_id, note_remote_id)
+
+    def ledger_state(self, entity: str, remote: Remote) -> LedgerState:
+        return mapping.ledger_state(remote.data)
 
     def owned(self, entity: str, data: dict[str, Any]) -> dict[str, Any]:
         if entity == Entity.CUSTOMER:
@@ -125,7 +149,33 @@ class XeroAdapter(AccountingAdapter):
 
     def create(self, entity: str, batch: Sequence[Outgoing], request_key: str) -> list[PushResult]:
         """PUT creates only: a retry can never turn into an update of something else."""
+        if entity == Entity.ALLOCATION:
+            return [self._allocate(item, request_key) for item in batch]
         return self._write("PUT", entity, batch, request_key, [i.payload for i in batch])
+
+    def _allocate(self, item: Outgoing, request_key: str) -> PushResult:
+        """One credit note's allocation: its own request under a key of its own (derived
+        from the batch's and the record's, so a resend replays it)."""
+        note_id = str(item.payload["CreditNoteID"])
+        call = Call(
+            "push",
+            Entity.ALLOCATION,
+            "PUT",
+            self._url(f"CreditNotes/{note_id}/Allocations"),
+            [item.local_id],
+            body={"Allocations": [item.payload["Allocation"]]},
+            idempotency_key=f"{request_key[:80]}-{item.local_id}",
+            params={"summarizeErrors": "false"},
+            headers=self._headers(),
+        )
+        response, entry = self.recorder.send(call)
+        if response.status_code != 200:
+            raise ProviderError(f"Xero answered {response.status_code} to PUT Allocations")
+        element = (response.json().get("Allocations") or [{}])[0]
+        result = self._result(item, element, "AllocationID")
+        outcome = AuditEntry.Outcome.CREATED if result.ok else AuditEntry.Outcome.ERROR
+        self.recorder.note(entry, outcome, [result.remote_id] if result.ok else [])
+        return result
 
     def update(self, entity: str, batch: Sequence[Outgoing], request_key: str) -> list[PushResult]:
         """POST with each record's id: the whole record as Patchbay has it, lines included
@@ -174,7 +224,8 @@ class XeroAdapter(AccountingAdapter):
         return results
 
     def _result(self, item: Outgoing, element: dict[str, Any], id_field: str) -> PushResult:
-        if element.get("HasErrors") or element.get("StatusAttributeString") == "ERROR":
+        refused = element.get("HasErrors") or element.get("HasValidationErrors")
+        if refused or element.get("StatusAttributeString") == "ERROR":
             return PushResult(item.local_id, error=mapping.validation_message(element))
         remote_id = str(element[id_field])
         return PushResult(
@@ -249,6 +300,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
     Entity.ITEM: ("Items", "ItemID"),
     Entity.INVOICE: ("Invoices", "InvoiceID"),
     Entity.CREDIT_NOTE: ("CreditNotes", "CreditNoteID"),
+    Entity.PAYMENT: ("Payments", "PaymentID"),
 }
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from accounting.engine.adapter import IncomingPayment, Mappings, Remote
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice
+from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote
+from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
 
 # Xero's Microsoft JSON dates: "/Date(1573755038314+0000)/"
 # https://developer.xero.com/documentation/api/accounting/requests-and-responses#json-responses-and-date-formats
@@ -65,10 +65,12 @@ def _lines(lines: Any, mappings: Mappings) -> list[dict[str, Any]]:
     ]
 
 
-def invoice(record: Invoice, mappings: Mappings, contact_id: str) -> dict[str, Any]:
+def invoice(
+    record: Invoice, mappings: Mappings, contact_id: str, status: str = "DRAFT"
+) -> dict[str, Any]:
     return {
         "Type": "ACCREC",
-        "Status": "DRAFT",
+        "Status": status,
         "Contact": {"ContactID": contact_id},
         "Date": record.issue_date.isoformat(),
         "DueDate": record.due_date.isoformat(),
@@ -79,10 +81,12 @@ def invoice(record: Invoice, mappings: Mappings, contact_id: str) -> dict[str, A
     }
 
 
-def credit_note(record: CreditNote, mappings: Mappings, contact_id: str) -> dict[str, Any]:
+def credit_note(
+    record: CreditNote, mappings: Mappings, contact_id: str, status: str = "DRAFT"
+) -> dict[str, Any]:
     return {
         "Type": "ACCRECCREDIT",
-        "Status": "DRAFT",
+        "Status": status,
         "Contact": {"ContactID": contact_id},
         "Date": record.issue_date.isoformat(),
         "Reference": record.number,
@@ -90,6 +94,50 @@ def credit_note(record: CreditNote, mappings: Mappings, contact_id: str) -> dict
         "LineAmountTypes": "Exclusive",
         "LineItems": _lines(record.lines.all(), mappings),
     }
+
+
+def payment_out(record: Payment, account_code: str, invoice_id: str) -> dict[str, Any]:
+    """A payment against an AUTHORISED invoice, into the mapped account (a bank account
+    or one with EnablePaymentsToAccount).
+    https://developer.xero.com/documentation/api/accounting/payments#put-payments"""
+    return {
+        "Invoice": {"InvoiceID": invoice_id},
+        "Account": {"Code": account_code},
+        "Date": record.paid_on.isoformat(),
+        "Amount": float(record.amount),
+        # The Patchbay id rides along, so a person reading the ledger can tell it apart.
+        "Reference": (record.reference or f"Patchbay payment {record.pk}")[:255],
+    }
+
+
+def allocation(note: CreditNote, credit: Decimal, invoice_id: str, note_id: str) -> dict[str, Any]:
+    """The credit (what Xero has left of it, at most what the invoice owes) set against
+    its invoice: PUT /CreditNotes/{id}/Allocations (an Allocation needs Amount, Invoice
+    and Date).
+    https://developer.xero.com/documentation/api/accounting/creditnotes#allocate-credit-notes"""
+    return {
+        "CreditNoteID": note_id,
+        "Allocation": {
+            "Amount": float(credit),
+            "Invoice": {"InvoiceID": invoice_id},
+            "Date": note.issue_date.isoformat(),
+        },
+    }
+
+
+# Xero's invoice statuses in Patchbay's words; AUTHORISED is issued or part-paid.
+_STATUSES = {"DRAFT": "draft", "SUBMITTED": "draft", "PAID": "paid"}
+_STATUSES |= {"VOIDED": "void", "DELETED": "void"}
+
+
+def ledger_state(data: dict[str, Any]) -> LedgerState:
+    word = str(data.get("Status") or "")
+    total = Decimal(str(data.get("Total") or 0))
+    due = Decimal(str(data.get("AmountDue", data.get("RemainingCredit", total)) or 0))
+    status = _STATUSES.get(word)
+    if status is None:  # AUTHORISED
+        status = "partially_paid" if due < total else "issued"
+    return LedgerState(total=total, amount_due=due, status=status, ledger_status=word)
 
 
 # --- the fields Patchbay owns, from a payload or a record read back ----------------------

@@ -116,9 +116,21 @@ def _applications(payment: QboEntity | None) -> dict[tuple[str, str], Decimal]:
     return found
 
 
+# A payment is deposited to an asset account: a bank, or Undeposited Funds (an Other
+# Current Asset). Finance.xsd: "Identifies the Asset Account (bank account) to be used".
+DEPOSIT_TYPES = ("Bank", "Other Current Asset")
+
+
 def _deposit_account(books: Books, value: Any) -> Json:
     if ref_id(value) is not None:
-        return ref_to(reference(books, "Account", value, "DepositToAccountRef"))
+        account = reference(books, "Account", value, "DepositToAccountRef")
+        if account.data.get("AccountType") not in DEPOSIT_TYPES:
+            raise errors.business(
+                f"Account {account.entity_id} ({account.data.get('Name')}) cannot take "
+                "deposits: choose a bank or other current asset account",
+                "DepositToAccountRef",
+            )
+        return ref_to(account)
     for account in books.all("Account"):
         if account.data.get("AccountSubType") == UNDEPOSITED_FUNDS:
             return ref_to(account)

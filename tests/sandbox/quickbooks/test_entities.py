@@ -155,6 +155,25 @@ def test_partial_and_full_payment_move_the_balance(qbo: flow.Qbo) -> None:
     assert qbo.get(f"invoice/{invoice['Id']}").json()["Invoice"]["Balance"] == 58.25
 
 
+def test_a_payment_is_deposited_only_to_a_bank_or_other_current_asset(qbo: flow.Qbo) -> None:
+    invoice = qbo.create("Invoice", flow.invoice_body(amount=100))
+    accounts = qbo.query("SELECT * FROM Account").json()["QueryResponse"]["Account"]
+    income = next(a for a in accounts if a["AccountType"] == "Income")
+    bank = next(a for a in accounts if a["AccountType"] == "Bank")
+    body = {
+        "CustomerRef": {"value": "1"},
+        "TotalAmt": 10,
+        "Line": [{"Amount": 10, "LinkedTxn": [{"TxnId": invoice["Id"], "TxnType": "Invoice"}]}],
+    }
+
+    refused = qbo.post("payment", body | {"DepositToAccountRef": {"value": income["Id"]}})
+
+    assert fault_codes(refused) == ["6000"]
+    assert "cannot take deposits" in refused.text
+    paid = qbo.create("Payment", body | {"DepositToAccountRef": {"value": bank["Id"]}})
+    assert paid["DepositToAccountRef"]["value"] == bank["Id"]
+
+
 def test_customer_balance_follows_invoices(qbo: flow.Qbo) -> None:
     customer = qbo.create("Customer", {"DisplayName": "Balance Co"})
     qbo.create("Invoice", flow.invoice_body(customer=customer["Id"], amount=100))

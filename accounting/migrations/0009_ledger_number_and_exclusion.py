@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounting", "0007_sync_runs_move_to_integrations"),
+        ("accounting", "0008_payments_push_settings_and_ledger_balances"),
     ]
 
     operations = [
