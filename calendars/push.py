@@ -11,11 +11,13 @@ deleted there (Patchbay is the source of its own events).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db import connection as db_connection
 from django.utils import timezone
 
 from calendars.adapter import CalendarAdapter
@@ -23,13 +25,19 @@ from calendars.errors import EventGone
 from calendars.event import EventDraft
 from calendars.models import CalendarTarget, EventLink
 from calendars.projection import Scene, event_key, fingerprint, wanted
-from integrations import runs
+from integrations import audit, runs, tokens
 from integrations.errors import ProviderError, ProviderUnavailable
 from integrations.models import Connection, SyncRun
 from integrations.syncs import SYNCABLE_STATES
 
 Ref = tuple[str, int]
 PROGRESS_EVERY = 1.0  # seconds
+# A group of events is written under one hold of the connection row (one transaction):
+# at most this many, and no new one started after this long, so that a disconnect waits
+# for at most one group's calls.
+GROUP_EVENTS = 50
+GROUP_SECONDS = 0.5
+WRITTEN_FIELDS = ["remote_id", "version", "fingerprint", "state", "last_error", "pushed_at"]
 
 
 class Disconnected(Exception):
@@ -37,17 +45,25 @@ class Disconnected(Exception):
 
 
 @contextmanager
-def still_connected(connection_id: int) -> Iterator[None]:
-    """Hold the connection row for one provider call. A disconnect waits for the call
-    in flight and every later one sees it, so nothing is written after it commits, and
-    the clean-up that follows it sees every event there is."""
+def still_connected(connection: Connection) -> Iterator[None]:
+    """Hold the connection row for a group of provider calls. A disconnect waits for the
+    group in flight and every later group sees it, so nothing is written after it
+    commits, and the clean-up that follows it sees every event there is. The row's
+    health fields, read under the lock, stand for the group (no re-read per call), and
+    the calls' audit rows are inserted together at its end."""
     with transaction.atomic():
-        live = Connection.objects.select_for_update().filter(
-            pk=connection_id, state__in=SYNCABLE_STATES
+        health = (
+            Connection.objects.select_for_update()
+            .filter(pk=connection.pk, state__in=SYNCABLE_STATES)
+            .values(*tokens.HEALTH_FIELDS)
+            .first()
         )
-        if not live.exists():
-            raise Disconnected(f"connection {connection_id} was disconnected")
-        yield
+        if health is None:
+            raise Disconnected(f"connection {connection.pk} was disconnected")
+        for name, value in health.items():
+            setattr(connection, name, value)
+        with tokens.row_held(connection), audit.grouped():
+            yield
 
 
 @dataclass(frozen=True)
@@ -112,6 +128,7 @@ def _afresh(scene: Scene, link: EventLink, draft: EventDraft) -> EventDraft:
 def _write(
     adapter: CalendarAdapter, scene: Scene, target: str, link: EventLink, draft: EventDraft
 ) -> None:
+    """Write the event and set the link to what was written; its group saves the link."""
     try:
         written = adapter.put(target, draft, link)
     except EventGone:
@@ -120,9 +137,6 @@ def _write(
     link.remote_id, link.version = written.remote_id, written.version
     link.fingerprint = fingerprint(draft)
     link.state, link.last_error, link.pushed_at = EventLink.State.ACTIVE, "", timezone.now()
-    link.save(
-        update_fields=["remote_id", "version", "fingerprint", "state", "last_error", "pushed_at"]
-    )
 
 
 def _remove(adapter: CalendarAdapter, target: str, link: EventLink) -> None:
@@ -135,13 +149,13 @@ def _remove(adapter: CalendarAdapter, target: str, link: EventLink) -> None:
 
 class Progress:
     """The run's done count (and lease), saved at most every PROGRESS_EVERY seconds
-    rather than after every event: the card polls every few seconds anyway."""
+    rather than after every group: the card polls every few seconds anyway."""
 
     def __init__(self, run: SyncRun) -> None:
         self.run, self.unsaved, self.saved_at = run, 0, time.monotonic()
 
-    def one(self) -> None:
-        self.unsaved += 1
+    def add(self, n: int) -> None:
+        self.unsaved += n
         if time.monotonic() - self.saved_at >= PROGRESS_EVERY:
             self.save()
 
@@ -151,8 +165,23 @@ class Progress:
         self.unsaved, self.saved_at = 0, time.monotonic()
 
 
+@dataclass(frozen=True)
+class Step:
+    """One event to write or remove, and what the run counts when it is done."""
+
+    link: EventLink
+    do: Callable[[], None]
+    outcome: str
+    saves_link: bool  # a write: its link is saved with its group
+
+
 def push(
-    adapter: CalendarAdapter, scene: Scene, target: CalendarTarget, run: SyncRun, reconcile: bool
+    adapter: CalendarAdapter,
+    connection: Connection,
+    scene: Scene,
+    target: CalendarTarget,
+    run: SyncRun,
+    reconcile: bool,
 ) -> None:
     present = adapter.existing(target.remote_id) if reconcile else None
     todo = plan(scene, present)
@@ -160,40 +189,86 @@ def push(
     runs.count(run, "unchanged", todo.unchanged)
     progress = Progress(run)
     try:
-        _write_all(adapter, scene, target, run, todo, progress)
+        steps = _steps(adapter, scene, target.remote_id, todo)
+        done = 0
+        while done < len(steps):
+            group = _group(connection, run, steps[done:])
+            progress.add(group)
+            done += group
     finally:
         progress.save()
 
 
-def _write_all(
-    adapter: CalendarAdapter,
-    scene: Scene,
-    target: CalendarTarget,
-    run: SyncRun,
-    todo: Plan,
-    progress: Progress,
-) -> None:
-    for link, draft in todo.write:
-        try:
-            with still_connected(scene.connection_id):
-                _write(adapter, scene, target.remote_id, link, draft)
-            runs.count(run, "written")
-        except ProviderError as error:
-            _failed(run, link, error)
-        progress.one()
-    for link in todo.remove:
-        try:
-            with still_connected(scene.connection_id):
-                _remove(adapter, target.remote_id, link)
-            runs.count(run, "removed")
-        except ProviderError as error:
-            _failed(run, link, error)
-        progress.one()
+def _steps(adapter: CalendarAdapter, scene: Scene, target: str, todo: Plan) -> list[Step]:
+    writes = [
+        Step(link, partial(_write, adapter, scene, target, link, draft), "written", True)
+        for link, draft in todo.write
+    ]
+    removals = [
+        Step(link, partial(_remove, adapter, target, link), "removed", False)
+        for link in todo.remove
+    ]
+    return writes + removals
+
+
+def _group(connection: Connection, run: SyncRun, steps: list[Step]) -> int:
+    """The first steps, as many as fit in one group, under one hold of the connection
+    row; how many were taken. What the group wrote commits together, and so does a step
+    that ends the run (an outage, a limit): the steps before it keep their links and
+    audit rows, and the failure is raised after the commit. A database error rolls the
+    group back: the links' keys, committed before any call, make the next run adopt
+    what its calls made."""
+    written: list[EventLink] = []
+    failure: Exception | None = None
+    taken, deadline = 0, time.monotonic() + GROUP_SECONDS
+    with still_connected(connection):
+        for step in steps[:GROUP_EVENTS]:
+            if taken and time.monotonic() >= deadline:
+                break
+            taken += 1
+            failure = _take(run, step, written)
+            if failure is not None:
+                break
+        _save_written(written)
+    if failure is not None:
+        raise failure
+    return taken
+
+
+def _save_written(links: list[EventLink]) -> None:
+    """The group's written links, in one round trip: psycopg pipelines the statements of
+    an executemany. (bulk_update's CASE per field and link costs more Python than the
+    statements it saves: about 2 ms an event, measured.)"""
+    if not links:
+        return
+    quote = db_connection.ops.quote_name
+    sets = ", ".join(f"{quote(name)} = %s" for name in WRITTEN_FIELDS)  # columns as named
+    sql = f"UPDATE {quote(EventLink._meta.db_table)} SET {sets} WHERE {quote('id')} = %s"  # noqa: S608 - names from the model
+    rows = [[getattr(link, name) for name in WRITTEN_FIELDS] + [link.pk] for link in links]
+    with db_connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _take(run: SyncRun, step: Step, written: list[EventLink]) -> Exception | None:
+    """Do one step; the exception that ends the run, if it raised one."""
+    try:
+        step.do()
+    except ProviderUnavailable as error:  # a limit or an outage: the next run goes on
+        return error
+    except ProviderError as error:
+        _failed(run, step.link, error)
+        return None
+    except DatabaseError:
+        raise  # the transaction is lost: nothing of the group can be kept
+    except Exception as error:  # raised again once the group is committed
+        return error
+    if step.saves_link:
+        written.append(step.link)
+    runs.count(run, step.outcome)
+    return None
 
 
 def _failed(run: SyncRun, link: EventLink, error: ProviderError) -> None:
-    if isinstance(error, ProviderUnavailable):  # a limit or an outage: the next run goes on
-        raise error
     link.state, link.last_error = EventLink.State.ERROR, error.message[:500]
     link.save(update_fields=["state", "last_error"])
     runs.error(

@@ -144,7 +144,7 @@ def _until_settled(
         wake.settle(connection.pk)
         if adapter.two_way:
             _read_busy(adapter, connection, run)
-        push(adapter, scene_of(connection), target, run, reconcile)
+        push(adapter, connection, scene_of(connection), target, run, reconcile)
         reconcile = False
         if not wake.changed_since_settled(connection.pk):
             return

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -43,6 +44,35 @@ def _kept_answer(call: Call, response: requests.Response) -> str:
     if call.private_response:
         return f"[private: {len(response.content)} bytes not kept]"
     return truncate(response.text)
+
+
+# Entries of the current group (see `grouped`), not yet inserted.
+_pending: ContextVar[list[AuditEntry] | None] = ContextVar("pending_audit", default=None)
+
+
+@contextmanager
+def grouped() -> Iterator[list[AuditEntry]]:
+    """Entries made inside are inserted together, in the order of their calls, when the
+    block ends without an exception (one INSERT for the lot, not one per call). For a
+    caller whose block is one transaction anyway: what it did and the record of the
+    calls that did it commit together, or neither does. Inside, entries are returned
+    unsaved (no id yet) and `Recorder.note` completes them in memory."""
+    entries: list[AuditEntry] = []
+    mark = _pending.set(entries)
+    try:
+        yield entries
+    finally:
+        _pending.reset(mark)
+    AuditEntry.objects.bulk_create(entries)
+
+
+def _store(entry: AuditEntry) -> AuditEntry:
+    pending = _pending.get()
+    if pending is None:
+        entry.save(force_insert=True)
+    else:
+        pending.append(entry)
+    return entry
 
 
 @dataclass
@@ -130,27 +160,30 @@ class Recorder:
         entry.outcome = outcome
         entry.remote_ids = remote_ids
         entry.version = version
-        entry.save(update_fields=["outcome", "remote_ids", "version"])
+        if entry.pk is not None:  # else it waits in a group, inserted complete
+            entry.save(update_fields=["outcome", "remote_ids", "version"])
 
     def _write(self, call: Call, response: requests.Response, duration_ms: int) -> AuditEntry:
         outcome = AuditEntry.Outcome.READ if call.method == "GET" else AuditEntry.Outcome.ERROR
         if call.method != "GET" and response.status_code < 300:
             outcome = AuditEntry.Outcome.CREATED
-        return AuditEntry.objects.create(
-            organisation_id=self.connection.organisation_id,
-            connection=self.connection,
-            run=self.run,
-            direction=call.direction,
-            entity=call.entity,
-            local_ids=call.local_ids,
-            method=call.method,
-            url=response.request.url or call.url,
-            request_body=json.dumps(redact(call.body)) if call.body is not None else "",
-            status_code=response.status_code,
-            response_body=_kept_answer(call, response),
-            idempotency_key=call.idempotency_key,
-            outcome=outcome,
-            duration_ms=duration_ms,
+        return _store(
+            AuditEntry(
+                organisation_id=self.connection.organisation_id,
+                connection=self.connection,
+                run=self.run,
+                direction=call.direction,
+                entity=call.entity,
+                local_ids=call.local_ids,
+                method=call.method,
+                url=response.request.url or call.url,
+                request_body=json.dumps(redact(call.body)) if call.body is not None else "",
+                status_code=response.status_code,
+                response_body=_kept_answer(call, response),
+                idempotency_key=call.idempotency_key,
+                outcome=outcome,
+                duration_ms=duration_ms,
+            )
         )
 
 
@@ -176,16 +209,18 @@ def record_exchange(
         outcome = AuditEntry.Outcome.CREATED
     else:
         outcome = AuditEntry.Outcome.UPDATED
-    return AuditEntry.objects.create(
-        organisation_id=connection.organisation_id,
-        connection=connection,
-        run=run,
-        direction=direction,
-        entity=entity,
-        method=method,
-        url=url,
-        request_body=truncate(request_body),
-        status_code=status_code,
-        outcome=outcome,
-        duration_ms=duration_ms,
+    return _store(
+        AuditEntry(
+            organisation_id=connection.organisation_id,
+            connection=connection,
+            run=run,
+            direction=direction,
+            entity=entity,
+            method=method,
+            url=url,
+            request_body=truncate(request_body),
+            status_code=status_code,
+            outcome=outcome,
+            duration_ms=duration_ms,
+        )
     )

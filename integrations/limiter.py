@@ -21,6 +21,7 @@ from functools import cache
 
 import redis
 from django.conf import settings
+from redis.commands.core import Script
 
 from integrations.errors import ProviderUnavailable
 from integrations.http import CONNECT_TIMEOUT, READ_TIMEOUT
@@ -131,6 +132,13 @@ def _client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url)
 
 
+@cache
+def _acquire_script(url: str) -> Script:
+    """_ACQUIRE by its digest (EVALSHA; loaded again if Redis lost it): not the whole
+    script sent and hashed before every call."""
+    return _client(url).register_script(_ACQUIRE)
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -146,6 +154,7 @@ class Limiter:
         self.limits = limits
         self.prefix = f"{KEY_PREFIX}:{provider}:{scope}"
         self.redis = _client(settings.REDIS_URL) if settings.REDIS_URL else None
+        self._acquire = _acquire_script(settings.REDIS_URL) if settings.REDIS_URL else None
 
     def _key(self, name: str) -> str:
         return f"{self.prefix}:{name}"
@@ -158,7 +167,7 @@ class Limiter:
 
     def try_acquire(self, holder: str, tag: str = "") -> tuple[int, int]:
         """One attempt: (GRANTED, 0) or (BLOCKED | WINDOW_FULL | DAY_SPENT, ms to wait)."""
-        assert self.redis is not None  # noqa: S101 - only called with Redis
+        assert self._acquire is not None  # noqa: S101 - only called with Redis
         windows = self._windows(tag)
         now = datetime.now(UTC)
         day_ms = int((_day_end(now) - now).total_seconds() * 1000)
@@ -167,18 +176,10 @@ class Limiter:
             for window in windows
             for value in (window.limit, window.span_ms, int(window.from_end))
         ]
-        code, wait = self.redis.eval(
-            _ACQUIRE,
-            2 + len(windows),
-            self._key("blocked"),
-            self._day_key(),
-            *[self._key(window.name) for window in windows],
-            _now_ms(),
-            holder,
-            HOLDER_TTL_MS,
-            -1 if self.limits.per_day is None else self.limits.per_day,
-            day_ms,
-            *spans,
+        keys = [self._key("blocked"), self._day_key(), *[self._key(w.name) for w in windows]]
+        limit = -1 if self.limits.per_day is None else self.limits.per_day
+        code, wait = self._acquire(
+            keys=keys, args=[_now_ms(), holder, HOLDER_TTL_MS, limit, day_ms, *spans]
         )
         return int(code), int(wait)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -115,6 +116,25 @@ def _send(
 
 
 HEALTH_FIELDS = ("state", "reason", "last_error", "failure_count", "retry_at")
+# Connection objects whose rows this transaction holds (SELECT ... FOR UPDATE), their
+# health fields read under that lock: nobody else can change them until it ends.
+_held: ContextVar[tuple[Connection, ...]] = ContextVar("held_connections", default=())
+
+
+@contextmanager
+def row_held(connection: Connection) -> Iterator[None]:
+    """The caller holds `connection`'s row locked in the current transaction and has
+    just read its HEALTH_FIELDS into this very object: calls on it skip the re-read
+    that `call` otherwise makes after every exchange (one query per call)."""
+    mark = _held.set((*_held.get(), connection))
+    try:
+        yield
+    finally:
+        _held.reset(mark)
+
+
+def _health_current(connection: Connection) -> bool:
+    return any(held is connection for held in _held.get())
 
 
 def call(connection: Connection, method: str, url: str, **kwargs: Any) -> requests.Response:
@@ -129,11 +149,14 @@ def call(connection: Connection, method: str, url: str, **kwargs: Any) -> reques
     if response.status_code == 401:
         grant = refresh_grant(grant.pk, seen_version=grant.version)
         response = _send(connection, method, url, grant.access_token, **kwargs)
+    # A refresh marks the grant's connections healthy through other objects: re-read.
+    refreshed = grant is not connection.grant
     # The grant as refreshed, for the next call. Then the health fields only: a worker
     # leaving after a Disconnect holds the grant in memory alone (the row no longer
     # names it), and must keep it for its last calls.
     connection.grant = grant
-    connection.refresh_from_db(fields=HEALTH_FIELDS)
+    if refreshed or not _health_current(connection):
+        connection.refresh_from_db(fields=HEALTH_FIELDS)
     limited = provider_for(connection.provider).throttled(response)
     if limited is not None:  # a limit, not a refusal: the caller's budget waits it out
         raise limited

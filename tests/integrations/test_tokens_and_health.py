@@ -7,9 +7,12 @@ from datetime import timedelta
 import pytest
 import responses
 from django.conf import settings
+from django.db import connection as db_connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounting.providers.xero import client as xero
+from integrations import tokens
 from integrations.errors import GrantInvalid, ProviderUnavailable
 from integrations.models import Connection, ConnectionEvent, OAuthGrant
 from integrations.tasks import keep_grants_alive, recover_degraded
@@ -207,3 +210,52 @@ def test_the_connection_page_shows_its_history_with_actor_and_time(tenants: Tena
         .content.decode()
     )
     assert "Connected" in page and str(tenants.owner) in page
+
+
+def health_reads(queries: CaptureQueriesContext) -> list[str]:
+    table = Connection._meta.db_table
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith(f'SELECT "{table}"."id", "{table}"."state"')
+    ]
+
+
+@responses.activate
+def test_a_call_on_a_connection_whose_row_is_held_skips_the_health_re_read(
+    tenants: Tenants,
+) -> None:
+    connection = make_connection(tenants.alpha)
+    responses.add(responses.GET, ORGANISATION, json=ORG_BODY)
+    with CaptureQueriesContext(db_connection) as free:
+        xero.organisation(connection)
+    with tokens.row_held(connection), CaptureQueriesContext(db_connection) as held:
+        xero.organisation(connection)
+    # Another object for the same row is not the one whose fields were read under the lock.
+    other = Connection.objects.get(pk=connection.pk)
+    with tokens.row_held(connection), CaptureQueriesContext(db_connection) as not_held:
+        xero.organisation(other)
+
+    assert len(health_reads(free)) == 1
+    assert health_reads(held) == []
+    assert len(health_reads(not_held)) == 1
+
+
+@responses.activate
+def test_a_token_refresh_under_a_held_row_still_re_reads_the_health_it_changed(
+    tenants: Tenants,
+) -> None:
+    grant = make_grant(tenants.alpha, expires_in=timedelta(minutes=4))
+    connection = make_connection(tenants.alpha, grant)
+    Connection.objects.filter(pk=connection.pk).update(state=Connection.State.DEGRADED)
+    connection.refresh_from_db()
+    responses.add(responses.POST, settings.XERO_TOKEN_URL, json=refreshed_token())
+    responses.add(responses.GET, ORGANISATION, json=ORG_BODY)
+
+    with tokens.row_held(connection):
+        xero.organisation(connection)
+
+    # The refresh marked the connection healthy (through its own object); this one read
+    # that back rather than recording a second recovery.
+    assert connection.state == Connection.State.CONNECTED
+    assert kinds(connection) == ["refreshed", "recovered"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from functools import lru_cache
 
 import icalendar
 
@@ -27,9 +28,18 @@ def to_ical(draft: EventDraft, *, stamp: dt.datetime | None = None) -> str:
     calendar.add_component(_vevent(draft, stamp or dt.datetime.now(dt.UTC)))
     if not draft.all_day:
         first, last = _zone_window(draft)
-        calendar.add_missing_timezones(first_date=first, last_date=last)
+        # As calendar.add_missing_timezones, with each VTIMEZONE built once: building
+        # one from the zone's transitions costs more than the rest of the event.
+        for at, tzid in enumerate(sorted(calendar.get_missing_tzids())):
+            calendar.subcomponents.insert(at, _vtimezone(tzid, first, last))
     text: bytes = calendar.to_ical()
     return text.decode()
+
+
+@lru_cache(maxsize=64)
+def _vtimezone(tzid: str, first: dt.date, last: dt.date) -> icalendar.Timezone:
+    """Shared by every event written in that zone and those years: only ever read."""
+    return icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last)
 
 
 def fingerprint(draft: EventDraft) -> str:
