@@ -27,8 +27,12 @@ def invoice_panel(request: HttpRequest, record: Model) -> extensions.Panel | Non
             "record": record,
             "record_name": str(record),
             "ledgers": standing.of_invoice(record),
+            "payments": standing.of_payments(record),
             "can_act": has_capability(request, Capability.RESOLVE_CONFLICTS),
             "can_connect": has_capability(request, Capability.MANAGE_CONNECTIONS),
+            "can_include_before_start": has_capability(
+                request, Capability.EDIT_INTEGRATION_SETTINGS
+            ),
         },
     )
 

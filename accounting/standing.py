@@ -6,18 +6,18 @@ from sync by a person. One answer per accounting connection that syncs the recor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounting.engine.reviews import DELETED_IN_LEDGER
-from accounting.models import Entity, ExternalRef
+from accounting.models import Entity, ExternalRef, IncludedRecord, PushSettings
 from accounting.registry import accounting_slugs
 from integrations.models import Connection
 from integrations.registry import get_integration
-from operations.models import Invoice
+from operations.models import Invoice, Payment
 from tenancy.models import Organisation
 
 
@@ -41,6 +41,8 @@ class InLedger:
     standing: Standing
     message: str
     ref: ExternalRef | None = None
+    # Kept out by the connection's sync start date: a person may push it anyway.
+    before_start_date: bool = False
 
     @property
     def label(self) -> str:
@@ -91,6 +93,7 @@ def of_record(
     local_id: int,
     legal_entity_id: int | None,
     waiting_for: dict[int, str] | None = None,
+    before_start: frozenset[int] = frozenset(),
 ) -> list[InLedger]:
     """`waiting_for`: per connection id, why the record waits when it has no link yet
     (e.g. its customer has not reached that ledger)."""
@@ -101,7 +104,7 @@ def of_record(
             connection__in=connections, entity=entity, local_id=local_id
         )
     }
-    return [
+    found = [
         _in_ledger(
             connection,
             _provider_name(connection),
@@ -109,6 +112,12 @@ def of_record(
             (waiting_for or {}).get(connection.pk, ""),
         )
         for connection in connections
+    ]
+    return [
+        replace(one, before_start_date=True)
+        if one.standing == Standing.WAITING and one.connection.pk in before_start
+        else one
+        for one in found
     ]
 
 
@@ -128,6 +137,8 @@ def _in_ledger(
         if waiting:
             return answer(Standing.WAITING, waiting)
         return answer(Standing.NOT_PUSHED, f"Not in {provider} yet: it goes with the next sync.")
+    if ref.state == ExternalRef.State.WAITING:
+        return answer(Standing.WAITING, ref.last_error or f"Waiting to go to {provider}.")
     if ref.state == ExternalRef.State.PENDING:
         return answer(Standing.SENDING, f"Sent to {provider}; Patchbay is waiting for its answer.")
     if ref.state in (ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT):
@@ -164,15 +175,45 @@ def of_invoice(invoice: Invoice) -> list[InLedger]:
             connection__in=connections, entity=Entity.CUSTOMER, local_id=invoice.customer_id
         )
     }
+    before_start = _kept_out_by_start_date(invoice, connections)
     waiting = {
-        connection.pk: _why_waiting(
-            invoice, _provider_name(connection), customer_refs.get(connection.pk)
-        )
+        connection.pk: before_start.get(connection.pk)
+        or _why_waiting(invoice, _provider_name(connection), customer_refs.get(connection.pk))
         for connection in connections
     }
     return of_record(
-        invoice.organisation, Entity.INVOICE, invoice.pk, invoice.legal_entity_id, waiting
+        invoice.organisation,
+        Entity.INVOICE,
+        invoice.pk,
+        invoice.legal_entity_id,
+        waiting,
+        frozenset(before_start),
     )
+
+
+def _kept_out_by_start_date(invoice: Invoice, connections: list[Connection]) -> dict[int, str]:
+    """Per connection whose sync start date is after the invoice's issue date (and no one
+    chose to push it anyway): why it stays out of that ledger."""
+    starts = dict(
+        PushSettings.objects.filter(
+            connection__in=connections, start_date__gt=invoice.issue_date
+        ).values_list("connection_id", "start_date")
+    )
+    included = set(
+        IncludedRecord.objects.filter(
+            connection_id__in=starts, entity=Entity.INVOICE, local_id=invoice.pk
+        ).values_list("connection_id", flat=True)
+    )
+    by_pk = {connection.pk: connection for connection in connections}
+    return {
+        pk: (
+            f"Issued before the sync start date set for {_provider_name(by_pk[pk])} "
+            f"({start:%-d %b %Y}), so Patchbay leaves it out of that ledger. Push it anyway "
+            "if it belongs there."
+        )
+        for pk, start in starts.items()
+        if pk not in included
+    }
 
 
 def _why_waiting(invoice: Invoice, provider: str, customer: ExternalRef | None) -> str:
@@ -201,6 +242,33 @@ def _why_waiting(invoice: Invoice, provider: str, customer: ExternalRef | None) 
             f"{customer.last_error or 'no reason given'}"
         )
     return ""
+
+
+def of_payments(invoice: Invoice) -> list[tuple[Payment, list[InLedger]]]:
+    """Each payment recorded on the invoice, where it stands in each ledger (a payment on
+    an invoice still a draft there waits, and says so)."""
+    payments = list(invoice.payments.all())
+    if not payments:
+        return []
+    connections = syncing_connections(invoice.organisation, invoice.legal_entity_id)
+    refs = {
+        (ref.connection_id, ref.local_id): ref
+        for ref in ExternalRef.objects.filter(
+            connection__in=connections,
+            entity=Entity.PAYMENT,
+            local_id__in=[p.pk for p in payments],
+        )
+    }
+    return [
+        (
+            payment,
+            [
+                _in_ledger(c, _provider_name(c), refs.get((c.pk, payment.pk)), "")
+                for c in connections
+            ],
+        )
+        for payment in payments
+    ]
 
 
 # --- the invoice list's filter ----------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounting import push_choices
 from accounting.models import AccountMapping, Entity, ExternalRef
 from integrations.models import AuditEntry, Connection, SyncRun
 from integrations.syncs import sync_connection
@@ -199,3 +201,25 @@ def test_crew_may_not_exclude_an_invoice(
     response = client_for(tenants.crew).post(action(connected, "exclude", invoice))
     assert response.status_code == 403
     assert not ExternalRef.objects.filter(excluded=True).exists()
+
+
+def test_an_invoice_issued_before_the_start_date_waits_and_can_be_pushed_anyway(
+    connected: Connection, tenants: Tenants, worker: list[Any]
+) -> None:
+    invoice = factories.make_issued_invoice(tenants.alpha)
+    push_choices.save(connected, "draft", invoice.issue_date + timedelta(days=1))
+    work([(connected.pk, SyncRun.Trigger.MANUAL)])
+    assert in_xero(invoice) == []
+    manager = client_for(tenants.manager)
+
+    page = page_of(manager, invoice)
+    assert "Issued before the sync start date set for Xero" in page
+    anyway = reverse("accounting:include_invoice", args=[invoice.pk])
+    assert anyway in page
+    assert anyway not in page_of(client_for(tenants.bookkeeper), invoice)  # not their call
+
+    manager.post(anyway)
+    work([(connected.pk, SyncRun.Trigger.MANUAL)])
+
+    assert len(in_xero(invoice)) == 1
+    assert "In Xero as" in page_of(manager, invoice)
