@@ -156,6 +156,7 @@ class PlatformQuery(forms.Form):
 
 class MonthQuery(forms.Form):
     month = MonthField(label="Month")
+    connection = IdField(label="Platform")
     format = forms.ChoiceField(choices=[("", "Page"), ("csv", "CSV")], required=False)
 
 

@@ -11,19 +11,12 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 
+from accounting import labels
 from accounting.models import Entity, ExternalRef, LedgerBalance, Review
+from accounting.registry import accounting_slugs
 from integrations.models import SyncRun
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment, Quote
+from operations.models import Invoice
 from tenancy.models import Organisation
-
-LABELS = {
-    Entity.INVOICE: (Invoice, "number"),
-    Entity.CUSTOMER: (Customer, "name"),
-    Entity.PAYMENT: (Payment, "reference"),
-    Entity.ITEM: (EquipmentItem, "name"),
-    Entity.CREDIT_NOTE: (CreditNote, "number"),
-    Entity.QUOTE: (Quote, "number"),
-}
 
 
 @dataclass(frozen=True)
@@ -35,6 +28,7 @@ class Row:
     state: str
     when: datetime
     problem: str
+    platform: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +40,8 @@ class ReviewRow:
     detected_at: datetime
     resolution: str
     resolved_by: str
+    platform: str = ""
+    label: str = ""
 
 
 def settlement(status: str, total: Decimal, amount_due: Decimal) -> str:
@@ -98,12 +94,20 @@ class InvoiceRow:
 
 @dataclass(frozen=True)
 class Report:
+    """A month's reconciliation, of every ledger or of one connection's (``platform``).
+
+    ``needs_review`` is what the reviews page lists open (conflicts and ambiguous
+    matches), so the two agree; records the ledger refused are ``failed``, and those
+    held back on purpose (a payment on a ledger draft) ``waiting``."""
+
     month: date
     synced: list[Row]
     needs_review: list[Row]
     runs_by_status: dict[str, int]
     reviews: list[ReviewRow]
     invoices: list[InvoiceRow] = field(default_factory=list)
+    failed: list[Row] = field(default_factory=list)
+    waiting: list[Row] = field(default_factory=list)
 
 
 def month_bounds(month: date, zone: str) -> tuple[datetime, datetime]:
@@ -113,48 +117,56 @@ def month_bounds(month: date, zone: str) -> tuple[datetime, datetime]:
     return start, datetime.combine(following, time.min, tz)
 
 
-def _labels(refs: list[ExternalRef]) -> dict[tuple[str, int], str]:
-    labels: dict[tuple[str, int], str] = {}
-    for entity, (model, label_field) in LABELS.items():
-        ids = [r.local_id for r in refs if r.entity == entity]
-        rows = model._default_manager.filter(pk__in=ids).values_list("pk", label_field)
-        labels.update({(entity, pk): str(value) for pk, value in rows})
-    return labels
-
-
-def _rows(refs: list[ExternalRef]) -> list[Row]:
-    labels = _labels(refs)
+def _rows(organisation: Organisation, refs: list[ExternalRef]) -> list[Row]:
+    names = labels.names_of(organisation, ((r.entity, r.local_id) for r in refs))
     return [
         Row(
             r.entity,
             r.local_id,
-            labels.get((r.entity, r.local_id), ""),
+            names.get((r.entity, r.local_id), ""),
             r.remote_id,
             r.get_state_display(),
             r.updated_at,
             r.last_error,
+            labels.platform_of(r.connection),
         )
         for r in refs
     ]
 
 
-def build(organisation: Organisation, month: date) -> Report:
+def build(organisation: Organisation, month: date, connection_id: int | None = None) -> Report:
+    """The month's report; with ``connection_id``, of that connection only."""
     start, end = month_bounds(month, organisation.timezone)
-    refs = ExternalRef.objects.for_organisation(organisation).order_by("entity", "updated_at")
-    synced = list(
-        refs.filter(state=ExternalRef.State.LINKED, updated_at__gte=start, updated_at__lt=end)
+    refs = (
+        ExternalRef.objects.for_organisation(organisation)
+        .select_related("connection")
+        .order_by("entity", "updated_at")
     )
-    held = (
-        ExternalRef.State.ERROR,
-        ExternalRef.State.REVIEW,
-        ExternalRef.State.CONFLICT,
-        ExternalRef.State.WAITING,
-    )
-    review = list(refs.filter(state__in=held))
     runs = SyncRun.objects.for_organisation(organisation).filter(
-        started_at__gte=start, started_at__lt=end
+        started_at__gte=start,
+        started_at__lt=end,
+        connection__provider__in=accounting_slugs(),
     )
+    found = Review.objects.for_organisation(organisation).select_related(
+        "resolved_by", "connection"
+    )
+    if connection_id is not None:
+        refs = refs.filter(connection_id=connection_id)
+        runs = runs.filter(connection_id=connection_id)
+        found = found.filter(connection_id=connection_id)
+    synced = refs.filter(state=ExternalRef.State.LINKED, updated_at__gte=start, updated_at__lt=end)
+    in_review = refs.filter(
+        state__in=(ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT), excluded=False
+    )
+    failed = refs.filter(state=ExternalRef.State.ERROR, excluded=False)
+    waiting = refs.filter(state=ExternalRef.State.WAITING, excluded=False)
     by_status = dict(runs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    month_reviews = list(
+        found.filter(detected_at__gte=start, detected_at__lt=end).order_by("detected_at")
+    )
+    names = labels.names_of(
+        organisation, ((r.entity, r.local_id) for r in month_reviews if r.local_id is not None)
+    )
     reviews = [
         ReviewRow(
             r.get_kind_display(),
@@ -164,23 +176,26 @@ def build(organisation: Organisation, month: date) -> Report:
             r.detected_at,
             r.get_resolution_display(),
             r.resolved_by.email if r.resolved_by else "",
+            labels.platform_of(r.connection),
+            names.get((r.entity, r.local_id), "") if r.local_id is not None else "",
         )
-        for r in Review.objects.for_organisation(organisation)
-        .filter(detected_at__gte=start, detected_at__lt=end)
-        .select_related("resolved_by")
-        .order_by("detected_at")
+        for r in month_reviews
     ]
     return Report(
         month.replace(day=1),
-        _rows(synced),
-        _rows(review),
+        _rows(organisation, list(synced)),
+        _rows(organisation, list(in_review)),
         by_status,
         reviews,
-        _invoice_rows(organisation, start.date(), end.date()),
+        _invoice_rows(organisation, start.date(), end.date(), connection_id),
+        failed=_rows(organisation, list(failed)),
+        waiting=_rows(organisation, list(waiting)),
     )
 
 
-def _invoice_rows(organisation: Organisation, first: date, following: date) -> list[InvoiceRow]:
+def _invoice_rows(
+    organisation: Organisation, first: date, following: date, connection_id: int | None
+) -> list[InvoiceRow]:
     """The month's issued invoices that a connection linked, beside what the ledger held
     when last read (``ledger_balances.refresh``)."""
     invoices = {
@@ -196,6 +211,8 @@ def _invoice_rows(organisation: Organisation, first: date, following: date) -> l
         .exclude(remote_id="")
         .select_related("connection")
     )
+    if connection_id is not None:
+        refs = refs.filter(connection_id=connection_id)
     balances = {
         (b.connection_id, b.local_id): b
         for b in LedgerBalance.objects.filter(
@@ -206,7 +223,7 @@ def _invoice_rows(organisation: Organisation, first: date, following: date) -> l
         InvoiceRow(
             ref.local_id,
             invoices[ref.local_id].number,
-            ref.connection.provider,
+            labels.platform_of(ref.connection),
             invoices[ref.local_id].total,
             invoices[ref.local_id].amount_due,
             invoices[ref.local_id].status,
@@ -221,13 +238,30 @@ def as_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        ["section", "record", "patchbay id", "label", "remote id", "state", "when", "problem"]
+        [
+            "section",
+            "platform",
+            "record",
+            "patchbay id",
+            "label",
+            "remote id",
+            "state",
+            "when",
+            "problem",
+        ]
     )
-    for section, rows in (("synced", report.synced), ("needs review", report.needs_review)):
+    sections = (
+        ("synced", report.synced),
+        ("failed", report.failed),
+        ("waiting", report.waiting),
+        ("needs review", report.needs_review),
+    )
+    for section, rows in sections:
         for row in rows:
             writer.writerow(
                 [
                     section,
+                    row.platform,
                     row.entity,
                     row.local_id,
                     row.label,
@@ -241,9 +275,10 @@ def as_csv(report: Report) -> str:
         writer.writerow(
             [
                 f"{item.kind.lower()} ({item.resolution.lower()})",
+                item.platform,
                 item.entity,
                 item.local_id or "",
-                item.resolved_by,
+                item.label or item.resolved_by,
                 item.remote_id,
                 item.resolution,
                 item.detected_at.isoformat(),

@@ -331,14 +331,22 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     query = parse_query(request, MonthQuery)
     chosen = valid_values(query)
     month = chosen.get("month") or date.today().replace(day=1)
-    report = build_report(current_organisation(request), month)
+    organisation = current_organisation(request)
+    platform = chosen.get("connection")
+    report = build_report(organisation, month, platform)
     if chosen.get("format") == "csv":
         response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
         name = f"patchbay-reconciliation-{report.month:%Y-%m}.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     can_refresh = has_capability(request, Capability.MANAGE_CONNECTIONS)
-    context = {"report": report, "query_form": query, "can_refresh": can_refresh}
+    context = {
+        "report": report,
+        "query_form": query,
+        "can_refresh": can_refresh,
+        "platforms": labels.ledger_connections(organisation),
+        "chosen_platform": platform,
+    }
     return render(request, "accounting/reconciliation.html", context)
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounting import resolve
-from accounting.models import Entity, Review
+from accounting.models import Entity, ExternalRef, Review
 from integrations.models import AuditEntry, Connection, SyncRun
 from tests import factories
 from tests.conftest import Tenants, client_for
@@ -133,3 +133,62 @@ def test_a_calendar_run_is_not_an_accounting_run(tenants: Tenants) -> None:
     calendar = make_connection(tenants.alpha, grant, provider="google-calendar", remote_name="crew")
     run_of(calendar, errors=[{"message": "calendar trouble"}])
     assert "calendar trouble" not in page(client_for(tenants.bookkeeper), "runs")
+
+
+def test_the_reconciliation_splits_failed_from_review_and_filters_by_platform(
+    ledgers: tuple[Connection, Connection], tenants: Tenants
+) -> None:
+    xero, quickbooks = ledgers
+    invoice = factories.make_issued_invoice(tenants.alpha)
+    customer = factories.make_customer(tenants.alpha, "Harbour Lights")
+    common = {"organisation": tenants.alpha}
+    ExternalRef.objects.create(
+        **common,
+        connection=xero,
+        entity=Entity.INVOICE,
+        local_id=invoice.pk,
+        state=ExternalRef.State.ERROR,
+        last_error="Account code '999' is not a valid code",
+    )
+    for connection in ledgers:  # the same customer once per connection
+        ExternalRef.objects.create(
+            **common,
+            connection=connection,
+            entity=Entity.CUSTOMER,
+            local_id=customer.pk,
+            remote_id=f"{connection.provider}-1",
+            state=ExternalRef.State.LINKED,
+        )
+    ExternalRef.objects.filter(connection=quickbooks, entity=Entity.CUSTOMER).update(
+        state=ExternalRef.State.CONFLICT
+    )
+    Review.objects.create(
+        **common,
+        connection=quickbooks,
+        kind=Review.Kind.CONFLICT,
+        entity=Entity.CUSTOMER,
+        local_id=customer.pk,
+        remote_id="quickbooks-1",
+        ledger_version={"name": "Harbour Lights Ltd"},
+    )
+    client = client_for(tenants.bookkeeper)
+
+    report = client.get(reverse("accounting:reconciliation")).context["report"]
+
+    assert [(r.label, r.platform) for r in report.failed] == [
+        (invoice.number, "Xero · Demo Company (UK)")
+    ]
+    assert [(r.label, r.platform) for r in report.needs_review] == [
+        ("Harbour Lights", "QuickBooks Online · Sandbox Company_US_1")
+    ]
+    assert "Harbour Lights" in page(client, "reviews")  # the reviews page agrees
+    only_xero = client.get(reverse("accounting:reconciliation"), {"connection": xero.pk})
+    assert only_xero.context["report"].needs_review == []
+    assert [r.platform for r in only_xero.context["report"].synced] == ["Xero · Demo Company (UK)"]
+    csv_text = client.get(
+        reverse("accounting:reconciliation"), {"format": "csv", "connection": xero.pk}
+    ).content.decode()
+    header = csv_text.splitlines()[0]
+    assert header.startswith("section,platform,record")
+    assert "failed,Xero · Demo Company (UK),invoice" in csv_text
+    assert "QuickBooks" not in csv_text

@@ -170,7 +170,7 @@ def test_the_runs_page_lists_every_error_of_a_run(connected: Connection, tenants
     assert client_for(tenants.crew).get("/settings/accounting/runs/").status_code == 403
 
 
-def test_the_monthly_reconciliation_lists_synced_and_review_items_and_exports_csv(
+def test_the_monthly_reconciliation_lists_synced_and_failed_items_and_exports_csv(
     connected: Connection, tenants: Tenants
 ) -> None:
     invoice = Invoice.objects.get()
@@ -193,5 +193,6 @@ def test_the_monthly_reconciliation_lists_synced_and_review_items_and_exports_cs
     csv_export = client.get("/settings/accounting/reconciliation/?format=csv&month=nonsense")
     assert csv_export["Content-Type"].startswith("text/csv")
     body = csv_export.content.decode()
-    assert f"synced,invoice,{invoice.pk},{invoice.number},r-1" in body
-    assert "needs review,customer" in body
+    platform = "Xero · Demo Company (UK)"
+    assert f"synced,{platform},invoice,{invoice.pk},{invoice.number},r-1" in body
+    assert f"failed,{platform},customer" in body  # refused by the ledger: not a review
