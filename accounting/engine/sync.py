@@ -192,10 +192,12 @@ def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
         _credit_notes(notes),
         lambda note, contact: adapter.credit_note_payload(note, mappings, contact),
     )
-    settle.push_payments(run, adapter, mappings, context)
-    settle.push_allocations(run, adapter, context)
     runs.progress(run, phase="payments from the ledger", done=0, total=0)
     pull.pull_payments(run, adapter)
+    # After the pull: a payment a bookkeeper also keyed in the ledger is linked by it
+    # (pull._own_echo) and so not sent a second time.
+    settle.push_payments(run, adapter, mappings, context)
+    settle.push_allocations(run, adapter, context)
 
 
 def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -> SyncRun:

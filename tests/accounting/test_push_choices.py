@@ -106,3 +106,50 @@ def test_including_refuses_another_organisations_invoice_and_offsite_next(
     )
     assert answer["Location"] == f"/invoices/{mine.pk}/"
     assert not IncludedRecord.objects.filter(local_id=foreign.pk).exists()
+
+
+def test_the_reconciliation_sets_the_ledgers_figures_beside_patchbays_and_names_differences(
+    connection: Connection, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accounting import tasks
+    from accounting.models import ExternalRef, LedgerBalance
+
+    invoice = factories.make_issued_invoice(tenants.alpha)  # 120.00 due
+    ExternalRef.objects.create(
+        organisation=tenants.alpha,
+        connection=connection,
+        entity=Entity.INVOICE,
+        local_id=invoice.pk,
+        remote_id="r-1",
+        state=ExternalRef.State.LINKED,
+    )
+    client = client_for(tenants.owner)
+    page = client.get("/settings/accounting/reconciliation/").content.decode()
+    assert invoice.number in page and "not read from the ledger yet" in page
+
+    enqueued: list[tuple[int, str]] = []
+    monkeypatch.setattr(tasks.refresh_ledger_balances, "delay", lambda *a: enqueued.append(a))
+    month = date.today().replace(day=1)
+    answer = client.post("/settings/accounting/reconciliation/ledger/", {"month": f"{month:%Y-%m}"})
+    assert answer.status_code == 302
+    assert enqueued == [(connection.pk, month.isoformat())]
+
+    LedgerBalance.objects.create(
+        organisation=tenants.alpha,
+        connection=connection,
+        local_id=invoice.pk,
+        remote_id="r-1",
+        total="120.00",
+        amount_due="100.00",
+        status="partially_paid",
+        ledger_status="AUTHORISED",
+    )
+    page = client.get("/settings/accounting/reconciliation/").content.decode()
+    assert "amount due, status" in page  # Patchbay has 120.00 due and nothing paid
+
+
+def test_a_crew_member_cannot_ask_for_the_ledgers_figures(
+    connection: Connection, tenants: Tenants
+) -> None:
+    answer = client_for(tenants.by_role["crew"]).post("/settings/accounting/reconciliation/ledger/")
+    assert answer.status_code == 403

@@ -173,3 +173,27 @@ def test_nothing_issued_before_the_start_date_is_pushed_unless_included(
     assert (remote.status, remote.amount_due) == ("PAID", Decimal("0.00"))
     old.refresh_from_db()
     assert Payment.objects.filter(invoice=old).count() == 1
+
+
+def test_a_payment_keyed_in_both_patchbay_and_xero_is_counted_once(
+    connected: Connection, tenants: Tenants
+) -> None:
+    invoice = factories.make_issued_invoice(tenants.alpha)  # a draft in Xero
+    run_sync(connected, SyncRun.Trigger.MANUAL)
+    payment = services.record_payment(invoice, Decimal("60.00"), date.today(), "BACS 2")
+    run_sync(connected, SyncRun.Trigger.MANUAL)  # waits: the invoice is a draft there
+    books.authorise_invoice(DEMO_COMPANY_UK, invoice.number)
+    keyed = books.record_payment(DEMO_COMPANY_UK, invoice.number, "60.00", on=date.today())
+
+    run = run_sync(connected, SyncRun.Trigger.MANUAL)
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.errors
+    ref = ExternalRef.objects.get(entity=Entity.PAYMENT, local_id=payment.pk)
+    assert (ref.state, ref.remote_id) == ("linked", str(keyed.payment_id))
+    assert _pushes(Entity.PAYMENT) == 0  # Xero already had it
+    invoice.refresh_from_db()
+    assert (invoice.amount_due, Payment.objects.filter(invoice=invoice).count()) == (
+        Decimal("60.00"),
+        1,
+    )
+    assert books.invoice(DEMO_COMPANY_UK, invoice.number).amount_due == Decimal("60.00")
