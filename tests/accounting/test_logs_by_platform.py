@@ -186,7 +186,7 @@ def test_the_reconciliation_splits_failed_from_review_and_filters_by_platform(
     assert only_xero.context["report"].needs_review == []
     assert [r.platform for r in only_xero.context["report"].synced] == ["Xero · Demo Company (UK)"]
     csv_text = client.get(
-        reverse("accounting:reconciliation"), {"format": "csv", "connection": xero.pk}
+        reverse("accounting:reconciliation"), {"format": "csv", "connection": str(xero.pk)}
     ).content.decode()
     header = csv_text.splitlines()[0]
     assert header.startswith("section,platform,record")
