@@ -246,10 +246,12 @@ class QuickBooksAdapter(AccountingAdapter):
         return {str(row["Id"]): str(row.get("Name") or row["Id"]) for row in rows}
 
     def _create_service_item(self, account: str, account_name: str) -> str:
-        """POST the item with a requestid fixed by the company and account: a resend after
-        a lost answer is replayed by Intuit, and the Sku lookup before it finds an item a
-        replay window no longer covers."""
-        requestid = request_id(f"service-item:{self.connection.remote_id}:{account}")
+        """POST the item with a requestid fixed by company, account and day: a resend
+        after a lost answer is replayed by Intuit, and the Sku lookup before every create
+        finds an item made earlier. The day lets an item the bookkeeper made inactive be
+        replaced the next day rather than replayed for as long as Intuit keeps answers."""
+        today = timezone.localdate().isoformat()
+        requestid = request_id(f"service-item:{self.connection.remote_id}:{account}:{today}")
         call = Call(
             "push",
             Entity.ITEM,
