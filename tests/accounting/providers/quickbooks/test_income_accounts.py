@@ -10,7 +10,7 @@ from django.db import transaction
 from accounting.engine.sync import adapter_for
 from accounting.forms import MappingForm
 from accounting.models import AccountMapping
-from accounting.providers.quickbooks.adapter import QuickBooksAdapter
+from accounting.providers.quickbooks.adapter import QuickBooksAdapter, _account_choices
 from integrations.errors import ProviderError
 from integrations.models import Connection, SyncRun
 from operations.models import Customer, EquipmentItem, IncomeCategory, Invoice
@@ -174,5 +174,35 @@ def test_a_mapping_saved_as_a_product_keeps_naming_it_and_the_page_shows_its_acc
     assert invoice_item(invoice.number) == seeded.entity_id
     assert item_posts() == 0
     fetch_choices(connected)
-    page = client_for(tenants.owner).get("/settings/accounting/mappings/").content.decode()
+    client = client_for(tenants.owner)
+    page = client.get("/settings/accounting/mappings/").content.decode()
     assert f'<option value="{account}" selected>Services</option>' in page
+
+    # Saving the page as shown makes it an account mapping; the revenue account is the same.
+    answers = helpers_answers(connected, account)
+    assert client.post("/settings/accounting/mappings/", answers).status_code == 302
+    saved = AccountMapping.objects.get(connection=connected, kind=AccountMapping.Kind.INCOME)
+    assert saved.remote_code == account
+    run = sync(connected)
+    assert run.status == SyncRun.Status.SUCCEEDED, run.errors
+    [item] = service_items(account)
+    assert invoice_item(invoice.number) == item.entity_id
+
+
+def helpers_answers(connection: Connection, income: str) -> dict[str, str]:
+    """The mappings form as saved: every field at its current value, income at `income`."""
+    rows = AccountMapping.objects.filter(connection=connection)
+    answers = {f"{row.kind}-{row.local_id}": row.remote_code for row in rows}
+    category = IncomeCategory.objects.get(organisation=connection.organisation)
+    return answers | {f"income-{category.pk}": income}
+
+
+def test_other_income_accounts_are_offered_for_income_and_nothing_else_without_a_kind() -> None:
+    rows = [
+        {"Id": "7", "Name": "Other Income", "AccountType": "Other Income"},
+        {"Id": "8", "Name": "Rental Income", "AccountType": "Income"},
+        {"Id": "9", "Name": "Repairs", "AccountType": "Expense"},
+        {"Id": "4", "Name": "Checking", "AccountType": "Bank"},
+    ]
+    income = [c for row in rows for c in _account_choices(row) if not c.kind]
+    assert [(c.code, c.name) for c in income] == [("7", "Other Income"), ("8", "Rental Income")]
