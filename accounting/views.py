@@ -70,8 +70,9 @@ def _mapping_form(
     request: HttpRequest, connection: Connection, cached: RemoteChoices
 ) -> MappingForm:
     """The form offers the cached choices: building it never calls the provider."""
+    shown = adapter_class_for(connection.provider).mapped_code
     current = {
-        field_name(m.kind, m.local_id): m.remote_code
+        field_name(m.kind, m.local_id): shown(m.remote_code)
         for m in AccountMapping.objects.filter(connection=connection)
     }
     data = request.POST if request.method == "POST" else None

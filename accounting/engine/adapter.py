@@ -193,6 +193,12 @@ class AccountingAdapter(ABC):
     @abstractmethod
     def accounts(self) -> list[RemoteChoice]: ...
 
+    @staticmethod
+    def mapped_code(code: str) -> str:
+        """The choice a saved mapping's code stands for on the mappings page: a code an
+        earlier version saved in another form reads as today's choice."""
+        return code
+
     @abstractmethod
     def tax_rates(self) -> list[RemoteChoice]: ...
 

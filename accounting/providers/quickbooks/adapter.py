@@ -58,6 +58,7 @@ CDC_CAP = 1000  # objects per CDC answer, across entities, no paging
 # CDC looks back 30 days; a cursor older than this (a day's margin) reads by query instead.
 CDC_REACH = timedelta(days=29)
 BATCH_REQUESTID_MAX = 36
+INCOME_TYPES = ("Income", "Other Income")
 # The web app's page for each transaction Patchbay writes.
 WEB_KINDS = {"Invoice": "invoice", "CreditMemo": "creditmemo", "Estimate": "estimate"}
 
@@ -128,27 +129,22 @@ class QuickBooksAdapter(AccountingAdapter):
     # --- choices for the mappings page ----------------------------------------------------
 
     def accounts(self) -> list[RemoteChoice]:
-        """Products and services for income categories (a line's revenue goes to its
-        item's account), the accounts payments can be deposited to, and the inventory
-        asset and cost of goods sold accounts of stock items."""
-        items = self._query_of(
-            Entity.ITEM, "Item", "SELECT * FROM Item WHERE Type IN ('Service', 'NonInventory')"
-        )
-        choices = [
-            RemoteChoice(
-                code=f"{row['Id']}:{mapping.ref(row.get('IncomeAccountRef'))}",
-                name=f"{row['Name']} ({(row.get('IncomeAccountRef') or {}).get('name', '')})",
-            )
-            for row in items
-            if mapping.ref(row.get("IncomeAccountRef"))
-        ]
-        accounts = self._query_of(
+        """In one query: the income accounts income categories map to, the accounts
+        payments can be deposited to, and the inventory asset and cost of goods sold
+        accounts of stock items."""
+        rows = self._query_of(
             Entity.PAYMENT,
             "Account",
             "SELECT * FROM Account WHERE AccountType IN "
-            "('Bank', 'Other Current Asset', 'Cost of Goods Sold')",
+            "('Income', 'Other Income', 'Bank', 'Other Current Asset', 'Cost of Goods Sold') "
+            "MAXRESULTS 1000",
         )
-        return choices + [choice for row in accounts for choice in _account_choices(row)]
+        return [choice for row in rows for choice in _account_choices(row)]
+
+    @staticmethod
+    def mapped_code(code: str) -> str:
+        """An income mapping saved as "<item Id>:<account Id>" is shown as its account."""
+        return mapping.income_account(code) if mapping.is_item_mapping(code) else code
 
     def tax_rates(self) -> list[RemoteChoice]:
         codes = self._query_of(Entity.INVOICE, "TaxCode", "SELECT * FROM TaxCode")
@@ -191,15 +187,93 @@ class QuickBooksAdapter(AccountingAdapter):
         return mapping.item(item, mapping.income_account(first), stock)
 
     def invoice_payload(self, invoice: Invoice, mappings: Mappings, contact_remote_id: str) -> Json:
-        return mapping.invoice(invoice, mappings, contact_remote_id)
+        return mapping.invoice(invoice, self._sold_through(mappings), contact_remote_id)
 
     def credit_note_payload(
         self, note: CreditNote, mappings: Mappings, contact_remote_id: str
     ) -> Json:
-        return mapping.credit_memo(note, mappings, contact_remote_id)
+        return mapping.credit_memo(note, self._sold_through(mappings), contact_remote_id)
 
     def quote_payload(self, quote: Quote, mappings: Mappings, contact_remote_id: str) -> Json:
-        return mapping.estimate(quote, mappings, contact_remote_id)
+        return mapping.estimate(quote, self._sold_through(mappings), contact_remote_id)
+
+    # --- the item each line names -----------------------------------------------------
+
+    def _sold_through(self, mappings: Mappings) -> Mappings:
+        """The mappings with each income category's code replaced by the item its lines
+        name: the service item of its income account, or the product/service a mapping
+        saved before accounts were offered chose."""
+        accounts = {
+            code for code in mappings.income.values() if code and not mapping.is_item_mapping(code)
+        }
+        items = self._service_items(accounts)
+        income = {
+            category: mapping.line_item(code)
+            if mapping.is_item_mapping(code)
+            else items.get(code, "")
+            for category, code in mappings.income.items()
+        }
+        return replace(mappings, income=income)
+
+    @cached_property
+    def _known_service_items(self) -> dict[str, str]:
+        """Income account Id -> its service item's Id, found or made this run."""
+        return {}
+
+    def _service_items(self, accounts: set[str]) -> dict[str, str]:
+        """Each account's service item: found by Sku (one query for those not yet known
+        this run), else made, once."""
+        known = self._known_service_items
+        wanted = sorted(accounts - set(known))
+        if wanted:
+            skus = ", ".join(f"'{_literal(mapping.service_sku(a))}'" for a in wanted)
+            rows = self._query(
+                Entity.ITEM,
+                f"SELECT * FROM Item WHERE Sku IN ({skus}) MAXRESULTS {PAGE_SIZE}",  # noqa: S608
+            )
+            for row in rows:
+                known.setdefault(mapping.service_account(row), str(row["Id"]))
+            missing = [account for account in wanted if account not in known]
+            names = self._account_names(missing)
+            for account in missing:
+                known[account] = self._create_service_item(account, names.get(account, account))
+        return {account: known[account] for account in accounts}
+
+    def _account_names(self, accounts: list[str]) -> dict[str, str]:
+        if not accounts:
+            return {}
+        quoted = ", ".join(f"'{_literal(a)}'" for a in accounts)
+        rows = self._query_of(
+            Entity.ITEM,
+            "Account",
+            f"SELECT * FROM Account WHERE Id IN ({quoted})",  # noqa: S608
+        )
+        return {str(row["Id"]): str(row.get("Name") or row["Id"]) for row in rows}
+
+    def _create_service_item(self, account: str, account_name: str) -> str:
+        """POST the item with a requestid fixed by company, account and day: a resend
+        after a lost answer is replayed by Intuit, and the Sku lookup before every create
+        finds an item made earlier. The day lets an item the bookkeeper made inactive be
+        replaced the next day rather than replayed for as long as Intuit keeps answers."""
+        today = timezone.localdate().isoformat()
+        requestid = request_id(f"service-item:{self.connection.remote_id}:{account}:{today}")
+        call = Call(
+            "push",
+            Entity.ITEM,
+            "POST",
+            f"{self._root}/item",
+            [],
+            body=mapping.service_item(account, account_name),
+            idempotency_key=requestid,
+            params=client.params(requestid=requestid),
+            headers={"Accept": "application/json"},
+        )
+        response, entry = self._send(call)
+        item = client.checked(response, "POST item").get("Item") or {}
+        if not item.get("Id"):
+            raise ProviderError("QuickBooks did not say which item it made")
+        self.recorder.note(entry, AuditEntry.Outcome.CREATED, [str(item["Id"])])
+        return str(item["Id"])
 
     def payment_payload(
         self, payment: Payment, mappings: Mappings, invoice_remote_id: str, contact_remote_id: str
@@ -370,7 +444,11 @@ class QuickBooksAdapter(AccountingAdapter):
         return found
 
     def changes(self, entity: str, since: datetime | None, page: int) -> Page:
+        """Changed records; the service items Patchbay keeps for income accounts are the
+        ledger's plumbing, not equipment, and stay out."""
         rows, more = self._changed(entity, since, page)
+        if entity == Entity.ITEM:
+            rows = [row for row in rows if not mapping.service_account(row)]
         return Page(records=[mapping.remote(row) for row in rows], more=more)
 
     def pull_payments(self, since: datetime | None, page: int) -> Page:
@@ -420,10 +498,13 @@ class QuickBooksAdapter(AccountingAdapter):
 
 
 def _account_choices(row: Json) -> list[RemoteChoice]:
-    """What one account is offered for: deposits (a bank, Undeposited Funds), holding
-    stock (an inventory asset) or costing it (cost of goods sold)."""
+    """What one account is offered for: income categories' sales, deposits (a bank,
+    Undeposited Funds), holding stock (an inventory asset) or costing it (cost of goods
+    sold)."""
     code, name = str(row["Id"]), str(row["Name"])
     kind, sub_type = row.get("AccountType"), row.get("AccountSubType")
+    if kind in INCOME_TYPES:  # no kind: the mappings page offers it for income categories
+        return [RemoteChoice(code=code, name=name)]
     if kind == "Bank" or sub_type == "UndepositedFunds":
         return [RemoteChoice(code=code, name=name, kind="Bank", accepts_payments=True)]
     if sub_type == "Inventory":

@@ -4,10 +4,13 @@
 How Patchbay's categories land in QuickBooks (a decision, see docs/providers/quickbooks.md):
 
 - A QuickBooks sales line (``SalesItemLineDetail``) must name an item, and its revenue goes
-  to *that item's* income account: a line carries no account of its own. So each Patchbay
-  income category maps to a QuickBooks product/service (the mappings page lists them with
-  their income account), and every line of that category names it; the line's description
-  says what was hired. The mapping's code is ``"<item Id>:<its income account Id>"``.
+  to *that item's* income account: a line carries no account of its own. Bookkeepers map
+  each Patchbay income category to an income account (``Income`` or ``Other Income``), as
+  in Xero and Sage; the adapter then names, on every line of that category, a ``Service``
+  item Patchbay keeps for that account ("Patchbay - <account name>", Sku
+  ``PB-INCOME-<account Id>``), found by its Sku or made once. The line's description says
+  what was hired. Mappings saved before this (``"<item Id>:<account Id>"``, a product or
+  service chosen directly) keep naming their item.
 - Tax categories map to tax codes: ``TAX``/``NON`` in US companies (automated sales tax
   picks the rate), a VAT code Id elsewhere, on every line.
 - Equipment items sync both ways as the company's product list, created with the income
@@ -54,13 +57,48 @@ NAME_MAX = 100  # Item.Name
 DISPLAY_NAME_MAX = 500  # Customer.DisplayName
 
 
+# A service item Patchbay keeps for an income account carries this Sku and this name.
+SERVICE_SKU = "PB-INCOME-"
+SERVICE_NAME = "Patchbay - {account}"
+
+
 def line_item(code: str) -> str:
-    """The item Id of an income mapping ("<item Id>:<account Id>")."""
+    """The item Id of a mapping saved before income accounts were offered
+    ("<item Id>:<account Id>")."""
     return code.split(":", 1)[0]
 
 
 def income_account(code: str) -> str:
-    return code.split(":", 1)[1] if ":" in code else ""
+    """The income account of a mapping: the code itself, or the account part of an
+    earlier "<item Id>:<account Id>" code."""
+    return code.rsplit(":", 1)[-1]
+
+
+def is_item_mapping(code: str) -> bool:
+    """Whether a mapping names a product/service (saved before accounts were offered)."""
+    return ":" in code
+
+
+def service_sku(account_id: str) -> str:
+    return f"{SERVICE_SKU}{account_id}"
+
+
+def service_account(data: Json) -> str:
+    """The income account a service item Patchbay made stands for, or "" for any other
+    item (the bookkeeper's own products and services)."""
+    sku = _text(data.get("Sku"))
+    return sku.removeprefix(SERVICE_SKU) if sku.startswith(SERVICE_SKU) else ""
+
+
+def service_item(account_id: str, account_name: str) -> Json:
+    """The Service item whose sales go to an income account."""
+    return {
+        "Name": _name(SERVICE_NAME.format(account=account_name), NAME_MAX),
+        "Sku": service_sku(account_id),
+        "Type": "Service",
+        "Description": "Sales Patchbay records to this income account",
+        "IncomeAccountRef": {"value": account_id},
+    }
 
 
 def _name(value: str, limit: int) -> str:

@@ -149,6 +149,15 @@ def prepare_item(books: Books, doc: Json, old: QboEntity | None) -> Json:
         "TrackQtyOnHand": item_type == "Inventory",
     }
     income = reference(books, "Account", doc.get("IncomeAccountRef"), "IncomeAccountRef")
+    if income.data.get("AccountType") not in INCOME_TYPES:
+        # Sales go to revenue: Intuit answers a wrong account type with this business
+        # validation error (seen for other account references, e.g.
+        # https://github.com/ruckus/quickbooks-ruby/issues/532).
+        raise errors.business(
+            "Invalid account type: You need to select a different type of account for "
+            "this transaction.",
+            "IncomeAccountRef",
+        )
     data["IncomeAccountRef"] = ref_to(income)
     if ref_id(doc.get("ExpenseAccountRef")) is not None or item_type == "Inventory":
         expense = reference(books, "Account", doc.get("ExpenseAccountRef"), "ExpenseAccountRef")

@@ -1,5 +1,5 @@
 """Connecting Patchbay to the QuickBooks sandbox with the Django test client, and
-mapping a connection to the sandbox company's items, tax codes and accounts."""
+mapping a connection to the sandbox company's income accounts, tax codes and accounts."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.test import Client
 
+from accounting.engine.adapter import RemoteChoice
 from accounting.engine.sync import adapter_for
 from accounting.models import AccountMapping
 from integrations.models import Connection
@@ -50,12 +51,29 @@ def tax_code(realm_id: str) -> str:
     return "TAX" if books.company(realm_id).is_us else "3"  # UK: 20.0% S
 
 
+def income_choice(choices: list[RemoteChoice]) -> RemoteChoice:
+    """The company's first income account among the mapping choices (the only choices
+    without a kind: banks, stock and cost accounts carry one)."""
+    return next(c for c in choices if not c.kind and not c.accepts_payments)
+
+
+def service_item(realm_id: str, account_id: str) -> dict[str, Any]:
+    """The service item Patchbay keeps in the sandbox company for an income account."""
+    found: list[dict[str, Any]] = [
+        {**row.data, "Id": row.entity_id}
+        for row in books.items_of(realm_id)
+        if row.data.get("Sku") == f"PB-INCOME-{account_id}"
+    ]
+    [row] = found
+    return row
+
+
 def map_everything(connection: Connection) -> None:
-    """Income categories to the company's first product/service, tax categories to its
+    """Income categories to the company's first income account, tax categories to its
     standard code, payments to Undeposited Funds: chosen from the adapter's own lists."""
     adapter = adapter_for(connection, None)
     choices = adapter.accounts()
-    item = next(c for c in choices if ":" in c.code)
+    item = income_choice(choices)
     deposit = next(c for c in choices if c.accepts_payments and "Undeposited" in c.name)
     organisation = connection.organisation
     rows = [

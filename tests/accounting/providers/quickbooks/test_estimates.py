@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounting.models import AccountMapping, Entity, ExternalRef
-from accounting.providers.quickbooks import mapping
 from integrations.models import AuditEntry, Connection, SyncRun
 from operations import services
 from operations.models import Quote
@@ -64,7 +63,8 @@ def test_an_approved_quote_becomes_an_accepted_estimate_with_its_lines(
     assert line["Amount"] == 200 and line["Description"] == "Hire"
     detail = line["SalesItemLineDetail"]
     assert detail["Qty"] == 2 and detail["UnitPrice"] == 100  # type: ignore[index]
-    assert detail["ItemRef"]["value"] == mapping.line_item(income)  # type: ignore[index]
+    sold_through = helpers.service_item(helpers.US_REALM, income)
+    assert detail["ItemRef"]["value"] == sold_through["Id"]  # type: ignore[index]
     assert detail["TaxCodeRef"]["value"] == "TAX"  # type: ignore[index]
     # The draft stays in Patchbay.
     numbers = [row.data.get("DocNumber") for row in books.estimates_of(helpers.US_REALM)]
