@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounting.models import Entity
 from accounting.registry import accounting_slugs
 from integrations.models import Connection
-from integrations.registry import get_integration
+from integrations.registry import platform_name
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment, Quote
 from tenancy.models import Organisation
 
@@ -62,8 +62,7 @@ def page_of(entity: str, local_id: int) -> str:
 
 
 def platform_of(connection: Connection) -> str:
-    integration = get_integration(connection.provider)
-    name = integration.name if integration else connection.provider
+    name = platform_name(connection)
     return f"{name} · {connection.remote_name}" if connection.remote_name else name
 
 

@@ -16,7 +16,7 @@ from accounting.models import Entity, ExternalRef
 from accounting.registry import accounting_slugs
 from integrations import runs
 from integrations.models import Connection, SyncRun
-from integrations.registry import get_integration
+from integrations.registry import platform_name
 from integrations.syncs import sync_connection
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, TimestampedTenantModel
 from tenancy.access import require_capability
@@ -51,11 +51,6 @@ def _back(record: TimestampedTenantModel) -> HttpResponseRedirect:
     return redirect("accounting:runs")
 
 
-def _provider(connection: Connection) -> str:
-    integration = get_integration(connection.provider)
-    return integration.name if integration else connection.provider
-
-
 def _sync_soon(request: HttpRequest, connection: Connection, done: str) -> None:
     """Start a sync of the connection now, and say so (or why not)."""
     if missing_mappings(connection):
@@ -78,7 +73,7 @@ def _sync_soon(request: HttpRequest, connection: Connection, done: str) -> None:
 @require_capability(Capability.RESOLVE_CONFLICTS)
 def retry(request: HttpRequest, pk: int, entity: str, local_id: int) -> HttpResponseRedirect:
     connection, record = _target(request, pk, entity, local_id)
-    _sync_soon(request, connection, f"Retrying {record} in {_provider(connection)}.")
+    _sync_soon(request, connection, f"Retrying {record} in {platform_name(connection)}.")
     return _back(record)
 
 
@@ -95,7 +90,7 @@ def exclude(request: HttpRequest, pk: int, entity: str, local_id: int) -> HttpRe
         if ref is not None and ref.state == ExternalRef.State.PENDING and ref.batch_key:
             messages.error(
                 request,
-                f"{record} is being sent to {_provider(connection)} right now, so it can't be "
+                f"{record} is being sent to {platform_name(connection)} right now, so it can't be "
                 "excluded: try again once the sync has finished.",
             )
             return _back(record)
@@ -111,7 +106,7 @@ def exclude(request: HttpRequest, pk: int, entity: str, local_id: int) -> HttpRe
         ref.save()
     messages.success(
         request,
-        f"{record} is excluded from sync with {_provider(connection)}: Patchbay sends it "
+        f"{record} is excluded from sync with {platform_name(connection)}: Patchbay sends it "
         "nothing and takes no change from it until you include it again.",
     )
     return _back(record)
@@ -137,5 +132,7 @@ def include(request: HttpRequest, pk: int, entity: str, local_id: int) -> HttpRe
             ref.delete()  # never in the ledger: it is pushed as new
         # The push reads what changed since its last read: mark the record changed.
         type(record)._default_manager.filter(pk=record.pk).update(updated_at=timezone.now())
-    _sync_soon(request, connection, f"{record} is included in sync with {_provider(connection)}.")
+    _sync_soon(
+        request, connection, f"{record} is included in sync with {platform_name(connection)}."
+    )
     return _back(record)

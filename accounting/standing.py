@@ -16,7 +16,7 @@ from accounting.engine.reviews import DELETED_IN_LEDGER
 from accounting.models import Entity, ExternalRef, IncludedRecord, PushSettings
 from accounting.registry import accounting_slugs
 from integrations.models import Connection
-from integrations.registry import get_integration
+from integrations.registry import platform_name
 from operations.models import Invoice, Payment
 from tenancy.models import Organisation
 
@@ -82,11 +82,6 @@ def syncing_connections(
     return list(rows.order_by("pk"))
 
 
-def _provider_name(connection: Connection) -> str:
-    integration = get_integration(connection.provider)
-    return integration.name if integration else connection.provider
-
-
 def of_record(
     organisation: Organisation,
     entity: str,
@@ -107,7 +102,7 @@ def of_record(
     found = [
         _in_ledger(
             connection,
-            _provider_name(connection),
+            platform_name(connection),
             refs.get(connection.pk),
             (waiting_for or {}).get(connection.pk, ""),
         )
@@ -178,7 +173,7 @@ def of_invoice(invoice: Invoice) -> list[InLedger]:
     before_start = _kept_out_by_start_date(invoice, connections)
     waiting = {
         connection.pk: before_start.get(connection.pk)
-        or _why_waiting(invoice, _provider_name(connection), customer_refs.get(connection.pk))
+        or _why_waiting(invoice, platform_name(connection), customer_refs.get(connection.pk))
         for connection in connections
     }
     return of_record(
@@ -207,7 +202,7 @@ def _kept_out_by_start_date(invoice: Invoice, connections: list[Connection]) -> 
     by_pk = {connection.pk: connection for connection in connections}
     return {
         pk: (
-            f"Issued before the sync start date set for {_provider_name(by_pk[pk])} "
+            f"Issued before the sync start date set for {platform_name(by_pk[pk])} "
             f"({start:%-d %b %Y}), so Patchbay leaves it out of that ledger. Push it anyway "
             "if it belongs there."
         )
@@ -263,7 +258,7 @@ def of_payments(invoice: Invoice) -> list[tuple[Payment, list[InLedger]]]:
         (
             payment,
             [
-                _in_ledger(c, _provider_name(c), refs.get((c.pk, payment.pk)), "")
+                _in_ledger(c, platform_name(c), refs.get((c.pk, payment.pk)), "")
                 for c in connections
             ],
         )

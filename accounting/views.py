@@ -41,7 +41,7 @@ from accounting.registry import accounting_slugs, adapter_class_for
 from accounting.tasks import refresh_ledger_balances
 from integrations import runs
 from integrations.models import AuditEntry, Connection, SyncRun
-from integrations.registry import get_integration
+from integrations.registry import platform_name
 from integrations.syncs import sync_connection
 from operations.models import IncomeCategory, TaxCategory
 from tenancy.access import has_capability, require_capability
@@ -134,11 +134,10 @@ def _saved_rows(connection: Connection) -> list[tuple[str, str]]:
 def _panel_context(connection: Connection, cached: RemoteChoices) -> dict[str, Any]:
     """What the choices panel shows besides the form: when the copy was fetched, whether
     a refresh runs (the panel then polls itself), and the mappings already saved."""
-    integration = get_integration(connection.provider)
     return {
         "choices": cached,
         "refreshing": remote_choices.is_refreshing(cached),
-        "provider_name": integration.name if integration else connection.provider,
+        "provider_name": platform_name(connection),
         "saved": _saved_rows(connection),
         "panel_url": f"{reverse('accounting:mappings')}?connection={connection.pk}",
     }
@@ -198,11 +197,6 @@ def refresh_mapping_choices(request: HttpRequest, pk: int) -> HttpResponseBase:
     return redirect(f"{reverse('accounting:mappings')}?connection={connection.pk}")
 
 
-def _provider_name(connection: Connection) -> str:
-    integration = get_integration(connection.provider)
-    return integration.name if integration else connection.provider
-
-
 @require_http_methods(["GET", "POST"])
 @require_capability(Capability.VIEW_INTEGRATION_SETTINGS)
 def push_choices_page(request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -225,7 +219,7 @@ def push_choices_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     current = push_choices.choices_of(connection)
     initial = {"invoice_status": current.invoice_status, "start_date": current.start_date}
     form = PushChoicesForm(request.POST if request.method == "POST" else None, initial=initial)
-    provider = _provider_name(connection)
+    provider = platform_name(connection)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         push_choices.save(connection, data["invoice_status"], data["start_date"])
@@ -264,7 +258,7 @@ def _include(request: HttpRequest, entity: str, pk: int, fallback: str) -> HttpR
         raise Http404(str(refusal)) from refusal
     label = str(push_choices.INCLUDABLE[entity].objects.get(pk=pk))  # type: ignore[index]
     if included:
-        names = ", ".join(sorted({_provider_name(row.connection) for row in included}))
+        names = ", ".join(sorted({platform_name(row.connection) for row in included}))
         messages.success(
             request, f"{label} will go to {names} with the next sync, despite the start date."
         )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from integrations import owner_mail
 from integrations.models import Connection, ConnectionEvent, OAuthGrant
-from integrations.registry import get_integration
+from integrations.registry import platform_name
 from integrations.retry import Backoff, RetryPolicy
 from tenancy.models import User
 
@@ -89,17 +89,12 @@ def refresh_succeeded(grant: OAuthGrant) -> None:
         mark_healthy(connection)
 
 
-def _named(connection: Connection) -> str:
-    integration = get_integration(connection.provider)
-    return integration.name if integration else connection.provider
-
-
 def refresh_unavailable(grant: OAuthGrant, reason: str) -> None:
     for connection in _active(grant):
         record(connection, Kind.REFRESH_FAILED, message=reason)
         mark_degraded(
             connection,
-            f"Renewing Patchbay's access to {_named(connection)} is failing: {reason}. "
+            f"Renewing Patchbay's access to {platform_name(connection)} is failing: {reason}. "
             "Patchbay keeps retrying; nothing is lost meanwhile.",
         )
 
@@ -107,7 +102,7 @@ def refresh_unavailable(grant: OAuthGrant, reason: str) -> None:
 def grant_invalid(grant: OAuthGrant, reason: str) -> None:
     for connection in _active(grant):
         record(connection, Kind.REFRESH_FAILED, message=reason)
-        name = _named(connection)
+        name = platform_name(connection)
         mark_error(
             connection,
             f"{name} no longer accepts Patchbay's access: {reason}. Reconnect {name} to "

@@ -190,6 +190,12 @@ def get_integration(slug: str) -> Integration | None:
     return _BY_SLUG.get(slug)
 
 
+def platform_name(connection: Connection) -> str:
+    """The platform a connection is with, as people know it ("Xero", "Google Calendar")."""
+    integration = _BY_SLUG.get(connection.provider)
+    return integration.name if integration else connection.provider
+
+
 def syncing_slugs() -> list[str]:
     return [entry.slug for entry in _BY_SLUG.values() if entry.syncs]
 

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from accounting.engine.adapter import AccountingAdapter
 from accounting.models import Entity, ExternalRef
 from integrations.models import Connection
-from integrations.registry import get_integration
+from integrations.registry import platform_name
 from operations import services
 from operations.models import Customer, EquipmentCategory, EquipmentItem
 
@@ -73,15 +73,10 @@ def create(connection: Connection, entity: str, fields: dict[str, Any]) -> Local
     # Items made in the ledger land in a category of their own, for someone to sort.
     category, _ = EquipmentCategory.objects.get_or_create(
         organisation=organisation,
-        name=f"Imported from {_provider_name(connection)}",
+        name=f"Imported from {platform_name(connection)}",
         defaults={"visibility": EquipmentCategory.Visibility.INTERNAL},
     )
     return EquipmentItem.objects.create(organisation=organisation, category=category, **fields)
-
-
-def _provider_name(connection: Connection) -> str:
-    integration = get_integration(connection.provider)
-    return integration.name if integration else connection.provider
 
 
 def update(record: LocalRecord, fields: dict[str, Any]) -> None:

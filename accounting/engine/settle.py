@@ -24,13 +24,8 @@ from accounting.engine.adapter import AccountingAdapter, LedgerState, Mappings
 from accounting.models import Entity, ExternalRef
 from integrations import runs
 from integrations.models import Connection, SyncRun
-from integrations.registry import get_integration
+from integrations.registry import platform_name
 from operations.models import CreditNote, Invoice, Payment
-
-
-def _provider(connection: Connection) -> str:
-    integration = get_integration(connection.provider)
-    return integration.name if integration else connection.provider
 
 
 def _unsent_ids(connection: Connection, entity: str, local_ids: Iterable[int]) -> set[int]:
@@ -84,7 +79,7 @@ def _refusal(
 ) -> tuple[str, bool] | None:
     """Why money can't be set against this document in the ledger yet, and whether it
     is worth waiting for (a draft, to be approved) or not (gone, void)."""
-    provider = _provider(connection)
+    provider = platform_name(connection)
     if state is None:
         return (f"{label} is no longer in {provider}: {what} cannot be recorded there.", False)
     if state.status == "draft":
@@ -100,7 +95,7 @@ def _refusal(
 
 
 def _nothing_left(connection: Connection, note: CreditNote) -> str:
-    provider = _provider(connection)
+    provider = platform_name(connection)
     return (
         f"Nothing to allocate in {provider}: {note} has no credit left there, or "
         f"{note.invoice} owes nothing there (set against each other in {provider} already?)."
