@@ -28,6 +28,7 @@ def invoice_panel(request: HttpRequest, record: Model) -> extensions.Panel | Non
             "record_name": str(record),
             "ledgers": standing.of_invoice(record),
             "payments": standing.of_payments(record),
+            "credit_notes": standing.of_credit_notes(record),
             "can_act": has_capability(request, Capability.RESOLVE_CONFLICTS),
             "can_connect": has_capability(request, Capability.MANAGE_CONNECTIONS),
             "can_include_before_start": has_capability(

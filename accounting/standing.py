@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -17,7 +17,7 @@ from accounting.models import Entity, ExternalRef, IncludedRecord, PushSettings
 from accounting.registry import accounting_slugs
 from integrations.models import Connection
 from integrations.registry import platform_name
-from operations.models import Invoice, Payment
+from operations.models import CreditNote, Invoice, Payment
 from tenancy.models import Organisation
 
 
@@ -239,31 +239,40 @@ def _why_waiting(invoice: Invoice, provider: str, customer: ExternalRef | None) 
     return ""
 
 
-def of_payments(invoice: Invoice) -> list[tuple[Payment, list[InLedger]]]:
-    """Each payment recorded on the invoice, where it stands in each ledger (a payment on
-    an invoice still a draft there waits, and says so)."""
-    payments = list(invoice.payments.all())
-    if not payments:
+R = TypeVar("R", Payment, CreditNote)
+
+
+def _of_each(invoice: Invoice, entity: str, records: list[R]) -> list[tuple[R, list[InLedger]]]:
+    """Records set against the invoice (its payments, its credit notes), each with where
+    it stands in each ledger that syncs the invoice."""
+    if not records:
         return []
     connections = syncing_connections(invoice.organisation, invoice.legal_entity_id)
     refs = {
         (ref.connection_id, ref.local_id): ref
         for ref in ExternalRef.objects.filter(
-            connection__in=connections,
-            entity=Entity.PAYMENT,
-            local_id__in=[p.pk for p in payments],
+            connection__in=connections, entity=entity, local_id__in=[r.pk for r in records]
         )
     }
     return [
         (
-            payment,
-            [
-                _in_ledger(c, platform_name(c), refs.get((c.pk, payment.pk)), "")
-                for c in connections
-            ],
+            record,
+            [_in_ledger(c, platform_name(c), refs.get((c.pk, record.pk)), "") for c in connections],
         )
-        for payment in payments
+        for record in records
     ]
+
+
+def of_payments(invoice: Invoice) -> list[tuple[Payment, list[InLedger]]]:
+    """Each payment recorded on the invoice, where it stands in each ledger (a payment on
+    an invoice still a draft there waits, and says so)."""
+    return _of_each(invoice, Entity.PAYMENT, list(invoice.payments.all()))
+
+
+def of_credit_notes(invoice: Invoice) -> list[tuple[CreditNote, list[InLedger]]]:
+    """Each issued credit note against the invoice, where it stands in each ledger."""
+    notes = [n for n in invoice.credit_notes.all() if n.status == CreditNote.Status.ISSUED]
+    return _of_each(invoice, Entity.CREDIT_NOTE, notes)
 
 
 # --- the invoice list's filter ----------------------------------------------------------

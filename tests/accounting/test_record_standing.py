@@ -223,3 +223,20 @@ def test_an_invoice_issued_before_the_start_date_waits_and_can_be_pushed_anyway(
 
     assert len(in_xero(invoice)) == 1
     assert "In Xero as" in page_of(manager, invoice)
+
+
+def test_the_invoice_page_shows_where_its_credit_notes_stand(
+    connected: Connection, tenants: Tenants, worker: list[Any]
+) -> None:
+    invoice = factories.make_issued_invoice(tenants.alpha)
+    note = factories.make_issued_credit_note(tenants.alpha, invoice)
+    client = client_for(tenants.bookkeeper)
+    before = page_of(client, invoice)
+    assert f"<strong>{note.number}</strong>" in before and "Xero: Not yet pushed" in before
+
+    work([(connected.pk, SyncRun.Trigger.MANUAL)])
+
+    ref = ExternalRef.objects.get(entity=Entity.CREDIT_NOTE, local_id=note.pk)
+    assert ref.remote_id and ref.remote_number
+    after = page_of(client, invoice)
+    assert f'Xero: Pushed</span> <small class="muted">as {ref.remote_number}</small>' in after
