@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 
 from accounting.models import Entity, IncludedRecord, PushSettings
-from accounting.registry import accounting_slugs
+from accounting.standing import syncing_connections
 from integrations.models import Connection
 from operations.models import CreditNote, Invoice
 from tenancy.models import Organisation, User
@@ -40,16 +40,6 @@ def save(connection: Connection, invoice_status: str, start_date: date | None) -
     return choices
 
 
-def _connections_for(organisation: Organisation, legal_entity_id: int | None) -> list[Connection]:
-    rows = Connection.objects.filter(
-        organisation=organisation,
-        provider__in=accounting_slugs(),
-        state__in=Connection.ACTIVE_STATES,
-    )
-    # A connection bound to a legal entity syncs only that entity's documents.
-    return [c for c in rows if c.legal_entity_id in (None, legal_entity_id)]
-
-
 @transaction.atomic
 def include_before_start(
     organisation: Organisation, entity: str, local_id: int, user: User | None
@@ -64,7 +54,7 @@ def include_before_start(
     if record is None:
         raise NotIncludable("No such record in this organisation.")
     included = []
-    for connection in _connections_for(organisation, record.legal_entity_id):
+    for connection in syncing_connections(organisation, record.legal_entity_id):
         row, _ = IncludedRecord.objects.get_or_create(
             connection=connection,
             entity=entity,

@@ -20,15 +20,17 @@ from tenancy.roles import Capability
 def invoice_panel(request: HttpRequest, record: Model) -> extensions.Panel | None:
     if not isinstance(record, Invoice):
         return None
+    # The ledgers that sync this invoice, read once for its panel's three parts.
+    connections = standing.syncing_connections(record.organisation, record.legal_entity_id)
     return extensions.Panel(
         "accounting/_record_standing.html",
         {
             "entity": Entity.INVOICE.value,
             "record": record,
             "record_name": str(record),
-            "ledgers": standing.of_invoice(record),
-            "payments": standing.of_payments(record),
-            "credit_notes": standing.of_credit_notes(record),
+            "ledgers": standing.of_invoice(record, connections),
+            "payments": standing.of_payments(record, connections),
+            "credit_notes": standing.of_credit_notes(record, connections),
             "can_act": has_capability(request, Capability.RESOLVE_CONFLICTS),
             "can_connect": has_capability(request, Capability.MANAGE_CONNECTIONS),
             "can_include_before_start": has_capability(

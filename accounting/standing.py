@@ -75,24 +75,25 @@ def syncing_connections(
     """The organisation's accounting connections that sync a record of this legal entity
     (a connection bound to another entity keeps other books)."""
     rows = Connection.objects.filter(
-        organisation=organisation, provider__in=accounting_slugs()
-    ).exclude(state=Connection.State.DISCONNECTED)
+        organisation=organisation,
+        provider__in=accounting_slugs(),
+        state__in=Connection.ACTIVE_STATES,
+    )
     if legal_entity_id is not None:
         rows = rows.filter(Q(legal_entity_id__isnull=True) | Q(legal_entity_id=legal_entity_id))
     return list(rows.order_by("pk"))
 
 
 def of_record(
-    organisation: Organisation,
+    connections: list[Connection],
     entity: str,
     local_id: int,
-    legal_entity_id: int | None,
     waiting_for: dict[int, str] | None = None,
     before_start: frozenset[int] = frozenset(),
 ) -> list[InLedger]:
-    """`waiting_for`: per connection id, why the record waits when it has no link yet
-    (e.g. its customer has not reached that ledger)."""
-    connections = syncing_connections(organisation, legal_entity_id)
+    """`connections`: those that sync the record (``syncing_connections``). `waiting_for`:
+    per connection id, why the record waits when it has no link yet (e.g. its customer
+    has not reached that ledger)."""
     refs = {
         ref.connection_id: ref
         for ref in ExternalRef.objects.filter(
@@ -160,10 +161,9 @@ def _in_ledger(
     return answer(Standing.PUSHED, f"In {provider}; it has no number there yet.")
 
 
-def of_invoice(invoice: Invoice) -> list[InLedger]:
+def of_invoice(invoice: Invoice, connections: list[Connection]) -> list[InLedger]:
     """An invoice's standing per ledger; a draft is never pushed, and an issued one waits
     for its customer to reach the ledger first."""
-    connections = syncing_connections(invoice.organisation, invoice.legal_entity_id)
     customer_refs = {
         ref.connection_id: ref
         for ref in ExternalRef.objects.filter(
@@ -177,10 +177,9 @@ def of_invoice(invoice: Invoice) -> list[InLedger]:
         for connection in connections
     }
     return of_record(
-        invoice.organisation,
+        connections,
         Entity.INVOICE,
         invoice.pk,
-        invoice.legal_entity_id,
         waiting,
         frozenset(before_start),
     )
@@ -242,12 +241,13 @@ def _why_waiting(invoice: Invoice, provider: str, customer: ExternalRef | None) 
 R = TypeVar("R", Payment, CreditNote)
 
 
-def _of_each(invoice: Invoice, entity: str, records: list[R]) -> list[tuple[R, list[InLedger]]]:
-    """Records set against the invoice (its payments, its credit notes), each with where
+def _of_each(
+    entity: str, records: list[R], connections: list[Connection]
+) -> list[tuple[R, list[InLedger]]]:
+    """Records set against an invoice (its payments, its credit notes), each with where
     it stands in each ledger that syncs the invoice."""
     if not records:
         return []
-    connections = syncing_connections(invoice.organisation, invoice.legal_entity_id)
     refs = {
         (ref.connection_id, ref.local_id): ref
         for ref in ExternalRef.objects.filter(
@@ -263,16 +263,20 @@ def _of_each(invoice: Invoice, entity: str, records: list[R]) -> list[tuple[R, l
     ]
 
 
-def of_payments(invoice: Invoice) -> list[tuple[Payment, list[InLedger]]]:
+def of_payments(
+    invoice: Invoice, connections: list[Connection]
+) -> list[tuple[Payment, list[InLedger]]]:
     """Each payment recorded on the invoice, where it stands in each ledger (a payment on
     an invoice still a draft there waits, and says so)."""
-    return _of_each(invoice, Entity.PAYMENT, list(invoice.payments.all()))
+    return _of_each(Entity.PAYMENT, list(invoice.payments.all()), connections)
 
 
-def of_credit_notes(invoice: Invoice) -> list[tuple[CreditNote, list[InLedger]]]:
+def of_credit_notes(
+    invoice: Invoice, connections: list[Connection]
+) -> list[tuple[CreditNote, list[InLedger]]]:
     """Each issued credit note against the invoice, where it stands in each ledger."""
     notes = [n for n in invoice.credit_notes.all() if n.status == CreditNote.Status.ISSUED]
-    return _of_each(invoice, Entity.CREDIT_NOTE, notes)
+    return _of_each(Entity.CREDIT_NOTE, notes, connections)
 
 
 # --- the invoice list's filter ----------------------------------------------------------

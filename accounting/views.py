@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -15,7 +16,7 @@ from django.http import (
     HttpResponseBase,
     HttpResponseRedirect,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -53,15 +54,22 @@ from tenancy.scoping import current_organisation, scoped, scoped_get_or_404
 AUDIT_PAGE = 50
 
 
+def _active_ledgers(request: HttpRequest) -> QuerySet[Connection]:
+    """The organisation's accounting connections that are not disconnected."""
+    return scoped(request, Connection).filter(
+        provider__in=accounting_slugs(), state__in=Connection.ACTIVE_STATES
+    )
+
+
+def _active_ledger(request: HttpRequest, pk: int) -> Connection:
+    """One of them, or 404 (another organisation's, a calendar's, a disconnected one)."""
+    return get_object_or_404(_active_ledgers(request), pk=pk)
+
+
 def _accounting_connection(request: HttpRequest) -> Connection | None:
     """The organisation's accounting connection; with one company per legal entity, the
     one ``?connection=`` names (mappings are per company)."""
-    rows = (
-        scoped(request, Connection)
-        .filter(provider__in=accounting_slugs(), state__in=Connection.ACTIVE_STATES)
-        .select_related("organisation")
-        .order_by("pk")
-    )
+    rows = _active_ledgers(request).select_related("organisation").order_by("pk")
     wanted = valid_values(parse_query(request, ConnectionQuery)).get("connection")
     return rows.filter(pk=wanted).first() if wanted else rows.first()
 
@@ -186,13 +194,7 @@ def mappings(request: HttpRequest) -> HttpResponseBase:
 @require_capability(Capability.EDIT_INTEGRATION_SETTINGS)
 def refresh_mapping_choices(request: HttpRequest, pk: int) -> HttpResponseBase:
     """ "Refresh from <provider>": a task fetches the choices; the page shows progress."""
-    connection = scoped_get_or_404(
-        request,
-        Connection,
-        pk=pk,
-        provider__in=accounting_slugs(),
-        state__in=Connection.ACTIVE_STATES,
-    )
+    connection = _active_ledger(request, pk)
     remote_choices.request_refresh(connection)
     return redirect(f"{reverse('accounting:mappings')}?connection={connection.pk}")
 
@@ -201,13 +203,7 @@ def refresh_mapping_choices(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_capability(Capability.VIEW_INTEGRATION_SETTINGS)
 def push_choices_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A connection's push choices: invoices as drafts or approved, and a start date."""
-    connection = scoped_get_or_404(
-        request,
-        Connection,
-        pk=pk,
-        provider__in=accounting_slugs(),
-        state__in=Connection.ACTIVE_STATES,
-    )
+    connection = _active_ledger(request, pk)
     can_edit = has_capability(request, Capability.EDIT_INTEGRATION_SETTINGS)
     if request.method == "POST" and not can_edit:
         return render(
@@ -354,10 +350,7 @@ def refresh_ledger(request: HttpRequest) -> HttpResponseBase:
     form.is_valid()  # a refused month falls back to this month
     chosen = valid_values(form)
     month = chosen.get("month") or date.today().replace(day=1)
-    connections = scoped(request, Connection).filter(
-        provider__in=accounting_slugs(), state__in=Connection.ACTIVE_STATES
-    )
-    for connection in connections:
+    for connection in _active_ledgers(request):
         refresh_ledger_balances.delay(connection.pk, month.isoformat())
     messages.info(
         request, "Reading this month's invoices from the ledger; reload in a moment to compare."
