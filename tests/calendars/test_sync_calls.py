@@ -11,30 +11,19 @@ from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 
 from calendars.models import CalendarTarget
-from integrations.models import AppPassword, Connection, SyncRun
+from integrations.models import Connection, SyncRun
 from integrations.syncs import sync_connection
 from operations.models import CrewAssignment, Project
 from sandbox.icloud.server import ICloudSandbox
 from tests.calendars.conftest import APP_PASSWORD, APPLE_ID
 from tests.conftest import Tenants
 from tests.factories import make_customer, make_project
+from tests.integrations.helpers import make_password_connection
 
 
 def icloud_connection(tenants: Tenants) -> Connection:
-    password = AppPassword.objects.create(
-        organisation=tenants.alpha,
-        provider="icloud",
-        owner=tenants.crew,
-        username=APPLE_ID,
-        password=APP_PASSWORD,
-    )
-    connection = Connection.objects.create(
-        organisation=tenants.alpha,
-        owner=tenants.crew,
-        provider="icloud",
-        remote_id=APPLE_ID,
-        remote_name=APPLE_ID,
-        app_password=password,
+    connection = make_password_connection(
+        tenants.alpha, tenants.crew, APPLE_ID, password=APP_PASSWORD
     )
     CalendarTarget.objects.create(
         organisation=tenants.alpha, connection=connection, name="Patchbay", made_by_patchbay=True

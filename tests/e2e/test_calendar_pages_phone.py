@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import Page
 
 from calendars.models import CalendarTarget
-from integrations.models import AppPassword, Connection
 from tests.conftest import Tenants
 from tests.e2e.test_integrations_page import PHONE, sign_in
+from tests.integrations.helpers import make_password_connection
 
 pytestmark = pytest.mark.e2e
 
@@ -32,20 +32,8 @@ def test_the_schedulers_calendar_pages_fit_a_phone(
 def test_a_crew_members_own_calendar_page_fits_a_phone(
     page: Page, live_server, tenants: Tenants, transactional_db: None
 ) -> None:
-    password = AppPassword.objects.create(
-        organisation=tenants.alpha,
-        provider="icloud",
-        owner=tenants.crew,
-        username="a.rather.long.apple.id.for.a.phone@icloud.test",
-        password="abcdabcdabcdabcd",
-    )
-    connection = Connection.objects.create(
-        organisation=tenants.alpha,
-        owner=tenants.crew,
-        provider="icloud",
-        remote_id=password.username,
-        remote_name=password.username,
-        app_password=password,
+    connection = make_password_connection(
+        tenants.alpha, tenants.crew, "a.rather.long.apple.id.for.a.phone@icloud.test"
     )
     CalendarTarget.objects.create(
         organisation=tenants.alpha, connection=connection, remote_id="/c/", name="Patchbay"

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from integrations.models import Connection, OAuthGrant
-from tenancy.models import Organisation
+from integrations.models import AppPassword, Connection, OAuthGrant
+from tenancy.models import Organisation, User
 
 
 def fake_jwt(**claims: Any) -> str:
@@ -45,6 +45,33 @@ def make_connection(
         "grant": grant or make_grant(organisation),
     }
     return Connection.objects.create(organisation=organisation, **{**defaults, **extra})
+
+
+def make_password_connection(
+    organisation: Organisation,
+    owner: User,
+    username: str = "crew@icloud.test",
+    provider: str = "icloud",
+    password: str = "abcdabcdabcdabcd",  # noqa: S107 - a test's made-up password
+    **extra: Any,
+) -> Connection:
+    """A person's own connection signed in with an app-specific password (iCloud)."""
+    app_password = AppPassword.objects.create(
+        organisation=organisation,
+        provider=provider,
+        owner=owner,
+        username=username,
+        password=password,
+    )
+    return Connection.objects.create(
+        organisation=organisation,
+        owner=owner,
+        provider=provider,
+        remote_id=username,
+        remote_name=username,
+        app_password=app_password,
+        **extra,
+    )
 
 
 def disconnect_through_page(client: Any, url: str) -> Any:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from integrations.registry import registered
 from tests.conftest import Tenants, client_for
-from tests.integrations.helpers import make_connection
+from tests.integrations.helpers import make_connection, make_password_connection
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -93,22 +93,11 @@ def test_the_favicon_is_linked_from_every_page_and_asked_for_at_the_root(
 
 def test_a_crew_members_own_calendar_card_says_when_it_synced(tenants: Tenants) -> None:
     from calendars.models import CalendarTarget
-    from integrations.models import AppPassword, Connection
 
-    password = AppPassword.objects.create(
-        organisation=tenants.alpha,
-        provider="icloud",
-        owner=tenants.crew,
-        username="crew@icloud.test",
-        password="abcdabcdabcdabcd",
-    )
-    connection = Connection.objects.create(
-        organisation=tenants.alpha,
-        owner=tenants.crew,
-        provider="icloud",
-        remote_id=password.username,
-        remote_name=password.username,
-        app_password=password,
+    connection = make_password_connection(
+        tenants.alpha,
+        tenants.crew,
+        "crew@icloud.test",
         last_sync_at=timezone.now() - timedelta(hours=2, minutes=1),
     )
     CalendarTarget.objects.create(

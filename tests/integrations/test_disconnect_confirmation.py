@@ -8,9 +8,9 @@ from django.test import TestCase
 
 from calendars.models import CalendarTarget, EventLink
 from integrations import tasks
-from integrations.models import AppPassword, Connection
+from integrations.models import Connection
 from tests.conftest import Tenants, client_for
-from tests.integrations.helpers import make_connection
+from tests.integrations.helpers import make_connection, make_password_connection
 
 
 @pytest.fixture
@@ -79,21 +79,7 @@ def test_a_bookkeeper_and_an_outsider_get_no_confirmation(tenants: Tenants) -> N
 
 
 def icloud_with_events(tenants: Tenants) -> Connection:
-    password = AppPassword.objects.create(
-        organisation=tenants.alpha,
-        provider="icloud",
-        owner=tenants.crew,
-        username="crew@icloud.test",
-        password="abcdabcdabcdabcd",
-    )
-    connection = Connection.objects.create(
-        organisation=tenants.alpha,
-        owner=tenants.crew,
-        provider="icloud",
-        remote_id=password.username,
-        remote_name=password.username,
-        app_password=password,
-    )
+    connection = make_password_connection(tenants.alpha, tenants.crew, "crew@icloud.test")
     CalendarTarget.objects.create(
         organisation=tenants.alpha, connection=connection, remote_id="/c/", name="Crew shifts"
     )
