@@ -107,3 +107,42 @@ class ApiKeyEvent(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.key.masked}"
+
+
+class WebsiteKey(TenantModel):
+    """The organisation's key for its public website (the WordPress plugin).
+
+    Of its own type (``pbpk_``), fixed to reading public availability, with its own
+    rate tier; one active key per organisation. Regenerating revokes the old key in
+    the same transaction, so it is refused from the very next call. Only the SHA-256
+    digest is stored, like an API key's.
+    """
+
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key")
+    prefix = models.CharField(max_length=12)
+    last4 = models.CharField(max_length=4)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    # The Origin of the last browser call; blank when the last call came from a server.
+    last_used_origin = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_website_key_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Website key {self.masked}"
+
+    @property
+    def masked(self) -> str:
+        return f"{self.prefix}…{self.last4}"

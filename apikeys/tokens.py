@@ -17,6 +17,9 @@ import zlib
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 PREFIX = "pbk"
+# A website key (for the WordPress plugin) has its own type, so a leaked one is told
+# apart from a secret REST key at a glance and neither is ever accepted as the other.
+WEBSITE_PREFIX = "pbpk"
 RANDOM_LENGTH = 30
 CHECKSUM_LENGTH = 6
 KEY_LENGTH = len(PREFIX) + 1 + RANDOM_LENGTH + CHECKSUM_LENGTH
@@ -36,15 +39,15 @@ def _checksum(prefix: str, body: str) -> str:
     return _base62(zlib.crc32(f"{prefix}_{body}".encode()), CHECKSUM_LENGTH)
 
 
-def generate() -> str:
+def generate(prefix: str = PREFIX) -> str:
     body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
-    return f"{PREFIX}_{body}{_checksum(PREFIX, body)}"
+    return f"{prefix}_{body}{_checksum(prefix, body)}"
 
 
-def well_formed(key: str) -> bool:
+def well_formed(key: str, expected_prefix: str = PREFIX) -> bool:
     """A cheap, I/O-free check: right prefix, length, alphabet and checksum."""
     prefix, separator, rest = key.partition("_")
-    if prefix != PREFIX or not separator or len(rest) != RANDOM_LENGTH + CHECKSUM_LENGTH:
+    if prefix != expected_prefix or not separator or len(rest) != RANDOM_LENGTH + CHECKSUM_LENGTH:
         return False
     if any(character not in ALPHABET for character in rest):
         return False
@@ -58,4 +61,5 @@ def digest(key: str) -> str:
 
 def display_prefix(key: str) -> str:
     """What the list shows to tell keys apart: the type and the first four random characters."""
-    return key[: len(PREFIX) + 5]
+    prefix = key.partition("_")[0]
+    return key[: len(prefix) + 5]

@@ -279,6 +279,29 @@ class Booking(TimestampedTenantModel):
         return f"{self.quantity} x {self.item} ({self.starts_on} to {self.ends_on})"
 
 
+class Repair(TimestampedTenantModel):
+    """Units of an item away for repair: not available to hire while they are out."""
+
+    item = models.ForeignKey(EquipmentItem, on_delete=models.CASCADE, related_name="repairs")
+    quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    starts_on = models.DateField()
+    # Blank while nobody knows when the units come back: they stay out until it is set.
+    ends_on = models.DateField(null=True, blank=True)
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="repair_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.item} in repair from {self.starts_on}"
+
+
 # --- Sales documents --------------------------------------------------------------------
 
 

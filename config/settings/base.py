@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "integrations",
     "accounting",
     "calendars",
+    "wordpress_bridge",
     "apikeys",
     "webhooks",
     "api",
