@@ -85,7 +85,7 @@ function patchbay_av_retry_after_seconds( $value ) {
 	if ( '' === $value ) {
 		return 0;
 	}
-	if ( ctype_digit( $value ) ) {
+	if ( preg_match( '/^\d+$/', $value ) ) {
 		return (int) $value;
 	}
 	$when = strtotime( $value );
