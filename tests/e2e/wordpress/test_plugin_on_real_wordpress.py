@@ -7,9 +7,11 @@ The final issue-15 test swaps the stand-in for Patchbay's live server: the harne
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Iterator
+from datetime import date
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -25,6 +27,11 @@ from tests.e2e.wordpress.standin_patchbay import (
     StandinPatchbay,
     standin_patchbay,
 )
+from tests.e2e.wordpress.steps import (
+    log_in_to_wordpress,
+    open_plugin_settings,
+    press_test_connection,
+)
 from wordpress_bridge.plugin_zip import build_plugin_zip
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("wordpress-plugin")]
@@ -34,11 +41,15 @@ CACHE_SECONDS = 5
 # Each page is first rendered by one test only, so no test reads another's cached answer.
 PAGES = {
     "list": "[patchbay_availability]",
-    "labels": '[patchbay_availability category="3"]',
+    "labels": f'[patchbay_availability from="{date.today().isoformat()}"]',
     "calendar": '[patchbay_availability item="12"]',
     "categories": '[patchbay_availability view="categories"]',
     "outage": '[patchbay_availability category="4"]',
     "expiry": '[patchbay_availability item="20"]',
+    # The block, as the block editor saves it (attributes in the comment).
+    "block": "<!-- wp:patchbay/availability "
+    + json.dumps({"category": "4", "from": date.today().isoformat()})
+    + " /-->",
 }
 
 
@@ -115,6 +126,7 @@ def test_the_page_shows_the_visible_categories_and_their_availability(
         request.headers["user-agent"],
     ), request.headers["user-agent"]
 
+    screenshot(page, "wordpress/list-1280")
     page.reload()
     expect(source_four).to_contain_text("4 of 10 available")
     assert availability_calls(fresh_standin) == 1  # the second view came from the cache
@@ -127,11 +139,12 @@ def test_label_mode_shows_labels_and_no_quantities(
     page.goto(site.pages["labels"])
 
     statuses = page.locator(".patchbay-av__status")
-    expect(statuses).to_have_count(2)
-    assert sorted(statuses.all_inner_texts()) == ["In stock", "In stock"]
-    html = page.content()
-    assert " of " not in page.locator(".patchbay-av").inner_text()
-    assert "Sound" not in html  # category="3" only
+    expect(statuses).to_have_count(3)
+    assert sorted(statuses.all_inner_texts()) == ["In stock", "In stock", "Out of stock"]
+    expect(page.locator(".patchbay-av__item", has_text="Shure SM58")).to_contain_text(
+        "Out of stock"
+    )
+    assert " of 10" not in page.content() and " of 6" not in page.content()
 
 
 def test_calendar_mode_shows_a_month_of_days_and_fits_a_phone(
@@ -177,6 +190,23 @@ def test_the_categories_view_lists_categories_with_item_counts(
     assert HIDDEN_CATEGORY not in page.content()
 
 
+def test_the_block_renders_on_the_server(
+    page: Page, site: WordPressSite, fresh_standin: StandinPatchbay
+) -> None:
+    page.goto(site.pages["block"])
+
+    block = page.locator(".wp-block-patchbay-availability")
+    expect(block).to_be_visible()
+    expect(block.locator(".patchbay-av__item", has_text="Shure SM58")).to_contain_text(
+        "0 of 6 available"
+    )
+    assert "Lighting" not in block.inner_text()  # category 4 only
+    assert fresh_standin.calls_to("availability")[-1].query == {
+        "category": ["4"],
+        "from": [date.today().isoformat()],
+    }
+
+
 def test_an_error_shows_the_friendly_message_is_cached_and_never_shows_the_key(
     page: Page, site: WordPressSite, fresh_standin: StandinPatchbay
 ) -> None:
@@ -216,22 +246,15 @@ def test_a_cached_page_turns_to_the_friendly_message_once_its_lifetime_passes(
 def test_the_settings_page_masks_the_key_and_test_connection_names_the_organisation(
     page: Page, site: WordPressSite, fresh_standin: StandinPatchbay
 ) -> None:
-    page.goto(f"{site.url}/wp-login.php")
-    page.fill("#user_login", site.admin_user)
-    page.fill("#user_pass", site.admin_password)
-    page.click("#wp-submit")
-    expect(page).to_have_url(re.compile(r"/wp-admin/"))
-
-    page.goto(f"{site.url}/wp-admin/options-general.php?page=patchbay-availability")
+    log_in_to_wordpress(page, site)
+    open_plugin_settings(page, site)
     last_four = fresh_standin.key[-4:]
     expect(page.get_by_text(f"Saved key: pbpk_…{last_four}")).to_be_visible()
     expect(page.locator("#patchbay_av_url")).to_have_value(fresh_standin.url)
     assert fresh_standin.key not in page.content()
 
-    page.get_by_role("button", name="Test connection").click()
-    expect(page.locator(".patchbay-av-test-result")).to_contain_text(
-        f"Connected to {ORGANISATION}."
-    )
+    assert press_test_connection(page, site).startswith(f"Connected to {ORGANISATION}.")
+    screenshot(page, "wordpress/settings-connected")
     assert fresh_standin.calls_to("site")[-1].headers["authorization"] == (
         f"Bearer {fresh_standin.key}"
     )
@@ -242,10 +265,7 @@ def test_the_settings_page_masks_the_key_and_test_connection_names_the_organisat
     expect(page.get_by_text(f"Saved key: pbpk_…{last_four}")).to_be_visible()
 
     fresh_standin.failure_status = 403
-    page.get_by_role("button", name="Test connection").click()
-    expect(page.locator(".patchbay-av-test-result")).to_contain_text(
-        "Patchbay refused the website key"
-    )
+    assert "Patchbay refused the website key" in press_test_connection(page, site)
     assert fresh_standin.key not in page.content()
 
 
