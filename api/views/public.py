@@ -189,6 +189,9 @@ class PublicView(APIView):
             )
             self._let_the_page_read_it(self.request, organisation_id)
         response: Response = super().handle_exception(exc)
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+        if isinstance(response.data, dict) and isinstance(codes, str):
+            response.data["code"] = codes  # the contract's machine-readable reason
         return response
 
     def _let_the_page_read_it(self, request: Request, organisation_id: int) -> None:
