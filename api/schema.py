@@ -47,3 +47,32 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-c
             "bearerFormat": "pbk_ followed by 36 characters",
             "description": "An API key from Integrations > API access.",
         }
+
+
+PUBLIC_PREFIX = "/api/public/"
+
+
+def rest_api_only(endpoints: list[Any]) -> list[Any]:
+    """/api/v1/schema/: the REST API's paths, not the public availability API's."""
+    return [endpoint for endpoint in endpoints if not endpoint[0].startswith(PUBLIC_PREFIX)]
+
+
+def public_api_only(endpoints: list[Any]) -> list[Any]:
+    """/api/public/v1/schema/: the public availability API's paths only."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith(PUBLIC_PREFIX)]
+
+
+class WebsiteKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "apikeys.website_authentication.WebsiteKeyAuthentication"
+    name = "WebsiteKey"
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "pbpk_ followed by 36 characters",
+            "description": (
+                "The website key from the WordPress card (Configuration > Integrations): "
+                "read public availability only."
+            ),
+        }

@@ -185,12 +185,12 @@ class LocalLimiter:
         self.processes = max(1, processes)
         self.clock = clock
         # (key id, window length in ms, window number) -> requests admitted
-        self.counts: dict[tuple[int, int, int], int] = {}
+        self.counts: dict[tuple[int | str, int, int], int] = {}
         # key id -> when "last used" may be written again
-        self.gates: dict[int, int] = {}
+        self.gates: dict[int | str, int] = {}
         self.lock = threading.Lock()
 
-    def hit(self, key_id: int, windows: Sequence[Window], gate_seconds: int = 60) -> Decision:
+    def hit(self, key_id: int | str, windows: Sequence[Window], gate_seconds: int = 60) -> Decision:
         now = self.clock()
         shared = tuple(
             Window(w.name, max(1, w.limit // self.processes), w.seconds) for w in windows
@@ -219,7 +219,7 @@ class LocalLimiter:
             degraded=True,
         )
 
-    def _open_gate(self, key_id: int, now: int, gate_seconds: int) -> bool:
+    def _open_gate(self, key_id: int | str, now: int, gate_seconds: int) -> bool:
         if self.gates.get(key_id, 0) > now:
             return False
         self.gates[key_id] = now + gate_seconds * 1000
@@ -242,7 +242,7 @@ class Limiter:
         self.down_until = 0.0
         self.failures = 0
 
-    def hit(self, key_id: int, windows: Sequence[Window], gate_seconds: int = 60) -> Decision:
+    def hit(self, key_id: int | str, windows: Sequence[Window], gate_seconds: int = 60) -> Decision:
         if self.primary is not None and time.monotonic() >= self.down_until:
             try:
                 return self.primary.hit(key_id, windows, gate_seconds)

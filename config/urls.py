@@ -45,6 +45,8 @@ urlpatterns = [
     # API access: key and webhook management pages, and the REST API itself.
     path("settings/api/", include("apikeys.urls")),
     path("api/v1/", include("api.urls")),
+    # The public availability API: what the WordPress plugin calls with the website key.
+    path("api/public/v1/", include("api.public_urls")),
 ]
 
 if apps.is_installed("sandbox"):

@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The public availability API has its own schema (/api/public/v1/schema/).
+    "PREPROCESSING_HOOKS": ["api.schema.rest_api_only"],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "operations.models.Project.Status",
         "InvoiceStatusEnum": "operations.models.Invoice.Status",
@@ -365,3 +367,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=41, hour=3),
     },
 }
+
+# The public availability API (the WordPress plugin's website key): its own rate tier,
+# per key and per client address, as (requests, seconds). docs/public-availability-api.md.
+WEBSITE_RATE_LIMITS = {"minute": (300, 60), "hour": (10_000, 3_600)}
+WEBSITE_IP_RATE_LIMITS = {"minute": (120, 60), "hour": (3_000, 3_600)}
+# How long a public API answer stays cached at most; any change that affects it
+# (bookings, repairs, equipment, website settings) replaces it at once anyway.
+PUBLIC_API_CACHE_SECONDS = 300
