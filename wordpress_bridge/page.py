@@ -25,10 +25,10 @@ from wordpress_bridge.site_settings import settings_to_read
 SHORTCODE = "[patchbay_availability]"
 
 MODE_EXAMPLES = {
-    WebsiteSettings.DisplayMode.QUANTITIES: "Visitors see how many are free: "
-    "“ETC Source Four 750W — 4 of 10 available”.",
+    WebsiteSettings.DisplayMode.QUANTITIES: "Visitors see how many are free on the dates "
+    "they pick, and how many you own.",
     WebsiteSettings.DisplayMode.LABELS: "Visitors see only “In stock” or “Out of stock”: "
-    "no numbers at all leave Patchbay.",
+    "no number about quantity leaves Patchbay.",
     WebsiteSettings.DisplayMode.CALENDAR: "Visitors see a month of days per item, each "
     "available, limited or unavailable; no numbers.",
 }

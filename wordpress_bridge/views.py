@@ -164,7 +164,7 @@ def download_plugin(request: HttpRequest) -> HttpResponseBase:
     except ModuleNotFoundError as error:
         if error.name != "wordpress_bridge.plugin_zip":
             raise
-        return render(request, "wordpress_bridge/download_missing.html", status=503)
+        return render(request, "wordpress_bridge/download_missing.html", status=404)
     response = HttpResponse(plugin_zip.build_plugin_zip(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{plugin_zip.zip_filename()}"'
     return response

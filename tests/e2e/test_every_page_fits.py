@@ -76,6 +76,12 @@ def lengthen_names(world: World) -> None:
             "description": f"ALPHAMARK {LONG_WORDS}",
         },
         "api_key": {"name": f"ALPHAMARK {LONG_WORDS}"},
+        "category": {"name": f"ALPHAMARK {LONG_WORDS}"},
+        "allowed_origin": {"origin": f"https://alphamark-{UNBROKEN}.example.com"},
+        "website_settings": {
+            "site_url": f"https://www.alphamark-{UNBROKEN}.example.com",
+            "plugin_version": UNBROKEN[:40],  # its column holds 40
+        },
     }
     for key, values in renames.items():
         record = alpha[key]

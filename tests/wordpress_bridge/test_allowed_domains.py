@@ -84,6 +84,7 @@ def test_an_entry_is_stored_normalised(tenants: Tenants, typed: str, stored: str
         ("https://ex*ample.com", "a wildcard only as *.example.com"),
         ("https://*", "Give a full host name"),
         ("null", "An origin looks like https://www.example.com."),
+        ("https://[::1", "An origin looks like https://www.example.com."),
     ],
 )
 def test_a_bad_entry_is_a_clear_error_that_keeps_what_was_typed(
@@ -97,6 +98,11 @@ def test_a_bad_entry_is_a_clear_error_that_keeps_what_was_typed(
     assert error in body
     assert f'value="{typed}"' in body
     assert not AllowedOrigin.objects.exists()
+
+
+@pytest.mark.parametrize("header", ["https://[::1", "https://[zz]", "null", "", "https://"])
+def test_a_malformed_origin_header_is_no_origin_rather_than_an_error(header: str) -> None:
+    assert normalise_request_origin(header) is None
 
 
 def test_an_origin_already_allowed_is_said_so(tenants: Tenants) -> None:

@@ -42,7 +42,7 @@ def test_without_the_builder_the_download_says_so_instead_of_failing(
 
     monkeypatch.setattr(importlib, "import_module", missing)
     response = client_for(tenants.owner).get(DOWNLOAD)
-    assert response.status_code == 503
+    assert response.status_code == 404
     assert "The plugin's download is not in this build" in response.content.decode()
 
 
