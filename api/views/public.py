@@ -146,6 +146,9 @@ class PublicView(APIView):
         if not isinstance(known, KnownWebsiteKey):
             raise MissingWebsiteKey()
         decision = website_limits.spend_key(known.id)
+        if not decision.allowed:
+            # A widget on an allowed page needs to read Retry-After to back off.
+            self._let_the_page_read_it(request, known.organisation_id)
         self._spend(request, decision)
         ctx = public_cache.context(known.organisation_id)
         request.public_context = ctx  # type: ignore[attr-defined]
