@@ -79,12 +79,16 @@ def bump(organisation_id: int) -> None:
 
 
 def context(organisation_id: int) -> OrganisationContext:
+    """Raises Organisation.DoesNotExist when the organisation is gone (a key cached before)."""
     current = version(organisation_id)
     key = f"pub:{organisation_id}:{current}:context"
     found = cache.get(key)
     if isinstance(found, OrganisationContext):
         return found
-    name, time_zone = Organisation.objects.values_list("name", "timezone").get(pk=organisation_id)
+    found_org = Organisation.objects.filter(pk=organisation_id).values_list("name", "timezone")
+    if not found_org:
+        raise Organisation.DoesNotExist(organisation_id)
+    name, time_zone = found_org[0]
     origins = AllowedOrigin.objects.filter(organisation_id=organisation_id).values_list(
         "origin", flat=True
     )

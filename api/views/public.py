@@ -40,11 +40,13 @@ from apikeys import website_limits
 from apikeys.authentication import client_ip
 from apikeys.ratelimit import Decision
 from apikeys.website_authentication import (
+    InvalidWebsiteKey,
     MissingWebsiteKey,
     ReplacedWebsiteKey,
     WebsiteKeyAuthentication,
 )
 from apikeys.website_key_cache import KnownWebsiteKey
+from tenancy.models import Organisation
 from wordpress_bridge import availability, cors, public_cache, usage
 from wordpress_bridge.public_cache import CachedAnswer, OrganisationContext
 
@@ -150,7 +152,10 @@ class PublicView(APIView):
             # A widget on an allowed page needs to read Retry-After to back off.
             self._let_the_page_read_it(request, known.organisation_id)
         self._spend(request, decision)
-        ctx = public_cache.context(known.organisation_id)
+        try:
+            ctx = public_cache.context(known.organisation_id)
+        except Organisation.DoesNotExist:
+            raise InvalidWebsiteKey() from None  # deleted since its key was cached
         request.public_context = ctx  # type: ignore[attr-defined]
         origin = self._checked_origin(request, ctx)
         if decision.touch_last_used:
@@ -201,7 +206,13 @@ class PublicView(APIView):
         """A widget on an allowed page may read why its key was refused."""
         raw = request.META.get("HTTP_ORIGIN")
         origin = cors.request_origin(raw) if raw else None
-        if origin and cors.allowed_for(origin, public_cache.context(organisation_id).origins):
+        if origin is None:
+            return
+        try:
+            allowed = public_cache.context(organisation_id).origins
+        except Organisation.DoesNotExist:
+            return
+        if cors.allowed_for(origin, allowed):
             request.cors_origin = origin  # type: ignore[attr-defined]
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
