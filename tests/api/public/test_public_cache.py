@@ -268,3 +268,26 @@ def test_a_cold_answer_costs_the_same_queries_whatever_the_catalogue_and_booking
     large = {path: _cold_queries(site, path) for path in paths}
     assert small == large
     assert max(small.values()) <= 6
+
+
+def test_with_redis_down_answers_still_come_from_the_database(
+    site: Website, settings: Any
+) -> None:
+    from apikeys import limiting
+
+    closed = "redis://127.0.0.1:9/0"
+    settings.REDIS_URL = closed
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": closed}
+    }
+    limiting._limiter.cache_clear()
+    try:
+        client = site.client()
+        for _ in range(2):
+            response = client.get(f"{BASE}availability?to={site.day(3)}")
+            assert response.status_code == 200
+            assert {i["name"] for i in response.json()["items"]} == {"Par can", "Fresnel"}
+            assert "RateLimit" not in response  # the limiter's local fallback says nothing
+        assert client.get(BASE + "site").status_code == 200
+    finally:
+        limiting._limiter.cache_clear()
