@@ -18,9 +18,10 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -28,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import problems
 from api import public_params as params
 from api.problems import RateLimited
 from api.serializers_public import (
@@ -446,3 +448,15 @@ class AvailabilityView(PublicView):
             "item": str(subject.item or ""),
         }
         return build, key_params
+
+
+@csrf_exempt  # API clients send no CSRF token; this view changes nothing
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Unknown paths under /api/public/v1/: a problem+json 404 that names the endpoints."""
+    response = problems.not_found(request)
+    body = json.loads(response.content)
+    body["detail"] = "There is no such endpoint: see /api/public/v1/schema/."
+    body["code"] = "not_found"
+    response.content = json.dumps(body).encode()
+    patch_vary_headers(response, ["Origin"])
+    return response

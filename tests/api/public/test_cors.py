@@ -128,9 +128,12 @@ def test_vary_origin_is_on_every_answer_errors_and_304s_included(site: Website) 
         APIClient().get(BASE + "site"),
         client.post(BASE + "site"),
         client.get(BASE + "no-such-endpoint"),
+        client.post(BASE + "no-such-endpoint"),
     ]
-    assert [a.status_code for a in answers] == [200, 304, 400, 404, 401, 405, 404]
-    for answer in answers[:-1]:
+    assert [a.status_code for a in answers] == [200, 304, 400, 404, 401, 405, 404, 404]
+    assert answers[-1]["Content-Type"] == "application/problem+json"
+    assert answers[-1].json()["code"] == "not_found"
+    for answer in answers:
         assert "Origin" in _vary(answer)
 
 

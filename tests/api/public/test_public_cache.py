@@ -270,9 +270,7 @@ def test_a_cold_answer_costs_the_same_queries_whatever_the_catalogue_and_booking
     assert max(small.values()) <= 6
 
 
-def test_with_redis_down_answers_still_come_from_the_database(
-    site: Website, settings: Any
-) -> None:
+def test_with_redis_down_answers_still_come_from_the_database(site: Website, settings: Any) -> None:
     from apikeys import limiting
 
     closed = "redis://127.0.0.1:9/0"
