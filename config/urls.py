@@ -38,6 +38,7 @@ urlpatterns = [
     path("settings/integrations/", include("integrations.provider_webhooks.urls")),
     path("settings/accounting/", include("accounting.urls")),
     path("settings/calendars/", include("calendars.urls")),
+    path("settings/wordpress/", include("wordpress_bridge.urls")),
     path("", include("tenancy.urls")),
     path("", include("operations.urls")),
     path("admin/", admin.site.urls),

@@ -38,6 +38,9 @@ class Badge(StrEnum):
     ERROR = "error"
     SYNCING = "syncing"
     NEEDS_MAPPINGS = "needs-mappings"
+    # A managed integration with nothing set up yet, or set up and not yet called.
+    NOT_SET_UP = "not-set-up"
+    WAITING = "waiting"
 
 
 BADGE_LABELS = {
@@ -47,6 +50,8 @@ BADGE_LABELS = {
     Badge.ERROR: "Error",
     Badge.SYNCING: "Syncing",
     Badge.NEEDS_MAPPINGS: "Needs mappings",
+    Badge.NOT_SET_UP: "Not set up",
+    Badge.WAITING: "Waiting for first call",
 }
 
 STATE_BADGES: dict[str, Badge] = {
@@ -193,6 +198,9 @@ def _not_connected(integration: Integration, can_manage: bool) -> Card:
 
 def _managed(integration: ManagedIntegration, membership: Membership) -> Card:
     """An integration with a page of its own (API access): Manage, logs and docs."""
+    own = integration.managed_card(membership)
+    if own is not None:
+        return own
     in_use, detail = import_string(integration.status_path)(membership.organisation)
     if membership.can(Capability.MANAGE_API_ACCESS):
         actions = [Action("Manage", url=reverse(integration.manage_url_name))]

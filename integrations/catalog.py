@@ -1,18 +1,9 @@
-"""The platform's own entries: what no kind app declares yet (the website plugin,
-shown as coming soon) and API access, managed on its own page."""
+"""The platform's own entry: API access, managed on its own page. (The website plugin's
+entry is registered by the wordpress_bridge app.)"""
 
 from __future__ import annotations
 
-from integrations.registry import Category, Integration, ManagedIntegration
-
-COMING_SOON = (
-    Integration(
-        slug="wordpress",
-        name="WordPress plugin",
-        category=Category.WEBSITE,
-        description="Show live equipment availability on your WordPress website.",
-    ),
-)
+from integrations.registry import Category, ManagedIntegration
 
 API_ACCESS = ManagedIntegration(
     slug="api",
@@ -26,4 +17,4 @@ API_ACCESS = ManagedIntegration(
     status_path="apikeys.status.card_status",
 )
 
-PLATFORM_ENTRIES = (*COMING_SOON, API_ACCESS)
+PLATFORM_ENTRIES = (API_ACCESS,)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from integrations.models import Connection, SyncRun
     from integrations.provider_webhooks.sources import Source
     from integrations.providers import OAuthProvider
+    from tenancy.models import Membership
 
 
 class Category(StrEnum):
@@ -161,6 +162,11 @@ class ManagedIntegration(Integration):
     manage_url_name: str = ""
     docs_url_name: str = ""
     status_path: str = ""
+
+    def managed_card(self, membership: Membership) -> Card | None:
+        """The kind's own card, when in use / not in use says too little (the website's
+        key waiting for its first call, or refused); None for the platform's card."""
+        return None
 
 
 _BY_SLUG: dict[str, Integration] = {}

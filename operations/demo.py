@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from operations import services
+from operations import extensions, services
 from operations.models import (
     Booking,
     CrewAssignment,
@@ -179,6 +179,8 @@ def load() -> list[str]:
     """Create both organisations; returns the lines of a summary to print."""
     demo = _demo_rentals()
     other = _other_rentals()
+    for seed in extensions.demo_seeds():  # the kinds' parts (the website's settings)
+        seed(demo.organisation)
     return [_summary(demo), _summary(other)]
 
 

@@ -1,6 +1,6 @@
-"""What the layers above operations (accounting, calendars) add to its pages without
-operations importing them: a panel on a record's page and a filter on a list. Each kind
-registers its own in its AppConfig.ready()."""
+"""What the layers above operations (accounting, calendars, the website) add to its pages
+and its demo without operations importing them: a panel on a record's page, a filter on a
+list, and a step of the demo data. Each kind registers its own in its AppConfig.ready()."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+
+from tenancy.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,12 @@ class ListFilter:
 
 
 PanelSource = Callable[[HttpRequest, Model], Panel | None]
+# A kind's part of the demo: given the demo organisation once its records exist.
+DemoSeed = Callable[[Organisation], None]
 
 _panels: dict[type[Model], list[PanelSource]] = {}
 _filters: dict[type[Model], list[ListFilter]] = {}
+_demo_seeds: list[DemoSeed] = []
 
 
 def add_panel(model: type[Model], source: PanelSource) -> None:
@@ -55,3 +60,12 @@ def panels_for(request: HttpRequest, record: Model) -> list[Panel]:
 
 def list_filters(model: type[Model]) -> list[ListFilter]:
     return list(_filters.get(model, []))
+
+
+def add_demo_seed(seed: DemoSeed) -> None:
+    if seed not in _demo_seeds:
+        _demo_seeds.append(seed)
+
+
+def demo_seeds() -> list[DemoSeed]:
+    return list(_demo_seeds)

@@ -81,6 +81,8 @@ PK_SOURCES: dict[str, str] = {
     "api:credit-note-detail": "credit_note",
     "api:payment-detail": "payment",
     "api:webhook-endpoint-detail": "webhook_endpoint",
+    "wordpress_bridge:remove_origin": "allowed_origin",
+    "wordpress_bridge:category_items": "category",
 }
 
 # Patterns with no name, and the sample path that reaches each (keyed by route).
@@ -146,13 +148,15 @@ def make_world(tenants: Tenants, settings: Any) -> World:
     )
     alpha.update(_sync_records(alpha["connection"]))
     alpha.update(_api_access_records(tenants.alpha, ALPHA_MARKER))
+    alpha.update(_website_records(tenants.alpha, ALPHA_MARKER, alpha))
     alpha["legal_entity"] = LegalEntity.objects.create(
         organisation=tenants.alpha, name=f"{ALPHA_MARKER} Ltd"
     )
     alpha.update(_calendar_records(tenants))
-    factories.make_every_record(tenants.bravo, BRAVO_MARKER, tenants.outsider)
+    bravo = factories.make_every_record(tenants.bravo, BRAVO_MARKER, tenants.outsider)
     LegalEntity.objects.create(organisation=tenants.bravo, name=f"{BRAVO_MARKER} Inc")
     _api_access_records(tenants.bravo, BRAVO_MARKER)
+    _website_records(tenants.bravo, BRAVO_MARKER, bravo)
     make_connection(tenants.bravo, remote_name=f"{BRAVO_MARKER} Xero org")
     tenants.alpha.name = f"Alpha Hire {ALPHA_MARKER}"
     tenants.alpha.save()
@@ -188,6 +192,31 @@ def _api_access_records(organisation: Any, marker: str) -> dict[str, Any]:
     outbox.record(organisation.pk, "customer.created", {"name": marker}, endpoints=[endpoint])
     delivery = Delivery.objects.get(endpoint=endpoint)
     return {"api_key": key, "webhook_endpoint": endpoint, "delivery": delivery}
+
+
+def _website_records(organisation: Any, marker: str, records: dict[str, Any]) -> dict[str, Any]:
+    """A website key, an allowed origin and website settings whose last calls (shown on
+    the card and the settings page) carry ``marker``; the category shown, the item hidden."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apikeys import website_keys
+    from wordpress_bridge.models import AllowedOrigin, WebsiteSettings
+
+    website_keys.issue(organisation)
+    origin = AllowedOrigin.objects.create(
+        organisation=organisation, origin=f"https://{marker}.example.com"
+    )
+    site = WebsiteSettings.objects.create(
+        organisation=organisation,
+        last_call_at=timezone.now() + timedelta(seconds=1),
+        site_url=f"https://{marker}.example.com",
+        plugin_version=f"1.0-{marker}",
+    )
+    site.shown_categories.add(records["category"])
+    site.hidden_items.add(records["item"])
+    return {"allowed_origin": origin, "website_settings": site}
 
 
 def _sync_records(connection: Any) -> dict[str, Any]:

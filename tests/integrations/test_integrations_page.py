@@ -25,17 +25,19 @@ def test_owner_sees_all_eight_cards_not_connected(tenants: Tenants) -> None:
     for integration in registered():
         assert integration.name in body
         assert escape(integration.description) in body
-    assert body.count(">Not Connected<") == 8
+    # Seven connect or are managed; the website is set up (a key) rather than connected.
+    assert body.count(">Not Connected<") == 7
+    assert body.count(">Not set up<") == 1
 
 
-def test_cards_of_unbuilt_integrations_offer_no_action(tenants: Tenants) -> None:
+def test_every_integration_is_built_so_no_card_is_available_soon(tenants: Tenants) -> None:
     body = client_for(tenants.owner).get(INDEX).content.decode()
     unbuilt = [i for i in registered() if not (i.connects or isinstance(i, ManagedIntegration))]
-    # The accounting and calendar providers connect; API access is managed; the website
-    # plugin is not built yet.
-    assert sorted(i.slug for i in unbuilt) == ["wordpress"]
-    assert body.count("Available soon") == len(unbuilt)
-    assert body.count("disabled") == len(unbuilt)
+    # The accounting and calendar providers connect; API access and the website plugin
+    # are managed on their own pages.
+    assert unbuilt == []
+    assert "Available soon" not in body
+    assert "disabled" not in body
 
 
 def test_owner_can_connect_xero_but_the_bookkeeper_cannot(tenants: Tenants) -> None:
