@@ -30,7 +30,10 @@ def _split(value: str) -> tuple[str, str, int | None]:
     text = value.strip()
     if not text or text == "null":
         raise InvalidOrigin("An origin looks like https://www.example.com.")
-    parts = urlsplit(text if "://" in text else f"https://{text}")
+    try:
+        parts = urlsplit(text if "://" in text else f"https://{text}")
+    except ValueError as error:  # e.g. an unclosed IPv6 bracket: "https://[::1"
+        raise InvalidOrigin("That is not a web address: check the brackets and port.") from error
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise InvalidOrigin("Only http:// and https:// origins can be allowed.")
