@@ -173,13 +173,13 @@ def test_the_python_sum_for_other_databases_matches_postgresqls(site: Website) -
                 extra["returned_at"] = _at(site, back, hour=rng.choice([0, 9, 23]))
         site.book(rng.choice(items), first, last, quantity=rng.randint(1, 3), **extra)
     for _ in range(20):
-        first = site.day(rng.randint(-20, 30))
-        last = None if rng.random() < 0.3 else first + timedelta(days=rng.randint(0, 5))
-        site.repair(rng.choice(items), first, last, quantity=1)
+        start = site.day(rng.randint(-20, 30))
+        end = None if rng.random() < 0.3 else start + timedelta(days=rng.randint(0, 5))
+        site.repair(rng.choice(items), start, end, quantity=1)
     ids = [i.pk for i in items]
     org, zone = site.organisation.pk, site.organisation.timezone
-    for first, last in [(0, 0), (0, 6), (3, 45), (0, 365)]:
-        span = Range(site.day(first), site.day(last))
+    for from_offset, to_offset in [(0, 0), (0, 6), (3, 45), (0, 365)]:
+        span = Range(site.day(from_offset), site.day(to_offset))
         in_sql = availability.steps(org, ids, span, site.today, zone)
         in_python = availability.steps_in_python(org, ids, span, site.today, zone)
         for item in ids:
