@@ -2,7 +2,6 @@
 
 from django.urls import URLPattern, path, re_path
 
-from api.problems import not_found
 from api.views import public
 from api.views.docs_public import public_schema
 
@@ -15,5 +14,5 @@ urlpatterns: list[URLPattern] = [
     path("availability", public.AvailabilityView.as_view(), name="availability"),
     path("schema/", public_schema, name="schema"),
     # Anything else under /api/public/v1/ is a problem+json 404, not the site's HTML page.
-    re_path(r"^[\s\S]*$", not_found),
+    re_path(r"^[\s\S]*$", public.not_found),
 ]

@@ -72,16 +72,26 @@ def remember(digest: str, known: KnownWebsiteKey) -> None:
 
 
 def forget_revoked(digests: list[str], revoked: list[KnownWebsiteKey]) -> None:
-    """Called inside the revoking transaction: drop the entries now, tombstone them on commit."""
-    cache.delete_many([_cache_key(digest) for digest in digests])
+    """Called inside the revoking transaction: drop the entries now, tombstone them on commit.
+
+    With the cache unreachable, regenerating still works: nothing can be read from the
+    cache either, and an entry that survives the outage expires within ENTRY_SECONDS.
+    """
+    try:
+        cache.delete_many([_cache_key(digest) for digest in digests])
+    except Exception:
+        logger.exception("Could not drop a revoked website key's cached lookup")
 
     def tombstone() -> None:
-        cache.set_many(
-            {
-                _cache_key(digest): known.as_entry()
-                for digest, known in zip(digests, revoked, strict=True)
-            },
-            TOMBSTONE_SECONDS,
-        )
+        try:
+            cache.set_many(
+                {
+                    _cache_key(digest): known.as_entry()
+                    for digest, known in zip(digests, revoked, strict=True)
+                },
+                TOMBSTONE_SECONDS,
+            )
+        except Exception:
+            logger.exception("Could not tombstone a revoked website key's cached lookup")
 
     transaction.on_commit(tombstone)

@@ -93,6 +93,8 @@ OPAQUE_KEYS: dict[str, tuple[str, ...]] = {
     "sandbox:*:revoke*": ("token", "token_type_hint", "client_id", "client_secret"),
     "sandbox:xero:*": ("where", "order", "page", "pageSize", "summaryOnly", "ContactIDs"),
     "sandbox:sage:*": ("page", "items_per_page", "updated_or_created_since", "search"),
+    # The public API looks at every parameter's name and value for a key sent in the URL.
+    "public_api:*": ("from", "to", "category", "item"),
 }
 
 
@@ -108,18 +110,31 @@ def world(tenants: Tenants, settings: Any) -> World:
 
 
 @pytest.fixture
-def every_visitor(world: World) -> dict[str, Visitor]:
-    """Each role, the outsider, staff and anonymous (sessions); an Alpha API key; and
-    an Alpha owner who is also staff (reaches both the pages and the admin)."""
+def every_visitor(world: World, settings: Any) -> dict[str, Visitor]:
+    """Each role, the outsider, staff and anonymous (sessions); an Alpha API key and
+    website key; and an Alpha owner who is also staff (reaches the pages and the admin)."""
     found = {name: Visitor(name, _session_client(user)) for name, user in visitors(world).items()}
     key, secret = make_key(world.tenants.alpha)
     elevate(key)  # the walk sends thousands of calls; its limits are not under test
     found["api key"] = Visitor("api key", lambda: Client(HTTP_AUTHORIZATION=f"Bearer {secret}"))
+    website = f"Bearer {_website_key(world, settings)}"
+    found["website key"] = Visitor("website key", lambda: Client(HTTP_AUTHORIZATION=website))
     superowner = make_user("superowner@alpha.test", world.tenants.alpha, Role.OWNER)
     superowner.is_staff = superowner.is_superuser = True
     superowner.save()
     found["superowner"] = Visitor("superowner", _session_client(superowner))
     return found
+
+
+def _website_key(world: World, settings: Any) -> str:
+    """Alpha's website key, with limits the walk's thousands of calls stay within."""
+    from apikeys import website_keys
+
+    settings.WEBSITE_RATE_LIMITS = settings.WEBSITE_IP_RATE_LIMITS = {
+        "minute": (10**6, 60),
+        "hour": (10**7, 3600),
+    }
+    return website_keys.issue(world.tenants.alpha)[1]
 
 
 def _session_client(user: Any) -> Callable[[], Client]:
@@ -173,14 +188,15 @@ def _opaque_keys(route: Route) -> tuple[str, ...] | None:
 
 def _kind(route: Route) -> str:
     name = route.name or route.route
-    for kind in ("admin", "api", "sandbox"):
+    for kind in ("admin", "api", "sandbox", "public_api"):
         if name.startswith((f"{kind}:", f"{kind}/")):
             return kind
     return "page"
 
 
 def _first_visitors(route: Route, everyone: dict[str, Visitor]) -> list[Visitor]:
-    reacher = everyone["api key" if _kind(route) == "api" else "superowner"]
+    kind = _kind(route)
+    reacher = everyone[{"api": "api key", "public_api": "website key"}.get(kind, "superowner")]
     return [everyone["anonymous"], reacher]
 
 

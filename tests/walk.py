@@ -89,6 +89,7 @@ PK_SOURCES: dict[str, str] = {
 UNNAMED_SAMPLES: dict[str, str] = {
     "admin/(?P<url>.*)$": "/admin/no-such-admin-page/",
     "api/v1/^[\\s\\S]*$": "/api/v1/no-such-endpoint/",
+    "api/public/v1/^[\\s\\S]*$": "/api/public/v1/no-such-endpoint",
 }
 
 

@@ -30,13 +30,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from operations.models import EquipmentCategory, EquipmentItem
+from operations.models import Booking, EquipmentCategory, EquipmentItem, Repair
 from wordpress_bridge.models import WebsiteSettings
 
 DisplayMode = WebsiteSettings.DisplayMode
@@ -126,10 +127,16 @@ def visible_items(organisation_id: int) -> QuerySet[EquipmentItem]:
 def steps(
     organisation_id: int, item_ids: list[int], span: Range, today: date, time_zone: str
 ) -> dict[int, dict[date, int]]:
-    """Per item: day -> change in units held that day (one query, whatever the counts)."""
-    found: dict[int, dict[date, int]] = defaultdict(dict)
+    """Per item: day -> change in units held that day (one query, whatever the counts).
+
+    PostgreSQL sums the holds in SQL. Other databases (SQLite, ``make run``'s default)
+    get the same steps from two plain queries and a sum in Python.
+    """
     if not item_ids:
-        return found
+        return defaultdict(dict)
+    if connection.vendor != "postgresql":
+        return steps_in_python(organisation_id, item_ids, span, today, time_zone)
+    found: dict[int, dict[date, int]] = defaultdict(dict)
     params: dict[str, Any] = {
         "org": organisation_id,
         "items": item_ids,
@@ -143,6 +150,60 @@ def steps(
         for item_id, day, change in cursor.fetchall():
             days = found[item_id]
             days[day] = days.get(day, 0) + int(change)
+    return found
+
+
+def booking_last_day(
+    ends_on: date,
+    checked_out_at: datetime | None,
+    returned_at: datetime | None,
+    today: date,
+    zone: ZoneInfo,
+) -> date | None:
+    """The last day a booking holds its units (None: until returned), as STEPS_SQL says."""
+    if returned_at is not None:
+        return min(ends_on, returned_at.astimezone(zone).date() - timedelta(days=1))
+    if checked_out_at is not None and ends_on < today:
+        return None  # overdue
+    return ends_on
+
+
+def steps_in_python(
+    organisation_id: int, item_ids: list[int], span: Range, today: date, time_zone: str
+) -> dict[int, dict[date, int]]:
+    """STEPS_SQL's answer from two queries (bookings, repairs) summed in Python."""
+    zone = ZoneInfo(time_zone)
+    bookings = (
+        Booking.objects.filter(
+            organisation_id=organisation_id, item_id__in=item_ids, starts_on__lte=span.last
+        )
+        .filter(
+            Q(ends_on__gte=span.first) | Q(checked_out_at__isnull=False, returned_at__isnull=True)
+        )
+        .values_list("item_id", "starts_on", "ends_on", "checked_out_at", "returned_at", "quantity")
+    )
+    repairs = (
+        Repair.objects.filter(
+            organisation_id=organisation_id, item_id__in=item_ids, starts_on__lte=span.last
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=span.first))
+        .values_list("item_id", "starts_on", "ends_on", "quantity")
+    )
+    holds = [
+        (item, first, booking_last_day(last, out, back, today, zone), units)
+        for item, first, last, out, back, units in bookings
+    ]
+    holds += list(repairs)
+    found: dict[int, dict[date, int]] = defaultdict(dict)
+    for item, first, last, units in holds:
+        if last is not None and (last < span.first or last < first):
+            continue
+        days = found[item]
+        start = max(first, span.first)
+        days[start] = days.get(start, 0) + units
+        if last is not None and last < span.last:
+            after = last + timedelta(days=1)
+            days[after] = days.get(after, 0) - units
     return found
 
 

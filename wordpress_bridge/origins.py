@@ -32,8 +32,8 @@ def _split(value: str) -> tuple[str, str, int | None]:
         raise InvalidOrigin("An origin looks like https://www.example.com.")
     try:
         parts = urlsplit(text if "://" in text else f"https://{text}")
-    except ValueError as error:  # an unclosed "[" of an IPv6 literal, say
-        raise InvalidOrigin("An origin looks like https://www.example.com.") from error
+    except ValueError as error:  # e.g. an unclosed IPv6 bracket: "https://[::1"
+        raise InvalidOrigin("That is not a web address: check the brackets and port.") from error
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise InvalidOrigin("Only http:// and https:// origins can be allowed.")

@@ -18,6 +18,7 @@ request is a handful of cache reads and no SQL at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -32,6 +33,10 @@ from tenancy.models import Organisation
 from wordpress_bridge.models import AllowedOrigin
 
 logger = logging.getLogger(__name__)
+# The version of a context built while the cache is unreachable: its answers are
+# computed every time and never stored.
+UNCACHED = -1
+UNCACHED_MARK = f":{UNCACHED}:"
 
 
 @dataclass(frozen=True)
@@ -79,18 +84,38 @@ def bump(organisation_id: int) -> None:
 
 
 def context(organisation_id: int) -> OrganisationContext:
-    current = version(organisation_id)
-    key = f"pub:{organisation_id}:{current}:context"
-    found = cache.get(key)
-    if isinstance(found, OrganisationContext):
-        return found
-    name, time_zone = Organisation.objects.values_list("name", "timezone").get(pk=organisation_id)
+    """The organisation's context at its current version: one cache round trip when warm.
+
+    Raises Organisation.DoesNotExist when the organisation is gone (a key cached before).
+    """
+    version_key, key = _version_key(organisation_id), f"pub:{organisation_id}:context"
+    try:
+        found = cache.get_many([version_key, key])
+        current = found.get(version_key)
+        if current is None:
+            current = version(organisation_id)
+    except Exception:
+        logger.warning("The public API cache is unavailable: answering from the database")
+        return _built(organisation_id, UNCACHED)
+    cached = found.get(key)
+    if isinstance(cached, OrganisationContext) and cached.version == current:
+        return cached
+    built = _built(organisation_id, int(current))
+    with contextlib.suppress(Exception):
+        cache.set(key, built, settings.PUBLIC_API_CACHE_SECONDS)
+    return built
+
+
+def _built(organisation_id: int, current: int) -> OrganisationContext:
+    # Read after the version: data at least as new as the change that set it.
+    found_org = Organisation.objects.filter(pk=organisation_id).values_list("name", "timezone")
+    if not found_org:
+        raise Organisation.DoesNotExist(organisation_id)
+    name, time_zone = found_org[0]
     origins = AllowedOrigin.objects.filter(organisation_id=organisation_id).values_list(
         "origin", flat=True
     )
-    built = OrganisationContext(organisation_id, current, name, time_zone, tuple(origins))
-    cache.set(key, built, settings.PUBLIC_API_CACHE_SECONDS)
-    return built
+    return OrganisationContext(organisation_id, current, name, time_zone, tuple(origins))
 
 
 def answer_key(ctx: OrganisationContext, endpoint: str, params: dict[str, str]) -> str:
@@ -100,11 +125,18 @@ def answer_key(ctx: OrganisationContext, endpoint: str, params: dict[str, str]) 
 
 
 def get(key: str) -> CachedAnswer | None:
-    found: Any = cache.get(key)
+    if UNCACHED_MARK in key:
+        return None
+    try:
+        found: Any = cache.get(key)
+    except Exception:
+        return None
     return found if isinstance(found, CachedAnswer) else None
 
 
 def put(key: str, body: bytes) -> CachedAnswer:
     answer = CachedAnswer(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
-    cache.set(key, answer, settings.PUBLIC_API_CACHE_SECONDS)
+    if UNCACHED_MARK not in key:
+        with contextlib.suppress(Exception):  # unavailable: the answer is still good
+            cache.set(key, answer, settings.PUBLIC_API_CACHE_SECONDS)
     return answer

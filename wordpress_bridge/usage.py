@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from apikeys.models import WebsiteKey
+from tenancy.models import Organisation
 from wordpress_bridge.models import WebsiteSettings
 
 GATE_SECONDS = 60
@@ -55,8 +56,11 @@ def _gate(name: str) -> bool:
 
 
 def _update_settings(organisation_id: int, **fields: object) -> None:
-    if not WebsiteSettings.objects.filter(organisation_id=organisation_id).update(**fields):
-        # First call ever: the card's row may not exist yet.
+    if WebsiteSettings.objects.filter(organisation_id=organisation_id).update(**fields):
+        return
+    # First call ever: the card's row may not exist yet (nor, from a stale cached key,
+    # the organisation itself).
+    if Organisation.objects.filter(pk=organisation_id).exists():
         WebsiteSettings.objects.get_or_create(organisation_id=organisation_id, defaults=fields)
 
 

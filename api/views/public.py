@@ -18,9 +18,10 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -28,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import problems
 from api import public_params as params
 from api.problems import RateLimited
 from api.serializers_public import (
@@ -40,11 +42,13 @@ from apikeys import website_limits
 from apikeys.authentication import client_ip
 from apikeys.ratelimit import Decision
 from apikeys.website_authentication import (
+    InvalidWebsiteKey,
     MissingWebsiteKey,
     ReplacedWebsiteKey,
     WebsiteKeyAuthentication,
 )
 from apikeys.website_key_cache import KnownWebsiteKey
+from tenancy.models import Organisation
 from wordpress_bridge import availability, cors, public_cache, usage
 from wordpress_bridge.public_cache import CachedAnswer, OrganisationContext
 
@@ -146,8 +150,14 @@ class PublicView(APIView):
         if not isinstance(known, KnownWebsiteKey):
             raise MissingWebsiteKey()
         decision = website_limits.spend_key(known.id)
+        if not decision.allowed:
+            # A widget on an allowed page needs to read Retry-After to back off.
+            self._let_the_page_read_it(request, known.organisation_id)
         self._spend(request, decision)
-        ctx = public_cache.context(known.organisation_id)
+        try:
+            ctx = public_cache.context(known.organisation_id)
+        except Organisation.DoesNotExist:
+            raise InvalidWebsiteKey() from None  # deleted since its key was cached
         request.public_context = ctx  # type: ignore[attr-defined]
         origin = self._checked_origin(request, ctx)
         if decision.touch_last_used:
@@ -198,7 +208,13 @@ class PublicView(APIView):
         """A widget on an allowed page may read why its key was refused."""
         raw = request.META.get("HTTP_ORIGIN")
         origin = cors.request_origin(raw) if raw else None
-        if origin and cors.allowed_for(origin, public_cache.context(organisation_id).origins):
+        if origin is None:
+            return
+        try:
+            allowed = public_cache.context(organisation_id).origins
+        except Organisation.DoesNotExist:
+            return
+        if cors.allowed_for(origin, allowed):
             request.cors_origin = origin  # type: ignore[attr-defined]
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
@@ -432,3 +448,15 @@ class AvailabilityView(PublicView):
             "item": str(subject.item or ""),
         }
         return build, key_params
+
+
+@csrf_exempt  # API clients send no CSRF token; this view changes nothing
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Unknown paths under /api/public/v1/: a problem+json 404 that names the endpoints."""
+    response = problems.not_found(request)
+    body = json.loads(response.content)
+    body["detail"] = "There is no such endpoint: see /api/public/v1/schema/."
+    body["code"] = "not_found"
+    response.content = json.dumps(body).encode()
+    patch_vary_headers(response, ["Origin"])
+    return response

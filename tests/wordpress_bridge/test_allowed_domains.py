@@ -84,7 +84,7 @@ def test_an_entry_is_stored_normalised(tenants: Tenants, typed: str, stored: str
         ("https://ex*ample.com", "a wildcard only as *.example.com"),
         ("https://*", "Give a full host name"),
         ("null", "An origin looks like https://www.example.com."),
-        ("https://[::1", "An origin looks like https://www.example.com."),
+        ("https://[::1", "That is not a web address: check the brackets and port."),
     ],
 )
 def test_a_bad_entry_is_a_clear_error_that_keeps_what_was_typed(

@@ -128,9 +128,12 @@ def test_vary_origin_is_on_every_answer_errors_and_304s_included(site: Website) 
         APIClient().get(BASE + "site"),
         client.post(BASE + "site"),
         client.get(BASE + "no-such-endpoint"),
+        client.post(BASE + "no-such-endpoint"),
     ]
-    assert [a.status_code for a in answers] == [200, 304, 400, 404, 401, 405, 404]
-    for answer in answers[:-1]:
+    assert [a.status_code for a in answers] == [200, 304, 400, 404, 401, 405, 404, 404]
+    assert answers[-1]["Content-Type"] == "application/problem+json"
+    assert answers[-1].json()["code"] == "not_found"
+    for answer in answers:
         assert "Origin" in _vary(answer)
 
 
@@ -143,3 +146,31 @@ def test_a_page_on_an_allowed_origin_can_read_why_its_replaced_key_is_refused(
     response = site.client(HTTP_ORIGIN="https://rentals.example.com").get(BASE + "site")
     assert response.status_code == 401
     assert response["Access-Control-Allow-Origin"] == "https://rentals.example.com"
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://[::1",
+        "https://rentals.example.com\r\nX-Injected: 1",
+        "https://" + "a" * 400 + ".example.com",
+        "https://rentals.example.com:99999",
+        "https://user@rentals.example.com",
+        "https://*.example.org",
+        "https://\udc80.example.org",
+        "ftp://rentals.example.com",
+    ],
+)
+def test_a_hostile_origin_is_a_403_never_a_500(site: Website, origin: str) -> None:
+    for response in (
+        site.client(HTTP_ORIGIN=origin).get(BASE + "site"),
+        APIClient().options(BASE + "site", HTTP_ORIGIN=origin),
+    ):
+        assert response.status_code == 403
+        assert "Access-Control-Allow-Origin" not in response
+
+
+def test_an_idn_origin_is_matched_in_its_ascii_form(site: Website) -> None:
+    response = site.client(HTTP_ORIGIN="https://bücher.example.org").get(BASE + "site")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "https://xn--bcher-kva.example.org"

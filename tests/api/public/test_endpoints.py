@@ -298,3 +298,12 @@ def test_the_public_schema_documents_the_four_endpoints_and_the_website_key(
     assert availability["security"] == [{"WebsiteKey": []}]
     rest = APIClient().get("/api/v1/schema/").json()
     assert not [path for path in rest["paths"] if path.startswith("/api/public/")]
+
+
+def test_head_answers_like_get_without_a_body(site: Website) -> None:
+    client = site.client()
+    got = client.get(BASE + "categories")
+    head = client.head(BASE + "categories")
+    assert head.status_code == 200
+    assert head["ETag"] == got["ETag"]
+    assert head.content == b""

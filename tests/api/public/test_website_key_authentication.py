@@ -119,3 +119,18 @@ def test_refusals_of_a_replaced_key_are_written_at_most_once_a_minute(
             _problem(old.get(BASE + "site"), 401, "website_key_replaced")
     assert WebsiteSettings.objects.get(organisation=tenants.alpha).refused_at == first
     assert not [q for q in queries if q["sql"].startswith("UPDATE")]
+
+
+def test_a_key_of_a_deleted_organisation_is_refused_even_from_the_cache(
+    tenants: Tenants, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests import factories
+
+    organisation = factories.make_organisation("Gone Hire")
+    site = make_website(organisation)
+    client = site.client(HTTP_ORIGIN="https://gone.example.com")
+    assert site.client().get(BASE + "site").status_code == 200  # the key's lookup is cached
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.delete()
+    _problem(site.client().get(BASE + "site"), 401, "invalid_website_key")
+    _problem(client.get(BASE + "site"), 401, "invalid_website_key")
