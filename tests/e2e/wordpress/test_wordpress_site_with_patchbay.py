@@ -51,10 +51,11 @@ FRIENDLY = "Equipment availability cannot be shown right now."
 KEY_SHAPE = re.compile(r"pbpk_[0-9A-Za-z]{36}")
 # The plugin's cache lifetime (good answers and errors) on the test site.
 CACHE_SECONDS = 3
-# A page view, the plugin's call to Patchbay and a reload take well under a second each:
-# a change that shows within the plugin's lifetime and this much more came from Patchbay
-# at once, not from a cache of Patchbay's running out (PUBLIC_API_CACHE_SECONDS, minutes).
-SLACK_SECONDS = 4
+# A reload with the plugin's call to Patchbay takes under a second (a few on a loaded CI
+# machine): a change that shows within the plugin's lifetime and this much more came
+# from Patchbay at once, not from Patchbay's own cache running out, which keeps answers
+# for PUBLIC_API_CACHE_SECONDS (five minutes; the patchbay_url fixture checks it is long).
+SLACK_SECONDS = 10
 PAGES = {
     "availability": "[patchbay_availability]",
     "categories": '[patchbay_availability view="categories"]',
@@ -149,7 +150,7 @@ def patchbay_url(live_server: Any, settings: Any) -> str:
     """The live server, which the install steps tell the owner to type in WordPress."""
     settings.PUBLIC_BASE_URL = live_server.url
     # The proof of step 4 rests on Patchbay caching far longer than the plugin does.
-    assert settings.PUBLIC_API_CACHE_SECONDS >= 60
+    assert settings.PUBLIC_API_CACHE_SECONDS > 10 * (CACHE_SECONDS + SLACK_SECONDS)
     return str(live_server.url)
 
 
@@ -369,8 +370,14 @@ def test_a_real_wordpress_site_shows_patchbays_live_availability_and_never_the_k
         assert_nothing_hidden_in(raw_html(visitor, site.pages["availability"]), key, new_key)
         screenshot(visitor, "wordpress/with-patchbay-replaced-key")
 
+        expect(visitor.locator(".patchbay-av__admin-note")).to_have_count(0)
         admin.goto(site.pages["availability"])
-        expect(admin.locator(".patchbay-av__admin-note")).to_be_visible()
+        note = admin.locator(".patchbay-av__admin-note")
+        expect(note).to_contain_text("Patchbay refused the website key")
+        expect(note).to_contain_text("(HTTP 401)")
+        assert_nothing_hidden_in(admin.content(), key, new_key)
+        refused = press_test_connection(admin, site)
+        assert "Patchbay refused the website key" in refused, refused
         assert_nothing_hidden_in(admin.content(), key, new_key)
 
         card = wordpress_card(page, patchbay_url)
