@@ -7,8 +7,9 @@ quantities) and downloads the plugin from the card; WordPress installs that zip,
 connection turns the card to Connected; visitors see the shown categories' items and
 their availability and nothing hidden; a booking committed in Patchbay shows once the
 plugin's short cache runs out (Patchbay's own five-minute cache was invalidated, not
-waited out); a regenerated key turns the page to the plugin's friendly error, never
-the key, and the card to Error with the reason.
+waited out), and so does a switch to labels, with no quantity in the page; a
+regenerated key turns the page to the plugin's friendly error, never the key, and the
+card to Error with the reason.
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def generate_the_key(page: Page) -> str:
 
 
 def choose_what_the_site_shows(page: Page) -> None:
-    """Lighting and Sound shown, the Robin hidden, exact quantities."""
+    """Lighting and Sound shown, the Robin hidden, exact quantities (on the settings page)."""
     expect(page.get_by_role("checkbox", name="Workshop")).to_be_disabled()  # internal
     page.get_by_role("checkbox", name="Lighting", exact=True).check()
     page.get_by_role("checkbox", name="Sound", exact=True).check()
@@ -204,11 +205,17 @@ def choose_what_the_site_shows(page: Page) -> None:
     page.get_by_role("button", name="Save hidden items").click()
     expect(page.get_by_text(f"Lighting: 1 item hidden from the website ({ROBIN})")).to_be_visible()
 
-    page.get_by_role("radio", name="Exact quantities").check()
-    page.get_by_role("button", name="Save display mode").click()
-    saved = page.get_by_text("The website now shows availability as “Exact quantities”")
-    expect(saved).to_be_visible()
+    choose_the_display_mode(page, None, "Exact quantities")
     screenshot(page, "wordpress/patchbay-website-settings")
+
+
+def choose_the_display_mode(page: Page, patchbay_url: str | None, mode: str) -> None:
+    """On the card's settings page (opened from the card when ``patchbay_url`` is given)."""
+    if patchbay_url is not None:
+        wordpress_card(page, patchbay_url).get_by_role("link", name="Settings").click()
+    page.get_by_role("radio", name=mode).check()
+    page.get_by_role("button", name="Save display mode").click()
+    expect(page.get_by_text(f"The website now shows availability as “{mode}”")).to_be_visible()
 
 
 def download_the_plugin(page: Page, card: Locator) -> bytes:
@@ -339,7 +346,7 @@ def test_a_real_wordpress_site_shows_patchbays_live_availability_and_never_the_k
         Booking.objects.create(
             organisation=catalogue.organisation,
             item=catalogue.sm58,
-            quantity=4,
+            quantity=6,
             starts_on=catalogue.today,
             ends_on=catalogue.today + timedelta(days=2),
         )
@@ -347,14 +354,30 @@ def test_a_real_wordpress_site_shows_patchbays_live_availability_and_never_the_k
         html = reload_until(
             visitor,
             site.pages["availability"],
-            lambda html: "2 of 6 available" in html,
+            lambda html: "0 of 6 available" in html,
             CACHE_SECONDS + SLACK_SECONDS,
         )
         shown_after = time.monotonic() - booked_at
-        assert "2 of 6 available" in html, "the booking never reached the website"
+        assert "0 of 6 available" in html, "the booking never reached the website"
         assert shown_after <= CACHE_SECONDS + SLACK_SECONDS, shown_after
         expect(item_row(visitor, SOURCE_FOUR)).to_contain_text("4 of 10 available")
         screenshot(visitor, "wordpress/with-patchbay-after-booking")
+
+        # The owner switches to labels: the page follows, and no quantity reaches it.
+        choose_the_display_mode(page, patchbay_url, "In stock / Out of stock")
+        html = reload_until(
+            visitor,
+            site.pages["availability"],
+            lambda html: "Out of stock" in html,
+            CACHE_SECONDS + SLACK_SECONDS,
+        )
+        assert "Out of stock" in html, "the display mode never reached the website"
+        expect(item_row(visitor, SM58)).to_contain_text("Out of stock")
+        expect(item_row(visitor, SOURCE_FOUR)).to_contain_text("In stock")
+        labels = raw_html(visitor, site.pages["availability"])
+        assert re.search(r"\d+ of \d+", labels) is None, "a quantity reached the labels page"
+        assert_nothing_hidden_in(labels, key)
+        screenshot(visitor, "wordpress/with-patchbay-labels")
 
         # 5. A regenerated key: the friendly error, never a key; the card says why.
         new_key = regenerate_the_key(page, patchbay_url, key)
