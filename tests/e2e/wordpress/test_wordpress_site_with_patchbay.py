@@ -69,7 +69,7 @@ ROBIN = "Robe Robin 600 Spot"
 SM58 = "Shure SM58"
 HOIST = "CM Lodestar 1t hoist"
 PALLET_TRUCK = "Pallet truck"
-OTHER_TENANTS_ITEM = "Bravo Hire's hazer"
+OTHER_TENANTS_ITEM = "Bravo MDG hazer"  # no character HTML would escape
 NEVER_SHOWN = ("Rigging", HOIST, "Workshop", PALLET_TRUCK, ROBIN, OTHER_TENANTS_ITEM)
 
 
