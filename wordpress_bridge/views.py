@@ -3,7 +3,6 @@ the settings; bookkeepers see them read-only; crew are refused (by capability)."
 
 from __future__ import annotations
 
-import importlib
 from typing import cast
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from tenancy.access import has_capability, require_capability
 from tenancy.models import User
 from tenancy.roles import Capability
 from tenancy.scoping import current_organisation, scoped_get_or_404
+from wordpress_bridge import plugin_zip
 from wordpress_bridge.forms import AllowedOriginForm, DisplayModeForm, ShownCategoriesForm
 from wordpress_bridge.models import AllowedOrigin
 from wordpress_bridge.page import settings_context
@@ -157,14 +157,8 @@ def display_mode(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require_capability(VIEW)
 def download_plugin(request: HttpRequest) -> HttpResponseBase:
-    """The plugin's zip, built from the repository's folder by wordpress_bridge.plugin_zip
-    (imported here, on use, so the settings pages never depend on it)."""
-    try:
-        plugin_zip = importlib.import_module("wordpress_bridge.plugin_zip")
-    except ModuleNotFoundError as error:
-        if error.name != "wordpress_bridge.plugin_zip":
-            raise
-        return render(request, "wordpress_bridge/download_missing.html", status=404)
+    """The plugin's zip, built from the repository's folder: what WordPress installs is
+    always this build's plugin."""
     response = HttpResponse(plugin_zip.build_plugin_zip(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{plugin_zip.zip_filename()}"'
     return response
