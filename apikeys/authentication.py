@@ -52,7 +52,9 @@ def client_ip(request: Request) -> str | None:
 
 class ApiKeyAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[KeyHolder, ApiKey] | None:
-        presented = _presented_key(request)
+        presented = bearer_token(
+            request, InvalidKey, "Send the key as: Authorization: Bearer pbk_…"
+        )
         if presented is None:
             return None  # the permission check answers 401 "missing key"
         key = _known_key(presented)
@@ -71,16 +73,23 @@ class ApiKeyAuthentication(BaseAuthentication):
         return f'{SCHEME} realm="api"'
 
 
-def _presented_key(request: Request) -> str | None:
+def bearer_token(
+    request: Request, invalid: type[AuthenticationFailed], how_to_send: str
+) -> str | None:
+    """The token of ``Authorization: Bearer <token>``; None when the header is absent.
+
+    A header in another scheme, empty or not ASCII is refused with ``invalid`` (its
+    message ``how_to_send`` when the scheme is wrong), so it never reaches a lookup.
+    """
     header: bytes = get_authorization_header(request)
     if not header:
         return None
     try:
         scheme, _, value = header.decode("ascii").partition(" ")
     except UnicodeDecodeError:
-        raise InvalidKey() from None
+        raise invalid() from None
     if scheme.lower() != SCHEME.lower() or not value.strip():
-        raise InvalidKey("Send the key as: Authorization: Bearer pbk_…")
+        raise invalid(how_to_send)
     return value.strip()
 
 

@@ -11,15 +11,15 @@ The scope is fixed (read public availability): the views offer no write method.
 
 from __future__ import annotations
 
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.request import Request
 
 from apikeys import tokens, website_key_cache
+from apikeys.authentication import SCHEME, bearer_token
 from apikeys.models import WebsiteKey
 from apikeys.website_key_cache import KnownWebsiteKey
 
-SCHEME = "Bearer"
 WHERE_TO_PASTE = "WordPress > Settings > Patchbay"
 
 
@@ -74,7 +74,9 @@ class WebsiteCaller:
 
 class WebsiteKeyAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[WebsiteCaller, KnownWebsiteKey] | None:
-        presented = presented_key(request)
+        presented = bearer_token(
+            request, InvalidWebsiteKey, "Send the website key as: Authorization: Bearer pbpk_…"
+        )
         if presented is None:
             return None  # the view answers 401 "missing key"
         known = find(presented)
@@ -85,19 +87,6 @@ class WebsiteKeyAuthentication(BaseAuthentication):
     def authenticate_header(self, request: Request) -> str:
         # Its presence makes DRF answer 401 (not 403) to unauthenticated requests.
         return f'{SCHEME} realm="public-api"'
-
-
-def presented_key(request: Request) -> str | None:
-    header: bytes = get_authorization_header(request)
-    if not header:
-        return None
-    try:
-        scheme, _, value = header.decode("ascii").partition(" ")
-    except UnicodeDecodeError:
-        raise InvalidWebsiteKey() from None
-    if scheme.lower() != SCHEME.lower() or not value.strip():
-        raise InvalidWebsiteKey("Send the website key as: Authorization: Bearer pbpk_…")
-    return value.strip()
 
 
 def find(presented: str) -> KnownWebsiteKey:
