@@ -33,7 +33,7 @@ from operations.models import Booking, EquipmentCategory, EquipmentItem, Repair
 from tenancy.models import Organisation, User
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_integrations_page import sign_in
-from tests.e2e.wordpress.site import wordpress_site
+from tests.e2e.wordpress.site import WordPressSite, wordpress_site
 from tests.e2e.wordpress.steps import log_in_to_wordpress, press_test_connection
 from tests.factories import make_organisation, make_user
 from tests.public_api import fresh_public_cache  # noqa: F401
@@ -260,6 +260,15 @@ def raw_html(visitor: Page, url: str) -> str:
     return response.text()
 
 
+def why_not_shown(admin: Page, site: WordPressSite) -> str:
+    """For a failure message: what the availability page shows an administrator, who
+    also sees why when it shows the friendly error (cached, so the same error visitors
+    saw), and the end of the site's server log."""
+    admin.goto(site.pages["availability"])
+    shown = admin.locator("main").inner_text()
+    return f"the page shows: {shown}\nphp -S log:\n{site.server_log[-2000:]}"
+
+
 def item_row(page: Page, name: str) -> Locator:
     return page.locator(".patchbay-av__item", has_text=name)
 
@@ -324,6 +333,7 @@ def test_a_real_wordpress_site_shows_patchbays_live_availability_and_never_the_k
         # 3. Visitors see the shown categories' items with exact quantities, nothing else.
         visitor = fresh_context().new_page()
         visitor.goto(site.pages["availability"])
+        assert FRIENDLY not in visitor.content(), why_not_shown(admin, site)
         expect(visitor.get_by_role("heading", name="Lighting")).to_be_visible()
         expect(visitor.get_by_role("heading", name="Sound")).to_be_visible()
         expect(item_row(visitor, SOURCE_FOUR)).to_contain_text("4 of 10 available")
@@ -358,7 +368,7 @@ def test_a_real_wordpress_site_shows_patchbays_live_availability_and_never_the_k
             CACHE_SECONDS + SLACK_SECONDS,
         )
         shown_after = time.monotonic() - booked_at
-        assert "0 of 6 available" in html, "the booking never reached the website"
+        assert "0 of 6 available" in html, why_not_shown(admin, site)
         assert shown_after <= CACHE_SECONDS + SLACK_SECONDS, shown_after
         expect(item_row(visitor, SOURCE_FOUR)).to_contain_text("4 of 10 available")
         screenshot(visitor, "wordpress/with-patchbay-after-booking")
@@ -371,7 +381,7 @@ def test_a_real_wordpress_site_shows_patchbays_live_availability_and_never_the_k
             lambda html: "Out of stock" in html,
             CACHE_SECONDS + SLACK_SECONDS,
         )
-        assert "Out of stock" in html, "the display mode never reached the website"
+        assert "Out of stock" in html, why_not_shown(admin, site)
         expect(item_row(visitor, SM58)).to_contain_text("Out of stock")
         expect(item_row(visitor, SOURCE_FOUR)).to_contain_text("In stock")
         labels = raw_html(visitor, site.pages["availability"])
