@@ -110,12 +110,18 @@ def xero_sandbox(live_server: Any, settings: Any, transactional_db: None) -> str
     return base
 
 
+# Redis state that outlives a test's transaction. Test databases restart their ids at 1
+# on every run, so a cached public answer or key lookup left by an earlier run (or test)
+# would otherwise be read as this one's organisation's.
+REDIS_STATE_PATTERNS = ("patchbay:budget:*", "*:pub:*", "*:wk:*", "*:wp-usage:*")
+
+
 @pytest.fixture(autouse=True)
-def _fresh_rate_budgets() -> None:
-    """Rate budgets live in Redis, outside the test transaction: start each test empty."""
+def _fresh_redis_state() -> None:
+    """Rate budgets and the public API's caches start empty in each test."""
     import redis
 
     client = redis.Redis.from_url(settings.REDIS_URL)
-    keys = list(client.scan_iter("patchbay:budget:*"))
+    keys = [key for pattern in REDIS_STATE_PATTERNS for key in client.scan_iter(pattern)]
     if keys:
         client.delete(*keys)

@@ -3,15 +3,11 @@ settings, categories, items, bookings and repairs, and a client that sends the k
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-import redis
-from django.conf import settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -22,17 +18,6 @@ from wordpress_bridge.models import AllowedOrigin, WebsiteSettings
 
 BASE = "/api/public/v1/"
 AGENT = "PatchbayAvailability/1.2.3 (WordPress/6.1.9; https://rentals.example.com)"
-
-
-@pytest.fixture(autouse=True)
-def fresh_public_cache() -> Iterator[None]:
-    """Cached answers, key lookups and usage gates live in Redis, outside the test's
-    transaction: each test starts without them (only this suite's Redis db)."""
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    for pattern in ("*pub:*", "*wk:*", "*wp-usage:*"):
-        for key in client.scan_iter(pattern):
-            client.delete(key)
-    yield
 
 
 @dataclass

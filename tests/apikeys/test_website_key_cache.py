@@ -8,9 +8,6 @@ from django.utils import timezone
 
 from apikeys import tokens, website_key_cache
 from apikeys.website_key_cache import KnownWebsiteKey
-from tests.public_api import fresh_public_cache
-
-__all__ = ["fresh_public_cache"]
 
 
 def test_a_read_from_before_the_revocation_cannot_bring_the_key_back(

@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from bench.availability import Scale, measure
-from tests.public_api import fresh_public_cache
 from tests.ratelimits import fresh_rate_limits
 
-__all__ = ["fresh_public_cache", "fresh_rate_limits"]
+__all__ = ["fresh_rate_limits"]
 
 KEYS = {
     "warm_rps",

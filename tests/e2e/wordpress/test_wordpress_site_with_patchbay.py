@@ -36,16 +36,14 @@ from tests.e2e.test_integrations_page import sign_in
 from tests.e2e.wordpress.site import WordPressSite, wordpress_site
 from tests.e2e.wordpress.steps import log_in_to_wordpress, press_test_connection
 from tests.factories import make_organisation, make_user
-from tests.public_api import fresh_public_cache  # noqa: F401
 from tests.ratelimits import fresh_rate_limits  # noqa: F401
 from wordpress_bridge.plugin_zip import build_plugin_zip, plugin_version, zip_filename
 from wordpress_bridge.site_settings import settings_for, touch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("wordpress-with-patchbay")]
-# fresh_public_cache and fresh_rate_limits (imported above) are autouse: cached answers,
-# key lookups, "last used" gates and rate counters live in Redis, outside the database
-# the test flushes, and a fresh test database reuses the same ids; start without what
-# an earlier run left there.
+# fresh_rate_limits (imported above) is autouse: rate counters live in Redis, outside
+# the database the test flushes; the public API's cached answers, key lookups and
+# "last used" gates are emptied for every test by tests/conftest.py.
 
 ORGANISATION = "Northwind AV Hire"
 FRIENDLY = "Equipment availability cannot be shown right now."
