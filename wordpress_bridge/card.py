@@ -24,9 +24,9 @@ from wordpress_bridge.models import WebsiteSettings
 from wordpress_bridge.site_settings import settings_to_read
 
 WHAT_TO_DO_WHEN_REFUSED = (
-    "Check that WordPress > Settings > Patchbay holds the current website key (if it was "
+    "check that WordPress > Settings > Patchbay holds the current website key (if it was "
     "lost, regenerate it here and paste the new one there) and, for a browser widget, that "
-    "the site's domain is among the allowed domains."
+    "the site's domain is among the allowed domains"
 )
 
 
@@ -89,11 +89,9 @@ def standing(key: WebsiteKey | None, site: WebsiteSettings) -> Standing:
     success = _last_success(site)
     refused = site.refused_at
     if refused is not None and refused >= key.created_at and (success is None or refused > success):
-        reason = site.refused_reason or "the website's calls are refused"
-        return Standing(
-            SiteState.ERROR,
-            f"Calls refused since {clock(refused)}: {reason}. {WHAT_TO_DO_WHEN_REFUSED}",
-        )
+        # A recorded reason says what to do itself (the request path knows which fix fits).
+        reason = site.refused_reason or WHAT_TO_DO_WHEN_REFUSED
+        return Standing(SiteState.ERROR, f"Calls refused since {clock(refused)}: {reason}.")
     if _after(site.last_call_at, key.created_at) or _after(site.tested_at, key.created_at):
         return Standing(SiteState.CONNECTED, _connected_detail(site))
     return Standing(

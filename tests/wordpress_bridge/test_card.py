@@ -76,12 +76,22 @@ def test_refused_calls_since_the_last_accepted_one_turn_the_card_red(tenants: Te
     site = settings_for(tenants.alpha)
     site.last_call_at = key.created_at + timedelta(minutes=1)
     site.refused_at = key.created_at + timedelta(minutes=5)
-    site.refused_reason = "the key was regenerated"
+    site.refused_reason = "a replaced website key was used: paste the new key in WordPress"
     site.save()
     body = _card(tenants)
     assert ">Error<" in body
-    assert "the key was regenerated." in body
-    assert "Check that WordPress &gt; Settings &gt; Patchbay holds the current website key" in body
+    assert "a replaced website key was used: paste the new key in WordPress." in body
+    assert body.count("WordPress &gt; Settings") == 0  # the reason's advice, not a second one
+
+
+def test_a_refusal_with_no_recorded_reason_still_says_what_to_do(tenants: Tenants) -> None:
+    key, _ = website_keys.issue(tenants.alpha)
+    site = settings_for(tenants.alpha)
+    site.refused_at = key.created_at + timedelta(minutes=5)
+    site.save()
+    body = _card(tenants)
+    assert ">Error<" in body
+    assert "check that WordPress &gt; Settings &gt; Patchbay holds the current website key" in body
 
 
 def test_an_accepted_call_after_a_refusal_reconnects(tenants: Tenants) -> None:
