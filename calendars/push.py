@@ -25,7 +25,7 @@ from calendars.errors import EventGone
 from calendars.event import EventDraft
 from calendars.models import CalendarTarget, EventLink
 from calendars.projection import Scene, event_key, fingerprint, wanted
-from integrations import audit, runs, tokens
+from integrations import audit, limiter, runs, tokens
 from integrations.errors import ProviderError, ProviderUnavailable
 from integrations.models import Connection, SyncRun
 from integrations.syncs import SYNCABLE_STATES
@@ -49,8 +49,10 @@ def still_connected(connection: Connection) -> Iterator[None]:
     """Hold the connection row for a group of provider calls. A disconnect waits for the
     group in flight and every later group sees it, so nothing is written after it
     commits, and the clean-up that follows it sees every event there is. The row's
-    health fields, read under the lock, stand for the group (no re-read per call), and
-    the calls' audit rows are inserted together at its end."""
+    health fields, read under the lock, stand for the group (no re-read per call), the
+    calls' audit rows are inserted together at its end, and the calls, one at a time,
+    take their places in the provider's limits from a lease (one Redis round trip for
+    many calls; see integrations.limiter)."""
     with transaction.atomic():
         health = (
             Connection.objects.select_for_update()
@@ -62,7 +64,7 @@ def still_connected(connection: Connection) -> Iterator[None]:
             raise Disconnected(f"connection {connection.pk} was disconnected")
         for name, value in health.items():
             setattr(connection, name, value)
-        with tokens.row_held(connection), audit.grouped():
+        with tokens.row_held(connection), audit.grouped(), limiter.serial_calls():
             yield
 
 
