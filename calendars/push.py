@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import DatabaseError, transaction
@@ -25,18 +25,18 @@ from calendars.errors import EventGone
 from calendars.event import EventDraft
 from calendars.models import CalendarTarget, EventLink
 from calendars.projection import Scene, event_key, fingerprint, wanted
-from integrations import audit, limiter, runs, tokens
+from integrations import audit, runs, tokens
 from integrations.errors import ProviderError, ProviderUnavailable
 from integrations.models import Connection, SyncRun
 from integrations.syncs import SYNCABLE_STATES
 
 Ref = tuple[str, int]
-PROGRESS_EVERY = 1.0  # seconds
 # A group of events is written under one hold of the connection row (one transaction):
 # at most this many, and no new one started after this long, so that a disconnect waits
-# for at most one group's calls.
+# for at most one group's calls. (Each group costs three round trips to PostgreSQL and a
+# commit; a second's calls share them. A disconnect's worst wait is a call's timeout.)
 GROUP_EVENTS = 50
-GROUP_SECONDS = 0.5
+GROUP_SECONDS = 1.0
 WRITTEN_FIELDS = ["remote_id", "version", "fingerprint", "state", "last_error", "pushed_at"]
 
 
@@ -45,15 +45,14 @@ class Disconnected(Exception):
 
 
 @contextmanager
-def still_connected(connection: Connection) -> Iterator[None]:
+def still_connected(connection: Connection, group: GroupWrites) -> Iterator[None]:
     """Hold the connection row for a group of provider calls. A disconnect waits for the
     group in flight and every later group sees it, so nothing is written after it
     commits, and the clean-up that follows it sees every event there is. The row's
-    health fields, read under the lock, stand for the group (no re-read per call), the
-    calls' audit rows are inserted together at its end, and the calls, one at a time,
-    take their places in the provider's limits from a lease (one Redis round trip for
-    many calls; see integrations.limiter)."""
-    with transaction.atomic():
+    health fields, read under the lock, stand for the group (no re-read per call). At
+    its end, what the group wrote (its links, its run's progress), its calls' audit rows
+    and the commit go to the database together, in one round trip."""
+    with ExitStack() as after_commit, transaction.atomic():
         health = (
             Connection.objects.select_for_update()
             .filter(pk=connection.pk, state__in=SYNCABLE_STATES)
@@ -64,8 +63,27 @@ def still_connected(connection: Connection) -> Iterator[None]:
             raise Disconnected(f"connection {connection.pk} was disconnected")
         for name, value in health.items():
             setattr(connection, name, value)
-        with tokens.row_held(connection), audit.grouped(), limiter.serial_calls():
+        with tokens.row_held(connection), audit.collected() as entries:
             yield
+        # Ended by the ExitStack, after the commit: the commit travels with these.
+        after_commit.enter_context(_one_round_trip())
+        _save_written(group.links)
+        audit.insert_all(entries)
+        _save_progress(group.run, group.done)
+
+
+@contextmanager
+def _one_round_trip() -> Iterator[None]:
+    """Statements sent inside wait for no answer until the block ends (or one of them
+    is read): psycopg's pipeline mode, one round trip for the lot. Without it (SQLite,
+    make run's embedded mode) they go one by one."""
+    db_connection.ensure_connection()
+    pipeline = getattr(db_connection.connection, "pipeline", None)
+    if db_connection.vendor != "postgresql" or pipeline is None:
+        yield
+        return
+    with pipeline():
+        yield
 
 
 @dataclass(frozen=True)
@@ -149,22 +167,13 @@ def _remove(adapter: CalendarAdapter, target: str, link: EventLink) -> None:
     link.delete()
 
 
-class Progress:
-    """The run's done count (and lease), saved at most every PROGRESS_EVERY seconds
-    rather than after every group: the card polls every few seconds anyway."""
+@dataclass
+class GroupWrites:
+    """What a group saves at its end, with its calls' audit rows and the commit."""
 
-    def __init__(self, run: SyncRun) -> None:
-        self.run, self.unsaved, self.saved_at = run, 0, time.monotonic()
-
-    def add(self, n: int) -> None:
-        self.unsaved += n
-        if time.monotonic() - self.saved_at >= PROGRESS_EVERY:
-            self.save()
-
-    def save(self) -> None:
-        if self.unsaved:
-            runs.bump_done(self.run, self.unsaved)
-        self.unsaved, self.saved_at = 0, time.monotonic()
+    run: SyncRun
+    links: list[EventLink] = field(default_factory=list)  # written: their new versions
+    done: int = 0  # steps done, for the run's progress
 
 
 @dataclass(frozen=True)
@@ -189,16 +198,10 @@ def push(
     todo = plan(scene, present)
     runs.progress(run, phase="writing events", done=0, total=len(todo.write) + len(todo.remove))
     runs.count(run, "unchanged", todo.unchanged)
-    progress = Progress(run)
-    try:
-        steps = _steps(adapter, scene, target.remote_id, todo)
-        done = 0
-        while done < len(steps):
-            group = _group(connection, run, steps[done:])
-            progress.add(group)
-            done += group
-    finally:
-        progress.save()
+    steps = _steps(adapter, scene, target.remote_id, todo)
+    done = 0
+    while done < len(steps):
+        done += _group(connection, run, steps[done:])
 
 
 def _steps(adapter: CalendarAdapter, scene: Scene, target: str, todo: Plan) -> list[Step]:
@@ -220,27 +223,26 @@ def _group(connection: Connection, run: SyncRun, steps: list[Step]) -> int:
     audit rows, and the failure is raised after the commit. A database error rolls the
     group back: the links' keys, committed before any call, make the next run adopt
     what its calls made."""
-    written: list[EventLink] = []
+    group = GroupWrites(run)
     failure: Exception | None = None
     taken, deadline = 0, time.monotonic() + GROUP_SECONDS
-    with still_connected(connection):
+    with still_connected(connection, group):
         for step in steps[:GROUP_EVENTS]:
             if taken and time.monotonic() >= deadline:
                 break
             taken += 1
-            failure = _take(run, step, written)
+            failure = _take(run, step, group.links)
             if failure is not None:
                 break
-        _save_written(written)
+            group.done += 1
     if failure is not None:
         raise failure
     return taken
 
 
 def _save_written(links: list[EventLink]) -> None:
-    """The group's written links, in one round trip: psycopg pipelines the statements of
-    an executemany. (bulk_update's CASE per field and link costs more Python than the
-    statements it saves: about 2 ms an event, measured.)"""
+    """The group's written links, in one executemany (bulk_update's CASE per field and
+    link costs more Python than the statements it saves: about 2 ms an event)."""
     if not links:
         return
     quote = db_connection.ops.quote_name
@@ -249,6 +251,22 @@ def _save_written(links: list[EventLink]) -> None:
     rows = [[getattr(link, name) for name in WRITTEN_FIELDS] + [link.pk] for link in links]
     with db_connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def _save_progress(run: SyncRun, n: int) -> None:
+    """The run's done count, counts and lease, saved with its group (a statement of the
+    group's round trip, whose answer nobody waits for; the card polls every few
+    seconds), as runs.bump_done would save them."""
+    run.done += n
+    run.lease_expires_at = timezone.now() + runs.lease()
+    quote = db_connection.ops.quote_name
+    counts = SyncRun._meta.get_field("counts").get_db_prep_save(run.counts, db_connection)
+    sql = (
+        f"UPDATE {quote(SyncRun._meta.db_table)} SET {quote('done')} = {quote('done')} + %s, "  # noqa: S608 - names from the model
+        f"{quote('counts')} = %s, {quote('lease_expires_at')} = %s WHERE {quote('id')} = %s"
+    )
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, [n, counts, run.lease_expires_at, run.pk])
 
 
 def _take(run: SyncRun, step: Step, written: list[EventLink]) -> Exception | None:

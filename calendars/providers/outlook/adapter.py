@@ -9,11 +9,13 @@ own events, so an event the user edited meanwhile (412) is read afresh and overw
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +38,14 @@ SUBSCRIPTION_MINUTES = 4_200
 # https://learn.microsoft.com/graph/delta-query-overview , https://learn.microsoft.com/graph/errors
 RESYNC_CODES = frozenset({"syncstatenotfound", "resyncrequired", "syncstateinvalid"})
 DEFAULT_WINDOW = (dt.timedelta(days=1), dt.timedelta(days=180))
+PENDING_SECONDS = 120  # a new subscription's notifications may come before it is saved
+
+
+def pending_key(client_state: str) -> str:
+    """Where a new subscription's clientState waits (by its digest: the cache does not
+    hold the secret) until the subscription is saved, naming its connection."""
+    digest = hashlib.sha256(client_state.encode()).hexdigest()
+    return f"calendars:outlook:pending-subscription:{digest}"
 
 
 class OutlookAdapter(CalendarAdapter):
@@ -230,6 +240,8 @@ class OutlookAdapter(CalendarAdapter):
 
     def _subscribe(self, cursor: ReadCursor, stamp: str) -> None:
         secret = secrets.token_urlsafe(48)  # clientState: at most 128 characters
+        # Graph may notify before the POST answers and the subscription is saved.
+        cache.set(pending_key(secret), self.connection.pk, PENDING_SECONDS)
         base = str(settings.PUBLIC_BASE_URL).rstrip("/")
         body = {
             "changeType": "created,updated,deleted",
