@@ -224,13 +224,15 @@ class Limiter:
         code, value = self._acquire(keys=keys, args=args)
         return int(code), int(value)
 
-    def _wait_for(self, holder: str, tag: str, want: int, ahead_ms: int) -> int:
-        """Ask until granted, sleeping as told; the places granted."""
+    def _wait_for(self, holder: str, tag: str, want: int, ahead_ms: int) -> tuple[int, float]:
+        """Ask until granted, sleeping as told; the places granted, and when (monotonic)
+        the granting ask was made."""
         deadline = time.monotonic() + MAX_WAIT_S
         while True:
+            asked = time.monotonic()
             code, value = self.try_acquire(holder, tag, want=want, ahead_ms=ahead_ms)
             if code == GRANTED:
-                return value
+                return value, asked
             if code == DAY_SPENT:
                 raise DailyLimitReached(_day_end(datetime.now(UTC)))
             if time.monotonic() + value / 1000 > deadline:
@@ -267,9 +269,10 @@ class Limiter:
         if lease is not None:
             del leases[key]
             self._give_back(lease)
-        holder, asked = uuid.uuid4().hex, time.monotonic()
+        holder = uuid.uuid4().hex
         # Stamped a full LEASE_SECONDS ahead of the asking: later than any call it allows.
-        granted = self._wait_for(holder, tag, LEASE_CALLS, int(LEASE_SECONDS * 1000))
+        ahead_ms = int(LEASE_SECONDS * 1000)
+        granted, asked = self._wait_for(holder, tag, LEASE_CALLS, ahead_ms)
         leases[key] = Lease(self, tag, holder, granted, asked + LEASE_SECONDS, used=1)
 
     def _give_back(self, lease: Lease) -> None:
