@@ -26,8 +26,9 @@ from calendars.event import EventDraft
 from calendars.models import CalendarTarget, EventLink
 from calendars.projection import Scene, event_key, fingerprint, wanted
 from integrations import audit, runs, tokens
-from integrations.errors import ProviderError, ProviderUnavailable
+from integrations.errors import Outage, ProviderError, ProviderUnavailable
 from integrations.models import Connection, SyncRun
+from integrations.retry import Backoff, RetryPolicy
 from integrations.syncs import SYNCABLE_STATES
 
 Ref = tuple[str, int]
@@ -37,6 +38,11 @@ Ref = tuple[str, int]
 # commit; a second's calls share them. A disconnect's worst wait is a call's timeout.)
 GROUP_EVENTS = 50
 GROUP_SECONDS = 1.0
+# A step that met an outage is tried again after these waits before the outage ends the
+# run. Safe to repeat: the event's key makes a write that landed anyway be adopted (Google
+# 409, Graph's transactionId, CalDAV's If-None-Match), and a delete of what is gone is
+# done. The group holds the connection's row meanwhile: a disconnect waits 1.5 s more.
+OUTAGE_RETRIES = RetryPolicy(Backoff.scheduled((0.5, 1.0)))
 WRITTEN_FIELDS = ["remote_id", "version", "fingerprint", "state", "last_error", "pushed_at"]
 
 
@@ -270,18 +276,29 @@ def _save_progress(run: SyncRun, n: int) -> None:
 
 
 def _take(run: SyncRun, step: Step, written: list[EventLink]) -> Exception | None:
-    """Do one step; the exception that ends the run, if it raised one."""
-    try:
-        step.do()
-    except ProviderUnavailable as error:  # a limit or an outage: the next run goes on
-        return error
-    except ProviderError as error:
-        _failed(run, step.link, error)
-        return None
-    except DatabaseError:
-        raise  # the transaction is lost: nothing of the group can be kept
-    except Exception as error:  # raised again once the group is committed
-        return error
+    """Do one step; the exception that ends the run, if it raised one. An outage (a
+    5xx, the network) is tried again soon, OUTAGE_RETRIES allowing, before it does."""
+    failures = 0
+    while True:
+        try:
+            step.do()
+        except Outage as error:
+            failures += 1
+            wait = OUTAGE_RETRIES.next_wait(failures)
+            if wait is None:
+                return error  # still down: the next run goes on
+            time.sleep(wait)
+            continue
+        except ProviderUnavailable as error:  # a limit, already waited for: the next run
+            return error
+        except ProviderError as error:
+            _failed(run, step.link, error)
+            return None
+        except DatabaseError:
+            raise  # the transaction is lost: nothing of the group can be kept
+        except Exception as error:  # raised again once the group is committed
+            return error
+        break
     if step.saves_link:
         written.append(step.link)
     runs.count(run, step.outcome)

@@ -25,6 +25,11 @@ class ProviderUnavailable(ProviderError):
     answer: requests.Response | None = None
 
 
+class Outage(ProviderUnavailable):
+    """The provider could not be reached, or answered with a server error (5xx): worth
+    trying again soon, unlike a limit, which says how long to wait."""
+
+
 class RateLimited(ProviderUnavailable):
     """A 429: wait ``retry_after`` seconds; ``problem`` names the limit (e.g. minute, day).
 

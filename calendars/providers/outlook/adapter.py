@@ -54,6 +54,10 @@ class OutlookAdapter(CalendarAdapter):
     def __init__(self, connection: Connection, run: SyncRun | None = None) -> None:
         self.connection = connection
         self.graph = Graph(connection, run)
+        # Keys whose create failed without an answer in this run (it may have landed):
+        # a create tried again looks them up first (what Graph answers a repeated
+        # transactionId is not documented).
+        self._unsure: set[str] = set()
 
     # --- calendars ----------------------------------------------------------------
 
@@ -88,6 +92,17 @@ class OutlookAdapter(CalendarAdapter):
         return self._create(calendar_id, draft)
 
     def _create(self, calendar_id: str, draft: EventDraft) -> Written:
+        if draft.uid in self._unsure:  # an earlier try failed unanswered: it may exist
+            adopted = self._find(calendar_id, draft.uid)
+            if adopted is not None:
+                return adopted
+        try:
+            return self._post(calendar_id, draft)
+        except ProviderUnavailable:
+            self._unsure.add(draft.uid)  # the push may try it again: look first then
+            raise
+
+    def _post(self, calendar_id: str, draft: EventDraft) -> Written:
         path = f"me/calendars/{calendar_id}/events"
         try:
             response = self.graph.send("POST", path, entity="event", body=events.new_event(draft))
