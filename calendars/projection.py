@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ NOTICE = (
     "sync. To change it, change the project in Patchbay."
 )
 Wanted = dict[tuple[str, int], EventDraft]
+FIELDS = fields(EventDraft)
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,11 @@ def event_key(scene: Scene, source: str, source_id: int, generation: int) -> str
 
 
 def fingerprint(draft: EventDraft) -> str:
-    fields = {key: str(value) for key, value in asdict(draft).items() if key != "uid"}
-    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+    # The fields read directly: asdict() deep-copies every value first.
+    values = {
+        field.name: str(getattr(draft, field.name)) for field in FIELDS if field.name != "uid"
+    }
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
 
 def _since() -> datetime:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import DatabaseError, transaction
@@ -26,17 +26,23 @@ from calendars.event import EventDraft
 from calendars.models import CalendarTarget, EventLink
 from calendars.projection import Scene, event_key, fingerprint, wanted
 from integrations import audit, runs, tokens
-from integrations.errors import ProviderError, ProviderUnavailable
+from integrations.errors import Outage, ProviderError, ProviderUnavailable
 from integrations.models import Connection, SyncRun
+from integrations.retry import Backoff, RetryPolicy
 from integrations.syncs import SYNCABLE_STATES
 
 Ref = tuple[str, int]
-PROGRESS_EVERY = 1.0  # seconds
 # A group of events is written under one hold of the connection row (one transaction):
 # at most this many, and no new one started after this long, so that a disconnect waits
-# for at most one group's calls.
+# for at most one group's calls. (Each group costs three round trips to PostgreSQL and a
+# commit; a second's calls share them. A disconnect's worst wait is a call's timeout.)
 GROUP_EVENTS = 50
-GROUP_SECONDS = 0.5
+GROUP_SECONDS = 1.0
+# A step that met an outage is tried again after these waits before the outage ends the
+# run. Safe to repeat: the event's key makes a write that landed anyway be adopted (Google
+# 409, Graph's transactionId, CalDAV's If-None-Match), and a delete of what is gone is
+# done. The group holds the connection's row meanwhile: a disconnect waits 1.5 s more.
+OUTAGE_RETRIES = RetryPolicy(Backoff.scheduled((0.5, 1.0)))
 WRITTEN_FIELDS = ["remote_id", "version", "fingerprint", "state", "last_error", "pushed_at"]
 
 
@@ -45,13 +51,14 @@ class Disconnected(Exception):
 
 
 @contextmanager
-def still_connected(connection: Connection) -> Iterator[None]:
+def still_connected(connection: Connection, group: GroupWrites) -> Iterator[None]:
     """Hold the connection row for a group of provider calls. A disconnect waits for the
     group in flight and every later group sees it, so nothing is written after it
     commits, and the clean-up that follows it sees every event there is. The row's
-    health fields, read under the lock, stand for the group (no re-read per call), and
-    the calls' audit rows are inserted together at its end."""
-    with transaction.atomic():
+    health fields, read under the lock, stand for the group (no re-read per call). At
+    its end, what the group wrote (its links, its run's progress), its calls' audit rows
+    and the commit go to the database together, in one round trip."""
+    with ExitStack() as after_commit, transaction.atomic():
         health = (
             Connection.objects.select_for_update()
             .filter(pk=connection.pk, state__in=SYNCABLE_STATES)
@@ -62,8 +69,27 @@ def still_connected(connection: Connection) -> Iterator[None]:
             raise Disconnected(f"connection {connection.pk} was disconnected")
         for name, value in health.items():
             setattr(connection, name, value)
-        with tokens.row_held(connection), audit.grouped():
+        with tokens.row_held(connection), audit.collected() as entries:
             yield
+        # Ended by the ExitStack, after the commit: the commit travels with these.
+        after_commit.enter_context(_one_round_trip())
+        _save_written(group.links)
+        audit.insert_all(entries)
+        _save_progress(group.run, group.done)
+
+
+@contextmanager
+def _one_round_trip() -> Iterator[None]:
+    """Statements sent inside wait for no answer until the block ends (or one of them
+    is read): psycopg's pipeline mode, one round trip for the lot. Without it (SQLite,
+    make run's embedded mode) they go one by one."""
+    db_connection.ensure_connection()
+    pipeline = getattr(db_connection.connection, "pipeline", None)
+    if db_connection.vendor != "postgresql" or pipeline is None:
+        yield
+        return
+    with pipeline():
+        yield
 
 
 @dataclass(frozen=True)
@@ -147,22 +173,13 @@ def _remove(adapter: CalendarAdapter, target: str, link: EventLink) -> None:
     link.delete()
 
 
-class Progress:
-    """The run's done count (and lease), saved at most every PROGRESS_EVERY seconds
-    rather than after every group: the card polls every few seconds anyway."""
+@dataclass
+class GroupWrites:
+    """What a group saves at its end, with its calls' audit rows and the commit."""
 
-    def __init__(self, run: SyncRun) -> None:
-        self.run, self.unsaved, self.saved_at = run, 0, time.monotonic()
-
-    def add(self, n: int) -> None:
-        self.unsaved += n
-        if time.monotonic() - self.saved_at >= PROGRESS_EVERY:
-            self.save()
-
-    def save(self) -> None:
-        if self.unsaved:
-            runs.bump_done(self.run, self.unsaved)
-        self.unsaved, self.saved_at = 0, time.monotonic()
+    run: SyncRun
+    links: list[EventLink] = field(default_factory=list)  # written: their new versions
+    done: int = 0  # steps done, for the run's progress
 
 
 @dataclass(frozen=True)
@@ -187,16 +204,10 @@ def push(
     todo = plan(scene, present)
     runs.progress(run, phase="writing events", done=0, total=len(todo.write) + len(todo.remove))
     runs.count(run, "unchanged", todo.unchanged)
-    progress = Progress(run)
-    try:
-        steps = _steps(adapter, scene, target.remote_id, todo)
-        done = 0
-        while done < len(steps):
-            group = _group(connection, run, steps[done:])
-            progress.add(group)
-            done += group
-    finally:
-        progress.save()
+    steps = _steps(adapter, scene, target.remote_id, todo)
+    done = 0
+    while done < len(steps):
+        done += _group(connection, run, steps[done:])
 
 
 def _steps(adapter: CalendarAdapter, scene: Scene, target: str, todo: Plan) -> list[Step]:
@@ -218,27 +229,26 @@ def _group(connection: Connection, run: SyncRun, steps: list[Step]) -> int:
     audit rows, and the failure is raised after the commit. A database error rolls the
     group back: the links' keys, committed before any call, make the next run adopt
     what its calls made."""
-    written: list[EventLink] = []
+    group = GroupWrites(run)
     failure: Exception | None = None
     taken, deadline = 0, time.monotonic() + GROUP_SECONDS
-    with still_connected(connection):
+    with still_connected(connection, group):
         for step in steps[:GROUP_EVENTS]:
             if taken and time.monotonic() >= deadline:
                 break
             taken += 1
-            failure = _take(run, step, written)
+            failure = _take(run, step, group.links)
             if failure is not None:
                 break
-        _save_written(written)
+            group.done += 1
     if failure is not None:
         raise failure
     return taken
 
 
 def _save_written(links: list[EventLink]) -> None:
-    """The group's written links, in one round trip: psycopg pipelines the statements of
-    an executemany. (bulk_update's CASE per field and link costs more Python than the
-    statements it saves: about 2 ms an event, measured.)"""
+    """The group's written links, in one executemany (bulk_update's CASE per field and
+    link costs more Python than the statements it saves: about 2 ms an event)."""
     if not links:
         return
     quote = db_connection.ops.quote_name
@@ -249,19 +259,46 @@ def _save_written(links: list[EventLink]) -> None:
         cursor.executemany(sql, rows)
 
 
+def _save_progress(run: SyncRun, n: int) -> None:
+    """The run's done count, counts and lease, saved with its group (a statement of the
+    group's round trip, whose answer nobody waits for; the card polls every few
+    seconds), as runs.bump_done would save them."""
+    run.done += n
+    run.lease_expires_at = timezone.now() + runs.lease()
+    quote = db_connection.ops.quote_name
+    counts = SyncRun._meta.get_field("counts").get_db_prep_save(run.counts, db_connection)
+    sql = (
+        f"UPDATE {quote(SyncRun._meta.db_table)} SET {quote('done')} = {quote('done')} + %s, "  # noqa: S608 - names from the model
+        f"{quote('counts')} = %s, {quote('lease_expires_at')} = %s WHERE {quote('id')} = %s"
+    )
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, [n, counts, run.lease_expires_at, run.pk])
+
+
 def _take(run: SyncRun, step: Step, written: list[EventLink]) -> Exception | None:
-    """Do one step; the exception that ends the run, if it raised one."""
-    try:
-        step.do()
-    except ProviderUnavailable as error:  # a limit or an outage: the next run goes on
-        return error
-    except ProviderError as error:
-        _failed(run, step.link, error)
-        return None
-    except DatabaseError:
-        raise  # the transaction is lost: nothing of the group can be kept
-    except Exception as error:  # raised again once the group is committed
-        return error
+    """Do one step; the exception that ends the run, if it raised one. An outage (a
+    5xx, the network) is tried again soon, OUTAGE_RETRIES allowing, before it does."""
+    failures = 0
+    while True:
+        try:
+            step.do()
+        except Outage as error:
+            failures += 1
+            wait = OUTAGE_RETRIES.next_wait(failures)
+            if wait is None:
+                return error  # still down: the next run goes on
+            time.sleep(wait)
+            continue
+        except ProviderUnavailable as error:  # a limit, already waited for: the next run
+            return error
+        except ProviderError as error:
+            _failed(run, step.link, error)
+            return None
+        except DatabaseError:
+            raise  # the transaction is lost: nothing of the group can be kept
+        except Exception as error:  # raised again once the group is committed
+            return error
+        break
     if step.saves_link:
         written.append(step.link)
     runs.count(run, step.outcome)

@@ -18,7 +18,7 @@ from calendars.models import CalendarTarget, EventLink
 from calendars.projection import Scene
 from calendars.push import Disconnected, push
 from calendars.settings_of import effective_for
-from integrations import health, runs
+from integrations import health, limiter, runs
 from integrations.errors import GrantInvalid, ProviderError
 from integrations.models import Connection, SyncRun
 from integrations.registry import get_integration
@@ -71,7 +71,11 @@ def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -
     wake.started(connection.pk)
     run = run or runs.start(connection, trigger)
     try:
-        return _sync(connection, run)
+        # A sync's calls are made one at a time: they take their places in the
+        # provider's limits from leases (one Redis round trip for up to a second's calls
+        # rather than one or two per call; integrations.limiter), given back at its end.
+        with limiter.serial_calls():
+            return _sync(connection, run)
     finally:
         # A change saved after the last round's look found this run holding the
         # connection: it gets a sync of its own rather than waiting for the backstop.

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import requests
+from django.db import connection as db_connection
 from django.utils import timezone
 
 from integrations import tokens
@@ -57,13 +58,43 @@ def grouped() -> Iterator[list[AuditEntry]]:
     caller whose block is one transaction anyway: what it did and the record of the
     calls that did it commit together, or neither does. Inside, entries are returned
     unsaved (no id yet) and `Recorder.note` completes them in memory."""
+    with collected() as entries:
+        yield entries
+    AuditEntry.objects.bulk_create(entries)
+
+
+@contextmanager
+def collected() -> Iterator[list[AuditEntry]]:
+    """As `grouped`, but the caller inserts the entries (`insert_all`) where it likes:
+    with its other writes, in one round trip."""
     entries: list[AuditEntry] = []
     mark = _pending.set(entries)
     try:
         yield entries
     finally:
         _pending.reset(mark)
-    AuditEntry.objects.bulk_create(entries)
+
+
+def insert_all(entries: list[AuditEntry]) -> None:
+    """The entries in one INSERT that reads nothing back (bulk_create asks for the new
+    ids): in a psycopg pipeline it waits for no answer of its own. The entries keep no
+    id. Values are prepared as Django's own INSERT prepares them (pre_save, then the
+    field's database form)."""
+    if not entries:
+        return
+    fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+    quote = db_connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    row = f"({', '.join(['%s'] * len(fields))})"
+    table = quote(AuditEntry._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(entries))}"  # noqa: S608 - names from the model
+    values = [
+        field.get_db_prep_save(field.pre_save(entry, True), db_connection)
+        for entry in entries
+        for field in fields
+    ]
+    with db_connection.cursor() as cursor:
+        cursor.execute(sql, values)
 
 
 def _store(entry: AuditEntry) -> AuditEntry:
@@ -140,14 +171,20 @@ class Recorder:
             headers["Idempotency-Key"] = call.idempotency_key
         with self.limiter.permit(tag) if self.limiter else nullcontext():
             started = time.monotonic()
-            response = tokens.call(
-                self.connection,
-                call.method,
-                call.url,
-                json=call.body,
-                params=call.params,
-                headers=headers,
-            )
+            try:
+                response = tokens.call(
+                    self.connection,
+                    call.method,
+                    call.url,
+                    json=call.body,
+                    params=call.params,
+                    headers=headers,
+                )
+            except ProviderUnavailable as failed:  # a 429 or a 5xx is a call made too
+                if failed.answer is not None:
+                    ms = int((time.monotonic() - started) * 1000)
+                    self._write(call, failed.answer, ms, outcome=AuditEntry.Outcome.ERROR)
+                raise
             duration = int((time.monotonic() - started) * 1000)
         if self.limiter is not None:
             self.limiter.observe(*self.quota(response.headers))
@@ -163,10 +200,13 @@ class Recorder:
         if entry.pk is not None:  # else it waits in a group, inserted complete
             entry.save(update_fields=["outcome", "remote_ids", "version"])
 
-    def _write(self, call: Call, response: requests.Response, duration_ms: int) -> AuditEntry:
-        outcome = AuditEntry.Outcome.READ if call.method == "GET" else AuditEntry.Outcome.ERROR
-        if call.method != "GET" and response.status_code < 300:
-            outcome = AuditEntry.Outcome.CREATED
+    def _write(
+        self, call: Call, response: requests.Response, duration_ms: int, outcome: str = ""
+    ) -> AuditEntry:
+        if not outcome:
+            outcome = AuditEntry.Outcome.READ if call.method == "GET" else AuditEntry.Outcome.ERROR
+            if call.method != "GET" and response.status_code < 300:
+                outcome = AuditEntry.Outcome.CREATED
         return _store(
             AuditEntry(
                 organisation_id=self.connection.organisation_id,

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import requests
+
 
 class ProviderError(Exception):
     """A provider refused or failed a call. ``message`` is safe to show to a person."""
@@ -12,7 +17,17 @@ class ProviderError(Exception):
 
 
 class ProviderUnavailable(ProviderError):
-    """Transient: network failure, timeout, 5xx or 429. Retry later; never an Error state."""
+    """Transient: network failure, timeout, 5xx or 429. Retry later; never an Error state.
+
+    ``answer`` is the provider's response when there was one (a 5xx, a 429), so that
+    the call is audited like any other."""
+
+    answer: requests.Response | None = None
+
+
+class Outage(ProviderUnavailable):
+    """The provider could not be reached, or answered with a server error (5xx): worth
+    trying again soon, unlike a limit, which says how long to wait."""
 
 
 class RateLimited(ProviderUnavailable):

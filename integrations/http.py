@@ -9,7 +9,7 @@ from typing import Any
 import requests
 from requests.auth import AuthBase
 
-from integrations.errors import ProviderUnavailable, RateLimited
+from integrations.errors import Outage, ProviderUnavailable, RateLimited
 
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 20
@@ -34,7 +34,7 @@ def _send(method: str, url: str, target: str, **kwargs: Any) -> requests.Respons
             method, url, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), allow_redirects=False, **kwargs
         )
     except requests.RequestException as error:
-        raise ProviderUnavailable(f"could not reach {target} ({type(error).__name__})") from error
+        raise Outage(f"could not reach {target} ({type(error).__name__})") from error
 
 
 def request(method: str, url: str, *, access_token: str, **kwargs: Any) -> requests.Response:
@@ -45,7 +45,9 @@ def request(method: str, url: str, *, access_token: str, **kwargs: Any) -> reque
     if response.status_code == 429:
         raise rate_limited(response)
     if response.status_code >= 500:
-        raise ProviderUnavailable(f"the provider answered {response.status_code}")
+        failed = Outage(f"the provider answered {response.status_code}")
+        failed.answer = response
+        raise failed
     return response
 
 
@@ -80,9 +82,11 @@ def rate_limited(response: requests.Response) -> RateLimited:
         retry_after = math.nan
     stated = math.isfinite(retry_after)
     problem = response.headers.get("X-Rate-Limit-Problem", "").lower()
-    return RateLimited(
+    limited = RateLimited(
         f"the provider is rate limiting ({problem or 'unknown limit'})",
         retry_after if stated else 60.0,
         problem,
         stated=stated,
     )
+    limited.answer = response
+    return limited

@@ -7,6 +7,16 @@ before each call (proactive) and is corrected by the provider's remaining-quota 
 and by 429 + Retry-After (reactive). Sliding windows are logs of call times, so no burst
 across a window boundary can exceed a provider's limit whether its own windows are
 fixed or rolling. Without Redis (make run's embedded mode) nothing is enforced.
+
+A caller that makes its calls one after another for a while (a calendar push's group of
+events) may lease places instead of asking Redis before every call: inside
+`serial_calls()`, one round trip takes up to LEASE_CALLS places, usable for LEASE_SECONDS,
+and the group's end gives back what it did not use. The lease errs on the side of the
+provider: its places count as calls made at the lease's last moment (so each counts at
+least as long as the real call would), and a calls-at-once place is held for the whole
+lease (the caller has one call in flight at most, all along). Windows that count a call
+until some time after it ends cannot be leased that way; their calls are asked for one
+by one as outside a lease.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -33,6 +44,9 @@ MINUTE_MS = 60_000
 HOLDER_TTL_MS = 2 * (CONNECT_TIMEOUT + READ_TIMEOUT) * 1000 + 10_000
 MAX_WAIT_S = 120.0
 KEY_PREFIX = "patchbay:budget"
+# A lease (see the module): at most this many calls, started within this long.
+LEASE_CALLS = 50
+LEASE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -69,11 +83,21 @@ class Limits:
     def window(self, name: str) -> Window | None:
         return next((window for window in self.windows if window.name == name), None)
 
+    def leasable(self, tag: str = "") -> bool:
+        """Whether serial calls tagged `tag` can lease places: every window counting them
+        counts a call from its start, or only while it is in flight (calls at once)."""
+        return all(not window.from_end or window.span_ms == 0 for window in _counting(self, tag))
+
     @property
     def concurrent(self) -> int:
         """Calls at once, for callers that size thread pools."""
         window = self.window("at-once")
         return window.limit if window else 1
+
+
+def _counting(limits: Limits, tag: str) -> list[Window]:
+    """The windows that count a call tagged `tag` (an untagged window counts every call)."""
+    return [w for w in limits.windows if not w.only_for or w.only_for == tag]
 
 
 class DailyLimitReached(Exception):
@@ -86,19 +110,25 @@ GRANTED, BLOCKED, WINDOW_FULL, DAY_SPENT = 1, -1, -2, -4
 POLL_MS = 10  # how often to look again when only a call in flight can free a place
 
 # KEYS: blocked flag, day counter, then one sorted set per window. ARGV: now, holder,
-# holder_ttl, day_limit (-1: none), ms to the day's end, then (limit, span, from_end)
-# per window. Returns {GRANTED, 0} or {code, ms to wait}.
+# holder_ttl, day_limit (-1: none), ms to the day's end, places wanted, ms ahead, then
+# (limit, span, from_end) per window. Returns {GRANTED, places granted} or {code, ms to
+# wait}. One place wanted: the holder itself is the member, stamped now. More (a lease):
+# as many as every window has room for, members holder:1 .. holder:n in the windows that
+# count starts, stamped `ahead` ms from now; a window that counts calls in flight gets the
+# holder once, whatever the number.
 _ACQUIRE = f"""
 local now, holder, ttl = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 local day_limit, day_ms = tonumber(ARGV[4]), tonumber(ARGV[5])
+local want, ahead = tonumber(ARGV[6]), tonumber(ARGV[7])
 local blocked = redis.call('PTTL', KEYS[1])
 if blocked > 0 then return {{{BLOCKED}, blocked}} end
-local wait = 0
+local wait, room = 0, want
 for i = 3, #KEYS do
-  local at = 6 + (i - 3) * 3
+  local at = 8 + (i - 3) * 3
   local limit, span = tonumber(ARGV[at]), tonumber(ARGV[at + 1])
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - span)
-  if redis.call('ZCARD', KEYS[i]) >= limit then
+  local held = redis.call('ZCARD', KEYS[i])
+  if held >= limit then
     local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
     local free_at = tonumber(oldest[2]) + span
     if free_at > now + span then
@@ -106,24 +136,32 @@ for i = 3, #KEYS do
     else
       wait = math.max(wait, math.max(1, free_at - now))
     end
+  elseif ARGV[at + 2] ~= '1' then
+    room = math.min(room, limit - held)
   end
 end
 if wait > 0 then return {{{WINDOW_FULL}, wait}} end
-if day_limit >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= day_limit then
-  return {{{DAY_SPENT}, day_ms}}
+if day_limit >= 0 then
+  local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if used >= day_limit then return {{{DAY_SPENT}, day_ms}} end
+  room = math.min(room, day_limit - used)
 end
 for i = 3, #KEYS do
-  local at = 6 + (i - 3) * 3
-  local score = now
-  if ARGV[at + 2] == '1' then score = now + ttl end
-  redis.call('ZADD', KEYS[i], score, holder)
-  redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[at + 1]) + ttl + 60000)
+  local at = 8 + (i - 3) * 3
+  if ARGV[at + 2] == '1' then
+    redis.call('ZADD', KEYS[i], now + ttl, holder)
+  elseif want == 1 then
+    redis.call('ZADD', KEYS[i], now, holder)
+  else
+    for j = 1, room do redis.call('ZADD', KEYS[i], now + ahead, holder .. ':' .. j) end
+  end
+  redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[at + 1]) + ttl + ahead + 60000)
 end
 if day_limit >= 0 then
-  redis.call('INCR', KEYS[2])
+  redis.call('INCRBY', KEYS[2], room)
   redis.call('PEXPIRE', KEYS[2], day_ms + 3600000)
 end
-return {{{GRANTED}, 0}}
+return {{{GRANTED}, room}}
 """
 
 
@@ -163,10 +201,13 @@ class Limiter:
         return self._key(f"day:{datetime.now(UTC):%Y%m%d}")
 
     def _windows(self, tag: str) -> list[Window]:
-        return [w for w in self.limits.windows if not w.only_for or w.only_for == tag]
+        return _counting(self.limits, tag)
 
-    def try_acquire(self, holder: str, tag: str = "") -> tuple[int, int]:
-        """One attempt: (GRANTED, 0) or (BLOCKED | WINDOW_FULL | DAY_SPENT, ms to wait)."""
+    def try_acquire(
+        self, holder: str, tag: str = "", *, want: int = 1, ahead_ms: int = 0
+    ) -> tuple[int, int]:
+        """One attempt: (GRANTED, places granted) or (BLOCKED | WINDOW_FULL | DAY_SPENT,
+        ms to wait). More than one place wanted is a lease (see the module)."""
         assert self._acquire is not None  # noqa: S101 - only called with Redis
         windows = self._windows(tag)
         now = datetime.now(UTC)
@@ -178,32 +219,75 @@ class Limiter:
         ]
         keys = [self._key("blocked"), self._day_key(), *[self._key(w.name) for w in windows]]
         limit = -1 if self.limits.per_day is None else self.limits.per_day
-        code, wait = self._acquire(
-            keys=keys, args=[_now_ms(), holder, HOLDER_TTL_MS, limit, day_ms, *spans]
-        )
-        return int(code), int(wait)
+        args: list[str | int] = [_now_ms(), holder, HOLDER_TTL_MS, limit, day_ms, want, ahead_ms]
+        args += spans
+        code, value = self._acquire(keys=keys, args=args)
+        return int(code), int(value)
+
+    def _wait_for(self, holder: str, tag: str, want: int, ahead_ms: int) -> tuple[int, float]:
+        """Ask until granted, sleeping as told; the places granted, and when (monotonic)
+        the granting ask was made."""
+        deadline = time.monotonic() + MAX_WAIT_S
+        while True:
+            asked = time.monotonic()
+            code, value = self.try_acquire(holder, tag, want=want, ahead_ms=ahead_ms)
+            if code == GRANTED:
+                return value, asked
+            if code == DAY_SPENT:
+                raise DailyLimitReached(_day_end(datetime.now(UTC)))
+            if time.monotonic() + value / 1000 > deadline:
+                raise ProviderUnavailable("the provider's rate limit leaves no room for now")
+            time.sleep(value / 1000)
 
     @contextmanager
     def permit(self, tag: str = "") -> Iterator[None]:
-        """Wait for room in every window that counts this call, make it, then mark its end."""
+        """Wait for room in every window that counts this call, make it, then mark its end.
+        Inside `serial_calls()` the room comes from a lease where the limits allow one."""
         if self.redis is None:
             yield
             return
+        leases = _leases.get()
+        if leases is not None and self.limits.leasable(tag):
+            self._from_lease(leases, tag)
+            yield
+            return
         holder = uuid.uuid4().hex
-        deadline = time.monotonic() + MAX_WAIT_S
-        while True:
-            code, wait_ms = self.try_acquire(holder, tag)
-            if code == GRANTED:
-                break
-            if code == DAY_SPENT:
-                raise DailyLimitReached(_day_end(datetime.now(UTC)))
-            if time.monotonic() + wait_ms / 1000 > deadline:
-                raise ProviderUnavailable("the provider's rate limit leaves no room for now")
-            time.sleep(wait_ms / 1000)
+        self._wait_for(holder, tag, 1, 0)
         try:
             yield
         finally:
             self._ended(holder, tag)
+
+    def _from_lease(self, leases: dict[str, Lease], tag: str) -> None:
+        """One call's place from this caller's lease, leasing again when it is spent or
+        its time is up."""
+        key = f"{self.prefix}|{tag}"
+        lease = leases.get(key)
+        if lease is not None and lease.used < lease.granted and time.monotonic() < lease.until:
+            lease.used += 1
+            return
+        if lease is not None:
+            del leases[key]
+            self._give_back(lease)
+        holder = uuid.uuid4().hex
+        # Stamped a full LEASE_SECONDS ahead of the asking: later than any call it allows.
+        ahead_ms = int(LEASE_SECONDS * 1000)
+        granted, asked = self._wait_for(holder, tag, LEASE_CALLS, ahead_ms)
+        leases[key] = Lease(self, tag, holder, granted, asked + LEASE_SECONDS, used=1)
+
+    def _give_back(self, lease: Lease) -> None:
+        """The lease is over: its unused places are freed and its calls-at-once place
+        ends now."""
+        assert self.redis is not None  # noqa: S101 - leases are only made with Redis
+        pipe = self.redis.pipeline(transaction=False)
+        for window in self._windows(lease.tag):
+            key = self._key(window.name)
+            if window.from_end:
+                pipe.zadd(key, {lease.holder: _now_ms()}, xx=True)
+            elif lease.used < lease.granted:
+                unused = range(lease.used + 1, lease.granted + 1)
+                pipe.zrem(key, *[f"{lease.holder}:{n}" for n in unused])
+        pipe.execute()
 
     def _ended(self, holder: str, tag: str) -> None:
         assert self.redis is not None  # noqa: S101 - permit returns early without Redis
@@ -230,6 +314,42 @@ class Limiter:
                 self.redis.set(self._day_key(), spent, ex=26 * 3600)
 
     def block(self, seconds: float) -> None:
-        """A 429's Retry-After: nobody calls this organisation until it has passed."""
-        if self.redis is not None:
-            self.redis.set(self._key("blocked"), 1, px=max(1, int(seconds * 1000)))
+        """A 429's Retry-After: nobody calls this organisation until it has passed (this
+        caller's leases on it end here, so its next call asks Redis and waits too)."""
+        if self.redis is None:
+            return
+        self.redis.set(self._key("blocked"), 1, px=max(1, int(seconds * 1000)))
+        leases = _leases.get()
+        for key in [key for key in leases or {} if key.startswith(f"{self.prefix}|")]:
+            assert leases is not None  # noqa: S101 - the loop runs only with leases
+            self._give_back(leases.pop(key))
+
+
+@dataclass
+class Lease:
+    """Places taken in one round trip for a caller's serial calls (see the module)."""
+
+    limiter: Limiter
+    tag: str
+    holder: str
+    granted: int
+    until: float  # time.monotonic(): no call starts on this lease from then on
+    used: int = 0
+
+
+# The current caller's leases, by limiter and tag, inside `serial_calls()`.
+_leases: ContextVar[dict[str, Lease] | None] = ContextVar("limiter_leases", default=None)
+
+
+@contextmanager
+def serial_calls() -> Iterator[None]:
+    """Calls made inside, one at a time, take their places from leases (see the module);
+    what is left of them is given back when the block ends."""
+    leases: dict[str, Lease] = {}
+    mark = _leases.set(leases)
+    try:
+        yield
+    finally:
+        _leases.reset(mark)
+        for lease in leases.values():
+            lease.limiter._give_back(lease)

@@ -23,8 +23,9 @@ SYNCABLE_STATES = (Connection.State.CONNECTED, Connection.State.DEGRADED)
 
 
 # The task names are those from when syncs were accounting's alone: beat entries and
-# tasks queued before a deploy still find them.
-@shared_task(name="accounting.tasks.sync_connection")
+# tasks queued before a deploy still find them. Nobody reads a sync's result (the run is
+# its record): not stored, which spares the worker a Redis write between syncs.
+@shared_task(name="accounting.tasks.sync_connection", ignore_result=True)
 def sync_connection(
     connection_id: int, trigger: str = SyncRun.Trigger.SCHEDULE, run_id: int | None = None
 ) -> int | None:

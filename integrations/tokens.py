@@ -159,6 +159,7 @@ def call(connection: Connection, method: str, url: str, **kwargs: Any) -> reques
         connection.refresh_from_db(fields=HEALTH_FIELDS)
     limited = provider_for(connection.provider).throttled(response)
     if limited is not None:  # a limit, not a refusal: the caller's budget waits it out
+        limited.answer = response
         raise limited
     if response.status_code in (401, 403):
         reason = f"The provider refused Patchbay's call ({response.status_code})"

@@ -16,6 +16,7 @@ from calendars.models import EventLink
 from calendars.providers.icloud.adapter import ICloudAdapter
 from calendars.providers.icloud.errors import ICloudUnavailable
 from integrations.models import AuditEntry, Connection, SyncRun
+from integrations.retry import Backoff, RetryPolicy
 from sandbox.icloud.server import ICloudSandbox
 from tests.calendars.test_sync_calls import icloud_connection, shifts, sync
 from tests.conftest import Tenants
@@ -92,6 +93,7 @@ def test_an_outage_mid_group_keeps_what_the_group_wrote_before_it(
     icloud: ICloudSandbox, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(push, "GROUP_SECONDS", 3600.0)
+    monkeypatch.setattr(push, "OUTAGE_RETRIES", RetryPolicy(Backoff.scheduled((0.0, 0.0))))
     connection = icloud_connection(tenants)
     shifts(tenants, 7)  # 8 events, one group
     real_put = ICloudAdapter.put
@@ -99,7 +101,7 @@ def test_an_outage_mid_group_keeps_what_the_group_wrote_before_it(
 
     def put_until_the_fifth(self: ICloudAdapter, *args: Any) -> Any:
         puts.append("put")
-        if len(puts) == 5:
+        if len(puts) >= 5:  # down from the fifth on, however often it is tried
             raise ICloudUnavailable("iCloud answered 500")
         return real_put(self, *args)
 
@@ -115,6 +117,7 @@ def test_an_outage_mid_group_keeps_what_the_group_wrote_before_it(
     assert links.filter(remote_id="").count() == 4  # keys only: the next run writes them
     assert AuditEntry.objects.filter(run=run, method="PUT").count() == 4
     assert [request.method for request in icloud.faults.seen].count("PUT") == 4
+    assert len(puts) == 4 + 3  # the fifth tried three times before the run ended
 
     monkeypatch.setattr(ICloudAdapter, "put", real_put)
     again = sync(connection)
@@ -122,6 +125,32 @@ def test_an_outage_mid_group_keeps_what_the_group_wrote_before_it(
     assert again.status == SyncRun.Status.SUCCEEDED, again.errors
     assert again.counts["written"] == 4
     assert links.filter(state=EventLink.State.ACTIVE).exclude(remote_id="").count() == 8
+
+
+def test_a_passing_outage_is_tried_again_within_the_run(
+    icloud: ICloudSandbox, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(push, "OUTAGE_RETRIES", RetryPolicy(Backoff.scheduled((0.0, 0.0))))
+    connection = icloud_connection(tenants)
+    shifts(tenants, 3)  # 4 events
+    real_put = ICloudAdapter.put
+    puts: list[str] = []
+
+    def put_failing_twice(self: ICloudAdapter, *args: Any) -> Any:
+        puts.append("put")
+        if len(puts) in (2, 3):
+            raise ICloudUnavailable("iCloud answered 502")
+        return real_put(self, *args)
+
+    monkeypatch.setattr(ICloudAdapter, "put", put_failing_twice)
+
+    run = sync(connection)
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.errors
+    assert run.counts["written"] == 4 and len(puts) == 6
+    links = EventLink.objects.filter(connection=connection, state=EventLink.State.ACTIVE)
+    assert links.exclude(remote_id="").count() == 4
+    assert [request.method for request in icloud.faults.seen].count("PUT") == 4
 
 
 def test_a_disconnect_between_groups_stops_the_push_before_the_next(

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from integrations import audit
 from integrations.audit import Call, Recorder
+from integrations.errors import ProviderUnavailable
 from integrations.models import AuditEntry, Connection
 from tests.conftest import Tenants
 from tests.integrations.helpers import make_connection
@@ -87,3 +88,48 @@ def test_note_completes_a_row_that_waits_in_its_group(connection: Connection) ->
 
     stored = AuditEntry.objects.get()
     assert (stored.outcome, stored.remote_ids, stored.version) == ("updated", ["remote-1"], "v2")
+
+
+@responses.activate
+def test_rows_inserted_without_reading_ids_back_hold_what_the_orm_would_store(
+    connection: Connection,
+) -> None:
+    responses.add(responses.POST, URL, json={"Id": "remote-9"}, status=201)
+    recorder = Recorder(connection, None)
+    call = Call("push", "invoice", "POST", URL, [7, 8], body={"token": "s3cret", "n": 1})
+
+    with audit.collected() as by_orm:
+        recorder.send(call)
+    AuditEntry.objects.bulk_create(by_orm)
+    with CaptureQueriesContext(db_connection) as queries, audit.collected() as by_hand:
+        recorder.send(call)
+        recorder.send(call)
+        audit.insert_all(by_hand)
+
+    assert inserts(queries) == 1
+    assert " RETURNING " not in next(q["sql"] for q in queries if q["sql"].startswith(INSERT))
+    differ = ("id", "created_at", "duration_ms")  # each call's own
+    fields = [f.attname for f in AuditEntry._meta.concrete_fields if f.name not in differ]
+    first, *rest = AuditEntry.objects.order_by("id").values(*fields)
+    assert len(rest) == 2 and all(row == first for row in rest)
+    assert first["request_body"] == '{"token": "[redacted]", "n": 1}'
+    assert first["local_ids"] == [7, 8] and first["status_code"] == 201
+
+
+@responses.activate
+def test_a_call_answered_with_a_limit_or_an_outage_has_its_audit_row(
+    connection: Connection,
+) -> None:
+    responses.add(responses.GET, URL, status=429, headers={"Retry-After": "0"})
+    responses.add(responses.GET, URL, json={})
+    responses.add(responses.GET, URL, status=503)
+    recorder = Recorder(connection, None)
+
+    recorder.send(a_call(1))  # limited, then made again after the wait
+    with pytest.raises(ProviderUnavailable):
+        recorder.send(a_call(2))
+
+    rows = list(
+        AuditEntry.objects.order_by("id").values_list("local_ids", "status_code", "outcome")
+    )
+    assert rows == [([1], 429, "error"), ([1], 200, "read"), ([2], 503, "error")]

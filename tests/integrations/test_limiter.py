@@ -11,10 +11,14 @@ import time_machine
 
 from accounting.providers.quickbooks.limits import BATCH
 from accounting.providers.quickbooks.limits import LIMITS as QUICKBOOKS
+from integrations import limiter as limiter_module
+from integrations.errors import ProviderUnavailable
 from integrations.limiter import (
     BLOCKED,
     DAY_SPENT,
     GRANTED,
+    LEASE_CALLS,
+    LEASE_SECONDS,
     SECOND_MS,
     WINDOW_FULL,
     DailyLimitReached,
@@ -23,6 +27,7 @@ from integrations.limiter import (
     Window,
     at_once,
     per_minute,
+    serial_calls,
 )
 
 
@@ -125,3 +130,119 @@ def test_retry_after_blocks_everyone() -> None:
     limiter.block(30)
     code, wait_ms = limiter.try_acquire("probe")
     assert code == BLOCKED and 29_000 < wait_ms <= 30_000
+
+
+# --- leases: serial calls take their places many at a time ---------------------------
+
+
+def counting_acquires(limiter: Limiter, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The places asked for at each round trip to Redis."""
+    asked: list[int] = []
+    real = limiter.try_acquire
+
+    def spy(holder: str, tag: str = "", *, want: int = 1, ahead_ms: int = 0) -> tuple[int, int]:
+        asked.append(want)
+        return real(holder, tag, want=want, ahead_ms=ahead_ms)
+
+    monkeypatch.setattr(limiter, "try_acquire", spy)
+    return asked
+
+
+def members(limiter: Limiter, window: str) -> int:
+    assert limiter.redis is not None
+    return int(limiter.redis.zcard(f"{limiter.prefix}:{window}"))
+
+
+def test_serial_calls_ask_redis_once_per_lease_not_once_per_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limiter = fresh(Limits((per_minute(600), at_once(4))))
+    asked = counting_acquires(limiter, monkeypatch)
+    with serial_calls():
+        for _ in range(20):
+            with limiter.permit():
+                pass
+    assert asked == [LEASE_CALLS]
+    assert members(limiter, "minute") == 20  # the unused 30 given back at the end
+
+
+def test_a_lease_takes_only_the_room_left_and_the_window_holds_its_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limiter = fresh(Limits((per_minute(5),)))
+    with limiter.permit():  # someone else's call, outside any lease
+        pass
+    asked = counting_acquires(limiter, monkeypatch)
+    monkeypatch.setattr(limiter_module, "MAX_WAIT_S", 1.0)
+    made = 0
+    with serial_calls(), pytest.raises(ProviderUnavailable):
+        for _ in range(10):
+            with limiter.permit():
+                made += 1
+    assert made == 4  # 5 a minute, one spent before the lease
+    assert asked[0] == LEASE_CALLS and len(asked) == 2  # the second found the window full
+    assert members(limiter, "minute") == 5
+
+
+def test_leased_calls_count_until_a_full_window_after_the_lease_could_last() -> None:
+    limiter = fresh(Limits((per_minute(1),)))
+    with time_machine.travel(0, tick=False) as clock:
+        with serial_calls(), limiter.permit():
+            pass
+        clock.shift(60 + LEASE_SECONDS / 2)  # a minute after the call: Google forgets it
+        code, wait_ms = limiter.try_acquire("probe")
+        assert code == WINDOW_FULL and 0 < wait_ms <= LEASE_SECONDS * 1000 / 2
+        clock.shift(LEASE_SECONDS / 2 + 0.001)
+        assert limiter.try_acquire("probe")[0] == GRANTED
+
+
+def test_a_lease_holds_one_place_of_the_calls_at_once_until_it_ends() -> None:
+    limits = Limits((per_minute(600), at_once(1)))
+    limiter, other = fresh(limits), None
+    with serial_calls():
+        for _ in range(3):
+            with limiter.permit():
+                pass
+        other = Limiter("xero", limiter.prefix.rsplit(":", 1)[-1], limits)
+        assert other.try_acquire("between calls")[0] == WINDOW_FULL
+    assert other.try_acquire("after the lease")[0] == GRANTED
+
+
+def test_a_lease_ends_when_the_provider_says_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    limiter = fresh(Limits((per_minute(600),)))
+    monkeypatch.setattr(limiter_module, "MAX_WAIT_S", 1.0)
+    with serial_calls():
+        with limiter.permit():
+            pass
+        limiter.block(30)  # a 429 with Retry-After: 30
+        with pytest.raises(ProviderUnavailable), limiter.permit():
+            pytest.fail("a call was made from the lease while the provider said wait")
+    assert members(limiter, "minute") == 1
+
+
+def test_windows_counting_after_a_call_ends_are_asked_per_call_even_in_a_lease(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limiter = fresh(Limits((Window("second", 10, SECOND_MS, from_end=True),)))
+    asked = counting_acquires(limiter, monkeypatch)
+    with serial_calls():
+        for _ in range(3):
+            with limiter.permit():
+                pass
+    assert asked == [1, 1, 1]
+
+
+def test_a_lease_spent_or_out_of_time_is_renewed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limiter_module, "LEASE_CALLS", 3)
+    monkeypatch.setattr(limiter_module, "LEASE_SECONDS", 0.5)
+    limiter = fresh(Limits((per_minute(600),)))
+    asked = counting_acquires(limiter, monkeypatch)
+    with serial_calls():
+        for _ in range(7):
+            with limiter.permit():
+                pass
+        time.sleep(0.6)
+        with limiter.permit():  # the third lease has 2 places left, but its time is up
+            pass
+    assert asked == [3, 3, 3, 3]
+    assert members(limiter, "minute") == 8

@@ -7,7 +7,13 @@ the connection health machine can act on it without knowing CalDAV.
 from __future__ import annotations
 
 import calendars.errors
-from integrations.errors import GrantInvalid, ProviderError, ProviderUnavailable, RateLimited
+from integrations.errors import (
+    GrantInvalid,
+    Outage,
+    ProviderError,
+    ProviderUnavailable,
+    RateLimited,
+)
 
 
 class CredentialsRefused(GrantInvalid):
@@ -34,7 +40,7 @@ class ICloudRateLimited(RateLimited):
     """429 or 503: wait ``retry_after`` seconds (``stated`` False: iCloud gave none)."""
 
 
-class ICloudUnavailable(ProviderUnavailable):
+class ICloudUnavailable(Outage):
     """Transient: network failure, timeout or a 5xx other than a throttling 503."""
 
 

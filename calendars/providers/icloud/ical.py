@@ -19,6 +19,7 @@ from calendars.event import EventDraft
 PRODID = "-//Patchbay//Crew calendars//EN"
 # Bump when the rendering changes, so the next reconcile rewrites every event.
 RENDERING = "1"
+EVENT_BEGINS = "BEGIN:VEVENT\r\n"  # as a whole line, after the CRLF ending the one before
 
 
 def to_ical(draft: EventDraft, *, stamp: dt.datetime | None = None) -> str:
@@ -26,20 +27,26 @@ def to_ical(draft: EventDraft, *, stamp: dt.datetime | None = None) -> str:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add_component(_vevent(draft, stamp or dt.datetime.now(dt.UTC)))
+    zones = ""
     if not draft.all_day:
         first, last = _zone_window(draft)
-        # As calendar.add_missing_timezones, with each VTIMEZONE built once: building
-        # one from the zone's transitions costs more than the rest of the event.
-        for at, tzid in enumerate(sorted(calendar.get_missing_tzids())):
-            calendar.subcomponents.insert(at, _vtimezone(tzid, first, last))
-    text: bytes = calendar.to_ical()
-    return text.decode()
+        # As calendar.add_missing_timezones would place them (before the event), each
+        # VTIMEZONE built and written once: its transitions cost more than the event.
+        zones = "".join(
+            _vtimezone(tzid, first, last) for tzid in sorted(calendar.get_missing_tzids())
+        )
+    text: str = calendar.to_ical().decode()
+    # Folded lines start with a space and values escape line breaks: the only line
+    # that is exactly BEGIN:VEVENT is where the event begins.
+    return text.replace(f"\r\n{EVENT_BEGINS}", f"\r\n{zones}{EVENT_BEGINS}", 1)
 
 
 @lru_cache(maxsize=64)
-def _vtimezone(tzid: str, first: dt.date, last: dt.date) -> icalendar.Timezone:
-    """Shared by every event written in that zone and those years: only ever read."""
-    return icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last)
+def _vtimezone(tzid: str, first: dt.date, last: dt.date) -> str:
+    """The VTIMEZONE's text, shared by every event written in that zone and those years."""
+    zone = icalendar.Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    text: bytes = zone.to_ical()
+    return text.decode()
 
 
 def fingerprint(draft: EventDraft) -> str:

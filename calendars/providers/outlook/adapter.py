@@ -9,11 +9,13 @@ own events, so an event the user edited meanwhile (412) is read afresh and overw
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +38,14 @@ SUBSCRIPTION_MINUTES = 4_200
 # https://learn.microsoft.com/graph/delta-query-overview , https://learn.microsoft.com/graph/errors
 RESYNC_CODES = frozenset({"syncstatenotfound", "resyncrequired", "syncstateinvalid"})
 DEFAULT_WINDOW = (dt.timedelta(days=1), dt.timedelta(days=180))
+PENDING_SECONDS = 120  # a new subscription's notifications may come before it is saved
+
+
+def pending_key(client_state: str) -> str:
+    """Where a new subscription's clientState waits (by its digest: the cache does not
+    hold the secret) until the subscription is saved, naming its connection."""
+    digest = hashlib.sha256(client_state.encode()).hexdigest()
+    return f"calendars:outlook:pending-subscription:{digest}"
 
 
 class OutlookAdapter(CalendarAdapter):
@@ -44,6 +54,10 @@ class OutlookAdapter(CalendarAdapter):
     def __init__(self, connection: Connection, run: SyncRun | None = None) -> None:
         self.connection = connection
         self.graph = Graph(connection, run)
+        # Keys whose create failed without an answer in this run (it may have landed):
+        # a create tried again looks them up first (what Graph answers a repeated
+        # transactionId is not documented).
+        self._unsure: set[str] = set()
 
     # --- calendars ----------------------------------------------------------------
 
@@ -78,6 +92,17 @@ class OutlookAdapter(CalendarAdapter):
         return self._create(calendar_id, draft)
 
     def _create(self, calendar_id: str, draft: EventDraft) -> Written:
+        if draft.uid in self._unsure:  # an earlier try failed unanswered: it may exist
+            adopted = self._find(calendar_id, draft.uid)
+            if adopted is not None:
+                return adopted
+        try:
+            return self._post(calendar_id, draft)
+        except ProviderUnavailable:
+            self._unsure.add(draft.uid)  # the push may try it again: look first then
+            raise
+
+    def _post(self, calendar_id: str, draft: EventDraft) -> Written:
         path = f"me/calendars/{calendar_id}/events"
         try:
             response = self.graph.send("POST", path, entity="event", body=events.new_event(draft))
@@ -230,6 +255,8 @@ class OutlookAdapter(CalendarAdapter):
 
     def _subscribe(self, cursor: ReadCursor, stamp: str) -> None:
         secret = secrets.token_urlsafe(48)  # clientState: at most 128 characters
+        # Graph may notify before the POST answers and the subscription is saved.
+        cache.set(pending_key(secret), self.connection.pk, PENDING_SECONDS)
         base = str(settings.PUBLIC_BASE_URL).rstrip("/")
         body = {
             "changeType": "created,updated,deleted",

@@ -11,6 +11,10 @@
 - Lifecycle events (https://learn.microsoft.com/graph/change-notifications-lifecycle-events):
   reauthorizationRequired marks the subscription due for renewal; subscriptionRemoved
   forgets it so the next sync makes a new one; missed, like both, schedules a read.
+- A notification may come before Patchbay has saved the subscription it belongs to
+  (Graph can notify as soon as it has made it, before the POST's answer arrives): its
+  clientState, kept in the cache (by digest) from just before the POST for a couple of
+  minutes, then names the connection, which gets a read soon.
 - Nothing verified: 403 (unknown subscription or wrong clientState), logged. Unreadable
   bodies: 400. Never a 500.
 """
@@ -20,6 +24,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -28,6 +33,7 @@ from django.views.decorators.http import require_POST
 
 from calendars import wake
 from calendars.models import ReadCursor
+from calendars.providers.outlook.adapter import pending_key
 from tenancy import bounded_json
 
 log = logging.getLogger(__name__)
@@ -72,6 +78,16 @@ def _verified(item: dict[str, Any]) -> ReadCursor | None:
     return cursor if constant_time_compare(state, cursor.channel_secret) else None
 
 
+def _pending(item: dict[str, Any]) -> int | None:
+    """The connection of a subscription made moments ago and not yet saved, found by
+    the clientState it was given (a digest lookup: a wrong state finds nothing)."""
+    state = str(item.get("clientState") or "")
+    if not state or not item.get("subscriptionId"):
+        return None
+    found = cache.get(pending_key(state))
+    return found if isinstance(found, int) else None
+
+
 def _receive(request: HttpRequest, on_verified: Any) -> HttpResponse:
     handshake = _handshake(request)
     if handshake is not None:
@@ -89,7 +105,11 @@ def _receive(request: HttpRequest, on_verified: Any) -> HttpResponse:
             seen[pair] = _verified(item)
         cursor = seen[pair]
         if cursor is None:
-            refused += 1
+            pending = _pending(item)
+            if pending is None:
+                refused += 1
+            else:  # nothing of the subscription's own to record yet: a read finds it all
+                woken.add(pending)
             continue
         on_verified(cursor, item)
         woken.add(cursor.connection_id)

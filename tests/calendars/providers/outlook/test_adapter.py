@@ -11,7 +11,7 @@ from calendars.errors import CalendarGone, EventGone
 from calendars.models import EventLink
 from calendars.providers.outlook import events
 from calendars.providers.outlook.adapter import OutlookAdapter
-from integrations.errors import GrantInvalid, ProviderUnavailable
+from integrations.errors import GrantInvalid, Outage, ProviderUnavailable
 from integrations.models import Connection
 from sandbox.microsoft_graph import faults, identity
 from sandbox.microsoft_graph.console import move_event
@@ -89,6 +89,38 @@ def test_a_create_whose_answer_was_lost_adopts_the_event_it_made(
     [stored] = live_events(mailbox)
     assert written.remote_id == stored.graph_id
     assert calls == ["POST", "GET"]  # lost answer, then found by the extended property
+
+
+def test_a_create_tried_again_after_an_unanswered_failure_looks_for_its_event_first(
+    adapter: OutlookAdapter, connection: Connection, calendar_id: str, mailbox: GraphUser
+) -> None:
+    key = "pb" + "e" * 30
+    original_send = adapter.graph.send
+    calls: list[str] = []
+
+    def down_after_the_post(method: str, target: str, **kwargs: object) -> object:
+        calls.append(method)
+        if method != "POST":
+            raise Outage("could not reach the provider (ConnectionError)")
+        return original_send(method, target, **kwargs)  # type: ignore[arg-type]
+
+    faults.commit_then_fail()  # the POST is carried out, then answered 500
+    adapter.graph.send = down_after_the_post  # type: ignore[method-assign,assignment]
+    with pytest.raises(Outage):
+        adapter.put(calendar_id, draft(key), link_for(connection, key))
+    assert calls == ["POST", "GET"]  # its own look-up failed too: it may exist
+    faults.clear_faults()
+    calls.clear()
+
+    def counted(method: str, target: str, **kwargs: object) -> object:
+        calls.append(method)
+        return original_send(method, target, **kwargs)  # type: ignore[arg-type]
+
+    adapter.graph.send = counted  # type: ignore[method-assign,assignment]
+    written = adapter.put(calendar_id, draft(key), EventLink(key=key))  # the push's retry
+    [stored] = live_events(mailbox)
+    assert written.remote_id == stored.graph_id
+    assert calls == ["GET"]  # found by its key: no second POST
 
 
 def test_update_carries_the_change_key_and_overwrites_a_user_edit(

@@ -122,6 +122,19 @@ def test_subscribing_passes_the_handshake_and_changes_are_delivered(
     assert delivery.status == 202 and queued == [(cursor.connection_id, "webhook")]
 
 
+def test_a_change_notified_before_the_subscription_is_saved_still_schedules_a_read(
+    adapter: OutlookAdapter, cursor: ReadCursor, mailbox: GraphUser, queued: list[Any]
+) -> None:
+    adapter.renew_watch(cursor)  # made at Graph; the sync has not saved it yet
+    assert not ReadCursor.objects.filter(channel_id=cursor.channel_id).exists()
+    add_block(mailbox, START, START + dt.timedelta(hours=1))
+    [delivery] = GraphDelivery.objects.filter(kind="change")
+    assert delivery.status == 202 and queued == [(cursor.connection_id, "webhook")]
+    forged = {"subscriptionId": cursor.channel_id, "clientState": "not-the-state"}
+    refused = Client().post(NOTIFY, {"value": [forged]}, content_type="application/json")
+    assert refused.status_code == 403
+
+
 def test_renewal_extends_the_subscription_and_stop_removes_it(
     adapter: OutlookAdapter, cursor: ReadCursor
 ) -> None:
