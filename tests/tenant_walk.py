@@ -148,9 +148,10 @@ def unscoped(*models: type[Model]) -> Iterator[None]:
 
 
 def forget_public_answers() -> None:
-    """The public API caches its answers and key lookups in Redis (this run's db only)."""
+    """The public API caches its answers and key lookups in Redis, and counts each
+    caller address's calls there: start afresh (this run's Redis db only)."""
     client = redis.Redis.from_url(settings.REDIS_URL)
-    for pattern in ("*pub:*", "*wk:*", "*wp-usage:*"):
+    for pattern in ("*pub:*", "*wk:*", "*wp-usage:*", "rl:{website-*", "lu:{website-*"):
         for key in client.scan_iter(pattern):
             client.delete(key)
 

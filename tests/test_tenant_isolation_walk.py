@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db.models import Model
 
 from tests.conftest import Tenants
+from tests.ratelimits import fresh_rate_limits  # noqa: F401 - autouse: counters start empty
 from tests.tenant_rows import tenant_models
 from tests.tenant_walk import leaks, sides, unscoped, walked_routes
 from tests.walk import ROUTES, World, make_world
