@@ -214,6 +214,10 @@ def make_every_record(organisation: Organisation, marker: str, crew: User) -> di
     )
     draft = make_invoice(organisation, customer)
     issued = make_issued_invoice(organisation, customer)
+    # Invoices are numbered by the service: their lines carry the marker instead.
+    InvoiceLine.objects.filter(invoice__in=[draft, issued]).update(
+        description=f"{marker} hire line"
+    )
     payment = services.record_payment(
         issued, Decimal("10.00"), date.today(), reference=f"{marker}-PAY"
     )

@@ -20,9 +20,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from integrations.models import ConnectionEvent
 from operations.models import LegalEntity
 from tenancy.models import Membership, User
+from tenancy.roles import Role
 from tests import factories
 from tests.conftest import Tenants
 from tests.integrations.helpers import make_connection
+from tests.tenant_rows import Secrets, add_the_rest
 
 ALPHA_MARKER = "ALPHAMARK"
 BRAVO_MARKER = "BRAVOMARK"
@@ -123,6 +125,11 @@ class World:
     alpha: dict[str, Any]
     staff: User
     by_model: dict[type[Model], Model]
+    bravo: dict[str, Any]
+    # Bravo's users by role (its owner is tenants.outsider).
+    bravo_by_role: dict[str, User]
+    # Per organisation pk: the plaintext secrets of its read API key and website key.
+    secrets: dict[int, Secrets]
 
 
 def make_world(tenants: Tenants, settings: Any) -> World:
@@ -141,23 +148,17 @@ def make_world(tenants: Tenants, settings: Any) -> World:
         "QUICKBOOKS_API_BASE",
     ):
         setattr(settings, name, f"http://127.0.0.1:9/{name.lower()}")
-    alpha = factories.make_every_record(tenants.alpha, ALPHA_MARKER, tenants.crew)
-    alpha["connection"] = make_connection(tenants.alpha, remote_name=f"{ALPHA_MARKER} Xero org")
-    alpha["connection_event"] = ConnectionEvent.objects.create(
-        organisation=tenants.alpha, connection=alpha["connection"], kind="connected"
-    )
-    alpha.update(_sync_records(alpha["connection"]))
-    alpha.update(_api_access_records(tenants.alpha, ALPHA_MARKER))
-    alpha.update(_website_records(tenants.alpha, ALPHA_MARKER, alpha))
-    alpha["legal_entity"] = LegalEntity.objects.create(
-        organisation=tenants.alpha, name=f"{ALPHA_MARKER} Ltd"
-    )
-    alpha.update(_calendar_records(tenants))
-    bravo = factories.make_every_record(tenants.bravo, BRAVO_MARKER, tenants.outsider)
-    LegalEntity.objects.create(organisation=tenants.bravo, name=f"{BRAVO_MARKER} Inc")
-    _api_access_records(tenants.bravo, BRAVO_MARKER)
-    _website_records(tenants.bravo, BRAVO_MARKER, bravo)
-    make_connection(tenants.bravo, remote_name=f"{BRAVO_MARKER} Xero org")
+    bravo_by_role = _bravo_members(tenants)
+    _mark_members(tenants.by_role, ALPHA_MARKER)
+    _mark_members(bravo_by_role, BRAVO_MARKER)
+    alpha = _organisation_records(tenants.alpha, ALPHA_MARKER, tenants.by_role[Role.CREW])
+    alpha.update(_calendar_records(tenants.alpha, tenants.crew, CREW_MARKER))
+    bravo = _organisation_records(tenants.bravo, BRAVO_MARKER, bravo_by_role[Role.CREW])
+    bravo.update(_calendar_records(tenants.bravo, bravo_by_role[Role.CREW], BRAVO_MARKER))
+    secrets = {
+        tenants.alpha.pk: add_the_rest(tenants.alpha, ALPHA_MARKER, alpha),
+        tenants.bravo.pk: add_the_rest(tenants.bravo, BRAVO_MARKER, bravo),
+    }
     tenants.alpha.name = f"Alpha Hire {ALPHA_MARKER}"
     tenants.alpha.save()
     tenants.bravo.name = f"Bravo Hire {BRAVO_MARKER}"
@@ -172,7 +173,45 @@ def make_world(tenants: Tenants, settings: Any) -> World:
     by_model.update(_provider_webhook_records(alpha["connection"]))
     for model in _line_models():
         by_model[model] = model.objects.filter(organisation=tenants.alpha).first()
-    return World(tenants, alpha, staff, by_model)
+    return World(tenants, alpha, staff, by_model, bravo, bravo_by_role, secrets)
+
+
+def _bravo_members(tenants: Tenants) -> dict[str, User]:
+    """Bravo gets a user of every role too (its owner is the outsider to Alpha), so that
+    each organisation's every role can be walked with the other's rows present."""
+    members = {Role.OWNER.value: tenants.outsider}
+    for role in Role:
+        if role != Role.OWNER:
+            members[role.value] = factories.make_user(
+                f"{role.value}@bravo.test", tenants.bravo, role
+            )
+    return members
+
+
+def _mark_members(by_role: dict[str, User], marker: str) -> None:
+    """People's names are the organisation's rows too (schedules, assignments, logs)."""
+    for role, user in by_role.items():
+        user.full_name = f"{marker} {role}"
+        user.save(update_fields=["full_name"])
+
+
+def _organisation_records(organisation: Any, marker: str, crew: User) -> dict[str, Any]:
+    """One organisation's rows, every one carrying ``marker`` in a field its pages show."""
+    records = factories.make_every_record(organisation, marker, crew)
+    records["connection"] = make_connection(organisation, remote_name=f"{marker} Xero org")
+    records["connection_event"] = ConnectionEvent.objects.create(
+        organisation=organisation,
+        connection=records["connection"],
+        kind="connected",
+        message=f"{marker} connected",
+    )
+    records.update(_sync_records(records["connection"], marker))
+    records.update(_api_access_records(organisation, marker))
+    records.update(_website_records(organisation, marker, records))
+    records["legal_entity"] = LegalEntity.objects.create(
+        organisation=organisation, name=f"{marker} Ltd"
+    )
+    return records
 
 
 def _api_access_records(organisation: Any, marker: str) -> dict[str, Any]:
@@ -184,7 +223,7 @@ def _api_access_records(organisation: Any, marker: str) -> dict[str, Any]:
     key = keys.create_key(organisation, name=f"{marker} key", scopes={}, created_by=None).key
     endpoint = Endpoint.objects.create(
         organisation=organisation,
-        url="https://hooks.example.com/patchbay",
+        url=f"https://hooks.example.com/{marker}",
         description=f"{marker} hook",
         event_types=["customer.created"],
         secret="whsec_dGVzdC1zZWNyZXQtZm9yLXRoZS13YWxrLW9ubHk=",
@@ -219,7 +258,7 @@ def _website_records(organisation: Any, marker: str, records: dict[str, Any]) ->
     return {"allowed_origin": origin, "website_settings": site}
 
 
-def _sync_records(connection: Any) -> dict[str, Any]:
+def _sync_records(connection: Any, marker: str) -> dict[str, Any]:
     from datetime import timedelta
 
     from django.utils import timezone
@@ -232,13 +271,20 @@ def _sync_records(connection: Any) -> dict[str, Any]:
         organisation=org,
         connection=connection,
         trigger="manual",
-        status="succeeded",
+        status="partial",
+        errors=[{"message": f"{marker} run error"}],
         lease_expires_at=timezone.now() - timedelta(minutes=1),
     )
     return {
         "sync_run": run,
         "external_ref": ExternalRef.objects.create(
-            organisation=org, connection=connection, entity="invoice", local_id=1, remote_id="r"
+            organisation=org,
+            connection=connection,
+            entity="invoice",
+            local_id=1,
+            remote_id="r",
+            state=ExternalRef.State.ERROR,
+            last_error=f"{marker} push refused",
         ),
         "review": Review.objects.create(
             organisation=org,
@@ -246,14 +292,14 @@ def _sync_records(connection: Any) -> dict[str, Any]:
             kind="conflict",
             entity="customer",
             local_id=1,
-            remote_id=f"{ALPHA_MARKER}-remote",
+            remote_id=f"{marker}-remote",
             patchbay_version={"name": "Patchbay name"},
-            ledger_version={"name": f"{ALPHA_MARKER} ledger name"},
+            ledger_version={"name": f"{marker} ledger name"},
         ),
         "remote_choices": RemoteChoices.objects.create(
             organisation=org,
             connection=connection,
-            choices={"accounts": [{"code": "200", "name": f"{ALPHA_MARKER} Sales"}]},
+            choices={"accounts": [{"code": "200", "name": f"{marker} Sales"}]},
             fetched_at=timezone.now(),
         ),
         "audit_entry": AuditEntry.objects.create(
@@ -263,7 +309,7 @@ def _sync_records(connection: Any) -> dict[str, Any]:
             direction="push",
             entity="invoice",
             method="PUT",
-            url=f"https://x/{ALPHA_MARKER}",
+            url=f"https://x/{marker}",
             outcome="created",
         ),
     }
@@ -277,13 +323,12 @@ CREW_OWNED = frozenset(
 )
 
 
-def _calendar_records(tenants: Tenants) -> dict[str, Any]:
-    """Alpha's crew member's own iCloud account: connection, password, calendar, events."""
+def _calendar_records(org: Any, crew: User, marker: str) -> dict[str, Any]:
+    """A crew member's own iCloud account: connection, password, calendar, events."""
     from calendars.models import AccountCheck, CalendarTarget, EventLink
     from integrations.models import AppPassword, Connection
 
-    crew, org = tenants.crew, tenants.alpha
-    account = f"{CREW_MARKER}@icloud.test"
+    account = f"{marker}@icloud.test"
     password = AppPassword.objects.create(
         organisation=org, provider="icloud", owner=crew, username=account, password="x" * 16
     )
@@ -296,7 +341,7 @@ def _calendar_records(tenants: Tenants) -> dict[str, Any]:
         app_password=password,
     )
     CalendarTarget.objects.create(
-        organisation=org, connection=connection, remote_id="/c/", name=f"{CREW_MARKER} shifts"
+        organisation=org, connection=connection, remote_id="/c/", name=f"{marker} shifts"
     )
     EventLink.objects.create(
         organisation=org, connection=connection, source="assignment", source_id=1, key="pb1"
@@ -307,7 +352,7 @@ def _calendar_records(tenants: Tenants) -> dict[str, Any]:
         provider="icloud",
         username=account,
         status="connected",
-        calendars=[{"remote_id": "/c/", "name": f"{CREW_MARKER} shifts"}],
+        calendars=[{"remote_id": "/c/", "name": f"{marker} shifts"}],
         connection=connection,
     )
     return {"calendar_connection": connection, "account_check": check}
@@ -325,17 +370,10 @@ def _axes_records() -> dict[type[Model], Model]:
 
 
 def _provider_webhook_records(connection: Any) -> dict[type[Model], Model]:
-    from django.utils import timezone
-
     from integrations.provider_webhooks.models import ProviderNotification, SyncWakeup
 
     notification = ProviderNotification.objects.create(provider="xero", outcome="refused")
-    wakeup = SyncWakeup.objects.create(
-        organisation=connection.organisation,
-        connection=connection,
-        first_at=timezone.now(),
-        due_at=timezone.now(),
-    )
+    wakeup = SyncWakeup.objects.get(connection=connection)  # made by tests/tenant_rows.py
     return {ProviderNotification: notification, SyncWakeup: wakeup}
 
 
@@ -355,12 +393,14 @@ def _admin_model(name: str) -> type[Model]:
     raise LookupError(label)
 
 
-def kwargs_for(route: Route, world: World) -> dict[str, Any]:
+def kwargs_for(route: Route, world: World, records: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The URL's arguments, from ``records`` (one organisation's; Alpha's by default)."""
     assert route.name is not None
+    records = world.alpha if records is None else records
     kwargs: dict[str, Any] = {}
     for param in route.params:
         if param == "pk" and route.name in PK_SOURCES:
-            kwargs[param] = world.alpha[PK_SOURCES[route.name]].pk
+            kwargs[param] = records[PK_SOURCES[route.name]].pk
         elif param == "object_id":
             kwargs[param] = world.by_model[_admin_model(route.name)].pk
         elif route.name == "admin:auth_user_password_change":
@@ -384,7 +424,7 @@ def kwargs_for(route: Route, world: World) -> dict[str, Any]:
         elif route.name.startswith("accounting:record_") and param == "entity":
             kwargs[param] = "invoice"
         elif route.name.startswith("accounting:record_") and param == "local_id":
-            kwargs[param] = world.alpha["invoice"].pk
+            kwargs[param] = records["invoice"].pk
         elif param == "content_type_id":
             kwargs[param] = ContentType.objects.get_for_model(world.alpha["customer"]).pk
         elif route.name == "password_reset_confirm":
@@ -410,7 +450,7 @@ def _unnamed_url(route: Route, world: World) -> str:
     return UNNAMED_SAMPLES[route.route]
 
 
-def url_for(route: Route, world: World) -> str:
+def url_for(route: Route, world: World, records: dict[str, Any] | None = None) -> str:
     if route.name is None:
         return _unnamed_url(route, world)
     if route.name == "admin:view_on_site":
@@ -421,7 +461,7 @@ def url_for(route: Route, world: World) -> str:
                 "object_id": world.alpha["customer"].pk,
             },
         )
-    return reverse(route.name, kwargs=kwargs_for(route, world))
+    return reverse(route.name, kwargs=kwargs_for(route, world, records))
 
 
 def visitors(world: World) -> dict[str, User | None]:
