@@ -137,6 +137,18 @@ def _in_ledger(
         return answer(Standing.WAITING, ref.last_error or f"Waiting to go to {provider}.")
     if ref.state == ExternalRef.State.PENDING:
         return answer(Standing.SENDING, f"Sent to {provider}; Patchbay is waiting for its answer.")
+    if ref.state == ExternalRef.State.REVIEW and ref.last_error:  # removed in the ledger
+        return answer(
+            Standing.REVIEW,
+            f"{ref.last_error}. Choose Push it again or Leave it on the reviews page; "
+            f"nothing is sent to {provider} until then.",
+        )
+    if ref.state == ExternalRef.State.REMOVED:
+        return answer(
+            Standing.REMOVED,
+            f"Removed in {provider}: {ref.last_error or 'deleted or voided there'}. A person "
+            "chose to leave it so; Patchbay sends nothing about it.",
+        )
     if ref.state in (ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT):
         return answer(
             Standing.REVIEW,

@@ -1,0 +1,108 @@
+"""An invoice Patchbay pushed to Xero, deleted (a draft) or voided (once approved) by the
+bookkeeper in the sandbox's console: the next sync reads it back with Status DELETED or
+VOIDED (If-Modified-Since) and sends it to review; Push it again makes one new draft,
+Leave it marks it removed. The scenarios are shared: tests/accounting/removed_in_ledger.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from accounting.engine.adapter import Removal
+from accounting.providers.xero import mapping
+from accounting.providers.xero.adapter import REMOVED_FILTERS
+from integrations.models import AuditEntry, Connection
+from operations.models import Invoice
+from sandbox.xero import books
+from sandbox.xero.seed import DEMO_COMPANY_UK
+from tests import factories
+from tests.accounting import removed_in_ledger as scenario
+from tests.accounting.providers.xero.sandbox_flow import connect_through_sandbox
+from tests.accounting.test_engine import map_everything
+from tests.conftest import Tenants, client_for
+
+GONE = ("DELETED", "VOIDED")
+
+
+def _live(invoice: Invoice) -> list[str]:
+    return [
+        str(row.invoice_id)
+        for row in books.invoices_of(DEMO_COMPANY_UK)
+        if row.reference == invoice.number and row.status not in GONE
+    ]
+
+
+def _fields(remote_id: str) -> dict[str, str]:
+    return {"tenant": str(DEMO_COMPANY_UK), "invoice": remote_id}
+
+
+def _approve(connection: Connection, remote_id: str) -> None:
+    scenario.in_the_console(XERO, "invoice-authorise", remote_id)
+    assert books.invoice(DEMO_COMPANY_UK, remote_id).status == "AUTHORISED"
+
+
+XERO = scenario.Ledger(
+    name="Xero",
+    console=reverse("sandbox:xero:console"),
+    console_fields=_fields,
+    live_invoices=_live,
+    delete_action="invoice-delete",
+    void_action="invoice-void",
+    before_void=_approve,
+)
+
+
+@pytest.fixture
+def connected(xero_sandbox: str, settings: Any, tenants: Tenants) -> Connection:
+    settings.SANDBOX_XERO_REDIRECT_URIS = ["http://testserver/settings/integrations/xero/callback/"]
+    connect_through_sandbox(client_for(tenants.owner))
+    connection = Connection.objects.select_related("organisation").get()
+    factories.make_tax(tenants.alpha)
+    factories.make_income(tenants.alpha)
+    map_everything(connection)
+    return connection
+
+
+def test_a_draft_deleted_in_xero_goes_to_review_and_push_it_again_makes_one_new_draft(
+    connected: Connection, tenants: Tenants
+) -> None:
+    scenario.deleted_goes_to_review_and_is_pushed_again_once(XERO, connected, tenants)
+
+
+@pytest.mark.parametrize("void", [False, True], ids=["deleted", "voided"])
+def test_an_invoice_removed_in_xero_and_left_says_removed_and_is_never_sent_again(
+    connected: Connection, tenants: Tenants, void: bool
+) -> None:
+    scenario.removed_and_left_says_so_and_is_never_sent_again(XERO, connected, tenants, void=void)
+
+
+def test_the_removal_read_asks_xero_only_for_deleted_and_voided_documents(
+    connected: Connection, tenants: Tenants
+) -> None:
+    scenario.pushed(XERO, connected, tenants)
+    run = scenario.sync(connected)
+    reads = AuditEntry.objects.filter(run=run, method="GET", url__contains="/Invoices")
+    [read] = [entry for entry in reads if "Statuses" in entry.url]
+    assert "Statuses=DELETED%2CVOIDED" in read.url or "Statuses=DELETED,VOIDED" in read.url
+    [notes] = AuditEntry.objects.filter(run=run, method="GET", url__contains="/CreditNotes")
+    assert "where=" in notes.url
+    assert REMOVED_FILTERS.keys() == {"invoice", "credit_note"}
+
+
+def test_a_listed_document_is_judged_by_its_own_status() -> None:
+    row = {"InvoiceID": "i-1", "Status": "AUTHORISED", "UpdatedDateUTC": "/Date(0+0000)/"}
+    assert mapping.removal("invoice", row, "InvoiceID") is None
+    gone = mapping.removal("invoice", {**row, "Status": "VOIDED"}, "InvoiceID")
+    assert isinstance(gone, Removal) and gone.how == "voided"
+
+
+def test_the_sandbox_where_filter_takes_or() -> None:
+    from sandbox.xero.accounting import where
+
+    either = where.parse('Status=="DELETED" OR Status=="VOIDED"')
+    assert either.matches({"Status": "VOIDED"}) and not either.matches({"Status": "DRAFT"})
+    both = where.parse('Status=="DRAFT" && Total==1 || Status=="PAID"')
+    assert both.matches({"Status": "PAID", "Total": 5})
+    assert not both.matches({"Status": "DRAFT", "Total": 5})
