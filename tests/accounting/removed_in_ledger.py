@@ -121,7 +121,7 @@ def deleted_goes_to_review_and_is_pushed_again_once(
     review = Review.objects.get(connection=connection, resolution=Review.Resolution.OPEN)
     assert (review.kind, review.entity, review.local_id) == ("removed", "invoice", invoice.pk)
     message = review.ledger_version["message"]
-    assert message.startswith(f"{invoice.number} was deleted in {ledger.name} on ")
+    assert message.startswith(f"{invoice.number} was deleted in {ledger.name} on "), message
     assert noticed.counts.get("review") == 1
     reviews_page = client_for(tenants.bookkeeper).get("/settings/accounting/reviews/")
     assert message in reviews_page.content.decode()
@@ -174,9 +174,8 @@ def removed_and_left_says_so_and_is_never_sent_again(
 
     review = Review.objects.get(connection=connection, resolution=Review.Resolution.OPEN)
     how = "voided" if void else "deleted"
-    assert review.ledger_version["message"].startswith(
-        f"{invoice.number} was {how} in {ledger.name} on "
-    )
+    message = review.ledger_version["message"]
+    assert message.startswith(f"{invoice.number} was {how} in {ledger.name} on "), message
     resolve(tenants, review, "leave_removed")
     amend(invoice, "175.00")
     sync(connection)

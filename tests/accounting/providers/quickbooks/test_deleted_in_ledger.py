@@ -15,6 +15,7 @@ from accounting.providers.quickbooks import mapping
 from integrations.models import AuditEntry, Connection
 from operations.models import Invoice
 from sandbox.quickbooks import books
+from tests import factories
 from tests.accounting import removed_in_ledger as scenario
 from tests.accounting.providers.quickbooks import helpers
 from tests.conftest import Tenants
@@ -30,7 +31,7 @@ def _live(invoice: Invoice) -> list[str]:
 
 
 QUICKBOOKS = scenario.Ledger(
-    name="QuickBooks",
+    name="QuickBooks Online",
     console=reverse("sandbox:quickbooks:console"),
     console_fields=lambda remote_id: {"realm": helpers.US_REALM, "invoice": remote_id},
     live_invoices=_live,
@@ -41,7 +42,8 @@ QUICKBOOKS = scenario.Ledger(
 
 
 @pytest.fixture
-def mapped(connected: Connection) -> Connection:
+def mapped(connected: Connection, tenants: Tenants) -> Connection:
+    factories.line(tenants.alpha, "1.00")  # the tax and income categories to map
     helpers.map_everything(connected)
     return connected
 

@@ -35,7 +35,7 @@ def _release(connection: Connection, remote_id: str) -> None:
 
 
 SAGE = scenario.Ledger(
-    name="Sage",
+    name="Sage Business Cloud",
     console=reverse("sandbox:sage:console"),
     console_fields=_fields,
     live_invoices=_live,
