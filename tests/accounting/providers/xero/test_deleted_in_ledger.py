@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from accounting.engine.adapter import Removal
+from accounting.models import ExternalRef, Review
 from accounting.providers.xero import mapping
 from accounting.providers.xero.adapter import REMOVED_FILTERS
 from integrations.models import AuditEntry, Connection
@@ -106,3 +107,30 @@ def test_the_sandbox_where_filter_takes_or() -> None:
     both = where.parse('Status=="DRAFT" && Total==1 || Status=="PAID"')
     assert both.matches({"Status": "PAID", "Total": 5})
     assert not both.matches({"Status": "DRAFT", "Total": 5})
+
+
+def test_only_people_who_resolve_reviews_answer_a_removal_and_only_once(
+    connected: Connection, tenants: Tenants
+) -> None:
+    invoice, ref = scenario.pushed(XERO, connected, tenants)
+    scenario.in_the_console(XERO, "invoice-delete", ref.remote_id)
+    scenario.sync(connected)
+    review = Review.objects.get(kind=Review.Kind.REMOVED)
+    url = f"/settings/accounting/reviews/{review.pk}/resolve/"
+
+    crew = client_for(tenants.crew).post(url, {"choice": "push_again"})
+    outsider = client_for(tenants.outsider).post(url, {"choice": "push_again"})
+    assert (crew.status_code, outsider.status_code) == (403, 404)
+    review.refresh_from_db()
+    assert review.is_open
+
+    manager = client_for(tenants.manager)
+    manager.post(url, {"choice": "push_again"})
+    again = client_for(tenants.owner).post(url, {"choice": "leave_removed"})
+    assert again.status_code == 404  # answered already: no longer open
+    ref.refresh_from_db()
+    review.refresh_from_db()
+    assert (review.resolution, review.resolved_by_id) == ("pushed_again", tenants.manager.pk)
+    assert (ref.state, ref.attempt, ref.remote_id) == (ExternalRef.State.WAITING, 1, "")
+    page = scenario.invoice_page(tenants, invoice)
+    assert "it goes again as a new document with the next sync" in page
