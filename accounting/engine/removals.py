@@ -47,8 +47,8 @@ def pull_removed(run: SyncRun, adapter: AccountingAdapter) -> None:
     began = timezone.now()
     if cursor.high_water is not None:
         since = cursor.high_water - OVERLAP
-        entities = watched(adapter)
-        while True:
+        entities = _with_links(run, watched(adapter))
+        while entities:
             page = adapter.removed(entities, since, cursor.page)
             for removal in page.removals:
                 _removed(run, removal)
@@ -60,6 +60,14 @@ def pull_removed(run: SyncRun, adapter: AccountingAdapter) -> None:
     cursor.high_water = began
     cursor.page = 1
     cursor.save(update_fields=["high_water", "page"])
+
+
+def _with_links(run: SyncRun, entities: list[str]) -> list[str]:
+    """Of these kinds, those with a document in the ledger: only those can be removed
+    there, and a kind never pushed costs no call. (One EXISTS per kind, on the links'
+    (connection, entity, remote_id) index: as quick with 200,000 links as with 20.)"""
+    links = ExternalRef.objects.filter(connection=run.connection).exclude(remote_id="")
+    return [entity for entity in entities if links.filter(entity=entity).exists()]
 
 
 def _removed(run: SyncRun, removal: Removal) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounting.providers.sage import mapping
-from integrations.models import Connection
+from integrations.models import AuditEntry, Connection
 from operations.models import Invoice
 from sandbox.sage.models.books import SageSalesInvoice, Status
 from sandbox.sage.seed import DEMO_HIRE_UK
@@ -58,6 +58,19 @@ def test_an_invoice_removed_in_sage_and_left_says_removed_and_is_never_sent_agai
     scenario.removed_and_left_says_so_and_is_never_sent_again(
         SAGE, sage_connected, tenants, void=void
     )
+
+
+def test_a_quiet_sync_asks_sage_twice_for_removed_invoices(
+    sage_connected: Connection, tenants: Tenants
+) -> None:
+    scenario.pushed(SAGE, sage_connected, tenants)
+    run = scenario.sync(sage_connected)
+    reads = AuditEntry.objects.filter(run=run, direction="pull", entity="invoice")
+    urls = sorted(reads.values_list("url", flat=True))
+    assert len(urls) == 2 and all("/sales_invoices?" in url for url in urls)
+    assert sum("deleted_since=" in url for url in urls) == 1  # drafts deleted
+    assert sum("attributes=status" in url for url in urls) == 1  # issued ones voided
+    assert not AuditEntry.objects.filter(run=run, url__contains="sales_credit_notes").exists()
 
 
 def test_listed_artefacts_become_removals_by_their_own_words() -> None:
