@@ -298,6 +298,7 @@ FILTERS: Sequence[tuple[str, str]] = (
     (Standing.PUSHED.value, "Pushed"),
     (Standing.FAILED.value, "Failed"),
     (Standing.REVIEW.value, "In review"),
+    (Standing.REMOVED.value, "Removed in the ledger"),
     (Standing.EXCLUDED.value, "Excluded from sync"),
 )
 
@@ -324,6 +325,11 @@ def filter_invoices(invoices: QuerySet[Invoice], organisation_id: int, chosen: s
     elif chosen == Standing.REVIEW:
         review = (ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT)
         matches = Exists(included.filter(state__in=review))
+    elif chosen == Standing.REMOVED:
+        removed = Q(state=ExternalRef.State.REMOVED) | Q(
+            state=ExternalRef.State.ERROR, last_error=DELETED_IN_LEDGER
+        )
+        matches = Exists(included.filter(removed))
     elif chosen == Standing.EXCLUDED:
         matches = Exists(refs.filter(excluded=True))
     elif chosen == Standing.NOT_PUSHED:

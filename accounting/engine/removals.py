@@ -52,7 +52,8 @@ def pull_removed(run: SyncRun, adapter: AccountingAdapter) -> None:
             page = adapter.removed(entities, since, cursor.page)
             for removal in page.removals:
                 _removed(run, removal)
-            runs.bump_done(run, len(page.removals))
+            if page.removals:
+                runs.bump_done(run, len(page.removals))
             if not page.more:
                 break
             cursor.page += 1

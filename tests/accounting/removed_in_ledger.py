@@ -190,3 +190,7 @@ def removed_and_left_says_so_and_is_never_sent_again(
     assert f"Removed in {ledger.name}" in page
     assert "Removed in the ledger" in page  # the badge
     assert ">Pushed<" not in page and f"In {ledger.name} as" not in page
+    listed = client_for(tenants.bookkeeper).get("/invoices/", {"ledger": "removed"})
+    assert invoice.number in listed.content.decode()
+    pushed_list = client_for(tenants.bookkeeper).get("/invoices/", {"ledger": "pushed"})
+    assert invoice.number not in pushed_list.content.decode()
