@@ -148,7 +148,7 @@ class Review(TenantModel):
         PUSHED_PATCHBAY = "pushed_patchbay", "Pushed Patchbay's version"
         LINKED = "linked", "Linked to a Patchbay record"
         CREATED = "created", "Created a new Patchbay record"
-        PUSHED_AGAIN = "pushed_again", "Pushed it again as a new draft"
+        PUSHED_AGAIN = "pushed_again", "Pushed it again as a new document"
         LEFT_REMOVED = "left_removed", "Left it removed in the ledger"
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="reviews")
