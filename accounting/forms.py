@@ -163,7 +163,7 @@ class MonthQuery(forms.Form):
 class ResolveForm(forms.Form):
     """A review's resolution: one of the named choices or a candidate record's id."""
 
-    NAMED = ("keep_ledger", "push_patchbay", "create")
+    NAMED = ("keep_ledger", "push_patchbay", "create", "push_again", "leave_removed")
 
     choice = forms.CharField(max_length=20)
 

@@ -22,6 +22,10 @@ class Entity(models.TextChoices):
     ALLOCATION = "allocation", "Credit allocation"
 
 
+# The cursor of the read of pushed documents the ledger deleted or voided since.
+REMOVED_DOCUMENTS = ("removed_documents", "Documents removed in the ledger")
+
+
 class AccountMapping(TenantModel):
     """One Patchbay category (or the payment account) mapped to a remote code."""
 
@@ -70,6 +74,9 @@ class ExternalRef(TenantModel):
         # Not sent yet, for a reason the ledger will lift (a payment on an invoice still
         # a draft there): read again every run, and sent once it can go.
         WAITING = "waiting", "Waiting"
+        # Deleted or voided in the ledger, and a person chose to leave it so: nothing is
+        # sent to it again, and Patchbay never calls it synced.
+        REMOVED = "removed", "Removed in the ledger"
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="refs")
     entity = models.CharField(max_length=20, choices=Entity.choices)
@@ -83,6 +90,10 @@ class ExternalRef(TenantModel):
     # Set by a person ("Exclude from sync"): the engine leaves the record alone, whatever
     # its state, until someone includes it again.
     excluded = models.BooleanField(default=False)
+    # How many times a person chose to push the record again after the ledger deleted or
+    # voided it: part of its idempotency key, so the new draft is not a replay of the
+    # deleted one's create.
+    attempt = models.PositiveSmallIntegerField(default=0)
     # Hash of the Patchbay-owned fields as last confirmed on both sides.
     pushed_fingerprint = models.CharField(max_length=64, blank=True)
     # While a push is in flight: what is being sent, its hash, its key and its request's
@@ -129,6 +140,7 @@ class Review(TenantModel):
     class Kind(models.TextChoices):
         CONFLICT = "conflict", "Changed on both sides"
         MATCH = "match", "Ambiguous match"
+        REMOVED = "removed", "Deleted or voided in the ledger"
 
     class Resolution(models.TextChoices):
         OPEN = "", "Open"
@@ -136,6 +148,8 @@ class Review(TenantModel):
         PUSHED_PATCHBAY = "pushed_patchbay", "Pushed Patchbay's version"
         LINKED = "linked", "Linked to a Patchbay record"
         CREATED = "created", "Created a new Patchbay record"
+        PUSHED_AGAIN = "pushed_again", "Pushed it again as a new document"
+        LEFT_REMOVED = "left_removed", "Left it removed in the ledger"
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="reviews")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -183,7 +197,8 @@ class SyncCursor(TenantModel):
     """Where an incremental pull got to: a high-water mark and the page within it."""
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="cursors")
-    entity = models.CharField(max_length=20, choices=Entity.choices)
+    # An entity's pull, or the read of documents deleted or voided in the ledger.
+    entity = models.CharField(max_length=20, choices=[*Entity.choices, REMOVED_DOCUMENTS])
     high_water = models.DateTimeField(null=True, blank=True)
     page = models.PositiveIntegerField(default=1)
 

@@ -115,6 +115,47 @@ def create_new(review: Review, user: User) -> None:
         _close(review, Review.Resolution.CREATED, user, local.pk)
 
 
+def _removed_ref(review: Review) -> ExternalRef:
+    """The held link of a removal review, locked; refused once it no longer points at the
+    removed record (a second answer to the same review)."""
+    ref = _locked_ref(review)
+    if ref.remote_id != review.remote_id or ref.state != ExternalRef.State.REVIEW:
+        raise CannotResolve("This has been decided already: refresh the page.")
+    return ref
+
+
+def push_again(review: Review, user: User) -> None:
+    """A document the ledger deleted or voided goes to it again as a fresh draft with the
+    next sync: the link forgets the removed record and takes a new idempotency key (the
+    next ``attempt``), so the provider makes one new document rather than replaying the
+    create of the removed one. The new draft re-points the link when its create answers."""
+    with transaction.atomic():
+        ref = _removed_ref(review)
+        ref.attempt += 1
+        ref.remote_id = ref.remote_version = ref.remote_number = ref.remote_url = ""
+        ref.pushed_fingerprint = ref.idempotency_key = ref.batch_key = ""
+        ref.sent_fingerprint = ref.sent_payload = ""
+        # Not linked, so every sync reads it until the new draft's create answers.
+        ref.state = ExternalRef.State.WAITING
+        ref.last_error = (
+            f"{review.ledger_version.get('message', 'Removed in the ledger')}; "
+            "it goes again as a new document with the next sync."
+        )
+        ref.save()
+        _close(review, Review.Resolution.PUSHED_AGAIN, user)
+
+
+def leave_removed(review: Review, user: User) -> None:
+    """The ledger's removal stands: the link is marked removed and Patchbay sends nothing
+    to the ledger about the document again (nor a new copy)."""
+    with transaction.atomic():
+        ref = _removed_ref(review)
+        ref.state = ExternalRef.State.REMOVED
+        ref.last_error = str(review.ledger_version.get("message", "Removed in the ledger"))
+        ref.save(update_fields=["state", "last_error", "updated_at"])
+        _close(review, Review.Resolution.LEFT_REMOVED, user)
+
+
 def _release_candidates(review: Review, keep: int | None = None) -> None:
     """Candidates not chosen are free to sync as records of their own again."""
     ExternalRef.objects.filter(

@@ -137,6 +137,18 @@ def _in_ledger(
         return answer(Standing.WAITING, ref.last_error or f"Waiting to go to {provider}.")
     if ref.state == ExternalRef.State.PENDING:
         return answer(Standing.SENDING, f"Sent to {provider}; Patchbay is waiting for its answer.")
+    if ref.state == ExternalRef.State.REVIEW and ref.last_error:  # removed in the ledger
+        return answer(
+            Standing.REVIEW,
+            f"{ref.last_error}. Choose Push it again or Leave it on the reviews page; "
+            f"nothing is sent to {provider} until then.",
+        )
+    if ref.state == ExternalRef.State.REMOVED:
+        return answer(
+            Standing.REMOVED,
+            f"Removed in {provider}: {ref.last_error or 'deleted or voided there'}. A person "
+            "chose to leave it so; Patchbay sends nothing about it.",
+        )
     if ref.state in (ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT):
         return answer(
             Standing.REVIEW,
@@ -286,6 +298,7 @@ FILTERS: Sequence[tuple[str, str]] = (
     (Standing.PUSHED.value, "Pushed"),
     (Standing.FAILED.value, "Failed"),
     (Standing.REVIEW.value, "In review"),
+    (Standing.REMOVED.value, "Removed in the ledger"),
     (Standing.EXCLUDED.value, "Excluded from sync"),
 )
 
@@ -312,6 +325,11 @@ def filter_invoices(invoices: QuerySet[Invoice], organisation_id: int, chosen: s
     elif chosen == Standing.REVIEW:
         review = (ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT)
         matches = Exists(included.filter(state__in=review))
+    elif chosen == Standing.REMOVED:
+        removed = Q(state=ExternalRef.State.REMOVED) | Q(
+            state=ExternalRef.State.ERROR, last_error=DELETED_IN_LEDGER
+        )
+        matches = Exists(included.filter(removed))
     elif chosen == Standing.EXCLUDED:
         matches = Exists(refs.filter(excluded=True))
     elif chosen == Standing.NOT_PUSHED:

@@ -24,6 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounting import labels, push_choices, remote_choices, resolve
 from accounting.engine import records
+from accounting.engine.reviews import document_label
 from accounting.forms import (
     AuditFilterForm,
     ConnectionQuery,
@@ -524,6 +525,22 @@ def resolve_review(request: HttpRequest, pk: int) -> HttpResponseBase:
         elif choice == "create" and review.kind == Review.Kind.MATCH:
             resolve.create_new(review, user)
             messages.success(request, "Created a new Patchbay record and linked it.")
+        elif choice == "push_again" and review.kind == Review.Kind.REMOVED:
+            resolve.push_again(review, user)
+            sync_connection.delay(review.connection_id, SyncRun.Trigger.MANUAL)
+            messages.success(
+                request,
+                f"{document_label(review.entity, review.local_id)} goes to "
+                f"{platform_name(review.connection)} again as a new document: a sync has "
+                "started.",
+            )
+        elif choice == "leave_removed" and review.kind == Review.Kind.REMOVED:
+            resolve.leave_removed(review, user)
+            messages.success(
+                request,
+                f"{document_label(review.entity, review.local_id)} stays removed in "
+                f"{platform_name(review.connection)}: Patchbay sends it nothing more.",
+            )
         elif isinstance(choice, int) and review.kind == Review.Kind.MATCH:
             resolve.link_candidate(review, choice, user)
             messages.success(request, "Linked. From now on the two are matched by id.")

@@ -110,11 +110,23 @@ class LedgerState:
 
 
 @dataclass(frozen=True)
+class Removal:
+    """A pushed document the ledger reports deleted or voided: ``how`` is "deleted" or
+    "voided", ``at`` when the ledger last changed it (its deletion, as near as it says)."""
+
+    entity: str
+    remote_id: str
+    how: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of an incremental read and whether another follows."""
 
     payments: list[IncomingPayment] = field(default_factory=list)
     records: list[Remote] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)
     more: bool = False
 
 
@@ -308,3 +320,9 @@ class AccountingAdapter(ABC):
 
     @abstractmethod
     def pull_payments(self, since: datetime | None, page: int) -> Page: ...
+
+    def removed(self, entities: Sequence[str], since: datetime, page: int) -> Page:
+        """Documents of ``entities`` (quotes, invoices, credit notes) deleted or voided in
+        the ledger since ``since``, as ``Page.removals``, each the way the provider
+        reports it. None by default."""
+        return Page()

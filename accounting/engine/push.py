@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from accounting.engine import reviews
 from accounting.engine.adapter import AccountingAdapter, Outgoing, PushResult, Remote
@@ -32,7 +33,7 @@ from integrations.models import Connection, SyncRun
 
 KEY_NAMESPACE = uuid.UUID("4f5b2a36-3f0e-4d43-9a63-7f4d2c1b9e10")
 Send = Callable[[str, Sequence[Outgoing], str], list[PushResult]]
-HELD = (ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT)
+HELD = (ExternalRef.State.REVIEW, ExternalRef.State.CONFLICT, ExternalRef.State.REMOVED)
 
 
 def fingerprint(payload: dict[str, Any]) -> str:
@@ -40,9 +41,14 @@ def fingerprint(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def record_key(connection: Connection, entity: str, local_id: int, version: str) -> str:
-    """Deterministic per record version: the same record and payload, the same key."""
-    return f"pb-{uuid.uuid5(KEY_NAMESPACE, f'{connection.pk}:{entity}:{local_id}:{version}')}"
+def record_key(
+    connection: Connection, entity: str, local_id: int, version: str, attempt: int = 0
+) -> str:
+    """Deterministic per record version: the same record and payload, the same key. A
+    record a person pushes again after the ledger deleted it (``attempt``) gets a new
+    key, or the provider would answer with the deleted record's create."""
+    name = f"{connection.pk}:{entity}:{local_id}:{version}"
+    return f"pb-{uuid.uuid5(KEY_NAMESPACE, f'{name}:{attempt}' if attempt else name)}"
 
 
 def batch_key(batch: Sequence[Outgoing]) -> str:
@@ -79,7 +85,8 @@ def plan(
     resending = {item.local_id for batch in result.resend.values() for item in batch}
     for local_id, payload in records:
         ref = refs.get(local_id)
-        key = record_key(connection, entity, local_id, fingerprint(payload))
+        attempt = ref.attempt if ref is not None else 0
+        key = record_key(connection, entity, local_id, fingerprint(payload), attempt)
         item = Outgoing(local_id, payload, fingerprint(owned(payload)), key)
         if local_id in resending:
             continue  # its earlier version goes first; a change since is an update next run
@@ -327,6 +334,13 @@ def _writable(
     writable = []
     for item in batch:
         current = remote.get(item.remote_id)
+        if (current is None or current.deleted) and entity in reviews.DOCUMENTS:
+            how = "deleted"
+            if current is not None and adapter.ledger_state(entity, current).status == "void":
+                how = "voided"
+            at = current.updated_at if current is not None else timezone.now()
+            reviews.document_removed(run, refs[item.local_id], how, at)
+            continue
         if current is None or current.deleted:
             reviews.refuse(run, refs[item.local_id], reviews.DELETED_IN_LEDGER)
             continue

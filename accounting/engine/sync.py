@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.db import connection as db_connection
 
-from accounting.engine import due, pull, push, records, reviews, scope, settle
+from accounting.engine import due, pull, push, records, removals, reviews, scope, settle
 from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.mappings import missing_mappings
 from accounting.models import Entity
@@ -159,6 +159,10 @@ def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
     for entity in records.TWO_WAY:
         runs.progress(run, phase=f"{entity}s from the ledger", done=0, total=0)
         pull.pull_records(run, adapter, entity)
+    # Before the pushes: a document deleted in the ledger is held, not written to or
+    # created again.
+    runs.progress(run, phase="documents removed in the ledger", done=0, total=0)
+    removals.pull_removed(run, adapter)
     mappings = Mappings.of(connection)
     context = due.context_of(adapter, mappings)
     invoice_window = due.window(connection, Entity.INVOICE, context, document=True)

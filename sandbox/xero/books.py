@@ -17,7 +17,15 @@ from typing import Any, TypeVar
 from django.db import transaction
 
 from sandbox.xero import faults
-from sandbox.xero.accounting import chart, contacts, context, invoices, items, payments
+from sandbox.xero.accounting import (
+    chart,
+    contacts,
+    context,
+    credit_notes,
+    invoices,
+    items,
+    payments,
+)
 from sandbox.xero.accounting.batch import Invalid, Mode
 from sandbox.xero.accounting.dates import stamp
 from sandbox.xero.accounting.models import (
@@ -168,6 +176,23 @@ def void_invoice(tenant_id: TenantId, invoice_id: TenantId) -> XeroInvoice:
 def delete_draft(tenant_id: TenantId, invoice_id: TenantId) -> XeroInvoice:
     """Delete a DRAFT or SUBMITTED invoice (it stays listed with Status DELETED)."""
     return _set_status(tenant_id, invoice_id, "DELETED")
+
+
+def credit_note(tenant_id: TenantId, note_id: TenantId) -> XeroCreditNote:
+    """One credit note of the organisation by its CreditNoteID."""
+    return XeroCreditNote.objects.get(
+        organisation=organisation(tenant_id), credit_note_id=uuid.UUID(str(note_id))
+    )
+
+
+def set_credit_note_status(tenant_id: TenantId, note_id: TenantId, status: str) -> XeroCreditNote:
+    """Delete a draft credit note (DELETED) or void an approved one (VOIDED), as a
+    bookkeeper does in Xero: through the same status rules as the API's POST."""
+    target = credit_note(tenant_id, note_id)
+    element = {"CreditNoteID": str(target.credit_note_id), "Status": status}
+    _act(tenant_id, lambda books: credit_notes.write(books, element, Mode.UPSERT, None))
+    target.refresh_from_db()
+    return target
 
 
 def delete_payment(tenant_id: TenantId, payment_id: TenantId) -> XeroPayment:

@@ -72,7 +72,8 @@ def echo(plural: str, id_field: str, fail: set[str] | None = None) -> Any:
 
 def mock_xero(fail: set[str] | None = None, payments: list[dict[str, Any]] | None = None) -> None:
     """An empty Xero organisation that accepts what Patchbay pushes."""
-    for plural in ("Contacts", "Items"):
+    # Nothing changed, and nothing deleted or voided (the read of removed documents).
+    for plural in ("Contacts", "Items", "Invoices", "CreditNotes"):
         responses.add(responses.GET, f"{API}/{plural}", json={plural: []})
     responses.add_callback(responses.PUT, f"{API}/Contacts", callback=echo("Contacts", "ContactID"))
     responses.add_callback(responses.PUT, f"{API}/Items", callback=echo("Items", "ItemID"))

@@ -144,6 +144,39 @@ def test_get_lists_match_the_spec(
     assert_response(openapi, "get", path, response, query)
 
 
+# The sync's read of documents deleted or voided in Xero (XeroAdapter.removed).
+REMOVAL_READS = [
+    ("Invoices", {"page": "1", "pageSize": "1000", "order": "UpdatedDateUTC ASC"}, "Statuses"),
+    ("CreditNotes", {"page": "1", "pageSize": "1000", "order": "UpdatedDateUTC ASC"}, "where"),
+]
+
+
+@pytest.mark.parametrize(("path", "query", "narrowed_by"), REMOVAL_READS)
+def test_the_read_of_removed_documents_matches_the_spec_and_finds_them(
+    openapi: OpenAPI,
+    xero: flow.Xero,
+    busy: dict[str, Any],
+    path: str,
+    query: dict[str, str],
+    narrowed_by: str,
+) -> None:
+    from accounting.models import Entity
+    from accounting.providers.xero.adapter import REMOVED_FILTERS
+
+    books.delete_draft(DEMO_COMPANY_UK, busy["draft"]["InvoiceID"])
+    entity = Entity.INVOICE if path == "Invoices" else Entity.CREDIT_NOTE
+    filters = REMOVED_FILTERS[entity]
+    assert list(filters) == [narrowed_by]
+    response = xero.get(path, query | filters)
+    assert response.status_code == 200
+    assert_request(openapi, "get", path, None, query | filters)
+    assert_response(openapi, "get", path, response, query | filters)
+    statuses = {row["Status"] for row in response.json()[path]}
+    assert statuses <= {"DELETED", "VOIDED"}
+    if path == "Invoices":
+        assert statuses == {"DELETED"}  # the draft deleted, and nothing live
+
+
 def test_single_gets_match_the_spec(
     openapi: OpenAPI, xero: flow.Xero, busy: dict[str, Any]
 ) -> None:

@@ -42,6 +42,7 @@ from accounting.engine.adapter import (
     PushResult,
     Remote,
     RemoteChoice,
+    Removal,
     Tracking,
 )
 from accounting.models import Entity, ExternalRef
@@ -57,6 +58,8 @@ PAGE_SIZE = 1000  # MAXRESULTS' ceiling
 CDC_CAP = 1000  # objects per CDC answer, across entities, no paging
 # CDC looks back 30 days; a cursor older than this (a day's margin) reads by query instead.
 CDC_REACH = timedelta(days=29)
+# How many capped CDC answers one read of removed documents follows before stopping.
+CDC_ROUNDS = 20
 BATCH_REQUESTID_MAX = 36
 INCOME_TYPES = ("Income", "Other Income")
 # The web app's page for each transaction Patchbay writes.
@@ -455,6 +458,35 @@ class QuickBooksAdapter(AccountingAdapter):
         rows, more = self._changed(Entity.PAYMENT, since, page)
         found = [p for row in rows for p in mapping.payments(row)]
         return Page(payments=[share for p in found for share in self._shares(p)], more=more)
+
+    def removed(self, entities: Sequence[str], since: datetime, page: int) -> Page:
+        """One CDC request for every document kind: a deleted transaction comes back as a
+        ``status: "Deleted"`` stub, a voided invoice as an update with every amount zero
+        and "Voided" in its memo (QuickBooks keeps it). CDC reaches back 30 days and has
+        no paging: an answer at its cap is read again from the newest change it held.
+        https://developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/change-data-capture"""
+        names = {RESOURCES[entity][0]: entity for entity in entities}
+        moment = max(since, timezone.now() - CDC_REACH)
+        removals: dict[tuple[str, str], Removal] = {}
+        for _ in range(CDC_ROUNDS):
+            answer = self._get(
+                Entity.INVOICE, "cdc", entities=",".join(names), changedSince=moment.isoformat()
+            )
+            rows = [
+                (names[name], row)
+                for block in answer.get("CDCResponse") or []
+                for response in block.get("QueryResponse") or []
+                for name in names
+                for row in response.get(name) or []
+            ]
+            for entity, row in rows:
+                found = mapping.removal(entity, row)
+                if found is not None:
+                    removals[(entity, found.remote_id)] = found
+            if len(rows) < CDC_CAP:
+                break
+            moment = max(_updated(row) for _, row in rows)
+        return Page(removals=list(removals.values()))
 
     def _shares(self, payment: IncomingPayment) -> list[IncomingPayment]:
         """A deleted payment comes back as a stub without lines; when it had settled

@@ -37,7 +37,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote
+from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote, Removal
+from accounting.models import Entity
 from operations.models import (
     CreditNote,
     Customer,
@@ -439,6 +440,16 @@ def remote(data: Json) -> Remote:
         # Name lists are never deleted, only made inactive; transactions come as stubs.
         deleted=data.get("status") == "Deleted" or data.get("Active") is False,
     )
+
+
+def removal(entity: str, data: Json) -> Removal | None:
+    """A document CDC reports deleted (a stub) or voided (kept, zeroed); None otherwise."""
+    at = moment((data.get("MetaData") or {}).get("LastUpdatedTime"))
+    if data.get("status") == "Deleted":
+        return Removal(entity, str(data["Id"]), "deleted", at)
+    if entity == Entity.INVOICE and ledger_state(data).status == "void":
+        return Removal(entity, str(data["Id"]), "voided", at)
+    return None
 
 
 def payments(data: Json) -> list[IncomingPayment]:

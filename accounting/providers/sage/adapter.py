@@ -23,6 +23,7 @@ from accounting.engine.adapter import (
     PushResult,
     Remote,
     RemoteChoice,
+    Removal,
 )
 from accounting.models import Entity, ExternalRef
 from accounting.providers.sage import client, mapping
@@ -360,6 +361,37 @@ class SageAdapter(AccountingAdapter):
             ]
         return Page(records=records, more=_has_next(body))
 
+    def removed(self, entities: Sequence[str], since: datetime, page: int) -> Page:
+        """Sage reports the two ways an artefact leaves the books differently: a draft
+        deleted (``DELETE`` on a draft) is gone, listed only by ``deleted_since`` with its
+        ``deleted_at``; anything else ``DELETE``d is voided, kept with status VOID and a
+        new ``updated_at``, so it is found among the artefacts changed since (no status
+        filter is published: the status is read and the rest passed over). Every page of
+        both is read here, as ``_deleted`` does, so ``page`` is always the first.
+        https://developer.sage.com/accounting/reference/invoicing-sales/"""
+        removals: list[Removal] = []
+        for entity in entities:
+            if entity not in VOIDABLE:
+                continue  # no such document pushed to Sage (quotes are not)
+            collection = RESOURCES[entity].collection
+            params = self._listing(since, 1) | {"attributes": "status,updated_at"}
+            number = 1
+            while True:
+                body = self._get(entity, collection, params | {"page": str(number)})
+                removals += [
+                    mapping.voided(entity, row, since)
+                    for row in client.items_of(body)
+                    if mapping.is_void(row)
+                ]
+                if not _has_next(body):
+                    break
+                number += 1
+            removals += [
+                mapping.deleted_artefact(entity, row, since)
+                for row in self._deleted(entity, collection, since)
+            ]
+        return Page(removals=removals)
+
     def pull_payments(self, since: datetime | None, page: int) -> Page:
         params = self._listing(since, page) | {"transaction_type_id": "CUSTOMER_RECEIPT"}
         body = self._get(Entity.PAYMENT, "contact_payments", params)
@@ -403,6 +435,10 @@ class SageAdapter(AccountingAdapter):
             remote_id__startswith=f"{payment_id}:",
         )
         return list(refs.values_list("remote_id", flat=True))
+
+
+# The artefacts Patchbay pushes that a bookkeeper can delete (a draft) or void.
+VOIDABLE = (Entity.INVOICE, Entity.CREDIT_NOTE)
 
 
 def _has_next(body: Any) -> bool:

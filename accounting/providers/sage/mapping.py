@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote
+from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote, Removal
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
 
 # Lines are the one list a sales artefact's PUT merges rather than replaces.
@@ -343,6 +343,22 @@ def deleted_remote(data: dict[str, Any], since: datetime) -> Remote:
         data=data,
         deleted=True,
     )
+
+
+def is_void(data: dict[str, Any]) -> bool:
+    status = data.get("status")
+    return isinstance(status, dict) and status.get("id") == "VOID"
+
+
+def voided(entity: str, data: dict[str, Any], since: datetime) -> Removal:
+    """A sales artefact voided (``DELETE`` with a ``void_reason`` once it was issued)."""
+    stamp = _text(data.get("updated_at"))
+    return Removal(entity, str(data["id"]), "voided", parse_moment(stamp) if stamp else since)
+
+
+def deleted_artefact(entity: str, data: dict[str, Any], since: datetime) -> Removal:
+    """A draft deleted, from a `deleted_since` listing."""
+    return Removal(entity, str(data["id"]), "deleted", _deleted_at(data, since))
 
 
 def deleted_payments(

@@ -19,6 +19,7 @@ from accounting.engine.adapter import (
     PushResult,
     Remote,
     RemoteChoice,
+    Removal,
 )
 from accounting.models import Entity
 from accounting.providers.xero import mapping
@@ -278,6 +279,36 @@ class XeroAdapter(AccountingAdapter):
         records = [mapping.remote(row, id_field) for row in rows if _wanted(entity, row)]
         return Page(records=records, more=entity == Entity.CUSTOMER and len(rows) == PAGE_SIZE)
 
+    def removed(self, entities: Sequence[str], since: datetime, page: int) -> Page:
+        """Xero keeps a deleted or voided document, its Status DELETED or VOIDED and its
+        UpdatedDateUTC the moment of the change, so a list modified since the cursor and
+        filtered to those statuses finds them: Invoices by ``Statuses``, CreditNotes
+        (which have no such filter) by ``where``. One paged GET per kind.
+        https://developer.xero.com/documentation/api/accounting/invoices#get-invoices"""
+        removals: list[Removal] = []
+        more = False
+        for entity in entities:
+            filters = REMOVED_FILTERS.get(entity)
+            if filters is None:
+                continue  # no such document in Xero (quotes are not pushed there)
+            plural, id_field = RESOURCES[entity]
+            headers = self._headers() | {"If-Modified-Since": since.isoformat()}
+            params = {"page": str(page), "pageSize": str(PAGE_SIZE), "order": "UpdatedDateUTC ASC"}
+            call = Call(
+                "pull",
+                entity,
+                "GET",
+                self._url(plural),
+                [],
+                params=params | filters,
+                headers=headers,
+            )
+            rows = self._read(call).get(plural, [])
+            more = more or len(rows) == PAGE_SIZE
+            found = (mapping.removal(entity, row, id_field) for row in rows)
+            removals += [removal for removal in found if removal is not None]
+        return Page(removals=removals, more=more)
+
     def pull_payments(self, since: datetime | None, page: int) -> Page:
         headers = self._headers()
         if since is not None:
@@ -301,6 +332,13 @@ RESOURCES: dict[str, tuple[str, str]] = {
     Entity.INVOICE: ("Invoices", "InvoiceID"),
     Entity.CREDIT_NOTE: ("CreditNotes", "CreditNoteID"),
     Entity.PAYMENT: ("Payments", "PaymentID"),
+}
+
+
+# How each document kind's list is narrowed to the deleted and voided ones.
+REMOVED_FILTERS: dict[str, dict[str, str]] = {
+    Entity.INVOICE: {"Statuses": "DELETED,VOIDED"},
+    Entity.CREDIT_NOTE: {"where": 'Status=="DELETED" OR Status=="VOIDED"'},
 }
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote
+from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote, Removal
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
 
 # Xero's Microsoft JSON dates: "/Date(1573755038314+0000)/"
@@ -231,6 +231,16 @@ def remote(data: dict[str, Any], id_field: str) -> Remote:
         data=data,
         deleted=status in ("DELETED", "VOIDED", "ARCHIVED"),
     )
+
+
+def removal(entity: str, data: dict[str, Any], id_field: str) -> Removal | None:
+    """A document listed with Status DELETED (a draft deleted) or VOIDED; None for any
+    other status (the read asks for those two only, but a document is judged by its own
+    status, not by the filter)."""
+    how = {"DELETED": "deleted", "VOIDED": "voided"}.get(str(data.get("Status")))
+    if how is None:
+        return None
+    return Removal(entity, str(data[id_field]), how, parse_date(str(data["UpdatedDateUTC"])))
 
 
 def payment(item: dict[str, Any]) -> IncomingPayment:

@@ -1,4 +1,5 @@
-"""A small part of Xero's `where` filter: comparisons joined by AND.
+"""A small part of Xero's `where` filter: comparisons joined by AND and OR (AND binds
+tighter, as in the .NET expressions Xero's filter follows; no parentheses).
 
 Supported: `Path=="text"`, `Path!="text"`, `Path==true|false|null|number`,
 `Path==Guid("...")` and `Path.Contains("text")` / `.StartsWith` / `.EndsWith`
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 AND = re.compile(r"\s+AND\s+|\s*&&\s*", re.IGNORECASE)
+OR = re.compile(r"\s+OR\s+|\s*\|\|\s*", re.IGNORECASE)
 COMPARISON = re.compile(r"^(?P<path>[A-Za-z][\w.]*?)\s*(?P<op>==|!=)\s*(?P<value>.+)$")
 METHOD = re.compile(
     r'^(?P<path>[A-Za-z][\w.]*?)\.(?P<method>Contains|StartsWith|EndsWith)\(\s*"(?P<arg>[^"]*)"\s*\)$'
@@ -44,17 +46,18 @@ class Guid(str):
 
 @dataclass(frozen=True)
 class Where:
-    tests: tuple[Test, ...]
+    # Alternatives (joined by OR), each a conjunction of tests (joined by AND).
+    alternatives: tuple[tuple[Test, ...], ...]
 
     def matches(self, item: dict[str, Any]) -> bool:
-        return all(test(item) for test in self.tests)
+        return any(all(test(item) for test in tests) for tests in self.alternatives)
 
 
 def parse(raw: str) -> Where:
-    clauses = [part.strip() for part in AND.split(raw.strip())]
-    if not all(clauses):
+    groups = [[part.strip() for part in AND.split(group)] for group in OR.split(raw.strip())]
+    if not all(clause for clauses in groups for clause in clauses):
         raise WhereError(f"The where filter '{raw}' could not be read.")
-    return Where(tuple(_clause(clause) for clause in clauses))
+    return Where(tuple(tuple(_clause(clause) for clause in clauses) for clauses in groups))
 
 
 def _clause(text: str) -> Test:

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from sandbox.core.console import Action, ActionFailed, checked
 from sandbox.core.params import chosen_id, search_text
 from sandbox.xero import books
-from sandbox.xero.accounting.models import XeroContact, XeroInvoice, XeroPayment
+from sandbox.xero.accounting.models import XeroContact, XeroCreditNote, XeroInvoice, XeroPayment
 from sandbox.xero.books_forms import ContactForm, InvoiceForm, PaymentForm
 from sandbox.xero.models import XeroOrganisation
 from sandbox.xero.seed import DEMO_COMPANY_UK
@@ -54,6 +54,9 @@ def context(request: HttpRequest) -> dict[str, Any]:
         "books_contacts": XeroContact.objects.filter(organisation=tenant).order_by("-updated_at")[
             :SHOWN
         ],
+        "books_credit_notes": XeroCreditNote.objects.filter(organisation=tenant)
+        .select_related("contact")
+        .order_by("-updated_at", "-pk")[:SHOWN],
         "books_payments": XeroPayment.objects.filter(organisation=tenant)
         .select_related("invoice", "account")
         .order_by("-updated_at", "-pk")[:SHOWN],
@@ -115,6 +118,22 @@ def _status_action(change: Callable[..., XeroInvoice], done: str) -> Action:
     return act
 
 
+def _credit_note_status(status: str, done: str) -> Action:
+    def act(request: HttpRequest) -> str:
+        tenant = _tenant(request)
+        try:
+            note = books.set_credit_note_status(
+                tenant.tenant_id, request.POST.get("credit_note", ""), status
+            )
+        except (XeroCreditNote.DoesNotExist, ValueError) as missing:
+            raise ActionFailed(
+                "That credit note no longer exists: nothing was changed."
+            ) from missing
+        return f"Credit note {note} {done}."
+
+    return act
+
+
 def record_payment(request: HttpRequest) -> str:
     invoice = _invoice(request)
     data = checked(PaymentForm(request.POST, organisation=invoice.organisation), "payment")
@@ -147,6 +166,8 @@ ACTIONS: dict[str, Action] = {
     "invoice-authorise": _status_action(books.authorise_invoice, "authorised"),
     "invoice-void": _status_action(books.void_invoice, "voided"),
     "invoice-delete": _status_action(books.delete_draft, "deleted"),
+    "credit-note-delete": _credit_note_status("DELETED", "deleted"),
+    "credit-note-void": _credit_note_status("VOIDED", "voided"),
     "payment-record": record_payment,
     "contact-create": create_contact,
 }
