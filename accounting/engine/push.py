@@ -336,7 +336,9 @@ def _writable(
         current = remote.get(item.remote_id)
         if (current is None or current.deleted) and entity in reviews.DOCUMENTS:
             how = "deleted"
-            if current is not None and adapter.ledger_state(entity, current).status == "void":
+            state = adapter.ledger_state(entity, current) if current is not None else None
+            # The ledger's own word tells a void from a deletion (Xero reports both as void).
+            if state and state.status == "void" and "delet" not in state.ledger_status.lower():
                 how = "voided"
             at = current.updated_at if current is not None else timezone.now()
             reviews.document_removed(run, refs[item.local_id], how, at)

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 import responses
 from django.conf import settings
+from django.utils import timezone
 
 from accounting.engine import push as push_module
 from accounting.engine.sync import run_sync
-from accounting.models import AccountMapping, Entity, ExternalRef
+from accounting.models import AccountMapping, Entity, ExternalRef, Review
 from integrations.models import AuditEntry, Connection, SyncRun
 from integrations.syncs import claim_due
 from operations.models import IncomeCategory, Invoice, TaxCategory
@@ -351,3 +352,39 @@ def test_run_counters_are_written_per_page_not_per_record(
     run = SyncRun.objects.order_by("-pk").first()
     assert run is not None and sum(run.counts.values()) >= 40  # every record still counted
     assert many == few
+
+
+@responses.activate
+def test_an_update_that_finds_its_invoice_deleted_opens_the_removal_review_not_a_write(
+    connected: Connection, tenants: Tenants
+) -> None:
+    """Deleted in Xero after this sync's removal read, before its update read: the read
+    of the record to update sees Status DELETED, and the same review opens."""
+    invoice = factories.make_issued_invoice(tenants.alpha)
+    map_everything(connected)
+    mock_xero()
+    run_sync(connected, SyncRun.Trigger.MANUAL)
+    ref = ExternalRef.objects.get(entity=Entity.INVOICE, local_id=invoice.pk)
+    deleted = {
+        "InvoiceID": ref.remote_id,
+        "Status": "DELETED",
+        "UpdatedDateUTC": "/Date(1777886200000+0000)/",
+        "LineItems": [],
+    }
+
+    def invoices(request: Any) -> tuple[int, dict[str, str], str]:
+        seen = [] if "Statuses" in request.url else [deleted]  # the removal read misses it
+        return 200, {}, json.dumps({"Invoices": seen})
+
+    responses.remove(responses.GET, f"{API}/Invoices")
+    responses.add_callback(responses.GET, f"{API}/Invoices", callback=invoices)
+    invoice.lines.update(unit_price=Decimal("140.00"))
+    Invoice.objects.filter(pk=invoice.pk).update(updated_at=timezone.now())
+
+    run_sync(connected, SyncRun.Trigger.MANUAL)
+
+    review = Review.objects.get(kind=Review.Kind.REMOVED)
+    assert review.ledger_version["message"].startswith(f"{invoice.number} was deleted in Xero")
+    ref.refresh_from_db()
+    assert ref.state == ExternalRef.State.REVIEW
+    assert calls_to("/Invoices", "POST") == []  # nothing written over it
