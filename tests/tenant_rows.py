@@ -114,6 +114,7 @@ def _integration_rows(organisation: Organisation, marker: str, records: dict[str
 def _accounting_rows(organisation: Organisation, marker: str, records: dict[str, Any]) -> None:
     from accounting.models import (
         AccountMapping,
+        ExternalRef,
         IncludedRecord,
         LedgerBalance,
         PushCursor,
@@ -149,6 +150,19 @@ def _accounting_rows(organisation: Organisation, marker: str, records: dict[str,
         connection=connection,
         entity="invoice",
         local_id=records["invoice"].pk,
+    )
+    # The issued invoice, linked in the ledger: the reconciliation compares it with the
+    # balance read back from there.
+    ExternalRef.objects.update_or_create(
+        connection=connection,
+        entity="invoice",
+        local_id=records["invoice"].pk,
+        defaults={
+            "organisation": organisation,
+            "remote_id": f"{marker}-ledger-invoice",
+            "remote_number": f"{marker}-INV",
+            "state": ExternalRef.State.LINKED,
+        },
     )
     records["ledger_balance"] = LedgerBalance.objects.create(
         organisation=organisation,
