@@ -82,12 +82,16 @@ def _operations_rows(organisation: Organisation, marker: str, records: dict[str,
 
 
 def _integration_rows(organisation: Organisation, marker: str, records: dict[str, Any]) -> None:
-    from integrations.models import OAuthState, ProviderApp
+    from integrations.models import OAuthGrant, OAuthState, ProviderApp
     from integrations.provider_webhooks.models import SyncWakeup
     from tenancy.models import Membership
 
     owner = Membership.objects.filter(organisation=organisation, role="owner").first()
     assert owner is not None
+    # The person who granted the connection, as the provider names them.
+    OAuthGrant.objects.filter(pk=records["connection"].grant_id).update(
+        subject=f"{marker}-xero-user"
+    )
     records["oauth_state"] = OAuthState.objects.create(
         organisation=organisation,
         provider="xero",
@@ -229,5 +233,7 @@ def _secrets(organisation: Organisation, marker: str) -> Secrets:
 
     key, secret = make_key(organisation, name=f"{marker} walk key")
     elevate(key)
-    _, website_secret = website_keys.issue(organisation)
+    website_key, website_secret = website_keys.issue(organisation)
+    website_key.last_used_origin = f"https://{marker}.example.com"
+    website_key.save(update_fields=["last_used_origin"])
     return Secrets(api_key=secret, website_key=website_secret)
