@@ -82,12 +82,16 @@ def _operations_rows(organisation: Organisation, marker: str, records: dict[str,
 
 
 def _integration_rows(organisation: Organisation, marker: str, records: dict[str, Any]) -> None:
-    from integrations.models import OAuthState, ProviderApp
+    from integrations.models import OAuthGrant, OAuthState, ProviderApp
     from integrations.provider_webhooks.models import SyncWakeup
     from tenancy.models import Membership
 
     owner = Membership.objects.filter(organisation=organisation, role="owner").first()
     assert owner is not None
+    # The person who granted the connection, as the provider names them.
+    OAuthGrant.objects.filter(pk=records["connection"].grant_id).update(
+        subject=f"{marker}-xero-user"
+    )
     records["oauth_state"] = OAuthState.objects.create(
         organisation=organisation,
         provider="xero",
@@ -114,6 +118,7 @@ def _integration_rows(organisation: Organisation, marker: str, records: dict[str
 def _accounting_rows(organisation: Organisation, marker: str, records: dict[str, Any]) -> None:
     from accounting.models import (
         AccountMapping,
+        ExternalRef,
         IncludedRecord,
         LedgerBalance,
         PushCursor,
@@ -149,6 +154,19 @@ def _accounting_rows(organisation: Organisation, marker: str, records: dict[str,
         connection=connection,
         entity="invoice",
         local_id=records["invoice"].pk,
+    )
+    # The issued invoice, linked in the ledger: the reconciliation compares it with the
+    # balance read back from there.
+    ExternalRef.objects.update_or_create(
+        connection=connection,
+        entity="invoice",
+        local_id=records["invoice"].pk,
+        defaults={
+            "organisation": organisation,
+            "remote_id": f"{marker}-ledger-invoice",
+            "remote_number": f"{marker}-INV",
+            "state": ExternalRef.State.LINKED,
+        },
     )
     records["ledger_balance"] = LedgerBalance.objects.create(
         organisation=organisation,
@@ -215,5 +233,7 @@ def _secrets(organisation: Organisation, marker: str) -> Secrets:
 
     key, secret = make_key(organisation, name=f"{marker} walk key")
     elevate(key)
-    _, website_secret = website_keys.issue(organisation)
+    website_key, website_secret = website_keys.issue(organisation)
+    website_key.last_used_origin = f"https://{marker}.example.com"
+    website_key.save(update_fields=["last_used_origin"])
     return Secrets(api_key=secret, website_key=website_secret)
