@@ -33,7 +33,8 @@ def parse(books: Books, contact: SageContact, raw: Any, *, credit_notes: bool) -
     if not isinstance(raw, list):
         raise Invalid(("must be a list", SOURCE))
     shares = [_share(books, contact, item, credit_notes=credit_notes) for item in raw]
-    seen = [share.artefact.pk for share in shares]
+    # An invoice and a credit note may share a primary key (two tables): tell them apart.
+    seen = [(type(share.artefact), share.artefact.pk) for share in shares]
     if len(set(seen)) != len(seen):
         raise Invalid(("names the same artefact twice", f"{SOURCE}.artefact_id"))
     return shares
