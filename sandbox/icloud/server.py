@@ -90,7 +90,14 @@ class ICloudSandbox:
     def stored_events(self, apple_id: str, calendar: str) -> dict[str, str]:
         """File name -> iCalendar text of every event Radicale stored in the calendar."""
         folder = self.collection(apple_id, calendar)
-        return {path.name: path.read_text() for path in sorted(folder.glob("*.ics"))}
+        events: dict[str, str] = {}
+        for path in sorted(folder.glob("*.ics")):
+            # Read while a client may be deleting: a file listed a moment ago can be gone.
+            try:
+                events[path.name] = path.read_text()
+            except FileNotFoundError:
+                continue
+        return events
 
     def calendars(self, apple_id: str) -> list[str]:
         root = self.storage / "collections" / "collection-root" / apple_id
