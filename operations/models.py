@@ -8,7 +8,7 @@ from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -483,3 +483,96 @@ class CreditNote(TimestampedTenantModel):
 
 class CreditNoteLine(DocumentLine):
     credit_note = models.ForeignKey(CreditNote, on_delete=models.CASCADE, related_name="lines")
+
+
+# --- Recurring hire contracts ---
+# A long-term hire billed every period (operations.contracts issues the invoices).
+
+
+class RecurringContract(TimestampedTenantModel):
+    class Period(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+
+    class Billing(models.TextChoices):
+        ADVANCE = "advance", "In advance"
+        ARREARS = "arrears", "In arrears"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        ENDED = "ended", "Ended"
+
+    number = models.CharField(max_length=30)
+    name = models.CharField(max_length=200, help_text="What is on hire, e.g. Warehouse PA system")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="recurring_contracts"
+    )
+    period = models.CharField(max_length=10, choices=Period.choices, default=Period.MONTHLY)
+    starts_on = models.DateField()
+    # Blank while open-ended; the last day of the hire (inclusive) once known.
+    ends_on = models.DateField(null=True, blank=True)
+    billing_day = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+    billing = models.CharField(max_length=10, choices=Billing.choices, default=Billing.ADVANCE)
+    payment_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MaxValueValidator(365)]
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The scan's cursor: the first day not yet invoiced, and the day that span is due
+    # (null once everything up to ends_on is invoiced). Written only by the services.
+    next_period_start = models.DateField()
+    next_billing_on = models.DateField(null=True, blank=True)
+    # Why the last issuance was refused (lines out of bounds, say); blank when fine.
+    problem = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["status", "next_billing_on"])]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="contract_number"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="contract_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(billing_day__gte=1, billing_day__lte=28), name="contract_billing_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RecurringContractLine(DocumentLine):
+    """A line of every period's invoice; ``unit_price`` is the rate for one full period."""
+
+    contract = models.ForeignKey(RecurringContract, on_delete=models.CASCADE, related_name="lines")
+
+
+class ContractIssuance(TenantModel):
+    """The invoice of one period of a contract. The unique (contract, period_start) pair,
+    written in the same transaction as the invoice, is what makes issuing exactly once."""
+
+    contract = models.ForeignKey(
+        RecurringContract, on_delete=models.CASCADE, related_name="issuances"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField(help_text="Last day covered (inclusive)")
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, related_name="contract_issuance"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "period_start"], name="contract_issuance_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.period_start}"

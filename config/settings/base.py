@@ -362,6 +362,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "calendars.tasks.purge_account_checks",
         "schedule": timedelta(hours=1),
     },
+    # Hourly, so an invoice due at midnight in any time zone goes out within the hour.
+    "issue-recurring-contract-invoices": {
+        "task": "operations.tasks.issue_contract_invoices",
+        "schedule": crontab(minute=5),
+    },
     "purge-provider-notifications": {
         "task": "integrations.provider_webhooks.tasks.purge_provider_notifications",
         "schedule": crontab(minute=41, hour=3),
