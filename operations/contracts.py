@@ -6,7 +6,7 @@ weekly ones every seven days from the start date (the billing day plays no part)
 A first span that starts between boundaries, a last one cut short by the end date,
 and the first span after a resume are *part-periods*: each line's rate is scaled by
 days covered over days in the whole period that contains it, rounded half up to the
-penny, and the invoice line says so ("Hire 15–30 Jun 2026 (16 of 30 days)").
+penny, and the invoice line says so: "Hire 15\u201330 Jun 2026 (16 of 30 days)".
 
 A span billed in advance is due on its first day; in arrears, on the day after its
 last. Its invoice is dated that day (so a late scan makes the same invoice a punctual
@@ -51,6 +51,7 @@ from tenancy.models import Organisation
 log = logging.getLogger(__name__)
 
 CONTRACT_PREFIX = "RC-"
+DASH = "\u2013"  # an en dash, as date ranges are written
 Status = RecurringContract.Status
 # How many spans one contract may issue in one scan (a contract years behind catches
 # up over a few scans instead of holding one worker for minutes).
@@ -61,7 +62,14 @@ CONTRACT_FIELDS = frozenset(
     {"name", "customer", "period", "starts_on", "ends_on", "billing_day", "billing", "payment_days"}
 )
 # What fixes the periods: it cannot change once a period has been invoiced.
-SCHEDULE_FIELDS = frozenset({"customer", "period", "starts_on", "billing_day", "billing"})
+SCHEDULE_NAMES = {
+    "customer": "customer",
+    "period": "period",
+    "starts_on": "start date",
+    "billing_day": "billing day",
+    "billing": "advance or arrears billing",
+}
+SCHEDULE_FIELDS = frozenset(SCHEDULE_NAMES)
 
 
 # --- Periods ---------------------------------------------------------------------------
@@ -102,11 +110,12 @@ class Span:
 
 
 def day_range(first: date, last: date) -> str:
+    """ "1\u201331 Jul 2026", "15 Mar\u201314 Apr 2026": what a span covers, inclusive."""
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {last:%b %Y}"
+        return f"{first.day}{DASH}{last.day} {last:%b %Y}"
     if first.year == last.year:
-        return f"{first.day} {first:%b}–{last.day} {last:%b %Y}"
-    return f"{first.day} {first:%b %Y}–{last.day} {last:%b %Y}"
+        return f"{first.day} {first:%b}{DASH}{last.day} {last:%b %Y}"
+    return f"{first.day} {first:%b %Y}{DASH}{last.day} {last:%b %Y}"
 
 
 def _months_later(day: date, months: int, day_of_month: int) -> date:
@@ -254,7 +263,7 @@ def update_contract(
         if invoiced and name in SCHEDULE_FIELDS and getattr(locked, name) != value:
             raise OperationError(
                 f"Contract {locked.number} has invoices already, so its "
-                f"{RecurringContract._meta.get_field(name).verbose_name} stays as it is: "
+                f"{SCHEDULE_NAMES[name]} stays as it is: "
                 "end it and start a new contract instead.",
                 field=name,
             )

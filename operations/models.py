@@ -517,9 +517,7 @@ class RecurringContract(TimestampedTenantModel):
         default=1, validators=[MinValueValidator(1), MaxValueValidator(28)]
     )
     billing = models.CharField(max_length=10, choices=Billing.choices, default=Billing.ADVANCE)
-    payment_days = models.PositiveSmallIntegerField(
-        default=14, validators=[MaxValueValidator(365)]
-    )
+    payment_days = models.PositiveSmallIntegerField(default=14, validators=[MaxValueValidator(365)])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     # The scan's cursor: the first day not yet invoiced, and the day that span is due
     # (null once everything up to ends_on is invoiced). Written only by the services.

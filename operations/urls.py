@@ -1,6 +1,7 @@
 from django.urls import path
 
 from operations import views
+from operations.views import contracts
 
 app_name = "operations"
 
@@ -19,4 +20,11 @@ urlpatterns = [
         views.legal_entity_rename,
         name="legal_entity_rename",
     ),
+    path("contracts/", contracts.contract_list, name="contract_list"),
+    path("contracts/new/", contracts.contract_create, name="contract_create"),
+    path("contracts/<int:pk>/", contracts.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/edit/", contracts.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/pause/", contracts.contract_pause, name="contract_pause"),
+    path("contracts/<int:pk>/resume/", contracts.contract_resume, name="contract_resume"),
+    path("contracts/<int:pk>/end/", contracts.contract_end, name="contract_end"),
 ]

@@ -79,6 +79,30 @@ def _operations_rows(organisation: Organisation, marker: str, records: dict[str,
         ends_on=date.today() + timedelta(days=2),
         notes=f"{marker} broken lens",
     )
+    _contract_rows(organisation, marker, records)
+
+
+def _contract_rows(organisation: Organisation, marker: str, records: dict[str, Any]) -> None:
+    """A recurring contract, its line, and its first period issued by the real scan path."""
+    from operations import contracts
+    from operations.services import LineInput
+
+    line = LineInput(
+        description=f"{marker} PA system",
+        unit_price=Decimal("300.00"),
+        tax_category=records["tax"],
+        income_category=records["income"],
+    )
+    contract = contracts.create_contract(
+        organisation,
+        [line],
+        name=f"{marker} Warehouse hire",
+        customer=records["customer"],
+        starts_on=timezone.localdate(),
+    )
+    assert contracts.issue_next(contract.pk, timezone.now()).issued
+    contract.refresh_from_db()
+    records["contract"] = contract
 
 
 def _integration_rows(organisation: Organisation, marker: str, records: dict[str, Any]) -> None:

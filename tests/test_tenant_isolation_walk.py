@@ -73,6 +73,8 @@ LIST_VIEWS: list[tuple[str, tuple[str, ...]]] = [
     ("operations:invoice_create", ("operations.IncomeCategory",)),
     ("operations:booking_list", ("operations.Booking",)),
     ("operations:legal_entity_list", ("operations.LegalEntity",)),
+    ("operations:contract_list", ("operations.RecurringContract",)),
+    ("operations:contract_create", ("operations.Customer",)),
     ("apikeys:index", ("apikeys.ApiKey",)),
     ("apikeys:index", ("apikeys.ApiKeyEvent",)),
     ("apikeys:index", ("webhooks.Endpoint",)),

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from operations import contracts
+from operations.contracts import DASH
 from operations.models import ContractIssuance, Invoice, RecurringContract
 from operations.services import OperationError
 from tenancy.models import Organisation
@@ -66,7 +67,7 @@ def test_first_part_month_is_prorated_by_days_and_says_so(tenants: Tenants) -> N
     ((start, invoice),) = invoices_of(contract)
     assert start == date(2026, 6, 15)
     line = only_line(invoice)
-    assert line.description == "Hire: Hire 15–30 Jun 2026 (16 of 30 days)"
+    assert line.description == f"Hire: Hire 15{DASH}30 Jun 2026 (16 of 30 days)"
     assert line.unit_price == Decimal("160.00")  # 300 x 16/30
     assert invoice.status == Invoice.Status.ISSUED
     assert invoice.number == "INV-0001"
@@ -86,7 +87,7 @@ def test_missed_scans_catch_up_each_period_once_and_rescans_add_nothing(tenants:
         date(2026, 9, 1),
     ]
     assert [only_line(inv).unit_price for _, inv in issued][1:] == [Decimal("310.00")] * 3
-    assert only_line(issued[1][1]).description == "Hire: Hire 1–31 Jul 2026"
+    assert only_line(issued[1][1]).description == f"Hire: Hire 1{DASH}31 Jul 2026"
     # Each dated on its own billing day, numbered in the ordinary sequence.
     assert [inv.issue_date for _, inv in issued] == [start for start, _ in issued]
     assert sorted(inv.number for _, inv in issued) == [f"INV-000{n}" for n in range(1, 5)]
@@ -95,15 +96,13 @@ def test_missed_scans_catch_up_each_period_once_and_rescans_add_nothing(tenants:
 
 
 def test_arrears_bills_a_period_the_day_after_it_ends(tenants: Tenants) -> None:
-    contract = make_contract(
-        tenants.alpha, date(2026, 1, 1), billing=Contract.Billing.ARREARS
-    )
+    contract = make_contract(tenants.alpha, date(2026, 1, 1), billing=Contract.Billing.ARREARS)
     assert contracts.scan(at(2026, 1, 31, 23, 30)).issued == 0
     assert contracts.scan(at(2026, 2, 1, 0, 30)).issued == 1
     ((start, invoice),) = invoices_of(contract)
     assert start == date(2026, 1, 1)
     assert invoice.issue_date == date(2026, 2, 1)
-    assert only_line(invoice).description == "Hire: Hire 1–31 Jan 2026"
+    assert only_line(invoice).description == f"Hire: Hire 1{DASH}31 Jan 2026"
 
 
 def test_billing_day_sets_the_period_boundaries(tenants: Tenants) -> None:
@@ -111,16 +110,16 @@ def test_billing_day_sets_the_period_boundaries(tenants: Tenants) -> None:
     contracts.scan(at(2026, 3, 20))
     (first, _second) = [inv for _, inv in invoices_of(contract)]
     # 15 Feb to 15 Mar 2026 is 28 days: 1-14 Mar is half of it.
-    assert only_line(first).description == "Hire: Hire 1–14 Mar 2026 (14 of 28 days)"
+    assert only_line(first).description == f"Hire: Hire 1{DASH}14 Mar 2026 (14 of 28 days)"
     assert only_line(first).unit_price == Decimal("140.00")
-    assert only_line(_second).description == "Hire: Hire 15 Mar–14 Apr 2026"
+    assert only_line(_second).description == f"Hire: Hire 15 Mar{DASH}14 Apr 2026"
 
 
 def test_last_part_period_is_prorated_and_the_contract_then_ends(tenants: Tenants) -> None:
     contract = make_contract(tenants.alpha, date(2026, 7, 1), "310.00", ends_on=date(2026, 8, 10))
     assert contracts.scan(at(2026, 12, 1)).issued == 2
     last = invoices_of(contract)[-1][1]
-    assert only_line(last).description == "Hire: Hire 1–10 Aug 2026 (10 of 31 days)"
+    assert only_line(last).description == f"Hire: Hire 1{DASH}10 Aug 2026 (10 of 31 days)"
     assert only_line(last).unit_price == Decimal("100.00")
     contract.refresh_from_db()
     assert contract.status == Contract.Status.ENDED
@@ -134,9 +133,9 @@ def test_weekly_and_quarterly_periods(tenants: Tenants) -> None:
     )
     contracts.scan(at(2026, 3, 18))
     assert [s for s, _ in invoices_of(weekly)] == [date(2026, 3, d) for d in (4, 11, 18)]
-    assert only_line(invoices_of(weekly)[0][1]).description == "Hire: Hire 4–10 Mar 2026"
+    assert only_line(invoices_of(weekly)[0][1]).description == f"Hire: Hire 4{DASH}10 Mar 2026"
     (first,) = [inv for _, inv in invoices_of(quarterly)]
-    assert only_line(first).description == "Hire: Hire 1 Feb–30 Apr 2026"
+    assert only_line(first).description == f"Hire: Hire 1 Feb{DASH}30 Apr 2026"
 
 
 def test_paused_contract_issues_nothing_and_resuming_skips_the_paused_time(
@@ -151,7 +150,7 @@ def test_paused_contract_issues_nothing_and_resuming_skips_the_paused_time(
     starts = [start for start, _ in invoices_of(contract)]
     assert starts == [date(2026, 3, 1), date(2026, 5, 20)]
     resumed = only_line(invoices_of(contract)[-1][1])
-    assert resumed.description == "Hire: Hire 20–31 May 2026 (12 of 31 days)"
+    assert resumed.description == f"Hire: Hire 20{DASH}31 May 2026 (12 of 31 days)"
     assert resumed.unit_price == Decimal("120.00")
 
 
@@ -175,7 +174,7 @@ def test_ending_sets_the_last_day_and_refuses_one_before_what_is_invoiced(
     contracts.end_contract(contract, date(2026, 4, 15))
     contracts.scan(at(2026, 6, 1))
     assert only_line(invoices_of(contract)[-1][1]).description == (
-        "Hire: Hire 1–15 Apr 2026 (15 of 30 days)"
+        f"Hire: Hire 1{DASH}15 Apr 2026 (15 of 30 days)"
     )
     contract.refresh_from_db()
     assert contract.status == Contract.Status.ENDED
@@ -268,8 +267,10 @@ def test_two_scans_at_once_across_a_month_boundary_issue_one_invoice_per_period(
     periods = Counter(ContractIssuance.objects.values_list("contract_id", "period_start"))
     assert periods and set(periods.values()) == {1}
     expected = {
-        **{c.pk: {date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)}
-           for c in made[:4]},
+        **{
+            c.pk: {date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)}
+            for c in made[:4]
+        },
         **{c.pk: {date(2026, 1, 10), date(2026, 2, 1)} for c in made[4:6]},
         made[6].pk: {date(2025, 12, 1), date(2026, 1, 1)},
     }
