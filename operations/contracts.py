@@ -259,6 +259,7 @@ def update_contract(
     """
     locked = _locked(contract)
     invoiced = locked.issuances.exists()
+    previous_start = locked.starts_on
     for name, value in _only(fields).items():
         if invoiced and name in SCHEDULE_FIELDS and getattr(locked, name) != value:
             raise OperationError(
@@ -269,7 +270,7 @@ def update_contract(
             )
         setattr(locked, name, value)
     _check(locked)
-    if not invoiced:
+    if locked.starts_on != previous_start:  # only possible before the first invoice
         locked.next_period_start = locked.starts_on
     _check_not_before_invoiced(locked, locked.ends_on, field="ends_on")
     rows = services._line_rows(locked.organisation, lines, "contract")

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from operations import extensions, services
+from operations import contracts, extensions, services
 from operations.models import (
     Booking,
     CrewAssignment,
@@ -25,6 +25,7 @@ from operations.models import (
     IncomeCategory,
     Invoice,
     Project,
+    RecurringContract,
     TaxCategory,
 )
 from operations.services import LineInput
@@ -515,6 +516,34 @@ def _drafts(books: Books) -> None:
     )
 
 
+def _contracts(books: Books) -> None:
+    """Two long-term hires: one started today (its prorated first invoice is issued by
+    the same scan the hourly task runs), one billed in arrears and paused."""
+    org = books.organisation
+    contracts.create_contract(
+        org,
+        [
+            books.line("d&b Y10P line array cabinet", "4", "1200.00"),
+            books.line("Allen & Heath dLive S5000 console", "1", "2400.00"),
+        ],
+        name="Rehearsal studio PA, long-term hire",
+        customer=books.customers["Northern Lights Productions Ltd"],
+        starts_on=books.day(0),
+        billing_day=1,
+    )
+    paused = contracts.create_contract(
+        org,
+        [books.line("Samsung 55-inch LED display", "2", "300.00")],
+        name="Foyer screens",
+        customer=books.customers["Riverside Arts Festival"],
+        starts_on=books.day(-10),
+        billing=RecurringContract.Billing.ARREARS,
+        billing_day=15,
+    )
+    contracts.pause_contract(paused)
+    contracts.scan()
+
+
 # --- The two organisations -------------------------------------------------------------------
 
 
@@ -529,6 +558,7 @@ def _demo_rentals() -> Books:
     _bookings(books, BOOKINGS)
     _quotes(books)
     _invoices(books)
+    _contracts(books)
     return books
 
 

@@ -76,6 +76,7 @@ def lengthen_names(world: World) -> None:
             "description": f"ALPHAMARK {LONG_WORDS}",
         },
         "api_key": {"name": f"ALPHAMARK {LONG_WORDS}"},
+        "contract": {"name": f"ALPHAMARK Warehouse hire {LONG_WORDS}"},
         "category": {"name": f"ALPHAMARK {LONG_WORDS}"},
         "allowed_origin": {"origin": f"https://alphamark-{UNBROKEN}.example.com"},
         "website_settings": {
