@@ -13,7 +13,7 @@ import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from operations import contracts
+from operations import contracts, services
 from operations.contracts import DASH
 from operations.models import ContractIssuance, Invoice, RecurringContract
 from operations.services import OperationError
@@ -328,7 +328,7 @@ def test_a_scan_that_crashes_half_way_is_rerun_without_duplicates(
     tenants: Tenants, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made = [make_contract(tenants.alpha, date(2026, 1, 1)) for _ in range(3)]
-    real_issue = contracts.services.issue_invoice
+    real_issue = services.issue_invoice
     calls = {"n": 0}
 
     def crash_on_the_fifth(invoice: Invoice) -> Invoice:
@@ -337,13 +337,13 @@ def test_a_scan_that_crashes_half_way_is_rerun_without_duplicates(
             raise RuntimeError("worker killed")
         return real_issue(invoice)
 
-    monkeypatch.setattr(contracts.services, "issue_invoice", crash_on_the_fifth)
+    monkeypatch.setattr(services, "issue_invoice", crash_on_the_fifth)
     with pytest.raises(RuntimeError):
         contracts.scan(at(2026, 3, 2))
     assert ContractIssuance.objects.count() == 4
     # The crashed span left nothing behind: its draft went with its transaction.
     assert not Invoice.objects.filter(status=Invoice.Status.DRAFT).exists()
-    monkeypatch.setattr(contracts.services, "issue_invoice", real_issue)
+    monkeypatch.setattr(services, "issue_invoice", real_issue)
     assert contracts.scan(at(2026, 3, 2)).issued == 5
     periods = Counter(ContractIssuance.objects.values_list("contract_id", "period_start"))
     assert len(periods) == 9 and set(periods.values()) == {1}
