@@ -488,6 +488,12 @@ class QuickBooksAdapter(AccountingAdapter):
             moment = max(_updated(row) for _, row in rows)
         return Page(removals=list(removals.values()))
 
+    def ledger_invoices(self, since: datetime | None, page: int) -> Page:
+        """Invoices changed since ``since``, deleted stubs included: CDC when the cursor
+        is recent, else a query by LastUpdatedTime (``_changed``)."""
+        rows, more = self._changed(Entity.INVOICE, since, page)
+        return Page(invoices=[mapping.ledger_invoice(row) for row in rows], more=more)
+
     def _shares(self, payment: IncomingPayment) -> list[IncomingPayment]:
         """A deleted payment comes back as a stub without lines; when it had settled
         several invoices, Patchbay applied it as ``<payment Id>/<invoice Id>`` shares, so

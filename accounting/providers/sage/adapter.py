@@ -402,6 +402,15 @@ class SageAdapter(AccountingAdapter):
                 found += mapping.deleted_payments(row, shares, since)
         return Page(payments=found, more=_has_next(body))
 
+    def ledger_invoices(self, since: datetime | None, page: int) -> Page:
+        """Sales invoices created or changed since ``since``, oldest first. Sage deletes
+        only drafts (anything issued is voided, and listed as VOID), and drafts owe
+        nothing so are never mirrored: no ``deleted_since`` read is needed."""
+        params = self._listing(since, page)
+        body = self._get(Entity.INVOICE, RESOURCES[Entity.INVOICE].collection, params)
+        invoices = [mapping.ledger_invoice(row) for row in client.items_of(body)]
+        return Page(invoices=invoices, more=_has_next(body))
+
     def _deleted(self, entity: str, collection: str, since: datetime) -> list[dict[str, Any]]:
         """Every record of the collection deleted after ``since`` (Sage's `deleted_since`
         is exclusive and lists deleted records only), all pages, read once per

@@ -325,6 +325,30 @@ class XeroAdapter(AccountingAdapter):
         rows = self._read(call).get("Payments", [])
         return Page(payments=[mapping.payment(row) for row in rows], more=len(rows) == PAGE_SIZE)
 
+    def ledger_invoices(self, since: datetime | None, page: int) -> Page:
+        """Sales invoices changed since ``since`` that are, or were, in a customer's
+        account: drafts are left out by ``Statuses`` (a draft owes nothing), DELETED and
+        VOIDED kept so a mirrored invoice removed in Xero is seen. One paged GET.
+        https://developer.xero.com/documentation/api/accounting/invoices#get-invoices"""
+        headers = self._headers()
+        if since is not None:
+            headers["If-Modified-Since"] = since.isoformat()
+        params = {
+            "page": str(page),
+            "pageSize": str(PAGE_SIZE),
+            "order": "UpdatedDateUTC ASC",
+            "Statuses": "AUTHORISED,PAID,VOIDED,DELETED",
+        }
+        call = Call(
+            "pull", Entity.INVOICE, "GET", self._url("Invoices"), [], params=params, headers=headers
+        )
+        rows = self._read(call).get("Invoices", [])
+        found = (mapping.ledger_invoice(row) for row in rows)
+        return Page(
+            invoices=[invoice for invoice in found if invoice is not None],
+            more=len(rows) == PAGE_SIZE,
+        )
+
 
 RESOURCES: dict[str, tuple[str, str]] = {
     Entity.CUSTOMER: ("Contacts", "ContactID"),
