@@ -13,6 +13,7 @@ invoice next changes (or the mirror is read afresh).
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounting.engine import pull
 from accounting.engine.adapter import AccountingAdapter, IncomingPayment, LedgerInvoice
@@ -39,8 +40,13 @@ def _linked_customers(run: SyncRun) -> dict[str, int]:
 def pull_ledger_invoices(run: SyncRun, adapter: AccountingAdapter) -> None:
     """Read the ledger's sales invoices changed since the last look into the mirror.
 
-    No customer linked yet means no invoice could be mirrored: no call is made and the
-    cursor stays where it is, so the first read after a link takes in the history.
+    The cursor is the time the read began (less an overlap for the provider's clock and
+    late commits), as for the removed documents' read (``removals.pull_removed``): so a
+    quiet ledger's cursor keeps up (QuickBooks CDC reaches back 30 days only), and the
+    adapter can answer from that read, made earlier in the same run over a wider window,
+    instead of calling again. No customer linked yet means no invoice could be mirrored:
+    no call is made and the cursor stays, so the first read after a link takes in the
+    ledger's history.
     """
     customers = _linked_customers(run)
     if not customers:
@@ -51,19 +57,17 @@ def pull_ledger_invoices(run: SyncRun, adapter: AccountingAdapter) -> None:
         entity=CURSOR,
         defaults={"organisation_id": connection.organisation_id},
     )
+    began = timezone.now()
     since = cursor.high_water - pull.OVERLAP if cursor.high_water else None
-    newest = cursor.high_water
     while True:
         page = adapter.ledger_invoices(since, cursor.page)
         _apply_page(run, customers, page.invoices)
-        for invoice in page.invoices:
-            newest = max(newest, invoice.updated_at) if newest else invoice.updated_at
         runs.bump_done(run, len(page.invoices))
         if not page.more:
             break
         cursor.page += 1
         cursor.save(update_fields=["page"])  # a crash resumes from this page
-    cursor.high_water = newest
+    cursor.high_water = began
     cursor.page = 1
     cursor.save(update_fields=["high_water", "page"])
 
@@ -101,6 +105,9 @@ def _apply_invoice(
 ) -> None:
     if row is None and invoice.status in ("draft", Document.Status.DELETED):
         runs.count(run, "skipped")  # not (or no longer) in the customer's account
+        return
+    if row is not None and row.ledger_updated_at == invoice.updated_at:
+        runs.count(run, "skipped")  # seen already (the cursor reads a little behind)
         return
     customer_id = customers.get(invoice.contact_remote_id)
     if customer_id is None and row is None:
