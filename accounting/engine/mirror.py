@@ -3,7 +3,9 @@ customer Patchbay knows, copied read-only so the customer's page shows their who
 account without calling the provider.
 
 One incremental read of the ledger's sales invoices per sync (``adapter.ledger_invoices``,
-from its own cursor); payments come free with the payments pull the engine makes anyway
+from its own cursor), which the adapters answer from the removed documents' read of the
+same run where that one listed every invoice changed (so a quiet sync makes no call of
+its own); payments come free with the payments pull the engine makes anyway
 (``pull._apply_payment`` hands over a payment on an invoice Patchbay did not push). What
 Patchbay pushed is left out (its links say so), and an invoice of a customer Patchbay has
 no link for is skipped and counted, to be picked up once the customer is linked and the
@@ -12,12 +14,21 @@ invoice next changes (or the mirror is read afresh).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
 from accounting.engine import pull
 from accounting.engine.adapter import AccountingAdapter, IncomingPayment, LedgerInvoice
-from accounting.models import LEDGER_INVOICES, Entity, ExternalRef, LedgerDocument, SyncCursor
+from accounting.models import (
+    LEDGER_INVOICES,
+    REMOVED_DOCUMENTS,
+    Entity,
+    ExternalRef,
+    LedgerDocument,
+    SyncCursor,
+)
 from integrations import runs
 from integrations.models import SyncRun
 from operations import money
@@ -41,10 +52,10 @@ def pull_ledger_invoices(run: SyncRun, adapter: AccountingAdapter) -> None:
     """Read the ledger's sales invoices changed since the last look into the mirror.
 
     The cursor is the time the read began (less an overlap for the provider's clock and
-    late commits), as for the removed documents' read (``removals.pull_removed``): so a
-    quiet ledger's cursor keeps up (QuickBooks CDC reaches back 30 days only), and the
-    adapter can answer from that read, made earlier in the same run over a wider window,
-    instead of calling again. No customer linked yet means no invoice could be mirrored:
+    late commits), as for the removed documents' read (``removals.pull_removed``) and
+    taken from it (``_read_began``): so a quiet ledger's cursor keeps up (QuickBooks CDC
+    reaches back 30 days only), and the adapter can answer from that read, made earlier
+    in the same run over the same window, instead of calling again. No customer linked yet means no invoice could be mirrored:
     no call is made and the cursor stays, so the first read after a link takes in the
     ledger's history.
     """
@@ -57,7 +68,7 @@ def pull_ledger_invoices(run: SyncRun, adapter: AccountingAdapter) -> None:
         entity=CURSOR,
         defaults={"organisation_id": connection.organisation_id},
     )
-    began = timezone.now()
+    began = _read_began(run)
     since = cursor.high_water - pull.OVERLAP if cursor.high_water else None
     while True:
         page = adapter.ledger_invoices(since, cursor.page)
@@ -70,6 +81,20 @@ def pull_ledger_invoices(run: SyncRun, adapter: AccountingAdapter) -> None:
     cursor.high_water = began
     cursor.page = 1
     cursor.save(update_fields=["high_water", "page"])
+
+
+def _read_began(run: SyncRun) -> datetime:
+    """When this run's look at the ledger's invoices began: the removed documents' read
+    earlier in the run, whose answer the adapter may reuse (an invoice made in the ledger
+    after that read and before this phase must not fall behind the cursor), else now."""
+    removed = (
+        SyncCursor.objects.filter(
+            connection=run.connection, entity=REMOVED_DOCUMENTS[0], high_water__gte=run.started_at
+        )
+        .values_list("high_water", flat=True)
+        .first()
+    )
+    return removed or timezone.now()
 
 
 def _apply_page(run: SyncRun, customers: dict[str, int], invoices: list[LedgerInvoice]) -> None:
