@@ -24,6 +24,8 @@ class Entity(models.TextChoices):
 
 # The cursor of the read of pushed documents the ledger deleted or voided since.
 REMOVED_DOCUMENTS = ("removed_documents", "Documents removed in the ledger")
+# The cursor of the read of invoices a bookkeeper made in the ledger (the ledger mirror).
+LEDGER_INVOICES = ("ledger_invoices", "Invoices made in the ledger")
 
 
 class AccountMapping(TenantModel):
@@ -198,7 +200,9 @@ class SyncCursor(TenantModel):
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="cursors")
     # An entity's pull, or the read of documents deleted or voided in the ledger.
-    entity = models.CharField(max_length=20, choices=[*Entity.choices, REMOVED_DOCUMENTS])
+    entity = models.CharField(
+        max_length=20, choices=[*Entity.choices, REMOVED_DOCUMENTS, LEDGER_INVOICES]
+    )
     high_water = models.DateTimeField(null=True, blank=True)
     page = models.PositiveIntegerField(default=1)
 
@@ -332,3 +336,64 @@ class LedgerBalance(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.local_id}: {self.amount_due} due of {self.total}"
+
+
+# --- Ledger mirror ---
+
+
+class LedgerDocument(TenantModel):
+    """An invoice or payment a bookkeeper made in the ledger itself, for a customer
+    Patchbay knows, as the ledger had it when last read: a read-only copy for the
+    customer's page, which shows it without calling the provider. Documents Patchbay
+    pushed are not here (they are linked by ExternalRef)."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", "Invoice"
+        PAYMENT = "payment", "Payment"
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", "Awaiting payment"
+        PARTIALLY_PAID = "partially_paid", "Part paid"
+        PAID = "paid", "Paid"
+        VOID = "void", "Voided in the ledger"
+        DELETED = "deleted", "Deleted in the ledger"
+
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="ledger_documents"
+    )
+    customer = models.ForeignKey(
+        "operations.Customer", on_delete=models.CASCADE, related_name="ledger_documents"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    remote_id = models.CharField(max_length=100)
+    number = models.CharField(max_length=60, blank=True, help_text="The ledger's number")
+    issued_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    # An invoice's total, or a payment's amount.
+    total = models.DecimalField(**MONEY)
+    amount_due = models.DecimalField(**MONEY, default=0)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ISSUED)
+    # A payment's invoice, when it is a mirrored one.
+    invoice = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="payments"
+    )
+    ledger_updated_at = models.DateTimeField(help_text="When the ledger last changed it")
+    synced_at = models.DateTimeField(auto_now=True, help_text="When Patchbay last read it")
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "kind", "remote_id"], name="one_mirror_row_per_document"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "customer", "kind"])]
+
+    def __str__(self) -> str:
+        return f"Ledger {self.kind} {self.number or self.remote_id}: {self.total}"
+
+    @property
+    def open(self) -> bool:
+        """Whether it counts towards what the customer owes."""
+        return self.status in (self.Status.ISSUED, self.Status.PARTIALLY_PAID)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from operations import views
-from operations.views import contracts
+from operations.views import contracts, customers
 
 app_name = "operations"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path("invoices/<int:pk>/issue/", views.invoice_issue, name="invoice_issue"),
     path("invoices/<int:pk>/payments/new/", views.payment_create, name="payment_create"),
+    path("customers/", customers.customer_list, name="customer_list"),
+    path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("bookings/", views.booking_list, name="booking_list"),
     path("bookings/<int:pk>/check-out/", views.booking_check_out, name="booking_check_out"),
     path("bookings/<int:pk>/return/", views.booking_return, name="booking_return"),

@@ -145,6 +145,7 @@ def _accounting_rows(organisation: Organisation, marker: str, records: dict[str,
         ExternalRef,
         IncludedRecord,
         LedgerBalance,
+        LedgerDocument,
         PushCursor,
         PushSettings,
         SyncCursor,
@@ -201,6 +202,32 @@ def _accounting_rows(organisation: Organisation, marker: str, records: dict[str,
         amount_due=Decimal("110.00"),
         status="authorised",
         ledger_status=f"{marker} AUTHORISED",
+    )
+    mirrored = LedgerDocument.objects.create(
+        organisation=organisation,
+        connection=connection,
+        customer=records["customer"],
+        kind="invoice",
+        remote_id=f"{marker}-ledger-made-invoice",
+        number=f"{marker}-LEDGER-INV",
+        currency="GBP",
+        total=Decimal("240.00"),
+        amount_due=Decimal("240.00"),
+        ledger_updated_at=now,
+    )
+    records["ledger_document"] = mirrored
+    LedgerDocument.objects.create(
+        organisation=organisation,
+        connection=connection,
+        customer=records["customer"],
+        kind="payment",
+        remote_id=f"{marker}-ledger-made-payment",
+        number=f"{marker}-LEDGER-PAY",
+        currency="GBP",
+        total=Decimal("40.00"),
+        status="paid",
+        invoice=mirrored,
+        ledger_updated_at=now,
     )
 
 

@@ -35,6 +35,7 @@ CREW_MARKER = "CREWMARK"
 # Non-admin URLs whose `pk` is an object: which record of make_every_record it takes.
 PK_SOURCES: dict[str, str] = {
     "operations:invoice_detail": "draft_invoice",
+    "operations:customer_detail": "customer",
     "operations:invoice_issue": "draft_invoice",
     "operations:payment_create": "invoice",
     "integrations:connection-icloud": "calendar_connection",

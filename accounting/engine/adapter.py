@@ -121,12 +121,31 @@ class Removal:
 
 
 @dataclass(frozen=True)
+class LedgerInvoice:
+    """A sales invoice as the ledger lists it, for the ledger mirror: whose it is (the
+    ledger's contact id), its number, dates, figures and ``status`` in Patchbay's words
+    (draft, issued, partially_paid, paid, void, or deleted when the ledger dropped it)."""
+
+    remote_id: str
+    contact_remote_id: str
+    number: str
+    issued_on: date | None
+    due_on: date | None
+    currency: str
+    total: Decimal
+    amount_due: Decimal
+    status: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
 class Page:
     """One page of an incremental read and whether another follows."""
 
     payments: list[IncomingPayment] = field(default_factory=list)
     records: list[Remote] = field(default_factory=list)
     removals: list[Removal] = field(default_factory=list)
+    invoices: list[LedgerInvoice] = field(default_factory=list)
     more: bool = False
 
 
@@ -325,4 +344,10 @@ class AccountingAdapter(ABC):
         """Documents of ``entities`` (quotes, invoices, credit notes) deleted or voided in
         the ledger since ``since``, as ``Page.removals``, each the way the provider
         reports it. None by default."""
+        return Page()
+
+    def ledger_invoices(self, since: datetime | None, page: int) -> Page:
+        """Sales invoices created or changed in the ledger since ``since`` (all when None),
+        as ``Page.invoices``, oldest first: every one, Patchbay's own included (the engine
+        tells them apart by its links). None by default (a ledger without a mirror)."""
         return Page()

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from accounting.engine import records, reviews
+from accounting.engine import mirror, records, reviews
 from accounting.engine.adapter import AccountingAdapter, IncomingPayment, Page, Remote
 from accounting.engine.push import fingerprint
 from accounting.models import Entity, ExternalRef, Review, SyncCursor
@@ -43,7 +43,10 @@ def _apply_payment(run: SyncRun, payment: IncomingPayment) -> None:
         entity=Entity.INVOICE, remote_id=payment.invoice_remote_id, state=ExternalRef.State.LINKED
     ).first()
     if invoice_ref is None:
-        runs.count(run, "skipped")  # a payment on an invoice Patchbay didn't push
+        # A payment on an invoice Patchbay didn't push: the mirror's, if it is one of the
+        # ledger's own invoices for a customer Patchbay knows.
+        if not mirror.apply_payment(run, payment):
+            runs.count(run, "skipped")
         return
     invoice = Invoice.objects.get(
         pk=invoice_ref.local_id, organisation_id=connection.organisation_id
@@ -127,6 +130,8 @@ def _remove_payment(run: SyncRun, payment: IncomingPayment) -> None:
         if ref is not None
         else None
     )
+    if ref is None and mirror.remove_payment(run, payment):
+        return  # a payment of the ledger mirror's
     if ref is None or local is None:
         runs.count(run, "skipped")  # never applied here, or taken off already
         return

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.db import connection as db_connection
 
-from accounting.engine import due, pull, push, records, removals, reviews, scope, settle
+from accounting.engine import due, mirror, pull, push, records, removals, reviews, scope, settle
 from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.mappings import missing_mappings
 from accounting.models import Entity
@@ -196,6 +196,10 @@ def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
         _credit_notes(notes),
         lambda note, contact: adapter.credit_note_payload(note, mappings, contact),
     )
+    # After the pushes, so that what this run pushed is linked, not mirrored; before the
+    # payments, so that a payment on a ledger-made invoice finds it in the mirror.
+    runs.progress(run, phase="invoices made in the ledger", done=0, total=0)
+    mirror.pull_ledger_invoices(run, adapter)
     runs.progress(run, phase="payments from the ledger", done=0, total=0)
     pull.pull_payments(run, adapter)
     # After the pull: a payment a bookkeeper also keyed in the ledger is linked by it

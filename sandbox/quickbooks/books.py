@@ -197,6 +197,35 @@ def create_invoice(realm_id: str, body: Json) -> QboEntity:
     return _act(realm_id, lambda books: writes.save(books, BY_NAME["Invoice"], body))
 
 
+def add_manual_invoice(
+    realm_id: str,
+    customer_id: str,
+    description: str,
+    amount: Number,
+    *,
+    due_date: date | None = None,
+) -> QboEntity:
+    """An invoice a bookkeeper keys into QuickBooks for an existing customer: one line
+    on the company's first service item (as the invoice screen's default product)."""
+    services = [
+        row
+        for row in items_of(realm_id)
+        if row.data.get("Type") == "Service" and row.data.get("Active", True)
+    ]
+    if not services:
+        raise LookupError("The company has no service item to invoice: add one first.")
+    line: Json = {
+        "DetailType": "SalesItemLineDetail",
+        "Amount": str(amount),
+        "Description": description,
+        "SalesItemLineDetail": {"ItemRef": {"value": services[0].entity_id}},
+    }
+    body: Json = {"CustomerRef": {"value": str(customer_id)}, "Line": [line]}
+    if due_date is not None:
+        body["DueDate"] = due_date.isoformat()
+    return create_invoice(realm_id, body)
+
+
 def delete_invoice(realm_id: str, invoice_id: str | int) -> QboEntity:
     target = invoice(realm_id, invoice_id)
     body = {"Id": target.entity_id, "SyncToken": str(target.sync_token)}

@@ -66,3 +66,24 @@ class PaymentForm(forms.Form):
 class CustomerForm(forms.Form):
     display_name = forms.CharField(label="Customer display name", max_length=500)
     email = forms.EmailField(label="Customer email", required=False)
+
+
+class ManualInvoiceForm(forms.Form):
+    """An invoice typed into QuickBooks for an existing customer (the ledger mirror's
+    "made in the ledger" case)."""
+
+    customer = forms.ChoiceField(label="Customer")
+    description = forms.CharField(label="Description", max_length=4000)
+    amount = forms.DecimalField(
+        label="Amount", min_value=0.01, max_value=99999999.99, decimal_places=2
+    )
+    due_date = forms.DateField(label="Due date", required=False)
+
+    def __init__(self, *args: Any, customers: list[QboEntity], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["customer"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        field.choices = [
+            (row.entity_id, f"{row.data.get('DisplayName', '')} (Id {row.entity_id})")
+            for row in customers
+        ]

@@ -31,6 +31,7 @@ from sandbox.sage.models import (
     SageContactPayment,
     SageFault,
     SageItem,
+    SageLedgerAccount,
     SageSalesCreditNote,
     SageSalesInvoice,
     Status,
@@ -169,6 +170,44 @@ def create_invoice(business_id: str, payload: Json) -> SageSalesInvoice:
     assert create is not None  # noqa: S101 - invoices can be created
     created = _act(business_id, lambda books: create(books, dict(payload)))
     return SageSalesInvoice.objects.get(pk=created.pk)
+
+
+def add_manual_invoice(
+    business_id: str,
+    contact_id: str,
+    description: str,
+    amount: Amount,
+    *,
+    due_date: date | None = None,
+) -> SageSalesInvoice:
+    """A sales invoice a bookkeeper types into Sage for an existing customer contact,
+    saved (not a draft): one line on the business's first sales ledger account, at that
+    account's tax rate."""
+    account = (
+        SageLedgerAccount.objects.filter(
+            business=business(business_id), ledger_account_type="SALES", deleted_at__isnull=True
+        )
+        .order_by("nominal_code", "pk")
+        .first()
+    )
+    if account is None:
+        raise LookupError("The business has no sales ledger account: add one first.")
+    line: Json = {
+        "description": description,
+        "ledger_account_id": account.guid,
+        "quantity": 1,
+        "unit_price": str(amount),
+    }
+    if account.tax_rate is not None:
+        line["tax_rate_id"] = account.tax_rate.guid
+    payload: Json = {
+        "contact_id": contact_id,
+        "date": date.today().isoformat(),
+        "invoice_lines": [line],
+    }
+    if due_date is not None:
+        payload["due_date"] = due_date.isoformat()
+    return create_invoice(business_id, payload)
 
 
 def release_invoice(business_id: str, invoice_ref: str) -> SageSalesInvoice:

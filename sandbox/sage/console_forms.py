@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from sandbox.sage.models import SageBankAccount, SageBusiness, SageSalesInvoice
+from sandbox.sage.models import SageBankAccount, SageBusiness, SageContact, SageSalesInvoice
 
 ISO = "%Y-%m-%d"  # <input type="date"> speaks ISO whatever the locale
 
@@ -91,3 +91,25 @@ class ContactForm(forms.Form):
     name = forms.CharField(label="Contact name", max_length=255)
     reference = forms.CharField(label="Contact reference", max_length=50, required=False)
     email = forms.EmailField(label="Contact email", required=False)
+
+
+class ManualInvoiceForm(forms.Form):
+    """A sales invoice typed into Sage for an existing customer contact."""
+
+    contact = forms.ChoiceField(label="Customer contact")
+    description = forms.CharField(label="Description", max_length=4000)
+    amount = forms.DecimalField(
+        label="Net amount", min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    due_date = forms.DateField(label="Due date", required=False)
+
+    def __init__(self, *args: Any, business: SageBusiness, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contacts = SageContact.objects.filter(business=business, deleted_at__isnull=True)
+        field = self.fields["contact"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        field.choices = [
+            (contact.guid, str(contact))
+            for contact in contacts.order_by("name", "pk")
+            if "CUSTOMER" in str(contact.contact_type).upper()
+        ]

@@ -27,8 +27,9 @@ from sandbox.xero.accounting import (
     payments,
 )
 from sandbox.xero.accounting.batch import Invalid, Mode
-from sandbox.xero.accounting.dates import stamp
+from sandbox.xero.accounting.dates import stamp, today
 from sandbox.xero.accounting.models import (
+    XeroAccount,
     XeroContact,
     XeroCreditNote,
     XeroInvoice,
@@ -163,6 +164,48 @@ def create_invoice(tenant_id: TenantId, element: dict[str, Any]) -> XeroInvoice:
     """An invoice typed into Xero by a person: `element` is shaped like the API's Invoice."""
     written = _act(tenant_id, lambda books: invoices.write(books, element, Mode.CREATE, None))
     return XeroInvoice.objects.get(invoice_id=written["InvoiceID"])
+
+
+def add_manual_invoice(
+    tenant_id: TenantId,
+    contact_id: TenantId,
+    description: str,
+    amount: Decimal,
+    *,
+    due_date: date | None = None,
+) -> XeroInvoice:
+    """An approved sales invoice a bookkeeper types into Xero for an existing contact:
+    one line on the organisation's first sales account, with that account's tax rate."""
+    account = (
+        XeroAccount.objects.filter(
+            organisation=organisation(tenant_id),
+            type__in=("REVENUE", "SALES"),
+            status=XeroAccount.Status.ACTIVE,
+        )
+        .order_by("code", "pk")
+        .first()
+    )
+    if account is None:
+        raise LookupError("The organisation has no sales account to invoice to: add one first.")
+    issued = today()
+    element = {
+        "Type": "ACCREC",
+        "Contact": {"ContactID": str(contact_id)},
+        "Date": issued.isoformat(),
+        "DueDate": (due_date or issued).isoformat(),
+        "Status": "AUTHORISED",
+        "LineAmountTypes": "Exclusive",
+        "LineItems": [
+            {
+                "Description": description,
+                "Quantity": 1,
+                "UnitAmount": str(amount),
+                "AccountCode": account.code,
+                "TaxType": account.tax_type,
+            }
+        ],
+    }
+    return create_invoice(tenant_id, element)
 
 
 def authorise_invoice(tenant_id: TenantId, invoice_id: TenantId) -> XeroInvoice:

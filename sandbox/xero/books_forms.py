@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from sandbox.xero.accounting.dates import today
-from sandbox.xero.accounting.models import XeroAccount, XeroInvoice
+from sandbox.xero.accounting.models import XeroAccount, XeroContact, XeroInvoice
 from sandbox.xero.models import XeroOrganisation
 
 # <input type="date"> takes and gives ISO dates, whatever the locale.
@@ -99,3 +99,25 @@ class ContactForm(forms.Form):
     name = forms.CharField(label="Contact name", max_length=255)
     email = forms.EmailField(label="Contact email", required=False)
     contact_number = forms.CharField(label="Contact number", max_length=50, required=False)
+
+
+class ManualInvoiceForm(forms.Form):
+    """An approved invoice typed into Xero for an existing contact."""
+
+    contact = forms.ChoiceField(label="Contact")
+    description = forms.CharField(label="Description", max_length=4000)
+    amount = forms.DecimalField(
+        label="Amount (excluding tax)", min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    due_date = forms.DateField(
+        label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO)
+    )
+
+    def __init__(self, *args: Any, organisation: XeroOrganisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contacts = XeroContact.objects.filter(organisation=organisation, status="ACTIVE")
+        field = self.fields["contact"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        field.choices = [
+            (str(contact.contact_id), contact.name) for contact in contacts.order_by("name")
+        ]

@@ -45,7 +45,7 @@ from accounting.engine.adapter import (
     Removal,
     Tracking,
 )
-from accounting.models import Entity, ExternalRef
+from accounting.models import Entity, ExternalRef, LedgerDocument
 from accounting.providers.quickbooks import client, mapping
 from accounting.providers.quickbooks.limits import BATCH, LIMITS
 from integrations.audit import Call
@@ -92,6 +92,8 @@ class QuickBooksAdapter(AccountingAdapter):
     pushes_quotes = True  # as Estimates
     sells_stock = True  # items sold as stock are Inventory items
     has_drafts = False  # every invoice the API creates is posted (no draft to wait on)
+    # This run's CDC answer of every invoice changed since a moment (``removed``).
+    _invoices_changed: tuple[datetime, list[Json]] | None = None
 
     @cached_property
     def _root(self) -> str:
@@ -468,7 +470,7 @@ class QuickBooksAdapter(AccountingAdapter):
         names = {RESOURCES[entity][0]: entity for entity in entities}
         moment = max(since, timezone.now() - CDC_REACH)
         removals: dict[tuple[str, str], Removal] = {}
-        for _ in range(CDC_ROUNDS):
+        for round_number in range(CDC_ROUNDS):
             answer = self._get(
                 Entity.INVOICE, "cdc", entities=",".join(names), changedSince=moment.isoformat()
             )
@@ -484,9 +486,25 @@ class QuickBooksAdapter(AccountingAdapter):
                 if found is not None:
                     removals[(entity, found.remote_id)] = found
             if len(rows) < CDC_CAP:
+                if round_number == 0 and Entity.INVOICE in entities:
+                    # Every invoice changed since ``moment``, whole: the ledger mirror's
+                    # read later in the run is answered from it (``ledger_invoices``).
+                    invoices = [row for entity, row in rows if entity == Entity.INVOICE]
+                    self._invoices_changed = (moment, invoices)
                 break
             moment = max(_updated(row) for _, row in rows)
         return Page(removals=list(removals.values()))
+
+    def ledger_invoices(self, since: datetime | None, page: int) -> Page:
+        """Invoices changed since ``since``, deleted stubs included: CDC when the cursor
+        is recent, else a query by LastUpdatedTime (``_changed``). No call when this run's
+        read of removed documents already asked CDC for every invoice changed since then
+        or earlier (a quiet sync's case): its answer serves."""
+        seen = self._invoices_changed
+        if since is not None and page == 1 and seen is not None and seen[0] <= since:
+            return Page(invoices=[mapping.ledger_invoice(row) for row in seen[1]])
+        rows, more = self._changed(Entity.INVOICE, since, page)
+        return Page(invoices=[mapping.ledger_invoice(row) for row in rows], more=more)
 
     def _shares(self, payment: IncomingPayment) -> list[IncomingPayment]:
         """A deleted payment comes back as a stub without lines; when it had settled
@@ -494,11 +512,19 @@ class QuickBooksAdapter(AccountingAdapter):
         each share it linked is deleted too."""
         if not payment.deleted or payment.invoice_remote_id:
             return [payment]
-        shares = ExternalRef.objects.filter(
-            connection=self.connection,
-            entity=Entity.PAYMENT,
-            remote_id__startswith=f"{payment.remote_id}/",
-        ).values_list("remote_id", flat=True)
+        shares = [
+            *ExternalRef.objects.filter(
+                connection=self.connection,
+                entity=Entity.PAYMENT,
+                remote_id__startswith=f"{payment.remote_id}/",
+            ).values_list("remote_id", flat=True),
+            # And those the ledger mirror holds (a payment of invoices made in QuickBooks).
+            *LedgerDocument.objects.filter(
+                connection=self.connection,
+                kind=LedgerDocument.Kind.PAYMENT,
+                remote_id__startswith=f"{payment.remote_id}/",
+            ).values_list("remote_id", flat=True),
+        ]
         return [payment, *(replace(payment, remote_id=share) for share in shares)]
 
     def _changed(self, entity: str, since: datetime | None, page: int) -> tuple[list[Json], bool]:

@@ -37,7 +37,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote, Removal
+from accounting.engine.adapter import (
+    IncomingPayment,
+    LedgerInvoice,
+    LedgerState,
+    Mappings,
+    Remote,
+    Removal,
+)
 from accounting.models import Entity
 from operations.models import (
     CreditNote,
@@ -483,3 +490,27 @@ def payments(data: Json) -> list[IncomingPayment]:
         )
         for line, link in links
     ]
+
+
+def ledger_invoice(data: Json) -> LedgerInvoice:
+    """An invoice as CDC or a query returns it, for the ledger mirror; a deleted one is a
+    stub (Id, status, MetaData) and reads as deleted."""
+    at = moment((data.get("MetaData") or {}).get("LastUpdatedTime"))
+    if data.get("status") == "Deleted":
+        return LedgerInvoice(
+            str(data["Id"]), "", "", None, None, "", Decimal(0), Decimal(0), "deleted", at
+        )
+    state = ledger_state(data)
+    dated, due = _text(data.get("TxnDate"))[:10], _text(data.get("DueDate"))[:10]
+    return LedgerInvoice(
+        remote_id=str(data["Id"]),
+        contact_remote_id=_text((data.get("CustomerRef") or {}).get("value")),
+        number=_text(data.get("DocNumber")),
+        issued_on=date.fromisoformat(dated) if dated else None,
+        due_on=date.fromisoformat(due) if due else None,
+        currency=_text((data.get("CurrencyRef") or {}).get("value")),
+        total=state.total,
+        amount_due=state.amount_due,
+        status=state.status,
+        updated_at=at,
+    )

@@ -25,7 +25,7 @@ from accounting.engine.adapter import (
     RemoteChoice,
     Removal,
 )
-from accounting.models import Entity, ExternalRef
+from accounting.models import Entity, ExternalRef, LedgerDocument
 from accounting.providers.sage import client, mapping
 from integrations.audit import Call
 from integrations.errors import ProviderError
@@ -101,6 +101,8 @@ class SageAdapter(AccountingAdapter):
         # updating it, and an update must name the lines it rewrites or removes.
         self._lines_read: dict[str, list[str]] = {}
         self._sales_account: str | None = None
+        # This run's listing of every invoice changed since a moment (``removed``).
+        self._invoices_changed: tuple[datetime, list[dict[str, Any]]] | None = None
 
     # --- calls ------------------------------------------------------------------------
 
@@ -374,10 +376,16 @@ class SageAdapter(AccountingAdapter):
             if entity not in VOIDABLE:
                 continue  # no such document pushed to Sage (quotes are not)
             collection = RESOURCES[entity].collection
-            params = self._listing(since, 1) | {"attributes": "status,updated_at"}
+            # Invoices whole: the ledger mirror's read later in the run is answered from
+            # them (``ledger_invoices``); other artefacts need only their status.
+            whole = entity == Entity.INVOICE
+            attributes = "all" if whole else "status,updated_at"
+            params = self._listing(since, 1) | {"attributes": attributes}
             number = 1
+            listed: list[dict[str, Any]] = []
             while True:
                 body = self._get(entity, collection, params | {"page": str(number)})
+                listed += client.items_of(body)
                 removals += [
                     mapping.voided(entity, row, since)
                     for row in client.items_of(body)
@@ -386,6 +394,8 @@ class SageAdapter(AccountingAdapter):
                 if not _has_next(body):
                     break
                 number += 1
+            if whole:
+                self._invoices_changed = (since, listed)
             removals += [
                 mapping.deleted_artefact(entity, row, since)
                 for row in self._deleted(entity, collection, since)
@@ -401,6 +411,20 @@ class SageAdapter(AccountingAdapter):
                 shares = self._shares_applied(str(row.get("id") or ""))
                 found += mapping.deleted_payments(row, shares, since)
         return Page(payments=found, more=_has_next(body))
+
+    def ledger_invoices(self, since: datetime | None, page: int) -> Page:
+        """Sales invoices created or changed since ``since``, oldest first. Sage deletes
+        only drafts (anything issued is voided, and listed as VOID), and drafts owe
+        nothing so are never mirrored: no ``deleted_since`` read is needed."""
+        seen = self._invoices_changed
+        if since is not None and page == 1 and seen is not None and seen[0] <= since:
+            # This run's read of removed documents listed every invoice changed since
+            # then or earlier (a quiet sync's case): no second call.
+            return Page(invoices=[mapping.ledger_invoice(row) for row in seen[1]])
+        params = self._listing(since, page)
+        body = self._get(Entity.INVOICE, RESOURCES[Entity.INVOICE].collection, params)
+        invoices = [mapping.ledger_invoice(row) for row in client.items_of(body)]
+        return Page(invoices=invoices, more=_has_next(body))
 
     def _deleted(self, entity: str, collection: str, since: datetime) -> list[dict[str, Any]]:
         """Every record of the collection deleted after ``since`` (Sage's `deleted_since`
@@ -434,7 +458,16 @@ class SageAdapter(AccountingAdapter):
             entity=Entity.PAYMENT,
             remote_id__startswith=f"{payment_id}:",
         )
-        return list(refs.values_list("remote_id", flat=True))
+        # And those the ledger mirror holds (a receipt for an invoice made in Sage).
+        mirrored = LedgerDocument.objects.filter(
+            connection=self.connection,
+            kind=LedgerDocument.Kind.PAYMENT,
+            remote_id__startswith=f"{payment_id}:",
+        )
+        return [
+            *refs.values_list("remote_id", flat=True),
+            *mirrored.values_list("remote_id", flat=True),
+        ]
 
 
 # The artefacts Patchbay pushes that a bookkeeper can delete (a draft) or void.

@@ -14,7 +14,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote, Removal
+from accounting.engine.adapter import (
+    IncomingPayment,
+    LedgerInvoice,
+    LedgerState,
+    Mappings,
+    Remote,
+    Removal,
+)
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
 
 # Lines are the one list a sales artefact's PUT merges rather than replaces.
@@ -418,3 +425,21 @@ def error_message(body: Any) -> str:
         if message:
             parts.append(f"{source}: {message}" if source else message)
     return "; ".join(parts) or "Sage refused this record."
+
+
+def ledger_invoice(data: dict[str, Any]) -> LedgerInvoice:
+    """A sales invoice as listed, for the ledger mirror."""
+    state = ledger_state(data)
+    dated, due = _text(data.get("date"))[:10], _text(data.get("due_date"))[:10]
+    return LedgerInvoice(
+        remote_id=str(data["id"]),
+        contact_remote_id=_ref(data, "contact"),
+        number=number_of(data),
+        issued_on=date.fromisoformat(dated) if dated else None,
+        due_on=date.fromisoformat(due) if due else None,
+        currency=_ref(data, "currency"),
+        total=state.total,
+        amount_due=Decimal(0) if state.status == "void" else state.amount_due,
+        status=state.status,
+        updated_at=parse_moment(str(data["updated_at"])),
+    )

@@ -40,6 +40,8 @@ class XeroAdapter(AccountingAdapter):
     batch_size = 50  # Xero: "batch elements in bundles of up to 50"
     # https://developer.xero.com/documentation/guides/oauth2/limits/
     limits = Limits((per_minute(60), at_once(5)), per_day=5000)
+    # This run's listing of every approved-or-since invoice changed since a moment.
+    _invoices_changed: tuple[datetime, list[dict[str, Any]]] | None = None
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
@@ -282,8 +284,9 @@ class XeroAdapter(AccountingAdapter):
     def removed(self, entities: Sequence[str], since: datetime, page: int) -> Page:
         """Xero keeps a deleted or voided document, its Status DELETED or VOIDED and its
         UpdatedDateUTC the moment of the change, so a list modified since the cursor and
-        filtered to those statuses finds them: Invoices by ``Statuses``, CreditNotes
-        (which have no such filter) by ``where``. One paged GET per kind.
+        filtered to those statuses finds them: Invoices by ``Statuses`` (with AUTHORISED
+        and PAID too, for the ledger mirror: each row is judged by its own status),
+        CreditNotes (which have no such filter) by ``where``. One paged GET per kind.
         https://developer.xero.com/documentation/api/accounting/invoices#get-invoices"""
         removals: list[Removal] = []
         more = False
@@ -305,6 +308,10 @@ class XeroAdapter(AccountingAdapter):
             )
             rows = self._read(call).get(plural, [])
             more = more or len(rows) == PAGE_SIZE
+            if entity == Entity.INVOICE and page == 1 and len(rows) < PAGE_SIZE:
+                # Every sales invoice changed since then that is or was approved: the
+                # ledger mirror's read later in the run is answered from it.
+                self._invoices_changed = (since, rows)
             found = (mapping.removal(entity, row, id_field) for row in rows)
             removals += [removal for removal in found if removal is not None]
         return Page(removals=removals, more=more)
@@ -325,6 +332,35 @@ class XeroAdapter(AccountingAdapter):
         rows = self._read(call).get("Payments", [])
         return Page(payments=[mapping.payment(row) for row in rows], more=len(rows) == PAGE_SIZE)
 
+    def ledger_invoices(self, since: datetime | None, page: int) -> Page:
+        """Sales invoices changed since ``since`` that are, or were, in a customer's
+        account: drafts are left out by ``Statuses`` (a draft owes nothing), DELETED and
+        VOIDED kept so a mirrored invoice removed in Xero is seen. One paged GET.
+        https://developer.xero.com/documentation/api/accounting/invoices#get-invoices"""
+        seen = self._invoices_changed
+        if since is not None and page == 1 and seen is not None and seen[0] <= since:
+            # This run's read of removed documents listed them already (``removed``).
+            found = (mapping.ledger_invoice(row) for row in seen[1])
+            return Page(invoices=[invoice for invoice in found if invoice is not None])
+        headers = self._headers()
+        if since is not None:
+            headers["If-Modified-Since"] = since.isoformat()
+        params = {
+            "page": str(page),
+            "pageSize": str(PAGE_SIZE),
+            "order": "UpdatedDateUTC ASC",
+            "Statuses": MIRRORED_STATUSES,
+        }
+        call = Call(
+            "pull", Entity.INVOICE, "GET", self._url("Invoices"), [], params=params, headers=headers
+        )
+        rows = self._read(call).get("Invoices", [])
+        found = (mapping.ledger_invoice(row) for row in rows)
+        return Page(
+            invoices=[invoice for invoice in found if invoice is not None],
+            more=len(rows) == PAGE_SIZE,
+        )
+
 
 RESOURCES: dict[str, tuple[str, str]] = {
     Entity.CUSTOMER: ("Contacts", "ContactID"),
@@ -335,9 +371,15 @@ RESOURCES: dict[str, tuple[str, str]] = {
 }
 
 
-# How each document kind's list is narrowed to the deleted and voided ones.
+# The invoices of the ledger mirror: every status but a draft's (a draft owes nothing),
+# DELETED and VOIDED included so a mirrored invoice removed in Xero is seen.
+MIRRORED_STATUSES = "AUTHORISED,PAID,VOIDED,DELETED"
+
+# How each document kind's list is narrowed to the deleted and voided ones. Invoices are
+# read with the mirror's statuses, a superset judged row by row (``mapping.removal``),
+# so that one read serves both (``ledger_invoices``).
 REMOVED_FILTERS: dict[str, dict[str, str]] = {
-    Entity.INVOICE: {"Statuses": "DELETED,VOIDED"},
+    Entity.INVOICE: {"Statuses": MIRRORED_STATUSES},
     Entity.CREDIT_NOTE: {"where": 'Status=="DELETED" OR Status=="VOIDED"'},
 }
 

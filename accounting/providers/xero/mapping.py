@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from accounting.engine.adapter import IncomingPayment, LedgerState, Mappings, Remote, Removal
+from accounting.engine.adapter import (
+    IncomingPayment,
+    LedgerInvoice,
+    LedgerState,
+    Mappings,
+    Remote,
+    Removal,
+)
 from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
 
 # Xero's Microsoft JSON dates: "/Date(1573755038314+0000)/"
@@ -262,3 +269,24 @@ def _day(value: str) -> date:
 def validation_message(element: dict[str, Any]) -> str:
     messages = [str(e.get("Message", "")) for e in element.get("ValidationErrors") or []]
     return "; ".join(m for m in messages if m) or "Xero refused this record."
+
+
+def ledger_invoice(data: dict[str, Any]) -> LedgerInvoice | None:
+    """A sales invoice as listed, for the ledger mirror; None for a bill (ACCPAY)."""
+    if str(data.get("Type") or "ACCREC") != "ACCREC":
+        return None
+    state = ledger_state(data)
+    word = str(data.get("Status") or "")
+    dated, due = data.get("Date"), data.get("DueDate")
+    return LedgerInvoice(
+        remote_id=str(data["InvoiceID"]),
+        contact_remote_id=str((data.get("Contact") or {}).get("ContactID", "")),
+        number=str(data.get("InvoiceNumber") or ""),
+        issued_on=_day(str(dated)) if dated else None,
+        due_on=_day(str(due)) if due else None,
+        currency=str(data.get("CurrencyCode") or ""),
+        total=state.total,
+        amount_due=Decimal(0) if word in ("VOIDED", "DELETED") else state.amount_due,
+        status="deleted" if word == "DELETED" else state.status,
+        updated_at=parse_date(str(data["UpdatedDateUTC"])),
+    )

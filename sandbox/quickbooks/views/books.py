@@ -13,7 +13,12 @@ from django.http import HttpRequest
 from sandbox.core.console import Action, ActionFailed, checked
 from sandbox.core.params import chosen_id, search_text
 from sandbox.quickbooks import books
-from sandbox.quickbooks.console_forms import CustomerForm, InvoiceForm, PaymentForm
+from sandbox.quickbooks.console_forms import (
+    CustomerForm,
+    InvoiceForm,
+    ManualInvoiceForm,
+    PaymentForm,
+)
 from sandbox.quickbooks.models import QboCompany, QboEntity
 from sandbox.quickbooks.seed import US_REALM
 
@@ -52,6 +57,7 @@ def context(request: HttpRequest) -> dict[str, Any]:
         "invoice_form": InvoiceForm(invoice=selected) if selected else None,
         "payment_form": _payment_form(selected),
         "customer_form": CustomerForm(),
+        "manual_invoice_form": ManualInvoiceForm(customers=books.customers_of(company.realm_id)),
         "books_customers": sorted(books.customers_of(company.realm_id), key=lambda r: -r.seq)[
             :SHOWN
         ],
@@ -154,6 +160,28 @@ def create_customer(request: HttpRequest) -> str:
     return f"Customer {name} (Id {customer.entity_id}) created in {company.name}."
 
 
+def add_manual_invoice(request: HttpRequest) -> str:
+    """A bookkeeper's own invoice for an existing customer, made in QuickBooks."""
+    company = _company(request)
+    form = ManualInvoiceForm(request.POST, customers=books.customers_of(company.realm_id))
+    data = checked(form, "manual invoice")
+    try:
+        invoice = books.add_manual_invoice(
+            company.realm_id,
+            data["customer"],
+            data["description"],
+            data["amount"],
+            due_date=data["due_date"],
+        )
+    except LookupError as missing:
+        raise ActionFailed(f"{missing} Nothing was changed.") from missing
+    return (
+        f"Invoice {invoice.data.get('DocNumber')} (Id {invoice.entity_id}) of "
+        f"{invoice.data['TotalAmt']} added for {invoice.data['CustomerRef'].get('name', '')} "
+        f"in {company.name}."
+    )
+
+
 def toggle_multicurrency(request: HttpRequest) -> str:
     company = _company(request)
     enabled = request.POST.get("enabled") == "1"
@@ -167,5 +195,6 @@ ACTIONS: dict[str, Action] = {
     "invoice-void": _invoice_action(books.void_invoice, "voided"),
     "payment-record": record_payment,
     "customer-create": create_customer,
+    "invoice-add": add_manual_invoice,
     "multicurrency": toggle_multicurrency,
 }

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from sandbox.core.console import RECENT, Action, ActionFailed, checked
 from sandbox.core.params import chosen_id, search_text
 from sandbox.sage import books, controls
-from sandbox.sage.console_forms import ContactForm, InvoiceForm, PaymentForm
+from sandbox.sage.console_forms import ContactForm, InvoiceForm, ManualInvoiceForm, PaymentForm
 from sandbox.sage.models import (
     SageBusiness,
     SageContact,
@@ -55,6 +55,7 @@ def context(request: HttpRequest) -> dict[str, Any]:
         "invoice_form": InvoiceForm(invoice=selected) if selected and selected.editable else None,
         "payment_form": _payment_form(business, selected) if payable and selected else None,
         "contact_form": ContactForm(),
+        "manual_invoice_form": ManualInvoiceForm(business=business),
         "contacts": SageContact.objects.filter(business=business).order_by("-updated_at")[:RECENT],
         "payments": SageContactPayment.objects.filter(business=business)
         .select_related("contact", "bank_account")
@@ -166,6 +167,26 @@ def _lead(request: HttpRequest) -> str:
     return f"{business.name} is now {user.email}'s lead business."
 
 
+def add_manual_invoice(request: HttpRequest) -> str:
+    """A bookkeeper's own invoice for an existing customer, made in Sage."""
+    business = _business(request)
+    data = checked(ManualInvoiceForm(request.POST, business=business), "manual invoice")
+    try:
+        invoice = books.add_manual_invoice(
+            business.guid,
+            data["contact"],
+            data["description"],
+            data["amount"],
+            due_date=data["due_date"],
+        )
+    except LookupError as missing:
+        raise ActionFailed(f"{missing} Nothing was changed.") from missing
+    return (
+        f"Invoice {invoice.number} of {invoice.total_amount} added for {invoice.contact} "
+        f"in {business.name}."
+    )
+
+
 ACTIONS: dict[str, Callable[[HttpRequest], str]] = {
     "invoice-save": save_invoice,
     "invoice-release": release_invoice,
@@ -173,6 +194,7 @@ ACTIONS: dict[str, Callable[[HttpRequest], str]] = {
     "invoice-reconcile": reconcile_vat,
     "payment-record": record_payment,
     "contact-create": create_contact,
+    "invoice-add": add_manual_invoice,
     "subscription-cancel": _subscription(False),
     "subscription-restore": _subscription(True),
     "lead-business": _lead,

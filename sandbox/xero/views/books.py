@@ -17,7 +17,7 @@ from sandbox.core.console import Action, ActionFailed, checked
 from sandbox.core.params import chosen_id, search_text
 from sandbox.xero import books
 from sandbox.xero.accounting.models import XeroContact, XeroCreditNote, XeroInvoice, XeroPayment
-from sandbox.xero.books_forms import ContactForm, InvoiceForm, PaymentForm
+from sandbox.xero.books_forms import ContactForm, InvoiceForm, ManualInvoiceForm, PaymentForm
 from sandbox.xero.models import XeroOrganisation
 from sandbox.xero.seed import DEMO_COMPANY_UK
 
@@ -51,6 +51,7 @@ def context(request: HttpRequest) -> dict[str, Any]:
         "invoice_form": InvoiceForm(invoice=selected) if selected else None,
         "payment_form": _payment_form(tenant, selected),
         "contact_form": ContactForm(),
+        "manual_invoice_form": ManualInvoiceForm(organisation=tenant),
         "books_contacts": XeroContact.objects.filter(organisation=tenant).order_by("-updated_at")[
             :SHOWN
         ],
@@ -161,6 +162,26 @@ def create_contact(request: HttpRequest) -> str:
     return f"Contact {contact.name} created in {tenant.name}."
 
 
+def add_manual_invoice(request: HttpRequest) -> str:
+    """A bookkeeper's own invoice for an existing contact, made in Xero and approved."""
+    tenant = _tenant(request)
+    data = checked(ManualInvoiceForm(request.POST, organisation=tenant), "manual invoice")
+    try:
+        invoice = books.add_manual_invoice(
+            tenant.tenant_id,
+            data["contact"],
+            data["description"],
+            data["amount"],
+            due_date=data["due_date"],
+        )
+    except LookupError as missing:
+        raise ActionFailed(f"{missing} Nothing was changed.") from missing
+    return (
+        f"Invoice {invoice.invoice_number} of {invoice.total} added for "
+        f"{invoice.contact.name} in {tenant.name} ({invoice.status})."
+    )
+
+
 ACTIONS: dict[str, Action] = {
     "invoice-save": save_invoice,
     "invoice-authorise": _status_action(books.authorise_invoice, "authorised"),
@@ -170,4 +191,5 @@ ACTIONS: dict[str, Action] = {
     "credit-note-void": _credit_note_status("VOIDED", "voided"),
     "payment-record": record_payment,
     "contact-create": create_contact,
+    "invoice-add": add_manual_invoice,
 }
