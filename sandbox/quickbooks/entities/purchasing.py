@@ -51,7 +51,7 @@ VENDOR_COMPUTED = frozenset({"Balance"})
 PURCHASE_ORDER_FIELDS = frozenset(
     {"DocNumber", "TxnDate", "DueDate", "ExpectedDate", "CurrencyRef", "PrivateNote", "Memo"}
     | {"VendorRef", "APAccountRef", "Line", "POStatus", "POEmail", "ShipAddr"}
-    | {"EmailStatus", "PrintStatus"}
+    | {"EmailStatus", "PrintStatus", "GlobalTaxCalculation"}
 )
 PURCHASE_ORDER_COMPUTED = frozenset({"TotalAmt"})
 
@@ -133,8 +133,20 @@ def prepare_purchase_order(books: Books, doc: Json, old: QboEntity | None) -> Js
         "ShipAddr": doc.get("ShipAddr") if isinstance(doc.get("ShipAddr"), dict) else None,
         "EmailStatus": doc.get("EmailStatus") or "NotSet",
         "PrintStatus": doc.get("PrintStatus") or "NotSet",
+        "GlobalTaxCalculation": None if books.company.is_us else _tax_mode(doc),
     }
     return clean(data)
+
+
+def _tax_mode(doc: Json) -> str:
+    mode = doc.get("GlobalTaxCalculation") or "TaxExcluded"
+    if mode not in ("TaxExcluded", "NotApplicable"):
+        raise errors.invalid(
+            "2010",
+            f"GlobalTaxCalculation {mode} is not supported by the sandbox",
+            "GlobalTaxCalculation",
+        )
+    return str(mode)
 
 
 def _lines(books: Books, sent: Any, old: list[Json]) -> tuple[list[Json], Decimal]:
