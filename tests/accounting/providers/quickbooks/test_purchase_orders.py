@@ -17,6 +17,7 @@ from integrations.models import AuditEntry, Connection
 from operations import purchasing
 from operations.models import ExpenseCategory, PurchaseOrder
 from sandbox.quickbooks import books
+from sandbox.quickbooks.store import Books
 from tests import factories
 from tests.accounting import removed_in_ledger as scenario
 from tests.accounting.providers.quickbooks import helpers
@@ -81,7 +82,7 @@ def test_an_approved_order_goes_as_a_purchase_order_to_a_vendor_in_two_calls(
     [order_call] = writes(mapped, Entity.PURCHASE_ORDER)
     assert "/batch" in order_call.url and order_call.idempotency_key
     [remote_id] = live_orders("PO-0001")
-    remote = books.Books(books.company(helpers.US_REALM)).get("PurchaseOrder", remote_id)
+    remote = Books(books.company(helpers.US_REALM)).get("PurchaseOrder", remote_id)
     assert remote is not None
     [line] = remote.data["Line"]
     assert line["AccountBasedExpenseLineDetail"]["AccountRef"]["value"] == account
@@ -117,7 +118,7 @@ def test_received_order_changes_are_sent_as_one_sparse_update(
     calls = writes(mapped, Entity.PURCHASE_ORDER)
     assert [c.outcome for c in calls] == [AuditEntry.Outcome.CREATED, AuditEntry.Outcome.UPDATED]
     [remote_id] = live_orders("PO-0001")
-    remote = books.Books(books.company(helpers.US_REALM)).get("PurchaseOrder", remote_id)
+    remote = Books(books.company(helpers.US_REALM)).get("PurchaseOrder", remote_id)
     assert remote is not None and remote.data["Memo"] == "Deliver to stage door"
 
 
