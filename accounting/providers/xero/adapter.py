@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from accounting.engine.adapter import (
+    EXPENSE_ACCOUNT,
     AccountingAdapter,
     LedgerState,
     Mappings,
@@ -27,12 +28,25 @@ from integrations.audit import Call
 from integrations.errors import ProviderError
 from integrations.limiter import Limits, at_once, per_minute
 from integrations.models import AuditEntry
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
+from operations.models import (
+    CreditNote,
+    Customer,
+    EquipmentItem,
+    Invoice,
+    Payment,
+    PurchaseOrder,
+)
 
 # Xero pages hold 100 records unless asked for up to 1,000 (since July 2024).
 PAGE_SIZE = 1000
 # A written document's number and where it opens in Xero, by the id field it answers with.
-NUMBER_FIELDS = {"InvoiceID": "InvoiceNumber", "CreditNoteID": "CreditNoteNumber"}
+NUMBER_FIELDS = {
+    "InvoiceID": "InvoiceNumber",
+    "CreditNoteID": "CreditNoteNumber",
+    "PurchaseOrderID": "PurchaseOrderNumber",
+}
+# Account types purchase order lines can be booked to.
+EXPENSE_TYPES = ("EXPENSE", "DIRECTCOSTS", "OVERHEADS")
 WEB_URL_SETTINGS = {"InvoiceID": "XERO_INVOICE_WEB_URL", "CreditNoteID": "XERO_CREDIT_NOTE_WEB_URL"}
 
 
@@ -40,6 +54,7 @@ class XeroAdapter(AccountingAdapter):
     batch_size = 50  # Xero: "batch elements in bundles of up to 50"
     # https://developer.xero.com/documentation/guides/oauth2/limits/
     limits = Limits((per_minute(60), at_once(5)), per_day=5000)
+    pushes_purchase_orders = True  # PurchaseOrders, to the supplier's contact
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
@@ -80,6 +95,16 @@ class XeroAdapter(AccountingAdapter):
             if row.get("Status") == "ACTIVE" and row.get("Code")
         ]
 
+    def expense_accounts(self) -> list[RemoteChoice]:
+        rows = self._get(Entity.PURCHASE_ORDER, "Accounts")["Accounts"]
+        return [
+            RemoteChoice(code=str(row["Code"]), name=str(row["Name"]), kind=EXPENSE_ACCOUNT)
+            for row in rows
+            if row.get("Status") == "ACTIVE"
+            and row.get("Code")
+            and row.get("Type") in EXPENSE_TYPES
+        ]
+
     def tax_rates(self) -> list[RemoteChoice]:
         rows = self._get(Entity.INVOICE, "TaxRates")["TaxRates"]
         return [
@@ -112,6 +137,11 @@ class XeroAdapter(AccountingAdapter):
     ) -> dict[str, Any]:
         return mapping.credit_note(note, mappings, contact_remote_id, self._status)
 
+    def purchase_order_payload(
+        self, order: PurchaseOrder, mappings: Mappings, supplier_remote_id: str
+    ) -> dict[str, Any]:
+        return mapping.purchase_order(order, mappings, supplier_remote_id, self._status)
+
     def payment_payload(
         self, payment: Payment, mappings: Mappings, invoice_remote_id: str, contact_remote_id: str
     ) -> dict[str, Any]:
@@ -135,6 +165,8 @@ class XeroAdapter(AccountingAdapter):
             return mapping.owned_contact(data)
         if entity == Entity.ITEM:
             return mapping.owned_item(data)
+        if entity == Entity.PURCHASE_ORDER:
+            return mapping.owned_purchase_order(data)
         return mapping.owned_document(data)
 
     def local_fields(self, entity: str, remote: Remote) -> dict[str, Any]:
@@ -249,7 +281,7 @@ class XeroAdapter(AccountingAdapter):
     def read(self, entity: str, remote_ids: Sequence[str]) -> dict[str, Remote]:
         plural, id_field = RESOURCES[entity]
         wanted = set(remote_ids)
-        if entity == Entity.CREDIT_NOTE:  # no IDs filter on CreditNotes: one GET each
+        if entity in SINGLY_READ:  # no IDs filter on these: one GET each
             rows = [
                 r
                 for rid in remote_ids
@@ -332,13 +364,18 @@ RESOURCES: dict[str, tuple[str, str]] = {
     Entity.INVOICE: ("Invoices", "InvoiceID"),
     Entity.CREDIT_NOTE: ("CreditNotes", "CreditNoteID"),
     Entity.PAYMENT: ("Payments", "PaymentID"),
+    Entity.PURCHASE_ORDER: ("PurchaseOrders", "PurchaseOrderID"),
 }
+# Lists without an IDs filter: an update's read asks for each record by its id.
+SINGLY_READ = (Entity.CREDIT_NOTE, Entity.PURCHASE_ORDER)
 
 
 # How each document kind's list is narrowed to the deleted and voided ones.
 REMOVED_FILTERS: dict[str, dict[str, str]] = {
     Entity.INVOICE: {"Statuses": "DELETED,VOIDED"},
     Entity.CREDIT_NOTE: {"where": 'Status=="DELETED" OR Status=="VOIDED"'},
+    # A purchase order is never voided in Xero, only deleted.
+    Entity.PURCHASE_ORDER: {"Status": "DELETED"},
 }
 
 

@@ -224,16 +224,6 @@ def _plain(value: Any) -> Any:
     return value.normalize() if isinstance(value, Decimal) else value
 
 
-def delete_in_console(books: Books, order: XeroPurchaseOrder) -> XeroPurchaseOrder:
-    """The bookkeeper deletes the order in Xero (any status but BILLED)."""
-    if order.status in FINAL:
-        raise Invalid([f"A {order.status.lower()} purchase order cannot be deleted."], {})
-    order.status = Status.DELETED
-    order.updated_at = books.now
-    order.save(update_fields=["status", "updated_at"])
-    return order
-
-
 # --- reading ---------------------------------------------------------------------------
 
 
