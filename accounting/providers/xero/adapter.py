@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -81,8 +82,15 @@ class XeroAdapter(AccountingAdapter):
         body: dict[str, Any] = response.json()
         return body
 
+    @cached_property
+    def _chart(self) -> list[dict[str, Any]]:
+        """The chart of accounts, read once per adapter: the mapping choices' refresh asks
+        for sales and expense accounts alike."""
+        rows: list[dict[str, Any]] = self._get(Entity.INVOICE, "Accounts")["Accounts"]
+        return rows
+
     def accounts(self) -> list[RemoteChoice]:
-        rows = self._get(Entity.INVOICE, "Accounts")["Accounts"]
+        rows = self._chart
         return [
             RemoteChoice(
                 code=str(row.get("Code") or ""),
@@ -96,10 +104,9 @@ class XeroAdapter(AccountingAdapter):
         ]
 
     def expense_accounts(self) -> list[RemoteChoice]:
-        rows = self._get(Entity.PURCHASE_ORDER, "Accounts")["Accounts"]
         return [
             RemoteChoice(code=str(row["Code"]), name=str(row["Name"]), kind=EXPENSE_ACCOUNT)
-            for row in rows
+            for row in self._chart
             if row.get("Status") == "ACTIVE"
             and row.get("Code")
             and row.get("Type") in EXPENSE_TYPES
