@@ -12,7 +12,7 @@ from accounting import suggest
 from accounting.engine.adapter import COST_OF_SALES, STOCK_ASSET, RemoteChoice, Tracking
 from accounting.models import AccountMapping, Entity, PushSettings
 from integrations.models import AuditEntry
-from operations.models import EquipmentItem, IncomeCategory, TaxCategory
+from operations.models import EquipmentItem, ExpenseCategory, IncomeCategory, TaxCategory
 from tenancy.models import Organisation
 from tenancy.params import IdField, MonthField
 
@@ -51,11 +51,13 @@ class MappingForm(forms.Form):
         *args: Any,
         tracking: Tracking | None = None,
         sells_stock: bool = False,
+        expense_accounts: list[RemoteChoice] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         tracking = tracking or Tracking()
-        offered = [*accounts, *tax_rates, *tracking.classes, *tracking.locations]
+        expenses = expense_accounts or []
+        offered = [*accounts, *tax_rates, *tracking.classes, *tracking.locations, *expenses]
         self.names = {option.code: option.name for option in offered}
         income = [a for a in accounts if a.kind in ("REVENUE", "SALES", "OTHERINCOME", "")]
         # Fields given a guess to confirm (unmapped ones only; see ``suggest``).
@@ -77,6 +79,23 @@ class MappingForm(forms.Form):
         if sells_stock:
             self._add_stock_accounts(organisation, accounts)
         self._add_tracking(organisation, tracking)
+        if expense_accounts is not None:
+            self._add_expense_accounts(organisation, expenses)
+
+    def _add_expense_accounts(
+        self, organisation: Organisation, accounts: list[RemoteChoice]
+    ) -> None:
+        """Where the ledger takes purchase orders: each expense category's account. Left
+        empty, only purchase orders with a line of that category wait (they say so)."""
+        for category in ExpenseCategory.objects.for_organisation(organisation):
+            name = field_name(Kind.EXPENSE, category.pk)
+            self.fields[name] = forms.ChoiceField(
+                label=f"Expense: {category.name}",
+                choices=[("", "Not mapped (its purchase orders wait)")]
+                + [(a.code, choice_label(a)) for a in accounts],
+                required=False,
+            )
+            self._suggest(name, suggest.income_account(category.name, accounts))
 
     def _suggest(self, name: str, code: str) -> None:
         """Pre-select a guess for a field with no saved mapping, and say it is one."""

@@ -20,6 +20,10 @@ class Entity(models.TextChoices):
     # A credit note set against the invoice it credits (the credit note's id is the
     # local id): Xero's and Sage's allocations, a QuickBooks payment of the two.
     ALLOCATION = "allocation", "Credit allocation"
+    # Sub-hire purchase orders, and their suppliers where the ledger keeps vendors apart
+    # from customers (QuickBooks' Vendor; the local id is the supplier's Customer id).
+    PURCHASE_ORDER = "purchase_order", "Purchase order"
+    VENDOR = "vendor", "Vendor"
 
 
 # The cursor of the read of pushed documents the ledger deleted or voided since.

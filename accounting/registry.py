@@ -81,7 +81,10 @@ ENTRIES = (
     AccountingIntegration(
         slug="sage",
         name="Sage Business Cloud",
-        description="Keep Sage Accounting's contacts, sales invoices and payments in step.",
+        description=(
+            "Keep Sage Accounting's contacts, sales invoices and payments in step. Sage has "
+            "no purchase orders in its API: purchase orders stay in Patchbay."
+        ),
         provider_path="accounting.providers.sage.provider.SageProvider",
         adapter_path="accounting.providers.sage.adapter.SageAdapter",
     ),

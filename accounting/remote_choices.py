@@ -51,6 +51,11 @@ def tax_rates(row: RemoteChoices) -> list[RemoteChoice]:
     return _options(row, "tax_rates")
 
 
+def expense_accounts(row: RemoteChoices) -> list[RemoteChoice]:
+    """Accounts purchase order lines go to (only ledgers that take purchase orders)."""
+    return _options(row, "expense_accounts")
+
+
 def tracking(row: RemoteChoices) -> Tracking:
     return Tracking(classes=_options(row, "classes"), locations=_options(row, "locations"))
 
@@ -101,6 +106,8 @@ def fetch(connection: Connection) -> RemoteChoices:
             "classes": _serialised(dimensions.classes),
             "locations": _serialised(dimensions.locations),
         }
+        if adapter.pushes_purchase_orders:
+            row.choices["expense_accounts"] = _serialised(adapter.expense_accounts())
     except ProviderError as error:
         row.error = error.message[:500]
     else:

@@ -45,7 +45,7 @@ from integrations import runs
 from integrations.models import AuditEntry, Connection, SyncRun
 from integrations.registry import platform_name
 from integrations.syncs import sync_connection
-from operations.models import IncomeCategory, TaxCategory
+from operations.models import ExpenseCategory, IncomeCategory, TaxCategory
 from tenancy.access import has_capability, require_capability
 from tenancy.models import User
 from tenancy.params import parse_query, valid_values, without
@@ -93,6 +93,9 @@ def _mapping_form(
         initial=current,
         tracking=remote_choices.tracking(cached),
         sells_stock=adapter_class_for(connection.provider).sells_stock,
+        expense_accounts=remote_choices.expense_accounts(cached)
+        if adapter_class_for(connection.provider).pushes_purchase_orders
+        else None,
     )
 
 
@@ -127,7 +130,11 @@ def _saved_rows(connection: Connection) -> list[tuple[str, str]]:
         IncomeCategory.objects.filter(organisation=organisation).values_list("pk", "name")
     )
     taxes = dict(TaxCategory.objects.filter(organisation=organisation).values_list("pk", "name"))
+    expenses = dict(
+        ExpenseCategory.objects.filter(organisation=organisation).values_list("pk", "name")
+    )
     named_by: dict[str, dict[int, str]] = {
+        Kind.EXPENSE: expenses,
         Kind.INCOME: incomes,
         Kind.CLASS: incomes,
         Kind.TAX: taxes,
@@ -149,6 +156,7 @@ def _panel_context(connection: Connection, cached: RemoteChoices) -> dict[str, A
         "provider_name": platform_name(connection),
         "saved": _saved_rows(connection),
         "panel_url": f"{reverse('accounting:mappings')}?connection={connection.pk}",
+        "purchase_orders_note": adapter_class_for(connection.provider).purchase_orders_note,
     }
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from operations import contracts, extensions, services
+from operations import contracts, extensions, purchasing, services
 from operations.models import (
     Booking,
     CrewAssignment,
@@ -25,6 +25,7 @@ from operations.models import (
     IncomeCategory,
     Invoice,
     Project,
+    PurchaseOrder,
     RecurringContract,
     TaxCategory,
 )
@@ -544,6 +545,43 @@ def _contracts(books: Books) -> None:
     contracts.scan()
 
 
+# --- Sub-hire purchase orders --------------------------------------------------------------
+
+
+def _purchase_orders(books: Books) -> None:
+    """A supplier the business sub-hires from, one approved order and one draft."""
+    org = books.organisation
+    supplier = Customer.objects.create(
+        organisation=org,
+        name="Northern Backline Hire Ltd",
+        email="orders@northernbackline.example",
+        billing_address="Unit 4, Canal Works\nLeeds LS11 5QN",
+        is_supplier=True,
+    )
+    sub_hire = ExpenseCategory.objects.get(organisation=org, name="Equipment sub-hire")
+    transport = ExpenseCategory.objects.get(organisation=org, name="Vehicle fuel")
+    tax = books.taxes["Standard 20%"]
+    project = next(iter(books.projects.values()), None)
+    approved = purchasing.create_purchase_order(
+        supplier,
+        [
+            purchasing.OrderLine(
+                Decimal("95.00"), sub_hire, tax, Decimal("4"), "d&b Y10P cabinets"
+            ),
+            purchasing.OrderLine(Decimal("60.00"), transport, tax, Decimal("1"), "Delivery van"),
+        ],
+        project=project,
+        order_date=books.day(-3),
+        delivery_date=books.day(2),
+    )
+    purchasing.advance(approved, PurchaseOrder.Status.APPROVED)
+    purchasing.create_purchase_order(
+        supplier,
+        [purchasing.OrderLine(Decimal("450.00"), sub_hire, tax, Decimal("1"), "Spare projector")],
+        order_date=books.day(0),
+    )
+
+
 # --- The two organisations -------------------------------------------------------------------
 
 
@@ -559,6 +597,7 @@ def _demo_rentals() -> Books:
     _quotes(books)
     _invoices(books)
     _contracts(books)
+    _purchase_orders(books)
     return books
 
 

@@ -150,6 +150,9 @@ class Customer(TimestampedTenantModel):
         max_length=3, default="GBP", help_text="ISO 4217 code", validators=[validate_currency]
     )
     tax_number = models.CharField(max_length=50, blank=True)
+    # A company the business sub-hires gear from: it can be named on purchase orders
+    # (and is a vendor in ledgers that keep vendors apart from customers, QuickBooks).
+    is_supplier = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
@@ -574,3 +577,82 @@ class ContractIssuance(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.contract} {self.period_start}"
+
+
+# --- Sub-hire purchase orders ---------------------------------------------------------
+
+
+class PurchaseOrder(TimestampedTenantModel):
+    """Gear or services the business sub-hires from a supplier for a booking or project.
+
+    Approved orders go to the ledgers that keep purchase orders (QuickBooks, Xero); the
+    status then follows the goods (received) and the supplier's bill (billed).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+        RECEIVED = "received", "Received"
+        BILLED = "billed", "Billed"
+
+    number = models.CharField(max_length=30)
+    supplier = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="purchase_orders")
+    booking = models.ForeignKey(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="purchase_orders"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="purchase_orders"
+    )
+    currency = models.CharField(max_length=3, default="GBP", validators=[validate_currency])
+    order_date = models.DateField(default=today)
+    delivery_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    total = MoneyField(**MONEY, default=ZERO)
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-order_date", "-number"]
+        indexes = [models.Index(fields=["organisation", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="purchase_order_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PurchaseOrderLine(TenantModel):
+    """One costed line: an equipment item or a description, booked to an expense category."""
+
+    purchase_order = models.ForeignKey(
+        PurchaseOrder, on_delete=models.CASCADE, related_name="lines"
+    )
+    item = models.ForeignKey(EquipmentItem, on_delete=models.PROTECT, null=True, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    quantity = models.DecimalField(
+        max_digits=money.QUANTITY_DIGITS,
+        decimal_places=money.QUANTITY_PLACES,
+        default=Decimal("1"),
+        validators=[MinValueValidator(money.MIN_QUANTITY)],
+    )
+    unit_cost = MoneyField(**MONEY, validators=[MinValueValidator(ZERO)])
+    expense_category = models.ForeignKey(ExpenseCategory, on_delete=models.PROTECT)
+    tax_category = models.ForeignKey(TaxCategory, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.label}"
+
+    @property
+    def amounts(self) -> money.LineAmounts:
+        return money.line_amounts(self.quantity, self.unit_cost, self.tax_category.rate)
+
+    @property
+    def net_amount(self) -> Decimal:
+        return money.net_of(self.quantity, self.unit_cost)
+
+    @property
+    def label(self) -> str:
+        return self.description or (self.item.name if self.item else "")

@@ -32,6 +32,8 @@ class Capability(StrEnum):
     HANDLE_EQUIPMENT = "handle_equipment"
     SET_API_RATE_LIMITS = "set_api_rate_limits"
     SCHEDULE_CREW = "schedule_crew"
+    VIEW_PURCHASE_ORDERS = "view_purchase_orders"
+    MANAGE_PURCHASE_ORDERS = "manage_purchase_orders"
 
 
 _EVERYONE = frozenset({Capability.CONNECT_OWN_CALENDAR})
@@ -43,6 +45,7 @@ _BOOKKEEPING = frozenset(
         Capability.RESOLVE_CONFLICTS,
         Capability.VIEW_INVOICES,
         Capability.MANAGE_INVOICES,
+        Capability.VIEW_PURCHASE_ORDERS,
     }
 )
 _ADMINISTRATION = frozenset(
@@ -54,6 +57,8 @@ _ADMINISTRATION = frozenset(
         # scheduling permissions.
         Capability.HANDLE_EQUIPMENT,
         Capability.SCHEDULE_CREW,
+        # Sub-hire spending: owners and integration managers; bookkeepers only view.
+        Capability.MANAGE_PURCHASE_ORDERS,
     }
 )
 # An API key's elevated rate limits are the owner's call alone.

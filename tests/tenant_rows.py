@@ -72,6 +72,7 @@ def _operations_rows(organisation: Organisation, marker: str, records: dict[str,
         ends_on=date.today() + timedelta(days=1),
     )
 
+    _purchase_order_rows(organisation, marker, records)
     records["repair"] = Repair.objects.create(
         organisation=organisation,
         item=records["item"],
@@ -103,6 +104,29 @@ def _contract_rows(organisation: Organisation, marker: str, records: dict[str, A
     assert contracts.issue_next(contract.pk, timezone.now()).issued
     contract.refresh_from_db()
     records["contract"] = contract
+
+
+def _purchase_order_rows(organisation: Organisation, marker: str, records: dict[str, Any]) -> None:
+    from operations.models import Customer, PurchaseOrder, PurchaseOrderLine
+
+    records["supplier"] = Customer.objects.create(
+        organisation=organisation, name=f"{marker} Sub-hire Supplier", is_supplier=True
+    )
+    records["purchase_order"] = PurchaseOrder.objects.create(
+        organisation=organisation,
+        number=f"{marker}-PO1",
+        supplier=records["supplier"],
+        booking=records["booking"],
+        total=Decimal("120.00"),
+    )
+    records["purchase_order_line"] = PurchaseOrderLine.objects.create(
+        organisation=organisation,
+        purchase_order=records["purchase_order"],
+        description=f"{marker} sub-hired line array",
+        unit_cost=Decimal("100.00"),
+        expense_category=records["expense"],
+        tax_category=records["tax"],
+    )
 
 
 def _integration_rows(organisation: Organisation, marker: str, records: dict[str, Any]) -> None:

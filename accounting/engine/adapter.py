@@ -18,7 +18,15 @@ from accounting.models import AccountMapping, PushSettings
 from integrations.audit import Recorder
 from integrations.limiter import Limits
 from integrations.models import Connection
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment, Quote
+from operations.models import (
+    CreditNote,
+    Customer,
+    EquipmentItem,
+    Invoice,
+    Payment,
+    PurchaseOrder,
+    Quote,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ class RemoteChoice:
 # RemoteChoice.kind of the accounts a stock item needs (adapters with ``sells_stock``).
 STOCK_ASSET = "Stock asset"
 COST_OF_SALES = "Cost of sales"
+# RemoteChoice.kind of the accounts expense categories map to (``expense_accounts``).
+EXPENSE_ACCOUNT = "Expense account"
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,8 @@ class Mappings:
     # The accounts of items sold as stock (ledgers with ``sells_stock``).
     inventory_asset: str = ""
     cost_of_sales: str = ""
+    # Expense category -> expense account (purchase order lines).
+    expense: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, connection: Connection) -> Mappings:
@@ -186,6 +198,7 @@ class Mappings:
             location=by_kind[AccountMapping.Kind.LOCATION].get(0, ""),
             inventory_asset=by_kind[AccountMapping.Kind.INVENTORY_ASSET].get(0, ""),
             cost_of_sales=by_kind[AccountMapping.Kind.COST_OF_SALES].get(0, ""),
+            expense=by_kind[AccountMapping.Kind.EXPENSE],
         )
 
 
@@ -209,6 +222,16 @@ class AccountingAdapter(ABC):
     # bookkeeper approves them (Xero, Sage); the engine then reads a document's status
     # before paying it. QuickBooks posts every invoice.
     has_drafts: ClassVar[bool] = True
+    # Whether approved purchase orders have a place in this ledger (QuickBooks' and
+    # Xero's purchase orders); the engine pushes them only then, through
+    # ``purchase_order_payload``, with lines on the expense accounts mapped.
+    pushes_purchase_orders: ClassVar[bool] = False
+    # Whether suppliers are a list of their own in this ledger (QuickBooks' Vendor):
+    # the engine then pushes them as ``Entity.VENDOR`` through ``vendor_payload``, and
+    # not as customers. Where a contact is both (Xero, Sage) suppliers are customers.
+    vendors_apart: ClassVar[bool] = False
+    # Said on the card and the mappings page where the ledger has no purchase orders.
+    purchase_orders_note: ClassVar[str] = ""
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
@@ -260,6 +283,21 @@ class AccountingAdapter(ABC):
     ) -> dict[str, Any]:
         """An approved quote; only called when ``pushes_quotes`` is set."""
         raise NotImplementedError(f"{type(self).__name__} does not push quotes")
+
+    def expense_accounts(self) -> list[RemoteChoice]:
+        """Accounts expense categories map to (kind ``EXPENSE_ACCOUNT``); read only for
+        ledgers that take purchase orders."""
+        return []
+
+    def vendor_payload(self, supplier: Customer) -> dict[str, Any]:
+        """A supplier as the ledger's vendor; only called when ``vendors_apart`` is set."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no vendors apart")
+
+    def purchase_order_payload(
+        self, order: PurchaseOrder, mappings: Mappings, supplier_remote_id: str
+    ) -> dict[str, Any]:
+        """An approved purchase order; only called when ``pushes_purchase_orders`` is set."""
+        raise NotImplementedError(f"{type(self).__name__} does not push purchase orders")
 
     @property
     def pushes_approved(self) -> bool:

@@ -27,6 +27,8 @@ CURSOR = REMOVED_DOCUMENTS[0]
 def watched(adapter: AccountingAdapter) -> list[str]:
     """The documents this connection pushes, so whose removal it must notice."""
     kinds: list[str] = [Entity.INVOICE, Entity.CREDIT_NOTE]
+    if adapter.pushes_purchase_orders:
+        kinds.append(Entity.PURCHASE_ORDER)
     return [Entity.QUOTE, *kinds] if adapter.pushes_quotes else kinds
 
 

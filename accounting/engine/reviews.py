@@ -21,7 +21,7 @@ from accounting.models import Entity, ExternalRef, Review
 from integrations import runs
 from integrations.models import SyncRun
 from integrations.registry import platform_name
-from operations.models import CreditNote, Invoice, Quote, TimestampedTenantModel
+from operations.models import CreditNote, Invoice, PurchaseOrder, Quote, TimestampedTenantModel
 
 # Why a link to a record deleted (or archived, or voided) in the ledger is refused.
 DELETED_IN_LEDGER = "Deleted in the ledger: clear the link to push it again as new."
@@ -121,6 +121,7 @@ DOCUMENTS: dict[str, type[TimestampedTenantModel]] = {
     Entity.QUOTE: Quote,
     Entity.INVOICE: Invoice,
     Entity.CREDIT_NOTE: CreditNote,
+    Entity.PURCHASE_ORDER: PurchaseOrder,
 }
 
 

@@ -9,7 +9,18 @@ from typing import Any, TypeVar
 
 from django.db import connection as db_connection
 
-from accounting.engine import due, mirror, pull, push, records, removals, reviews, scope, settle
+from accounting.engine import (
+    due,
+    mirror,
+    pull,
+    purchase_orders,
+    push,
+    records,
+    removals,
+    reviews,
+    scope,
+    settle,
+)
 from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.mappings import missing_mappings
 from accounting.models import Entity
@@ -86,6 +97,8 @@ def push_customers(run: SyncRun, adapter: AccountingAdapter, context: str) -> No
     customers = window.rows(
         records.of_entity(Customer.objects.for_organisation(connection.organisation), connection)
     ).order_by("pk")
+    if adapter.vendors_apart:  # suppliers are the ledger's vendors (purchase_orders.py)
+        customers = customers.filter(is_supplier=False)
     payloads = [(c.pk, adapter.customer_payload(c)) for c in customers]
     push.push(run, adapter, Entity.CUSTOMER, payloads)
     due.advance(window)
@@ -200,6 +213,8 @@ def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
     # payments, so that a payment on a ledger-made invoice finds it in the mirror.
     runs.progress(run, phase="invoices made in the ledger", done=0, total=0)
     mirror.pull_ledger_invoices(run, adapter)
+    if adapter.pushes_purchase_orders:
+        purchase_orders.push_purchase_orders(run, adapter, mappings, context)
     runs.progress(run, phase="payments from the ledger", done=0, total=0)
     pull.pull_payments(run, adapter)
     # After the pull: a payment a bookkeeper also keyed in the ledger is linked by it

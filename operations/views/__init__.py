@@ -6,6 +6,14 @@ from operations.views.drafts import invoice_create
 from operations.views.invoices import invoice_detail, invoice_issue, invoice_list
 from operations.views.legal_entities import legal_entity_list, legal_entity_rename
 from operations.views.payments import payment_create
+from operations.views.purchase_orders import (
+    purchase_order_approve,
+    purchase_order_bill,
+    purchase_order_create,
+    purchase_order_detail,
+    purchase_order_list,
+    purchase_order_receive,
+)
 
 __all__ = [
     "booking_check_out",
@@ -18,4 +26,10 @@ __all__ = [
     "legal_entity_list",
     "legal_entity_rename",
     "payment_create",
+    "purchase_order_approve",
+    "purchase_order_bill",
+    "purchase_order_create",
+    "purchase_order_detail",
+    "purchase_order_list",
+    "purchase_order_receive",
 ]

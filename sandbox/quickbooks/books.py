@@ -336,3 +336,23 @@ def _act(realm_id: str, change: Callable[[Books], T]) -> T:
             raise Refused(problem) from problem
         notifications.notify(books)
     return result
+
+
+# --- Purchasing ------------------------------------------------------------------------
+
+
+def vendors_of(realm_id: str) -> list[QboEntity]:
+    return _rows(realm_id, "Vendor")
+
+
+def purchase_orders_of(realm_id: str, *, deleted: bool = False) -> list[QboEntity]:
+    return _rows(realm_id, "PurchaseOrder", deleted)
+
+
+def delete_purchase_order(realm_id: str, order_id: str | int) -> QboEntity:
+    """The bookkeeper deletes a purchase order (QuickBooks keeps no voided ones)."""
+    row = Books(company(realm_id)).get("PurchaseOrder", order_id)
+    if row is None:
+        raise QboEntity.DoesNotExist(f"No purchase order {order_id} in {realm_id}")
+    body = {"Id": row.entity_id, "SyncToken": str(row.sync_token)}
+    return _act(realm_id, lambda books: writes.delete(books, BY_NAME["PurchaseOrder"], body))

@@ -25,6 +25,7 @@ from sandbox.xero.accounting import (
     invoices,
     items,
     payments,
+    purchase_orders,
 )
 from sandbox.xero.accounting.batch import Invalid, Mode
 from sandbox.xero.accounting.dates import stamp, today
@@ -35,6 +36,7 @@ from sandbox.xero.accounting.models import (
     XeroInvoice,
     XeroItem,
     XeroPayment,
+    XeroPurchaseOrder,
 )
 from sandbox.xero.accounting.responses import Json
 from sandbox.xero.models import XeroFault, XeroOrganisation
@@ -336,3 +338,24 @@ def _act(tenant_id: TenantId, change: Callable[[context.Books], T]) -> T:
             raise Refused(invalid.errors) from invalid
         webhook_events.record(books)  # subscribed apps hear of the change once it commits
         return changed
+
+
+# --- Purchase orders -------------------------------------------------------------------
+
+
+def purchase_orders_of(tenant_id: TenantId) -> list[XeroPurchaseOrder]:
+    """The organisation's purchase orders, newest change first (deleted ones too)."""
+    rows = XeroPurchaseOrder.objects.filter(organisation=organisation(tenant_id))
+    return list(rows.select_related("contact").order_by("-updated_at", "-pk"))
+
+
+def delete_purchase_order(tenant_id: TenantId, order_id: TenantId) -> XeroPurchaseOrder:
+    """The bookkeeper deletes a purchase order in Xero (any but a billed one), through
+    the same status rules as the API's POST; it stays listed with Status DELETED."""
+    target = XeroPurchaseOrder.objects.get(
+        organisation=organisation(tenant_id), purchase_order_id=uuid.UUID(str(order_id))
+    )
+    element = {"PurchaseOrderID": str(target.purchase_order_id), "Status": "DELETED"}
+    _act(tenant_id, lambda books: purchase_orders.write(books, element, Mode.UPSERT, None))
+    target.refresh_from_db()
+    return target

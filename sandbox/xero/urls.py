@@ -43,5 +43,11 @@ urlpatterns = [
         accounting.allocations,
         name="allocations",
     ),
+    path("api.xro/2.0/PurchaseOrders", accounting.purchase_order_list, name="purchase-orders"),
+    path(
+        "api.xro/2.0/PurchaseOrders/<str:purchase_order_id>",
+        accounting.purchase_order,
+        name="purchase-order",
+    ),
     path("console/", console.console.as_view(), name="console"),
 ]

@@ -17,6 +17,7 @@ from operations.models import (
     EquipmentItem,
     Invoice,
     Project,
+    PurchaseOrder,
     Quote,
 )
 from tenancy.models import Membership, Organisation, User
@@ -60,7 +61,8 @@ def test_other_rentals_has_its_own_owner_and_records(demo: Organisation) -> None
 
 def test_demo_records_cover_what_the_product_shows(demo: Organisation) -> None:
     customers = Customer.objects.filter(organisation=demo)
-    assert customers.count() == 8
+    assert customers.filter(is_supplier=False).count() == 8
+    assert customers.filter(is_supplier=True).count() == 1  # sub-hire purchase orders
     assert {"EUR", "USD"} <= set(customers.values_list("currency", flat=True))
     assert EquipmentItem.objects.filter(organisation=demo).count() == 12
     visibilities = EquipmentCategory.objects.filter(organisation=demo).values_list("visibility")
@@ -72,6 +74,8 @@ def test_demo_records_cover_what_the_product_shows(demo: Organisation) -> None:
     statuses = set(Invoice.objects.filter(organisation=demo).values_list("status", flat=True))
     assert {"draft", "issued", "partially_paid", "paid"} <= statuses
     assert CreditNote.objects.filter(organisation=demo, status="issued").exists()
+    orders = PurchaseOrder.objects.filter(organisation=demo).order_by("number")
+    assert [(o.number, o.status) for o in orders] == [("PO-0001", "approved"), ("PO-0002", "draft")]
 
 
 def test_demo_invoices_are_numbered_in_date_order(demo: Organisation) -> None:

@@ -54,6 +54,16 @@ CREDIT_NOTE = {
     "LineItems": [line(Quantity=1, UnitAmount=100)],
 }
 
+PURCHASE_ORDER = {
+    "Contact": {"ContactID": BRIGHT_LIGHTS},
+    "Date": "2026-05-20",
+    "DeliveryDate": "2026-05-24",
+    "Reference": "Patchbay purchase order PO-0001",
+    "Status": "AUTHORISED",
+    "LineAmountTypes": "Exclusive",
+    "LineItems": [line(Quantity=2, UnitAmount=95, AccountCode="310", TaxType="INPUT2")],
+}
+
 
 @pytest.fixture(scope="session")
 def openapi(specs_dir: Path) -> OpenAPI:
@@ -107,7 +117,9 @@ def busy(xero: flow.Xero) -> dict[str, Any]:
         ]
     }
     xero.put(f"CreditNotes/{note['CreditNoteID']}/Allocations", allocation)
+    order = xero.put("PurchaseOrders", {"PurchaseOrders": [PURCHASE_ORDER]}).json()
     return {
+        "purchase_order": order["PurchaseOrders"][0],
         "contact": contact,
         "item": item,
         "draft": draft,
@@ -132,6 +144,9 @@ LISTS = [
     ("Payments", {"page": "1"}),
     ("CreditNotes", {}),
     ("CreditNotes", {"page": "1"}),
+    ("PurchaseOrders", {}),
+    ("PurchaseOrders", {"page": "1", "pageSize": "10", "order": "UpdatedDateUTC ASC"}),
+    ("PurchaseOrders", {"Status": "DELETED"}),
 ]
 
 
@@ -186,6 +201,7 @@ def test_single_gets_match_the_spec(
         f"Invoices/{busy['invoice']['InvoiceID']}",
         f"Payments/{busy['payment']['PaymentID']}",
         f"CreditNotes/{busy['note']['CreditNoteID']}",
+        f"PurchaseOrders/{busy['purchase_order']['PurchaseOrderID']}",
     ):
         response = xero.get(path)
         assert response.status_code == 200, path
@@ -253,6 +269,18 @@ def test_write_results_match_the_spec(
             "post",
             f"CreditNotes/{busy['note']['CreditNoteID']}",
             {"CreditNotes": [{"Reference": "x"}]},
+            {},
+        ),
+        (
+            "put",
+            "PurchaseOrders",
+            {"PurchaseOrders": [PURCHASE_ORDER, dict(PURCHASE_ORDER, Contact={})]},
+            no_errors,
+        ),
+        (
+            "post",
+            f"PurchaseOrders/{busy['purchase_order']['PurchaseOrderID']}",
+            {"PurchaseOrders": [{"Status": "DELETED"}]},
             {},
         ),
     ]
@@ -379,6 +407,8 @@ SPEC_PATHS = {
     "credit-notes": "/CreditNotes",
     "credit-note": "/CreditNotes/{CreditNoteID}",
     "allocations": "/CreditNotes/{CreditNoteID}/Allocations",
+    "purchase-orders": "/PurchaseOrders",
+    "purchase-order": "/PurchaseOrders/{PurchaseOrderID}",
 }
 NEEDS = {
     "Accounts": scopes.SETTINGS,
@@ -388,6 +418,7 @@ NEEDS = {
     "Invoices": scopes.INVOICES,
     "Payments": scopes.PAYMENTS,
     "CreditNotes": scopes.INVOICES,
+    "PurchaseOrders": scopes.INVOICES,
 }
 
 
@@ -398,6 +429,7 @@ ROUTE_ARGUMENTS = {
     "payment": "payment_id",
     "credit-note": "credit_note_id",
     "allocations": "credit_note_id",
+    "purchase-order": "purchase_order_id",
 }
 
 

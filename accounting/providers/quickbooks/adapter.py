@@ -20,7 +20,7 @@ https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from accounting.engine.adapter import (
     COST_OF_SALES,
+    EXPENSE_ACCOUNT,
     STOCK_ASSET,
     AccountingAdapter,
     IncomingPayment,
@@ -46,12 +47,20 @@ from accounting.engine.adapter import (
     Tracking,
 )
 from accounting.models import Entity, ExternalRef, LedgerDocument
-from accounting.providers.quickbooks import client, mapping
+from accounting.providers.quickbooks import client, mapping, purchasing
 from accounting.providers.quickbooks.limits import BATCH, LIMITS
 from integrations.audit import Call
 from integrations.errors import ProviderError
 from integrations.models import AuditEntry
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment, Quote
+from operations.models import (
+    CreditNote,
+    Customer,
+    EquipmentItem,
+    Invoice,
+    Payment,
+    PurchaseOrder,
+    Quote,
+)
 
 Json = dict[str, Any]
 PAGE_SIZE = 1000  # MAXRESULTS' ceiling
@@ -63,7 +72,13 @@ CDC_ROUNDS = 20
 BATCH_REQUESTID_MAX = 36
 INCOME_TYPES = ("Income", "Other Income")
 # The web app's page for each transaction Patchbay writes.
-WEB_KINDS = {"Invoice": "invoice", "CreditMemo": "creditmemo", "Estimate": "estimate"}
+WEB_KINDS = {
+    "Invoice": "invoice",
+    "CreditMemo": "creditmemo",
+    "Estimate": "estimate",
+    "PurchaseOrder": "purchaseorder",
+}
+EXPENSE_TYPES = ("Expense", "Other Expense", "Cost of Goods Sold")
 
 # entity -> (QuickBooks entity name, URL slug)
 RESOURCES: dict[str, tuple[str, str]] = {
@@ -75,6 +90,14 @@ RESOURCES: dict[str, tuple[str, str]] = {
     Entity.PAYMENT: ("Payment", "payment"),
     # A credit memo is applied to an invoice by a Payment that links both.
     Entity.ALLOCATION: ("Payment", "payment"),
+    Entity.PURCHASE_ORDER: ("PurchaseOrder", "purchaseorder"),
+    Entity.VENDOR: ("Vendor", "vendor"),
+}
+
+
+OWNED_PURCHASING: dict[str, Callable[[Json], Json]] = {
+    Entity.VENDOR: purchasing.owned_vendor,
+    Entity.PURCHASE_ORDER: purchasing.owned_purchase_order,
 }
 
 
@@ -94,6 +117,8 @@ class QuickBooksAdapter(AccountingAdapter):
     has_drafts = False  # every invoice the API creates is posted (no draft to wait on)
     # This run's CDC answer of every invoice changed since a moment (``removed``).
     _invoices_changed: tuple[datetime, list[Json]] | None = None
+    pushes_purchase_orders = True  # as PurchaseOrders, to Vendors
+    vendors_apart = True
 
     @cached_property
     def _root(self) -> str:
@@ -145,6 +170,19 @@ class QuickBooksAdapter(AccountingAdapter):
             "MAXRESULTS 1000",
         )
         return [choice for row in rows for choice in _account_choices(row)]
+
+    def expense_accounts(self) -> list[RemoteChoice]:
+        """The accounts purchase order lines can be booked to."""
+        types = ", ".join(f"'{kind}'" for kind in EXPENSE_TYPES)
+        rows = self._query_of(
+            Entity.PURCHASE_ORDER,
+            "Account",
+            f"SELECT * FROM Account WHERE AccountType IN ({types}) MAXRESULTS 1000",  # noqa: S608
+        )
+        return [
+            RemoteChoice(code=str(row["Id"]), name=str(row["Name"]), kind=EXPENSE_ACCOUNT)
+            for row in rows
+        ]
 
     @staticmethod
     def mapped_code(code: str) -> str:
@@ -280,6 +318,14 @@ class QuickBooksAdapter(AccountingAdapter):
         self.recorder.note(entry, AuditEntry.Outcome.CREATED, [str(item["Id"])])
         return str(item["Id"])
 
+    def vendor_payload(self, supplier: Customer) -> Json:
+        return purchasing.vendor(supplier)
+
+    def purchase_order_payload(
+        self, order: PurchaseOrder, mappings: Mappings, supplier_remote_id: str
+    ) -> Json:
+        return purchasing.purchase_order(order, mappings, supplier_remote_id)
+
     def payment_payload(
         self, payment: Payment, mappings: Mappings, invoice_remote_id: str, contact_remote_id: str
     ) -> Json:
@@ -307,6 +353,8 @@ class QuickBooksAdapter(AccountingAdapter):
             return mapping.owned_customer(data)
         if entity == Entity.ITEM:
             return mapping.owned_item(data)
+        if entity in OWNED_PURCHASING:
+            return OWNED_PURCHASING[entity](data)
         return mapping.owned_document(data)
 
     def local_fields(self, entity: str, remote: Remote) -> Json:

@@ -94,6 +94,12 @@ class SageAdapter(AccountingAdapter):
     # none). Patchbay keeps 10% below it: its sliding window starts a call's clock
     # before Sage's does, and other apps may share the business. Sage has no daily cap.
     limits = Limits((per_minute(180), at_once(4)))
+    # Sage Business Cloud Accounting's API has no purchase order resource (only sales
+    # quotes and estimates, and purchase invoices once a bill exists).
+    purchase_orders_note = (
+        "Sage Business Cloud has no purchase-order endpoint, so purchase orders stay in "
+        "Patchbay and nothing about them is sent to Sage. Expense categories need no mapping."
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

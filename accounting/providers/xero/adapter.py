@@ -6,11 +6,13 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 
 from accounting.engine.adapter import (
+    EXPENSE_ACCOUNT,
     AccountingAdapter,
     LedgerState,
     Mappings,
@@ -27,12 +29,25 @@ from integrations.audit import Call
 from integrations.errors import ProviderError
 from integrations.limiter import Limits, at_once, per_minute
 from integrations.models import AuditEntry
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
+from operations.models import (
+    CreditNote,
+    Customer,
+    EquipmentItem,
+    Invoice,
+    Payment,
+    PurchaseOrder,
+)
 
 # Xero pages hold 100 records unless asked for up to 1,000 (since July 2024).
 PAGE_SIZE = 1000
 # A written document's number and where it opens in Xero, by the id field it answers with.
-NUMBER_FIELDS = {"InvoiceID": "InvoiceNumber", "CreditNoteID": "CreditNoteNumber"}
+NUMBER_FIELDS = {
+    "InvoiceID": "InvoiceNumber",
+    "CreditNoteID": "CreditNoteNumber",
+    "PurchaseOrderID": "PurchaseOrderNumber",
+}
+# Account types purchase order lines can be booked to.
+EXPENSE_TYPES = ("EXPENSE", "DIRECTCOSTS", "OVERHEADS")
 WEB_URL_SETTINGS = {"InvoiceID": "XERO_INVOICE_WEB_URL", "CreditNoteID": "XERO_CREDIT_NOTE_WEB_URL"}
 
 
@@ -42,6 +57,7 @@ class XeroAdapter(AccountingAdapter):
     limits = Limits((per_minute(60), at_once(5)), per_day=5000)
     # This run's listing of every approved-or-since invoice changed since a moment.
     _invoices_changed: tuple[datetime, list[dict[str, Any]]] | None = None
+    pushes_purchase_orders = True  # PurchaseOrders, to the supplier's contact
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
@@ -68,8 +84,15 @@ class XeroAdapter(AccountingAdapter):
         body: dict[str, Any] = response.json()
         return body
 
+    @cached_property
+    def _chart(self) -> list[dict[str, Any]]:
+        """The chart of accounts, read once per adapter: the mapping choices' refresh asks
+        for sales and expense accounts alike."""
+        rows: list[dict[str, Any]] = self._get(Entity.INVOICE, "Accounts")["Accounts"]
+        return rows
+
     def accounts(self) -> list[RemoteChoice]:
-        rows = self._get(Entity.INVOICE, "Accounts")["Accounts"]
+        rows = self._chart
         return [
             RemoteChoice(
                 code=str(row.get("Code") or ""),
@@ -80,6 +103,15 @@ class XeroAdapter(AccountingAdapter):
             )
             for row in rows
             if row.get("Status") == "ACTIVE" and row.get("Code")
+        ]
+
+    def expense_accounts(self) -> list[RemoteChoice]:
+        return [
+            RemoteChoice(code=str(row["Code"]), name=str(row["Name"]), kind=EXPENSE_ACCOUNT)
+            for row in self._chart
+            if row.get("Status") == "ACTIVE"
+            and row.get("Code")
+            and row.get("Type") in EXPENSE_TYPES
         ]
 
     def tax_rates(self) -> list[RemoteChoice]:
@@ -114,6 +146,11 @@ class XeroAdapter(AccountingAdapter):
     ) -> dict[str, Any]:
         return mapping.credit_note(note, mappings, contact_remote_id, self._status)
 
+    def purchase_order_payload(
+        self, order: PurchaseOrder, mappings: Mappings, supplier_remote_id: str
+    ) -> dict[str, Any]:
+        return mapping.purchase_order(order, mappings, supplier_remote_id, self._status)
+
     def payment_payload(
         self, payment: Payment, mappings: Mappings, invoice_remote_id: str, contact_remote_id: str
     ) -> dict[str, Any]:
@@ -137,6 +174,8 @@ class XeroAdapter(AccountingAdapter):
             return mapping.owned_contact(data)
         if entity == Entity.ITEM:
             return mapping.owned_item(data)
+        if entity == Entity.PURCHASE_ORDER:
+            return mapping.owned_purchase_order(data)
         return mapping.owned_document(data)
 
     def local_fields(self, entity: str, remote: Remote) -> dict[str, Any]:
@@ -251,7 +290,7 @@ class XeroAdapter(AccountingAdapter):
     def read(self, entity: str, remote_ids: Sequence[str]) -> dict[str, Remote]:
         plural, id_field = RESOURCES[entity]
         wanted = set(remote_ids)
-        if entity == Entity.CREDIT_NOTE:  # no IDs filter on CreditNotes: one GET each
+        if entity in SINGLY_READ:  # no IDs filter on these: one GET each
             rows = [
                 r
                 for rid in remote_ids
@@ -368,7 +407,10 @@ RESOURCES: dict[str, tuple[str, str]] = {
     Entity.INVOICE: ("Invoices", "InvoiceID"),
     Entity.CREDIT_NOTE: ("CreditNotes", "CreditNoteID"),
     Entity.PAYMENT: ("Payments", "PaymentID"),
+    Entity.PURCHASE_ORDER: ("PurchaseOrders", "PurchaseOrderID"),
 }
+# Lists without an IDs filter: an update's read asks for each record by its id.
+SINGLY_READ = (Entity.CREDIT_NOTE, Entity.PURCHASE_ORDER)
 
 
 # The invoices of the ledger mirror: every status but a draft's (a draft owes nothing),
@@ -381,6 +423,8 @@ MIRRORED_STATUSES = "AUTHORISED,PAID,VOIDED,DELETED"
 REMOVED_FILTERS: dict[str, dict[str, str]] = {
     Entity.INVOICE: {"Statuses": MIRRORED_STATUSES},
     Entity.CREDIT_NOTE: {"where": 'Status=="DELETED" OR Status=="VOIDED"'},
+    # A purchase order is never voided in Xero, only deleted.
+    Entity.PURCHASE_ORDER: {"Status": "DELETED"},
 }
 
 

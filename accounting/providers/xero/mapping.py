@@ -15,7 +15,14 @@ from accounting.engine.adapter import (
     Remote,
     Removal,
 )
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment
+from operations.models import (
+    CreditNote,
+    Customer,
+    EquipmentItem,
+    Invoice,
+    Payment,
+    PurchaseOrder,
+)
 
 # Xero's Microsoft JSON dates: "/Date(1573755038314+0000)/"
 # https://developer.xero.com/documentation/api/accounting/requests-and-responses#json-responses-and-date-formats
@@ -290,3 +297,58 @@ def ledger_invoice(data: dict[str, Any]) -> LedgerInvoice | None:
         status="deleted" if word == "DELETED" else state.status,
         updated_at=parse_date(str(data["UpdatedDateUTC"])),
     )
+
+
+# --- purchase orders ---------------------------------------------------------------------
+
+
+def purchase_order(
+    record: PurchaseOrder, mappings: Mappings, contact_id: str, status: str = "DRAFT"
+) -> dict[str, Any]:
+    """An approved purchase order to its supplier's contact. Lines name the expense
+    account mapped to their expense category and no TaxType: Patchbay's tax categories
+    map to sales rates (OUTPUT2), which Xero refuses on expense accounts, so each line
+    takes its account's own purchase rate (INPUT2 on a UK overhead).
+    https://developer.xero.com/documentation/api/accounting/purchaseorders"""
+    payload: dict[str, Any] = {
+        "Status": status,
+        "Contact": {"ContactID": contact_id},
+        "Date": record.order_date.isoformat(),
+        "PurchaseOrderNumber": record.number,
+        "Reference": record.notes[:255],
+        "CurrencyCode": record.currency,
+        "LineAmountTypes": "Exclusive",
+        "LineItems": [
+            {
+                "Description": (line.label or "Sub-hire")[:DESCRIPTION_MAX],
+                "Quantity": float(line.quantity),
+                "UnitAmount": float(line.unit_cost),
+                "AccountCode": mappings.expense.get(line.expense_category_id, ""),
+            }
+            for line in record.lines.all()
+        ],
+    }
+    if record.delivery_date is not None:
+        payload["DeliveryDate"] = record.delivery_date.isoformat()
+    return payload
+
+
+def owned_purchase_order(data: dict[str, Any]) -> dict[str, Any]:
+    """Who, when, which number and the lines as entered; status and totals are Xero's."""
+    return {
+        "contact": _text((data.get("Contact") or {}).get("ContactID")),
+        "date": day(data.get("Date")),
+        "delivery": day(data.get("DeliveryDate")),
+        "number": _text(data.get("PurchaseOrderNumber")),
+        "reference": _text(data.get("Reference")),
+        "currency": _text(data.get("CurrencyCode")),
+        "lines": [
+            [
+                _text(line.get("Description")),
+                _amount(line.get("Quantity")),
+                _amount(line.get("UnitAmount")),
+                _text(line.get("AccountCode")),
+            ]
+            for line in data.get("LineItems") or []
+        ],
+    }

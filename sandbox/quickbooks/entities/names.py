@@ -78,8 +78,9 @@ def prepare_customer(books: Books, doc: Json, old: QboEntity | None) -> Json:
         raise errors.required("DisplayName")
     doc = {**doc, "DisplayName": display}
     name = _name(doc, "DisplayName", 500)
-    # Intuit: unique across customers, vendors and employees; only customers exist here.
+    # Intuit: unique across customers, vendors and employees.
     unique_name(books, "Customer", "DisplayName", name, old, "customer, vendor or employee")
+    unique_name(books, "Vendor", "DisplayName", name, None, "customer, vendor or employee")
     parent = doc.get("ParentRef")
     full_name = name
     if ref_id(parent) is not None:

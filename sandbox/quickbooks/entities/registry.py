@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.quickbooks.entities import names, payments, sales
+from sandbox.quickbooks.entities import names, payments, purchasing, sales
 from sandbox.quickbooks.models import QboEntity
 from sandbox.quickbooks.store import Books
 
@@ -215,6 +215,22 @@ KINDS: tuple[Kind, ...] = (
         deletable=True,
         void=payments.void,
         settles=True,
+    ),
+    Kind(
+        "Vendor",
+        "vendor",
+        purchasing.VENDOR_FIELDS,
+        purchasing.VENDOR_COMPUTED,
+        purchasing.prepare_vendor,
+        name_list=True,
+    ),
+    Kind(
+        "PurchaseOrder",
+        "purchaseorder",
+        purchasing.PURCHASE_ORDER_FIELDS,
+        purchasing.PURCHASE_ORDER_COMPUTED,
+        purchasing.prepare_purchase_order,
+        deletable=True,
     ),
     Kind(
         "TaxCode",

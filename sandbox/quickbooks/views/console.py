@@ -13,6 +13,7 @@ from sandbox.quickbooks import books, controls, notifications
 from sandbox.quickbooks.identity import server
 from sandbox.quickbooks.models import QboApiCall, QboCompany, QboConnection, QboDelivery, QboUser
 from sandbox.quickbooks.views import books as bookkeeper
+from sandbox.quickbooks.views import purchasing
 
 
 def _connection(request: HttpRequest) -> QboConnection:
@@ -47,6 +48,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         "connections": QboConnection.objects.select_related("company", "user"),
         "deliveries": QboDelivery.objects.order_by("-created_at", "-pk")[:RECENT],
         **bookkeeper.context(request),
+        **purchasing.context(request),
     }
 
 
@@ -58,6 +60,7 @@ console = Console(
         "expire-refresh": _expire_refresh,
         "resend": _resend,
         **bookkeeper.ACTIONS,
+        **purchasing.ACTIONS,
     },
     _context,
     QboApiCall,

@@ -23,6 +23,7 @@ from sandbox.xero.accounting import (
     items,
     ledger,
     payments,
+    purchase_orders,
 )
 from sandbox.xero.accounting.batch import Mode
 from sandbox.xero.accounting.context import Books
@@ -152,3 +153,23 @@ def credit_note(request: HttpRequest, credit_note_id: str) -> HttpResponse:
 def allocations(request: HttpRequest, credit_note_id: str) -> HttpResponse:
     kind = credit_notes.allocator(credit_note_id)
     return http.write(request, scopes.INVOICES, _batch(request, kind))
+
+
+@csrf_exempt  # as above
+@require_http_methods(["GET", "PUT", "POST"])
+def purchase_order_list(request: HttpRequest) -> HttpResponse:
+    return _collection(
+        request, scopes.INVOICES, purchase_orders.list_purchase_orders, purchase_orders.KIND
+    )
+
+
+@csrf_exempt  # as above
+@require_http_methods(["GET", "POST"])
+def purchase_order(request: HttpRequest, purchase_order_id: str) -> HttpResponse:
+    return _one(
+        request,
+        scopes.INVOICES,
+        purchase_orders.get_purchase_order,
+        purchase_orders.KIND,
+        purchase_order_id,
+    )

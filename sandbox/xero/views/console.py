@@ -20,6 +20,7 @@ from sandbox.xero.models import (
     XeroUser,
 )
 from sandbox.xero.views import books as bookkeeper
+from sandbox.xero.views import purchasing
 from sandbox.xero.views import webhooks as webhook_panel
 
 
@@ -60,6 +61,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         ),
         "tokens": tokens[:RECENT],
         **bookkeeper.context(request),
+        **purchasing.context(request),
         **webhook_panel.context(request),
     }
 
@@ -72,6 +74,7 @@ console = Console(
         "revoke": _revoke,
         "disconnect": _disconnect,
         **bookkeeper.ACTIONS,
+        **purchasing.ACTIONS,
         **webhook_panel.ACTIONS,
     },
     _context,

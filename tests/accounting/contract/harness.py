@@ -92,6 +92,11 @@ class ProviderHarness(ABC):
             access_expires_at=timezone.now() - timedelta(minutes=1)
         )
 
+    def purchase_orders(self) -> list[str]:
+        """The numbers of the live purchase orders in the ledger; a ledger that has no
+        purchase orders (Sage) holds none."""
+        return []
+
     def invoice_for(self, number: str) -> list[RemoteInvoice]:
         return [invoice for invoice in self.invoices() if invoice.reference == number]
 

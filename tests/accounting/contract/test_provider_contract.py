@@ -16,11 +16,13 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from accounting.engine.sync import run_sync
-from accounting.models import Entity, ExternalRef, Review
+from accounting.engine.sync import adapter_for, run_sync
+from accounting.models import AccountMapping, Entity, ExternalRef, Review
 from accounting.registry import adapter_class_for
-from integrations.models import Connection, SyncRun
-from operations.models import Invoice
+from integrations.models import AuditEntry, Connection, SyncRun
+from operations import purchasing
+from operations.models import ExpenseCategory, Invoice, PurchaseOrder
+from operations.purchasing import OrderLine
 from tests import factories
 from tests.accounting.contract.harness import ProviderHarness
 from tests.accounting.contract.harnesses import HARNESSES
@@ -196,3 +198,41 @@ def test_a_pushed_invoices_page_shows_the_ledgers_number_and_a_link_that_opens_i
     console = client.get(f"{parts.path}?{parts.query}")
     assert console.status_code == 200
     assert ref.remote_number in console.content.decode() and ref.remote_id in link
+
+
+def test_an_approved_purchase_order_goes_once_where_the_ledger_takes_them(
+    connected: Connection, harness: ProviderHarness, tenants: Tenants
+) -> None:
+    supplier = factories.make_customer(tenants.alpha, "Contract supplier", is_supplier=True)
+    expense = ExpenseCategory.objects.create(organisation=tenants.alpha, name="Sub-hire")
+    line = OrderLine(
+        Decimal("50.00"), expense, factories._first_tax(tenants.alpha), Decimal("2"), "Desk"
+    )
+    order = purchasing.advance(
+        purchasing.create_purchase_order(supplier, [line]), PurchaseOrder.Status.APPROVED
+    )
+    adapter = adapter_for(Connection.objects.get(pk=connected.pk), None)
+    if adapter.pushes_purchase_orders:
+        [account, *_] = adapter.expense_accounts()
+        AccountMapping.objects.create(
+            organisation=tenants.alpha,
+            connection=connected,
+            kind=AccountMapping.Kind.EXPENSE,
+            local_id=expense.pk,
+            remote_code=account.code,
+        )
+
+    synced(connected)
+    synced(connected)
+
+    writes = AuditEntry.objects.filter(
+        connection=connected, direction="push", entity=Entity.PURCHASE_ORDER
+    )
+    if not adapter.pushes_purchase_orders:  # stays in Patchbay, untouched and unflagged
+        assert (harness.purchase_orders(), writes.count()) == ([], 0)
+        assert not ExternalRef.objects.filter(entity=Entity.PURCHASE_ORDER).exists()
+        return
+    assert harness.purchase_orders() == [order.number]
+    assert writes.count() == 1
+    ref = ExternalRef.objects.get(entity=Entity.PURCHASE_ORDER, local_id=order.pk)
+    assert ref.state == ExternalRef.State.LINKED

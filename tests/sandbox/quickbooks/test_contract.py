@@ -105,6 +105,7 @@ def every_entity(qbo: flow.Qbo, qbo_uk: flow.Qbo) -> list[tuple[str, dict[str, A
     deleted = qbo.post(
         "creditmemo", {"Id": memo["Id"], "SyncToken": memo["SyncToken"]}, "operation=delete"
     )
+    vendor, order = purchase_order(qbo, account["Id"])
     found = [
         ("Customer", customer),
         ("Invoice", qbo.get(f"invoice/{invoice['Id']}").json()["Invoice"]),
@@ -116,6 +117,8 @@ def every_entity(qbo: flow.Qbo, qbo_uk: flow.Qbo) -> list[tuple[str, dict[str, A
         ("Account", account),
         ("Class", klass),
         ("Department", department),
+        ("Vendor", vendor),
+        ("PurchaseOrder", order),
         ("Invoice", uk_invoice),
         ("CompanyInfo", qbo.get(f"companyinfo/{qbo.realm}").json()["CompanyInfo"]),
         ("Preferences", qbo_uk.get("preferences").json()["Preferences"]),
@@ -126,6 +129,47 @@ def every_entity(qbo: flow.Qbo, qbo_uk: flow.Qbo) -> list[tuple[str, dict[str, A
             rows = realm.query(statement).json()["QueryResponse"].get(entity, [])
             found += [(entity, row) for row in rows]
     return found
+
+
+def purchase_order(qbo: flow.Qbo, expense_account: str) -> tuple[dict[str, Any], ...]:
+    """A vendor with every field Patchbay sends, and a PO with both kinds of line."""
+    vendor = qbo.create(
+        "Vendor",
+        {
+            "DisplayName": "Contract Supplies",
+            "CompanyName": "Contract Supplies Ltd",
+            "PrimaryEmailAddr": {"Address": "s@example.com"},
+            "BillAddr": {"Line1": "2 Dock Rd", "City": "Oakland"},
+            "AcctNum": "V-1",
+        },
+    )
+    order = qbo.create(
+        "PurchaseOrder",
+        {
+            "VendorRef": {"value": vendor["Id"]},
+            "Memo": "Sub-hire",
+            "ExpectedDate": "2026-12-24",
+            "Line": [
+                {
+                    "Amount": 20,
+                    "DetailType": "ItemBasedExpenseLineDetail",
+                    "ItemBasedExpenseLineDetail": {
+                        "ItemRef": {"value": "1"},
+                        "Qty": 2,
+                        "UnitPrice": 10,
+                        "BillableStatus": "NotBillable",
+                    },
+                },
+                {
+                    "Amount": 5,
+                    "Description": "Van",
+                    "DetailType": "AccountBasedExpenseLineDetail",
+                    "AccountBasedExpenseLineDetail": {"AccountRef": {"value": expense_account}},
+                },
+            ],
+        },
+    )
+    return vendor, order
 
 
 def test_every_entity_returned_uses_only_xsd_names(

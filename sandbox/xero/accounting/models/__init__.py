@@ -11,6 +11,10 @@ from sandbox.xero.accounting.models.idempotency import XeroIdempotentRequest
 from sandbox.xero.accounting.models.items import XeroItem
 from sandbox.xero.accounting.models.ledger import XeroAccount, XeroTaxRate
 from sandbox.xero.accounting.models.payments import XeroAllocation, XeroPayment
+from sandbox.xero.accounting.models.purchase_orders import (
+    XeroPurchaseOrder,
+    XeroPurchaseOrderLine,
+)
 
 __all__ = [
     "XeroAccount",
@@ -23,5 +27,7 @@ __all__ = [
     "XeroInvoiceLine",
     "XeroItem",
     "XeroPayment",
+    "XeroPurchaseOrder",
+    "XeroPurchaseOrderLine",
     "XeroTaxRate",
 ]

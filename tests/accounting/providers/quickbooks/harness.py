@@ -66,6 +66,11 @@ class QuickBooksHarness(ProviderHarness):
         sub_total = sum((Decimal(str(line["Amount"])) for line in sold), Decimal(0))
         return RemoteInvoice(str(remote_id), str(data.get("DocNumber", "")), status, sub_total)
 
+    def purchase_orders(self) -> list[str]:
+        from sandbox.quickbooks import books
+
+        return [str(row.data.get("DocNumber")) for row in books.purchase_orders_of(self.realm)]
+
     def approve_and_pay(self, remote_id: str, amount: str) -> None:
         from sandbox.quickbooks import books
 
