@@ -6,9 +6,10 @@ class AccountingConfig(AppConfig):
     verbose_name = "Accounting"
 
     def ready(self) -> None:
-        from accounting import record_pages
+        from accounting import record_pages, time_pages
         from accounting.registry import ENTRIES
         from integrations import registry
 
         registry.register(ENTRIES)
         record_pages.register()
+        time_pages.register()

@@ -32,9 +32,12 @@ class Capability(StrEnum):
     HANDLE_EQUIPMENT = "handle_equipment"
     SET_API_RATE_LIMITS = "set_api_rate_limits"
     SCHEDULE_CREW = "schedule_crew"
+    RECORD_OWN_TIME = "record_own_time"
+    APPROVE_TIMESHEETS = "approve_timesheets"
 
 
-_EVERYONE = frozenset({Capability.CONNECT_OWN_CALENDAR})
+# Any member records the hours they worked on the projects they are crewed on.
+_EVERYONE = frozenset({Capability.CONNECT_OWN_CALENDAR, Capability.RECORD_OWN_TIME})
 _BOOKKEEPING = frozenset(
     {
         Capability.VIEW_INTEGRATIONS,
@@ -54,6 +57,7 @@ _ADMINISTRATION = frozenset(
         # scheduling permissions.
         Capability.HANDLE_EQUIPMENT,
         Capability.SCHEDULE_CREW,
+        Capability.APPROVE_TIMESHEETS,
     }
 )
 # An API key's elevated rate limits are the owner's call alone.

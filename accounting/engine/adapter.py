@@ -18,7 +18,15 @@ from accounting.models import AccountMapping, PushSettings
 from integrations.audit import Recorder
 from integrations.limiter import Limits
 from integrations.models import Connection
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment, Quote
+from operations.models import (
+    CreditNote,
+    Customer,
+    EquipmentItem,
+    Invoice,
+    Payment,
+    Quote,
+    Timesheet,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,9 @@ class RemoteChoice:
 
 # RemoteChoice.kind of the accounts a stock item needs (adapters with ``sells_stock``).
 STOCK_ASSET = "Stock asset"
+# RemoteChoice.kind of the people crew map to (adapters with ``pushes_time_activities``).
+EMPLOYEE = "employee"
+VENDOR = "vendor"
 COST_OF_SALES = "Cost of sales"
 
 
@@ -190,6 +201,10 @@ class AccountingAdapter(ABC):
     # bookkeeper approves them (Xero, Sage); the engine then reads a document's status
     # before paying it. QuickBooks posts every invoice.
     has_drafts: ClassVar[bool] = True
+    # Whether the ledger keeps hours worked (QuickBooks' TimeActivity): approved crew
+    # timesheets are pushed for the employee (or vendor) each user is mapped to, offered
+    # by ``crew()``. Xero's and Sage's accounting APIs have no such object.
+    pushes_time_activities: ClassVar[bool] = False
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
@@ -235,6 +250,18 @@ class AccountingAdapter(ABC):
     def credit_note_payload(
         self, note: CreditNote, mappings: Mappings, contact_remote_id: str
     ) -> dict[str, Any]: ...
+
+    def crew(self) -> list[RemoteChoice]:
+        """The ledger's employees and vendors (``RemoteChoice.kind`` EMPLOYEE or VENDOR)
+        that crew can be mapped to; only called when ``pushes_time_activities`` is set."""
+        return []
+
+    def time_activity_payload(
+        self, timesheet: Timesheet, worker: RemoteChoice, customer_remote_id: str
+    ) -> dict[str, Any]:
+        """An approved timesheet as the time of ``worker`` (an employee or vendor), billed
+        to ``customer_remote_id`` when billable; only with ``pushes_time_activities``."""
+        raise NotImplementedError(f"{type(self).__name__} does not push time activities")
 
     def quote_payload(
         self, quote: Quote, mappings: Mappings, contact_remote_id: str

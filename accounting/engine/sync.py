@@ -9,7 +9,17 @@ from typing import Any, TypeVar
 
 from django.db import connection as db_connection
 
-from accounting.engine import due, pull, push, records, removals, reviews, scope, settle
+from accounting.engine import (
+    due,
+    pull,
+    push,
+    records,
+    removals,
+    reviews,
+    scope,
+    settle,
+    timesheets,
+)
 from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.mappings import missing_mappings
 from accounting.models import Entity
@@ -196,6 +206,7 @@ def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
         _credit_notes(notes),
         lambda note, contact: adapter.credit_note_payload(note, mappings, contact),
     )
+    timesheets.push_time_activities(run, adapter, context)  # where the ledger keeps time
     runs.progress(run, phase="payments from the ledger", done=0, total=0)
     pull.pull_payments(run, adapter)
     # After the pull: a payment a bookkeeper also keyed in the ledger is linked by it

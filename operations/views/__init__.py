@@ -6,6 +6,12 @@ from operations.views.drafts import invoice_create
 from operations.views.invoices import invoice_detail, invoice_issue, invoice_list
 from operations.views.legal_entities import legal_entity_list, legal_entity_rename
 from operations.views.payments import payment_create
+from operations.views.timesheets import (
+    timesheet_approvals,
+    timesheet_approve,
+    timesheet_mine,
+    timesheet_reject,
+)
 
 __all__ = [
     "booking_check_out",
@@ -18,4 +24,8 @@ __all__ = [
     "legal_entity_list",
     "legal_entity_rename",
     "payment_create",
+    "timesheet_approvals",
+    "timesheet_approve",
+    "timesheet_mine",
+    "timesheet_reject",
 ]

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 from django.utils import timezone
@@ -47,11 +48,20 @@ from accounting.engine.adapter import (
 )
 from accounting.models import Entity, ExternalRef
 from accounting.providers.quickbooks import client, mapping
+from accounting.providers.quickbooks import time as time_activities
 from accounting.providers.quickbooks.limits import BATCH, LIMITS
 from integrations.audit import Call
 from integrations.errors import ProviderError
 from integrations.models import AuditEntry
-from operations.models import CreditNote, Customer, EquipmentItem, Invoice, Payment, Quote
+from operations.models import (
+    CreditNote,
+    Customer,
+    EquipmentItem,
+    Invoice,
+    Payment,
+    Quote,
+    Timesheet,
+)
 
 Json = dict[str, Any]
 PAGE_SIZE = 1000  # MAXRESULTS' ceiling
@@ -75,6 +85,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
     Entity.PAYMENT: ("Payment", "payment"),
     # A credit memo is applied to an invoice by a Payment that links both.
     Entity.ALLOCATION: ("Payment", "payment"),
+    Entity.TIME_ACTIVITY: ("TimeActivity", "timeactivity"),
 }
 
 
@@ -92,6 +103,7 @@ class QuickBooksAdapter(AccountingAdapter):
     pushes_quotes = True  # as Estimates
     sells_stock = True  # items sold as stock are Inventory items
     has_drafts = False  # every invoice the API creates is posted (no draft to wait on)
+    pushes_time_activities = True  # approved timesheets as TimeActivity
 
     @cached_property
     def _root(self) -> str:
@@ -200,6 +212,24 @@ class QuickBooksAdapter(AccountingAdapter):
     def quote_payload(self, quote: Quote, mappings: Mappings, contact_remote_id: str) -> Json:
         return mapping.estimate(quote, self._sold_through(mappings), contact_remote_id)
 
+    # --- crew time ---------------------------------------------------------------------
+
+    def crew(self) -> list[RemoteChoice]:
+        """The company's employees and vendors, one query each (name lists: active only)."""
+        employees = self._query_of(
+            Entity.TIME_ACTIVITY, "Employee", "SELECT * FROM Employee MAXRESULTS 1000"
+        )
+        vendors = self._query_of(
+            Entity.TIME_ACTIVITY, "Vendor", "SELECT * FROM Vendor MAXRESULTS 1000"
+        )
+        return time_activities.crew_choices(employees, vendors)
+
+    def time_activity_payload(
+        self, timesheet: Timesheet, worker: RemoteChoice, customer_remote_id: str
+    ) -> Json:
+        zone = ZoneInfo(self.connection.organisation.timezone)
+        return time_activities.time_activity(timesheet, worker, customer_remote_id, zone)
+
     # --- the item each line names -----------------------------------------------------
 
     def _sold_through(self, mappings: Mappings) -> Mappings:
@@ -301,6 +331,8 @@ class QuickBooksAdapter(AccountingAdapter):
         return mapping.ledger_state(remote.data)
 
     def owned(self, entity: str, data: Json) -> Json:
+        if entity == Entity.TIME_ACTIVITY:
+            return time_activities.owned_time_activity(data)
         if entity == Entity.CUSTOMER:
             return mapping.owned_customer(data)
         if entity == Entity.ITEM:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.quickbooks.entities import names, payments, sales
+from sandbox.quickbooks.entities import names, payments, sales, time
 from sandbox.quickbooks.models import QboEntity
 from sandbox.quickbooks.store import Books
 
@@ -215,6 +215,28 @@ KINDS: tuple[Kind, ...] = (
         deletable=True,
         void=payments.void,
         settles=True,
+    ),
+    Kind(
+        "Employee",
+        "employee",
+        time.EMPLOYEE_FIELDS,
+        prepare=time.prepare_employee,
+        name_list=True,
+    ),
+    # Minimal, for freelance crew's time: fold into purchasing's Vendor at merge.
+    Kind(
+        "Vendor",
+        "vendor",
+        time.VENDOR_MINIMAL_FIELDS,
+        prepare=time.prepare_vendor_minimal,
+        name_list=True,
+    ),
+    Kind(
+        "TimeActivity",
+        "timeactivity",
+        time.TIME_ACTIVITY_FIELDS,
+        prepare=time.prepare_time_activity,
+        deletable=True,
     ),
     Kind(
         "TaxCode",
