@@ -72,6 +72,7 @@ LIST_VIEWS: list[tuple[str, tuple[str, ...]]] = [
     ("operations:invoice_create", ("operations.TaxCategory",)),
     ("operations:invoice_create", ("operations.IncomeCategory",)),
     ("operations:booking_list", ("operations.Booking",)),
+    ("operations:timesheet_approvals", ("operations.Timesheet",)),
     ("operations:legal_entity_list", ("operations.LegalEntity",)),
     ("apikeys:index", ("apikeys.ApiKey",)),
     ("apikeys:index", ("apikeys.ApiKeyEvent",)),
