@@ -13,8 +13,10 @@ from tenancy.models import Organisation, User
 from tests import factories
 
 
-def crewed_project(organisation: Organisation, user: User, name: str = "Summer gala") -> Project:
-    customer = factories.make_customer(organisation, name=f"{name} client")
+def crewed_project(
+    organisation: Organisation, user: User, name: str = "Summer gala", currency: str = "GBP"
+) -> Project:
+    customer = factories.make_customer(organisation, name=f"{name} client", currency=currency)
     project = factories.make_project(organisation, customer, name=name)
     CrewAssignment.objects.create(
         organisation=organisation,
