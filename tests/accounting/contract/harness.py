@@ -92,6 +92,11 @@ class ProviderHarness(ABC):
             access_expires_at=timezone.now() - timedelta(minutes=1)
         )
 
+    def time_activities(self) -> list[str]:
+        """The descriptions of the ledger's time activities; only asked of a ledger that
+        keeps time (its adapter's ``pushes_time_activities``)."""
+        raise NotImplementedError(f"{self.slug} keeps no time activities")
+
     def invoice_for(self, number: str) -> list[RemoteInvoice]:
         return [invoice for invoice in self.invoices() if invoice.reference == number]
 
