@@ -239,7 +239,8 @@ def test_approved_timesheets_go_once_as_time_activities_or_stay_in_patchbay(
     entries = approved_timesheets(tenants, 2)
     if not adapter_class_for(connected.provider).pushes_time_activities:
         # The card says so plainly, and a sync leaves timesheets alone.
-        assert "no time activities" in get_integration(connected.provider).description
+        entry = get_integration(connected.provider)
+        assert entry is not None and "no time activities" in entry.description
         crew_page = reverse("accounting:crew_mappings", kwargs={"pk": connected.pk})
         page = client_for(tenants.owner).get(crew_page)
         assert b"no time-activity object" in page.content
