@@ -14,8 +14,8 @@ from tenancy.models import User
 NOT_MAPPED = ""
 
 
-def field_of(user: User) -> str:
-    return f"user_{user.pk}"
+def field_of(user_id: int) -> str:
+    return f"user_{user_id}"
 
 
 def value_of(kind: str, code: str) -> str:
@@ -37,7 +37,7 @@ class CrewMappingForm(forms.Form):
             (value, f"{person.name} ({person.kind})") for value, person in self.people.items()
         ]
         for user in self.members:
-            self.fields[field_of(user)] = forms.ChoiceField(
+            self.fields[field_of(user.pk)] = forms.ChoiceField(
                 label=f"{user.display_name}", choices=choices, required=False
             )
 
@@ -45,13 +45,13 @@ class CrewMappingForm(forms.Form):
         data = super().clean() or {}
         taken: dict[str, User] = {}
         for user in self.members:
-            value = data.get(field_of(user)) or NOT_MAPPED
+            value = data.get(field_of(user.pk)) or NOT_MAPPED
             if value == NOT_MAPPED:
                 continue
             if value in taken:
                 name = self.people[value].name
                 self.add_error(
-                    field_of(user), f"{name} is already chosen for {taken[value].display_name}."
+                    field_of(user.pk), f"{name} is already chosen for {taken[value].display_name}."
                 )
             taken[value] = user
         return data
@@ -59,6 +59,6 @@ class CrewMappingForm(forms.Form):
     def chosen(self) -> dict[int, RemoteChoice | None]:
         """User id -> the person chosen for them, or None to leave them unmapped."""
         return {
-            user.pk: self.people.get(self.cleaned_data.get(field_of(user)) or NOT_MAPPED)
+            user.pk: self.people.get(self.cleaned_data.get(field_of(user.pk)) or NOT_MAPPED)
             for user in self.members
         }

@@ -76,7 +76,7 @@ def crew_mappings(request: HttpRequest, pk: int) -> HttpResponseBase:
         )
     cached = crew_choices.fresh_or_requested(connection)
     current = {
-        field_of_id(row.user_id): value_of(row.kind, row.remote_id)
+        field_of(row.user_id): value_of(row.kind, row.remote_id)
         for row in CrewMapping.objects.filter(connection=connection)
     }
     data = request.POST if request.method == "POST" else None
@@ -96,10 +96,6 @@ def crew_mappings(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     status = 400 if form.errors else 409 if data is not None and cached.fetched_at is None else 200
     return render(request, "accounting/crew_mappings.html", context, status=status)
-
-
-def field_of_id(user_id: int) -> str:
-    return field_of(User(pk=user_id))
 
 
 @require_POST
