@@ -24,6 +24,8 @@ class Entity(models.TextChoices):
     # from customers (QuickBooks' Vendor; the local id is the supplier's Customer id).
     PURCHASE_ORDER = "purchase_order", "Purchase order"
     VENDOR = "vendor", "Vendor"
+    # An approved crew timesheet (operations.Timesheet), where the ledger keeps time.
+    TIME_ACTIVITY = "time_activity", "Time activity"
 
 
 # The cursor of the read of pushed documents the ledger deleted or voided since.
@@ -401,3 +403,48 @@ class LedgerDocument(TenantModel):
     def open(self) -> bool:
         """Whether it counts towards what the customer owes."""
         return self.status in (self.Status.ISSUED, self.Status.PARTIALLY_PAID)
+
+
+# --- Crew in the ledger (timesheets as time activities) ---
+
+
+class CrewMapping(TenantModel):
+    """A Patchbay user (crew) as a ledger's employee, or vendor for freelance crew: whose
+    time their approved timesheets are in the ledger."""
+
+    class Kind(models.TextChoices):
+        EMPLOYEE = "employee", "Employee"
+        VENDOR = "vendor", "Vendor"
+
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="crew_mappings"
+    )
+    user = models.ForeignKey("tenancy.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    remote_id = models.CharField(max_length=100)
+    remote_name = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "user"], name="one_crew_mapping_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} -> {self.kind} {self.remote_id}"
+
+
+class CrewChoices(TenantModel):
+    """A connection's employees and vendors as a task last fetched them, for the crew
+    mapping page to offer without calling the provider (accounting.crew_choices)."""
+
+    connection = models.OneToOneField(
+        Connection, on_delete=models.CASCADE, related_name="crew_choices"
+    )
+    choices = models.JSONField(default=dict, help_text="employees, vendors")
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    refresh_requested_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"Crew choices of connection {self.connection_id}"

@@ -63,7 +63,10 @@ ENTRIES = (
     AccountingIntegration(
         slug="xero",
         name="Xero",
-        description="Send invoices and credit notes to Xero and bring payments back.",
+        description=(
+            "Send invoices and credit notes to Xero and bring payments back. Xero's "
+            "accounting API has no time activities, so crew timesheets stay in Patchbay."
+        ),
         provider_path="accounting.providers.xero.provider.XeroProvider",
         adapter_path="accounting.providers.xero.adapter.XeroAdapter",
         webhook=xero_webhooks.SOURCE,
@@ -71,7 +74,10 @@ ENTRIES = (
     AccountingIntegration(
         slug="quickbooks",
         name="QuickBooks Online",
-        description="Sync customers, invoices, credit memos and payments with QuickBooks.",
+        description=(
+            "Sync customers, invoices, credit memos and payments with QuickBooks, and "
+            "approved crew hours as time activities."
+        ),
         provider_path="accounting.providers.quickbooks.provider.QuickBooksProvider",
         adapter_path="accounting.providers.quickbooks.adapter.QuickBooksAdapter",
         urls_path="accounting.providers.quickbooks.urls",
@@ -82,8 +88,9 @@ ENTRIES = (
         slug="sage",
         name="Sage Business Cloud",
         description=(
-            "Keep Sage Accounting's contacts, sales invoices and payments in step. Sage has "
-            "no purchase orders in its API: purchase orders stay in Patchbay."
+            "Keep Sage Accounting's contacts, sales invoices and payments in step. Sage's "
+            "accounting API has no purchase orders and no time activities: purchase orders "
+            "and crew timesheets stay in Patchbay."
         ),
         provider_path="accounting.providers.sage.provider.SageProvider",
         adapter_path="accounting.providers.sage.adapter.SageAdapter",

@@ -41,3 +41,21 @@ def refresh_ledger_balances(connection_id: int, month: str) -> int:
     if connection is None:
         return 0
     return ledger_balances.refresh(connection, date.fromisoformat(month))
+
+
+@shared_task
+def refresh_crew_choices(connection_id: int) -> bool:
+    """Fetch a connection's employees and vendors into the cache the crew mapping page
+    reads. False when the connection is gone or not connected."""
+    from accounting import crew_choices
+    from accounting.models import CrewChoices
+
+    connection = (
+        Connection.objects.select_related("organisation")
+        .filter(pk=connection_id, state__in=Connection.ACTIVE_STATES)
+        .first()
+    )
+    if connection is None:
+        CrewChoices.objects.filter(connection_id=connection_id).update(refresh_requested_at=None)
+        return False
+    return not crew_choices.fetch(connection).error

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounting import record_views, views
+from accounting import crew_views, record_views, views
 
 app_name = "accounting"
 
@@ -11,6 +11,8 @@ urlpatterns = [
         views.refresh_mapping_choices,
         name="mappings_refresh",
     ),
+    path("connections/<int:pk>/crew/", crew_views.crew_mappings, name="crew_mappings"),
+    path("connections/<int:pk>/crew/refresh/", crew_views.refresh_crew, name="crew_refresh"),
     path("connections/<int:pk>/sync/", views.sync_now, name="sync_now"),
     path(
         "connections/<int:pk>/records/<str:entity>/<int:local_id>/retry/",

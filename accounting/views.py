@@ -181,6 +181,8 @@ def mappings(request: HttpRequest) -> HttpResponseBase:
         )
     cached = remote_choices.fresh_or_requested(connection)
     context.update(_panel_context(connection, cached), can_edit=can_edit)
+    if adapter_class_for(connection.provider).pushes_time_activities:
+        context["crew_url"] = reverse("accounting:crew_mappings", kwargs={"pk": connection.pk})
     template = "accounting/_mappings_panel.html" if request.htmx else "accounting/mappings.html"  # type: ignore[attr-defined]
     if cached.fetched_at is None:  # nothing cached yet: the panel says so and polls
         status = 409 if request.method == "POST" else 200

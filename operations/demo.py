@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from operations import contracts, extensions, purchasing, services
+from operations import contracts, extensions, purchasing, services, timesheets
 from operations.models import (
     Booking,
     CrewAssignment,
@@ -371,6 +371,28 @@ def _crew(books: Books) -> None:
         )
 
 
+# Hours the crew recorded, waiting for a manager's approval: (who, project, days ago,
+# hours or None, start and end hours or None, billable, notes).
+TIMESHEETS = (
+    ("crew@demo.test", "Riverside Arts Festival main stage", 3, "8.5", None, True, "Load-in"),
+    ("crew@demo.test", "Northern Lights product launch", 2, None, (9, 13), False, "Prep"),
+)
+
+
+def _timesheets(books: Books) -> None:
+    for email, project_name, days_ago, hours, times, billable, notes in TIMESHEETS:
+        entry = timesheets.TimeInput(
+            project=books.projects[project_name],
+            worked_on=books.day(-days_ago),
+            hours=Decimal(hours) if hours else None,
+            starts_at=time(times[0]) if times else None,
+            ends_at=time(times[1]) if times else None,
+            billable=billable,
+            notes=notes,
+        )
+        timesheets.record_time(books.organisation, books.users[email], entry)
+
+
 def _bookings(books: Books, rows: tuple[tuple[str, str, int], ...]) -> None:
     zone = ZoneInfo(books.organisation.timezone)
     for item, project_name, quantity in rows:
@@ -593,6 +615,7 @@ def _demo_rentals() -> Books:
     _equipment(books, EQUIPMENT)
     _projects(books, PROJECTS)
     _crew(books)
+    _timesheets(books)
     _bookings(books, BOOKINGS)
     _quotes(books)
     _invoices(books)

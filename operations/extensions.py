@@ -69,3 +69,24 @@ def add_demo_seed(seed: DemoSeed) -> None:
 
 def demo_seeds() -> list[DemoSeed]:
     return list(_demo_seeds)
+
+
+# A word a kind has about each of a list's records (e.g. why an approved timesheet is
+# not in the ledger yet), by record id; read from the database only, never a provider.
+RecordNotes = Callable[[HttpRequest, Sequence[Model]], dict[int, str]]
+_record_notes: dict[type[Model], list[RecordNotes]] = {}
+
+
+def add_record_notes(model: type[Model], source: RecordNotes) -> None:
+    if source not in _record_notes.setdefault(model, []):
+        _record_notes[model].append(source)
+
+
+def record_notes(
+    request: HttpRequest, model: type[Model], records: Sequence[Model]
+) -> dict[int, str]:
+    notes: dict[int, str] = {}
+    for source in _record_notes.get(model, []):
+        for pk, note in source(request, records).items():
+            notes[pk] = f"{notes[pk]} {note}" if pk in notes else note
+    return notes

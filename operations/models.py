@@ -656,3 +656,60 @@ class PurchaseOrderLine(TenantModel):
     @property
     def label(self) -> str:
         return self.description or (self.item.name if self.item else "")
+
+
+# --- Crew timesheets ---
+
+
+class Timesheet(TimestampedTenantModel):
+    """Hours a crew member worked on a project, recorded by them and approved (or
+    rejected) by an owner or integration manager. Approved entries are what an
+    accounting platform with time activities receives."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="timesheets"
+    )
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="timesheets")
+    worked_on = models.DateField()
+    # Either both times (hours derived from them) or neither (hours typed in).
+    starts_at = models.TimeField(null=True, blank=True)
+    ends_at = models.TimeField(null=True, blank=True)
+    hours = models.DecimalField(max_digits=4, decimal_places=2)
+    billable = models.BooleanField(default=True)
+    notes = models.TextField(blank=True, max_length=1000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-worked_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "status"], name="timesheet_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="timesheet_hours_in_a_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True, ends_at__isnull=True)
+                | Q(starts_at__isnull=False, ends_at__gt=models.F("starts_at")),
+                name="timesheet_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """How pages and messages name the entry."""
+        return f"TS-{self.pk:05d}" if self.pk else "New timesheet"

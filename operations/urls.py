@@ -30,6 +30,10 @@ urlpatterns = [
     path("bookings/", views.booking_list, name="booking_list"),
     path("bookings/<int:pk>/check-out/", views.booking_check_out, name="booking_check_out"),
     path("bookings/<int:pk>/return/", views.booking_return, name="booking_return"),
+    path("timesheets/", views.timesheet_mine, name="timesheet_mine"),
+    path("timesheets/approvals/", views.timesheet_approvals, name="timesheet_approvals"),
+    path("timesheets/<int:pk>/approve/", views.timesheet_approve, name="timesheet_approve"),
+    path("timesheets/<int:pk>/reject/", views.timesheet_reject, name="timesheet_reject"),
     path("settings/legal-entities/", views.legal_entity_list, name="legal_entity_list"),
     path(
         "settings/legal-entities/<int:pk>/rename/",

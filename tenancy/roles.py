@@ -34,9 +34,12 @@ class Capability(StrEnum):
     SCHEDULE_CREW = "schedule_crew"
     VIEW_PURCHASE_ORDERS = "view_purchase_orders"
     MANAGE_PURCHASE_ORDERS = "manage_purchase_orders"
+    RECORD_OWN_TIME = "record_own_time"
+    APPROVE_TIMESHEETS = "approve_timesheets"
 
 
-_EVERYONE = frozenset({Capability.CONNECT_OWN_CALENDAR})
+# Any member records the hours they worked on the projects they are crewed on.
+_EVERYONE = frozenset({Capability.CONNECT_OWN_CALENDAR, Capability.RECORD_OWN_TIME})
 _BOOKKEEPING = frozenset(
     {
         Capability.VIEW_INTEGRATIONS,
@@ -59,6 +62,7 @@ _ADMINISTRATION = frozenset(
         Capability.SCHEDULE_CREW,
         # Sub-hire spending: owners and integration managers; bookkeepers only view.
         Capability.MANAGE_PURCHASE_ORDERS,
+        Capability.APPROVE_TIMESHEETS,
     }
 )
 # An API key's elevated rate limits are the owner's call alone.

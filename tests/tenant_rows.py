@@ -73,6 +73,18 @@ def _operations_rows(organisation: Organisation, marker: str, records: dict[str,
     )
 
     _purchase_order_rows(organisation, marker, records)
+    from operations.models import Timesheet
+
+    assignment = records["assignment"]
+    records["timesheet"] = Timesheet.objects.create(
+        organisation=organisation,
+        user=assignment.user,
+        project=assignment.project,
+        worked_on=date.today(),
+        hours=Decimal("7.50"),
+        notes=f"{marker} rigging the truss",
+    )
+
     records["repair"] = Repair.objects.create(
         organisation=organisation,
         item=records["item"],
@@ -166,6 +178,8 @@ def _integration_rows(organisation: Organisation, marker: str, records: dict[str
 def _accounting_rows(organisation: Organisation, marker: str, records: dict[str, Any]) -> None:
     from accounting.models import (
         AccountMapping,
+        CrewChoices,
+        CrewMapping,
         ExternalRef,
         IncludedRecord,
         LedgerBalance,
@@ -183,6 +197,20 @@ def _accounting_rows(organisation: Organisation, marker: str, records: dict[str,
         local_id=records["income"].pk,
         remote_code="200",
         remote_name=f"{marker} Sales account",
+    )
+    records["crew_mapping"] = CrewMapping.objects.create(
+        organisation=organisation,
+        connection=connection,
+        user=records["assignment"].user,
+        kind="employee",
+        remote_id="55",
+        remote_name=f"{marker} Employee",
+    )
+    records["crew_choices"] = CrewChoices.objects.create(
+        organisation=organisation,
+        connection=connection,
+        choices={"people": [{"code": "55", "name": f"{marker} Employee", "kind": "employee"}]},
+        fetched_at=now,
     )
     records["sync_cursor"] = SyncCursor.objects.create(
         organisation=organisation, connection=connection, entity="invoice", high_water=now

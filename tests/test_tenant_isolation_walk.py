@@ -78,6 +78,7 @@ LIST_VIEWS: list[tuple[str, tuple[str, ...]]] = [
     ("operations:purchase_order_create", ("operations.Customer",)),
     ("operations:purchase_order_create", ("operations.ExpenseCategory",)),
     ("operations:purchase_order_create", ("operations.Booking",)),
+    ("operations:timesheet_approvals", ("operations.Timesheet",)),
     ("operations:legal_entity_list", ("operations.LegalEntity",)),
     ("operations:contract_list", ("operations.RecurringContract",)),
     ("operations:contract_create", ("operations.Customer",)),

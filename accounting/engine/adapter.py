@@ -26,6 +26,7 @@ from operations.models import (
     Payment,
     PurchaseOrder,
     Quote,
+    Timesheet,
 )
 
 
@@ -41,6 +42,9 @@ class RemoteChoice:
 
 # RemoteChoice.kind of the accounts a stock item needs (adapters with ``sells_stock``).
 STOCK_ASSET = "Stock asset"
+# RemoteChoice.kind of the people crew map to (adapters with ``pushes_time_activities``).
+EMPLOYEE = "employee"
+VENDOR = "vendor"
 COST_OF_SALES = "Cost of sales"
 # RemoteChoice.kind of the accounts expense categories map to (``expense_accounts``).
 EXPENSE_ACCOUNT = "Expense account"
@@ -232,6 +236,10 @@ class AccountingAdapter(ABC):
     vendors_apart: ClassVar[bool] = False
     # Said on the card and the mappings page where the ledger has no purchase orders.
     purchase_orders_note: ClassVar[str] = ""
+    # Whether the ledger keeps hours worked (QuickBooks' TimeActivity): approved crew
+    # timesheets are pushed for the employee (or vendor) each user is mapped to, offered
+    # by ``crew()``. Xero's and Sage's accounting APIs have no such object.
+    pushes_time_activities: ClassVar[bool] = False
 
     @staticmethod
     def quota(headers: Mapping[str, str]) -> tuple[int | None, int | None]:
@@ -277,6 +285,18 @@ class AccountingAdapter(ABC):
     def credit_note_payload(
         self, note: CreditNote, mappings: Mappings, contact_remote_id: str
     ) -> dict[str, Any]: ...
+
+    def crew(self) -> list[RemoteChoice]:
+        """The ledger's employees and vendors (``RemoteChoice.kind`` EMPLOYEE or VENDOR)
+        that crew can be mapped to; only called when ``pushes_time_activities`` is set."""
+        return []
+
+    def time_activity_payload(
+        self, timesheet: Timesheet, worker: RemoteChoice, customer_remote_id: str
+    ) -> dict[str, Any]:
+        """An approved timesheet as the time of ``worker`` (an employee or vendor), billed
+        to ``customer_remote_id`` when billable; only with ``pushes_time_activities``."""
+        raise NotImplementedError(f"{type(self).__name__} does not push time activities")
 
     def quote_payload(
         self, quote: Quote, mappings: Mappings, contact_remote_id: str

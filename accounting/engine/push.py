@@ -406,6 +406,12 @@ def update_all(run: SyncRun, adapter: AccountingAdapter, entity: str, work: Plan
                 reviews.refuse(run, ref, "The ledger kept changing this record; tried again later.")
 
 
+def plural(entity: str) -> str:
+    """How a push phase names its records: "invoices", "time activities"."""
+    label = Entity(entity).label.lower()
+    return f"{label[:-1]}ies" if label.endswith("y") else f"{label}s"
+
+
 def push(
     run: SyncRun,
     adapter: AccountingAdapter,
@@ -415,7 +421,7 @@ def push(
     work = plan(run.connection, entity, records, lambda data: adapter.owned(entity, data))
     pending = sum(len(batch) for batch in work.resend.values())
     total = pending + len(work.creates) + len(work.updates)
-    runs.progress(run, phase=f"{Entity(entity).label.lower()}s", done=0, total=total)
+    runs.progress(run, phase=plural(entity), done=0, total=total)
     if work.unchanged or work.held:
         runs.count(run, "skipped", work.unchanged + work.held)
     create_all(run, adapter, entity, work)

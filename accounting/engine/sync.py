@@ -20,6 +20,7 @@ from accounting.engine import (
     reviews,
     scope,
     settle,
+    timesheets,
 )
 from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.mappings import missing_mappings
@@ -215,6 +216,7 @@ def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
     mirror.pull_ledger_invoices(run, adapter)
     if adapter.pushes_purchase_orders:
         purchase_orders.push_purchase_orders(run, adapter, mappings, context)
+    timesheets.push_time_activities(run, adapter, context)  # where the ledger keeps time
     runs.progress(run, phase="payments from the ledger", done=0, total=0)
     pull.pull_payments(run, adapter)
     # After the pull: a payment a bookkeeper also keyed in the ledger is linked by it

@@ -14,6 +14,12 @@ from operations.views.purchase_orders import (
     purchase_order_list,
     purchase_order_receive,
 )
+from operations.views.timesheets import (
+    timesheet_approvals,
+    timesheet_approve,
+    timesheet_mine,
+    timesheet_reject,
+)
 
 __all__ = [
     "booking_check_out",
@@ -32,4 +38,8 @@ __all__ = [
     "purchase_order_detail",
     "purchase_order_list",
     "purchase_order_receive",
+    "timesheet_approvals",
+    "timesheet_approve",
+    "timesheet_mine",
+    "timesheet_reject",
 ]

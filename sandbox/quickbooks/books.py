@@ -93,6 +93,14 @@ def payments_of(realm_id: str) -> list[QboEntity]:
     return _rows(realm_id, "Payment")
 
 
+def employees_of(realm_id: str) -> list[QboEntity]:
+    return _rows(realm_id, "Employee")
+
+
+def time_activities_of(realm_id: str) -> list[QboEntity]:
+    return _rows(realm_id, "TimeActivity")
+
+
 def entity_json(realm_id: str, entity: str, entity_id: str | int) -> Json:
     books = Books(company(realm_id))
     row = books.get(entity, entity_id, deleted=True)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from sandbox.quickbooks import chart
+from sandbox.quickbooks.entities import time
 from sandbox.quickbooks.entities.registry import BY_NAME
 from sandbox.quickbooks.models import QboCompany, QboUser
 from sandbox.quickbooks.store import Books, lock
@@ -58,6 +59,7 @@ def ensure_demo_world() -> None:
         company = _company(seed)
         chart.ensure(company)
         _demo_books(company)
+        _demo_employees(company)
     for email, name, sub, realms in USERS:
         user, _ = QboUser.objects.get_or_create(email=email, defaults={"name": name, "sub": sub})
         user.companies.add(*QboCompany.objects.filter(realm_id__in=realms))
@@ -146,6 +148,11 @@ def _demo_books(company: QboCompany) -> None:
                 ],
             },
         )
+
+
+def _demo_employees(company: QboCompany) -> None:
+    with transaction.atomic():
+        time.seed_employees(Books(lock(company)), _save)
 
 
 def _save(books: Books, entity: str, body: Json) -> None:

@@ -16,11 +16,12 @@ EXPECTED = {
         C.VIEW_LOGS,
         C.RESOLVE_CONFLICTS,
         C.CONNECT_OWN_CALENDAR,
+        C.RECORD_OWN_TIME,
         C.VIEW_INVOICES,
         C.MANAGE_INVOICES,
         C.VIEW_PURCHASE_ORDERS,
     },
-    Role.CREW: {C.CONNECT_OWN_CALENDAR},
+    Role.CREW: {C.CONNECT_OWN_CALENDAR, C.RECORD_OWN_TIME},
 }
 
 
@@ -37,3 +38,9 @@ def test_bookkeeper_cannot_connect_or_manage_api_access() -> None:
 
 def test_an_unknown_role_grants_nothing() -> None:
     assert not any(role_has("admin", capability) for capability in Capability)
+
+
+def test_every_role_records_its_own_time_and_only_managers_approve_it() -> None:
+    assert all(role_has(role, C.RECORD_OWN_TIME) for role in Role)
+    approvers = {role for role in Role if role_has(role, C.APPROVE_TIMESHEETS)}
+    assert approvers == {Role.OWNER, Role.INTEGRATION_MANAGER}

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 from django.utils import timezone
@@ -48,6 +49,7 @@ from accounting.engine.adapter import (
 )
 from accounting.models import Entity, ExternalRef, LedgerDocument
 from accounting.providers.quickbooks import client, mapping, purchasing
+from accounting.providers.quickbooks import time as time_activities
 from accounting.providers.quickbooks.limits import BATCH, LIMITS
 from integrations.audit import Call
 from integrations.errors import ProviderError
@@ -60,6 +62,7 @@ from operations.models import (
     Payment,
     PurchaseOrder,
     Quote,
+    Timesheet,
 )
 
 Json = dict[str, Any]
@@ -92,6 +95,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
     Entity.ALLOCATION: ("Payment", "payment"),
     Entity.PURCHASE_ORDER: ("PurchaseOrder", "purchaseorder"),
     Entity.VENDOR: ("Vendor", "vendor"),
+    Entity.TIME_ACTIVITY: ("TimeActivity", "timeactivity"),
 }
 
 
@@ -119,6 +123,7 @@ class QuickBooksAdapter(AccountingAdapter):
     _invoices_changed: tuple[datetime, list[Json]] | None = None
     pushes_purchase_orders = True  # as PurchaseOrders, to Vendors
     vendors_apart = True
+    pushes_time_activities = True  # approved timesheets as TimeActivity
 
     @cached_property
     def _root(self) -> str:
@@ -240,6 +245,24 @@ class QuickBooksAdapter(AccountingAdapter):
     def quote_payload(self, quote: Quote, mappings: Mappings, contact_remote_id: str) -> Json:
         return mapping.estimate(quote, self._sold_through(mappings), contact_remote_id)
 
+    # --- crew time ---------------------------------------------------------------------
+
+    def crew(self) -> list[RemoteChoice]:
+        """The company's employees and vendors, one query each (name lists: active only)."""
+        employees = self._query_of(
+            Entity.TIME_ACTIVITY, "Employee", "SELECT * FROM Employee MAXRESULTS 1000"
+        )
+        vendors = self._query_of(
+            Entity.TIME_ACTIVITY, "Vendor", "SELECT * FROM Vendor MAXRESULTS 1000"
+        )
+        return time_activities.crew_choices(employees, vendors)
+
+    def time_activity_payload(
+        self, timesheet: Timesheet, worker: RemoteChoice, customer_remote_id: str
+    ) -> Json:
+        zone = ZoneInfo(self.connection.organisation.timezone)
+        return time_activities.time_activity(timesheet, worker, customer_remote_id, zone)
+
     # --- the item each line names -----------------------------------------------------
 
     def _sold_through(self, mappings: Mappings) -> Mappings:
@@ -349,6 +372,8 @@ class QuickBooksAdapter(AccountingAdapter):
         return mapping.ledger_state(remote.data)
 
     def owned(self, entity: str, data: Json) -> Json:
+        if entity == Entity.TIME_ACTIVITY:
+            return time_activities.owned_time_activity(data)
         if entity == Entity.CUSTOMER:
             return mapping.owned_customer(data)
         if entity == Entity.ITEM:

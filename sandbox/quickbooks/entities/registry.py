@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.quickbooks.entities import names, payments, purchasing, sales
+from sandbox.quickbooks.entities import names, payments, purchasing, sales, time
 from sandbox.quickbooks.models import QboEntity
 from sandbox.quickbooks.store import Books
 
@@ -230,6 +230,20 @@ KINDS: tuple[Kind, ...] = (
         purchasing.PURCHASE_ORDER_FIELDS,
         purchasing.PURCHASE_ORDER_COMPUTED,
         purchasing.prepare_purchase_order,
+        deletable=True,
+    ),
+    Kind(
+        "Employee",
+        "employee",
+        time.EMPLOYEE_FIELDS,
+        prepare=time.prepare_employee,
+        name_list=True,
+    ),
+    Kind(
+        "TimeActivity",
+        "timeactivity",
+        time.TIME_ACTIVITY_FIELDS,
+        prepare=time.prepare_time_activity,
         deletable=True,
     ),
     Kind(

@@ -62,6 +62,10 @@ def context(request: HttpRequest) -> dict[str, Any]:
             :SHOWN
         ],
         "books_payments": sorted(books.payments_of(company.realm_id), key=lambda r: -r.seq)[:SHOWN],
+        "books_employees": books.employees_of(company.realm_id)[:SHOWN],
+        "books_time": sorted(books.time_activities_of(company.realm_id), key=lambda r: -r.seq)[
+            :SHOWN
+        ],
     }
 
 

@@ -97,6 +97,11 @@ class ProviderHarness(ABC):
         purchase orders (Sage) holds none."""
         return []
 
+    def time_activities(self) -> list[str]:
+        """The descriptions of the ledger's time activities; only asked of a ledger that
+        keeps time (its adapter's ``pushes_time_activities``)."""
+        raise NotImplementedError(f"{self.slug} keeps no time activities")
+
     def invoice_for(self, number: str) -> list[RemoteInvoice]:
         return [invoice for invoice in self.invoices() if invoice.reference == number]
 

@@ -16,18 +16,22 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from accounting import crew_choices
+from accounting.engine.adapter import EMPLOYEE
 from accounting.engine.sync import adapter_for, run_sync
-from accounting.models import AccountMapping, Entity, ExternalRef, Review
+from accounting.models import AccountMapping, CrewMapping, Entity, ExternalRef, Review
 from accounting.registry import adapter_class_for
 from integrations.models import AuditEntry, Connection, SyncRun
+from integrations.registry import get_integration
 from operations import purchasing
-from operations.models import ExpenseCategory, Invoice, PurchaseOrder
+from operations.models import ExpenseCategory, Invoice, Project, PurchaseOrder, Timesheet
 from operations.purchasing import OrderLine
 from tests import factories
 from tests.accounting.contract.harness import ProviderHarness
 from tests.accounting.contract.harnesses import HARNESSES
 from tests.accounting.providers.xero.test_two_way_and_conflicts import amend
 from tests.conftest import Tenants, client_for
+from tests.operations.timesheet_helpers import approved, crewed_project
 
 
 @pytest.fixture(params=sorted(HARNESSES))
@@ -236,3 +240,82 @@ def test_an_approved_purchase_order_goes_once_where_the_ledger_takes_them(
     assert writes.count() == 1
     ref = ExternalRef.objects.get(entity=Entity.PURCHASE_ORDER, local_id=order.pk)
     assert ref.state == ExternalRef.State.LINKED
+
+
+# --- crew timesheets, where the ledger keeps time -------------------------------------------
+
+
+def approved_timesheets(
+    tenants: Tenants, count: int, project: Project | None = None
+) -> list[Timesheet]:
+    project = project or crewed_project(tenants.alpha, tenants.crew, name="Contract gala")
+    return [
+        approved(tenants.alpha, tenants.crew, project, tenants.manager, notes=f"shift {n}")
+        for n in range(count)
+    ]
+
+
+def map_crew(connection: Connection, tenants: Tenants) -> None:
+    """The crew member as the ledger's first employee, as the crew page saves it."""
+    people = crew_choices.people(crew_choices.fetch(connection))
+    person = next(p for p in people if p.kind == EMPLOYEE)
+    CrewMapping.objects.create(
+        organisation=tenants.alpha,
+        connection=connection,
+        user=tenants.crew,
+        kind=person.kind,
+        remote_id=person.code,
+        remote_name=person.name,
+    )
+
+
+def sent_numbers(harness: ProviderHarness) -> list[str]:
+    return sorted(text.split(" ")[0] for text in harness.time_activities())
+
+
+def test_approved_timesheets_go_once_as_time_activities_or_stay_in_patchbay(
+    connected: Connection, harness: ProviderHarness, tenants: Tenants
+) -> None:
+    entries = approved_timesheets(tenants, 2)
+    if not adapter_class_for(connected.provider).pushes_time_activities:
+        # The card says so plainly, and a sync leaves timesheets alone.
+        entry = get_integration(connected.provider)
+        assert entry is not None and "no time activities" in entry.description
+        crew_page = reverse("accounting:crew_mappings", kwargs={"pk": connected.pk})
+        page = client_for(tenants.owner).get(crew_page)
+        assert b"no time-activity object" in page.content
+        synced(connected)
+        assert not ExternalRef.objects.filter(entity=Entity.TIME_ACTIVITY).exists()
+        return
+    map_crew(connected, tenants)
+
+    synced(connected)
+    synced(connected)
+
+    assert sent_numbers(harness) == sorted(entry.number for entry in entries)
+
+
+def test_time_activities_whose_answers_were_lost_are_not_doubled(
+    connected: Connection, harness: ProviderHarness, tenants: Tenants
+) -> None:
+    keeps_time = adapter_class_for(connected.provider).pushes_time_activities
+    project = crewed_project(tenants.alpha, tenants.crew, name="Lost answers gala")
+    if keeps_time:
+        map_crew(connected, tenants)
+    synced(connected)  # the client is in the ledger: only the time's answers get lost
+    entries = approved_timesheets(tenants, 3, project)
+    harness.lose_answers_after_writing()
+    lost = sync(connected)
+    harness.clear_faults()
+
+    synced(connected)
+
+    if keeps_time:
+        assert lost.status != SyncRun.Status.SUCCEEDED
+        assert sent_numbers(harness) == sorted(entry.number for entry in entries)
+        linked = ExternalRef.objects.filter(
+            entity=Entity.TIME_ACTIVITY, state=ExternalRef.State.LINKED
+        )
+        assert linked.count() == 3
+    else:  # nothing to write, so nothing lost
+        assert lost.status == SyncRun.Status.SUCCEEDED

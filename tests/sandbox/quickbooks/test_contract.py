@@ -123,6 +123,7 @@ def every_entity(qbo: flow.Qbo, qbo_uk: flow.Qbo) -> list[tuple[str, dict[str, A
         ("CompanyInfo", qbo.get(f"companyinfo/{qbo.realm}").json()["CompanyInfo"]),
         ("Preferences", qbo_uk.get("preferences").json()["Preferences"]),
     ]
+    found += time_entities(qbo, customer["Id"])
     for entity in ("TaxCode", "TaxRate", "CompanyCurrency", "Customer", "Item", "Account"):
         for realm in (qbo, qbo_uk):
             statement = "select * from " + entity  # noqa: S608 (not SQL: the sandbox parses it)
@@ -170,6 +171,51 @@ def purchase_order(qbo: flow.Qbo, expense_account: str) -> tuple[dict[str, Any],
         },
     )
     return vendor, order
+
+
+def time_entities(qbo: flow.Qbo, customer: str) -> list[tuple[str, dict[str, Any]]]:
+    """An employee, a vendor and their time, with as many fields as the sandbox keeps."""
+    employee = qbo.create(
+        "Employee",
+        {
+            "GivenName": "Con",
+            "FamilyName": "Tractor",
+            "EmployeeNumber": "C-1",
+            "PrimaryEmailAddr": {"Address": "con@example.com"},
+            "BillableTime": True,
+            "BillRate": 55,
+            "HiredDate": "2026-01-05",
+        },
+    )
+    vendor = qbo.create("Vendor", {"CompanyName": "Contract Crew LLC"})
+    billed = qbo.create(
+        "TimeActivity",
+        {
+            "NameOf": "Employee",
+            "EmployeeRef": {"value": employee["Id"]},
+            "CustomerRef": {"value": customer},
+            "ItemRef": {"value": "2"},
+            "ClassRef": {"value": "1"},
+            "DepartmentRef": {"value": "1"},
+            "BillableStatus": "Billable",
+            "HourlyRate": 55,
+            "CostRate": 30,
+            "StartTime": "2026-11-30T08:00:00-08:00",
+            "EndTime": "2026-11-30T17:00:00-08:00",
+            "BreakHours": 1,
+            "Description": "TS-00001",
+        },
+    )
+    freelance = qbo.create(
+        "TimeActivity",
+        {"NameOf": "Vendor", "VendorRef": {"value": vendor["Id"]}, "Hours": 4, "Minutes": 15},
+    )
+    return [
+        ("Employee", employee),
+        ("Vendor", vendor),
+        ("TimeActivity", billed),
+        ("TimeActivity", freelance),
+    ]
 
 
 def test_every_entity_returned_uses_only_xsd_names(

@@ -52,6 +52,12 @@ class QuickBooksHarness(ProviderHarness):
 
         helpers.map_everything(connection)
 
+    def time_activities(self) -> list[str]:
+        from sandbox.quickbooks import books
+
+        rows = books.time_activities_of(self.realm)
+        return [str(row.data.get("Description", "")) for row in rows]
+
     def invoices(self) -> list[RemoteInvoice]:
         from sandbox.quickbooks import books
 
