@@ -67,7 +67,6 @@ LIST_VIEWS: list[tuple[str, tuple[str, ...]]] = [
     ("wordpress_bridge:settings", ("wordpress_bridge.WebsiteSettings",)),
     ("operations:invoice_list", ("operations.Invoice",)),
     ("operations:customer_list", ("operations.Customer",)),
-    ("operations:customer_detail", ("accounting.LedgerDocument",)),
     ("operations:invoice_create", ("operations.Customer",)),
     ("operations:invoice_create", ("operations.EquipmentItem",)),
     ("operations:invoice_create", ("operations.Project",)),

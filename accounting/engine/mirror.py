@@ -55,9 +55,9 @@ def pull_ledger_invoices(run: SyncRun, adapter: AccountingAdapter) -> None:
     late commits), as for the removed documents' read (``removals.pull_removed``) and
     taken from it (``_read_began``): so a quiet ledger's cursor keeps up (QuickBooks CDC
     reaches back 30 days only), and the adapter can answer from that read, made earlier
-    in the same run over the same window, instead of calling again. No customer linked yet means no invoice could be mirrored:
-    no call is made and the cursor stays, so the first read after a link takes in the
-    ledger's history.
+    in the same run over the same window, instead of calling again. No customer linked
+    yet means no invoice could be mirrored: no call is made and the cursor stays, so the
+    first read after a link takes in the ledger's history.
     """
     customers = _linked_customers(run)
     if not customers:
