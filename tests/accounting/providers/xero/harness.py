@@ -40,6 +40,16 @@ class XeroHarness(ProviderHarness):
 
         map_everything(connection)
 
+    def purchase_orders(self) -> list[str]:
+        from sandbox.xero import books
+        from sandbox.xero.seed import DEMO_COMPANY_UK
+
+        return [
+            order.purchase_order_number
+            for order in books.purchase_orders_of(DEMO_COMPANY_UK)
+            if order.status != "DELETED"
+        ]
+
     def invoices(self) -> list[RemoteInvoice]:
         from sandbox.xero import books
         from sandbox.xero.seed import DEMO_COMPANY_UK
