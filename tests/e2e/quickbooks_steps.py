@@ -1,7 +1,6 @@
-"""Browser steps for crew timesheets reaching QuickBooks, small enough to combine with
-other flows (the purchase-order walk-through): connect and map QuickBooks, approve a
-timesheet, map a crew member to an employee, Sync Now, and find the time activity in the
-sandbox console."""
+"""Browser steps of the QuickBooks walk-throughs, small enough to string together:
+connect and map QuickBooks, approve a purchase order and a timesheet, map a crew member
+to an employee, Sync Now, and find what was sent in the sandbox console."""
 
 from __future__ import annotations
 
@@ -63,18 +62,40 @@ def map_crew_member(page: Page, member: str, person: str) -> None:
     expect(page.locator(".messages")).to_contain_text("Crew saved")
 
 
+def approve_purchase_order(page: Page, base: str, number: str) -> None:
+    page.goto(f"{base}/purchase-orders/")
+    page.get_by_role("link", name=number, exact=True).click()
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator(".messages")).to_contain_text(f"Purchase order {number} approved")
+    expect(page.get_by_test_id("purchase-order-status")).to_have_text("Approved")
+
+
 def sync_now(page: Page, base: str) -> None:
+    """Sync Now on the card; waits for the worker's run to end, and for it to succeed."""
     page.goto(f"{base}/settings/integrations/")
     quickbooks_card(page).get_by_role("button", name="Sync Now").click()
     expect(quickbooks_card(page).get_by_role("button", name="Sync Now")).to_be_visible(
         timeout=60_000
     )
+    expect(quickbooks_card(page).get_by_test_id("card-sync")).to_contain_text("Synced ")
 
 
-def time_activity_in_console(page: Page, base: str, realm: str, number: str) -> Any:
+def console(page: Page, base: str, realm: str) -> Page:
+    """The QuickBooks sandbox console of ``realm``, in a tab of its own."""
+    tab = page.context.new_page()
+    tab.goto(f"{base}/sandbox/quickbooks/console/?realm={realm}")
+    return tab
+
+
+def purchase_order_in_console(tab: Page, number: str) -> Any:
+    """The console's row of the purchase order Patchbay sent for order ``number``."""
+    row = tab.get_by_test_id("qbo-purchase-order").filter(has_text=number)
+    expect(row).to_be_visible()
+    return row
+
+
+def time_activity_in_console(tab: Page, number: str) -> Any:
     """The console's row of the time activity Patchbay sent for timesheet ``number``."""
-    console = page.context.new_page()
-    console.goto(f"{base}/sandbox/quickbooks/console/?realm={realm}")
-    row = console.get_by_test_id("qbo-time-activities").locator("tr", has_text=number)
+    row = tab.get_by_test_id("qbo-time-activities").locator("tr", has_text=number)
     expect(row).to_be_visible()
     return row
