@@ -11,8 +11,8 @@ process as a worker would.
 Figures (``quickbooks_push``'s, over every kind):
 - ``calls``: API calls of the push sync (the sandbox's own count).
 - ``min_calls``: the fewest QuickBooks allows: one batch of 30 per 30 customers, vendors,
-  invoices, purchase orders and time activities, plus the reads every sync makes, which
-  are the calls of the quiet sync (``noop_sync_calls``: each reads one kind).
+  invoices, purchase orders and time activities, and one read each of customers, items
+  and payments (as ``quickbooks_push`` counts them).
 - ``rate_bound_s``: the least time the limits allow for those calls (see ``_rate_bound``).
 - ``noop_sync_calls`` against ``entity_types``, ``self_inflicted_429``.
 """
@@ -242,6 +242,14 @@ def _linked(entity: str) -> int:
     return ExternalRef.objects.filter(entity=entity, state="linked").count()
 
 
+def _operations(calls: Any) -> dict[str, int]:
+    """How many calls of each kind (read, query, cdc, batch) the sandbox logged."""
+    from django.db.models import Count
+
+    rows = calls.values("operation").annotate(n=Count("id")).order_by("operation")
+    return {row["operation"]: row["n"] for row in rows}
+
+
 def _measure(connection: Any) -> dict[str, Any]:
     from accounting.models import Entity
     from sandbox.quickbooks import books
@@ -255,14 +263,14 @@ def _measure(connection: Any) -> dict[str, Any]:
         math.ceil(count / BATCH)
         for count in (customers, SUPPLIERS, invoices, PURCHASE_ORDERS, TIMESHEETS)
     )
-    noop_calls = _calls_since(quiet.started).count()
+    quiet_calls = _calls_since(quiet.started)
     measured = Measured(
         push=push,
         quiet=quiet,
         calls=_calls_since(push.started).filter(at__lt=quiet.started).count(),
-        min_calls=batches + noop_calls,
+        min_calls=batches + 3,
         rate_bound_s=_rate_bound(push.timings, batches),
-        noop_calls=noop_calls,
+        noop_calls=quiet_calls.count(),
         refused=_calls_since(push.started).filter(status=429).count(),
         in_sandbox=[str(row.data.get("DocNumber")) for row in books.invoices_of(US_REALM)],
     )
@@ -275,6 +283,7 @@ def _measure(connection: Any) -> dict[str, Any]:
         "timesheets": TIMESHEETS,
         "time_activities_linked": _linked(Entity.TIME_ACTIVITY),
         "write_batches": batches,
+        "noop_sync_operations": _operations(quiet_calls),
         "push_errors": push.run.errors[:5] if push.run.errors else [],
         "concurrency_limit": CONCURRENT,
         "batch_minute_limit": BATCHES_PER_MINUTE,
