@@ -20,6 +20,7 @@ Figures (``quickbooks_push``'s, over every kind):
 from __future__ import annotations
 
 import math
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 from bench.accounting_push import (
     INVOICES,
     Measured,
+    Synced,
     bench_organisation,
     least,
     map_accounts,
@@ -242,12 +244,9 @@ def _linked(entity: str) -> int:
     return ExternalRef.objects.filter(entity=entity, state="linked").count()
 
 
-def _operations(calls: Any) -> dict[str, int]:
-    """How many calls of each kind (read, query, cdc, batch) the sandbox logged."""
-    from django.db.models import Count
-
-    rows = calls.values("operation").annotate(n=Count("id")).order_by("operation")
-    return {row["operation"]: row["n"] for row in rows}
+def _calls_by_kind(synced: Synced) -> dict[str, int]:
+    """A sync's calls counted by method and entity, as its audit names them."""
+    return dict(sorted(Counter(f"{m} {e}" for e, m, _ in synced.timings).items()))
 
 
 def _measure(connection: Any) -> dict[str, Any]:
@@ -283,7 +282,7 @@ def _measure(connection: Any) -> dict[str, Any]:
         "timesheets": TIMESHEETS,
         "time_activities_linked": _linked(Entity.TIME_ACTIVITY),
         "write_batches": batches,
-        "noop_sync_operations": _operations(quiet_calls),
+        "noop_sync_call_kinds": _calls_by_kind(quiet),
         "push_errors": push.run.errors[:5] if push.run.errors else [],
         "concurrency_limit": CONCURRENT,
         "batch_minute_limit": BATCHES_PER_MINUTE,
