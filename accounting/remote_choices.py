@@ -8,39 +8,24 @@ rate-budgeted call layer as the sync, so no page waits on a provider's budget.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
-
+from accounting import choice_cache
 from accounting.engine.adapter import RemoteChoice, Tracking
 from accounting.engine.sync import adapter_for
 from accounting.models import RemoteChoices
-from integrations.errors import ProviderError
 from integrations.models import Connection
 
-# Older than this, the page asks for a fresh copy (and shows the old one meanwhile).
-MAX_AGE = timedelta(hours=6)
-# A refresh not finished by then is taken as lost (a worker stopped) and may be asked again.
-REFRESH_GIVES_UP = timedelta(minutes=5)
+TASK = "refresh_remote_choices"
+is_refreshing = choice_cache.is_refreshing
 
 
 def cached(connection: Connection) -> RemoteChoices | None:
-    return RemoteChoices.objects.filter(connection=connection).first()
-
-
-def is_refreshing(row: RemoteChoices | None) -> bool:
-    return (
-        row is not None
-        and row.refresh_requested_at is not None
-        and timezone.now() - row.refresh_requested_at < REFRESH_GIVES_UP
-    )
+    return choice_cache.cached(RemoteChoices, connection)
 
 
 def _options(row: RemoteChoices, key: str) -> list[RemoteChoice]:
-    return [RemoteChoice(**option) for option in row.choices.get(key, [])]
+    return choice_cache.options(row, key)
 
 
 def accounts(row: RemoteChoices) -> list[RemoteChoice]:
@@ -61,58 +46,28 @@ def tracking(row: RemoteChoices) -> Tracking:
 
 
 def request_refresh(connection: Connection) -> RemoteChoices:
-    """Mark a refresh as running and enqueue it once this transaction commits; a refresh
-    already running is not asked twice."""
-    from accounting.tasks import refresh_remote_choices  # tasks import this module
-
-    with transaction.atomic():
-        row, _ = RemoteChoices.objects.select_for_update().get_or_create(
-            connection=connection, defaults={"organisation_id": connection.organisation_id}
-        )
-        if is_refreshing(row):
-            return row
-        row.refresh_requested_at = timezone.now()
-        row.save(update_fields=["refresh_requested_at"])
-        transaction.on_commit(lambda: refresh_remote_choices.delay(connection.pk))
-    return row
+    return choice_cache.request_refresh(RemoteChoices, connection, TASK)
 
 
 def fresh_or_requested(connection: Connection) -> RemoteChoices:
-    """The cached copy; missing or older than MAX_AGE, a refresh is asked for too."""
-    row = cached(connection)
-    stale = row is None or row.fetched_at is None or timezone.now() - row.fetched_at > MAX_AGE
-    if stale and not is_refreshing(row):
-        row = request_refresh(connection)
-    assert row is not None  # noqa: S101 - request_refresh always returns the row
-    return row
-
-
-def _serialised(options: list[RemoteChoice]) -> list[dict[str, Any]]:
-    return [asdict(option) for option in options]
+    return choice_cache.fresh_or_requested(RemoteChoices, connection, TASK)
 
 
 def fetch(connection: Connection) -> RemoteChoices:
-    """Worker side: read the choices from the provider and store them. A provider error
-    is kept on the row for the page to show; the previous copy stays usable."""
-    row, _ = RemoteChoices.objects.get_or_create(
-        connection=connection, defaults={"organisation_id": connection.organisation_id}
-    )
-    adapter = adapter_for(connection, None)
-    try:
+    """Worker side: read the chart, tax rates and tracking from the provider and keep
+    them."""
+
+    def read() -> dict[str, Any]:
+        adapter = adapter_for(connection, None)
         dimensions = adapter.tracking()
-        row.choices = {
-            "accounts": _serialised(adapter.accounts()),
-            "tax_rates": _serialised(adapter.tax_rates()),
-            "classes": _serialised(dimensions.classes),
-            "locations": _serialised(dimensions.locations),
+        choices = {
+            "accounts": choice_cache.serialised(adapter.accounts()),
+            "tax_rates": choice_cache.serialised(adapter.tax_rates()),
+            "classes": choice_cache.serialised(dimensions.classes),
+            "locations": choice_cache.serialised(dimensions.locations),
         }
         if adapter.pushes_purchase_orders:
-            row.choices["expense_accounts"] = _serialised(adapter.expense_accounts())
-    except ProviderError as error:
-        row.error = error.message[:500]
-    else:
-        row.fetched_at = timezone.now()
-        row.error = ""
-    row.refresh_requested_at = None
-    row.save()
-    return row
+            choices["expense_accounts"] = choice_cache.serialised(adapter.expense_accounts())
+        return choices
+
+    return choice_cache.store(RemoteChoices, connection, read)

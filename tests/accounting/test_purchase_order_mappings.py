@@ -88,4 +88,5 @@ def test_sage_says_it_has_no_purchase_orders_on_its_card_and_mappings_page(
     assert "Sage Business Cloud has no purchase-order endpoint" in page
     assert "Expense: Sub-hire" not in page  # nothing to map them to
     card = client.get("/settings/integrations/").content.decode()
-    assert "Sage has no purchase orders in its API: purchase orders stay in Patchbay." in card
+    assert "accounting API has no purchase orders and no time activities" in card
+    assert "purchase orders and crew timesheets stay in Patchbay" in card
