@@ -12,7 +12,7 @@ from accounting.engine.adapter import RemoteChoice
 from accounting.engine.sync import adapter_for
 from accounting.models import AccountMapping
 from integrations.models import Connection
-from operations.models import IncomeCategory, TaxCategory
+from operations.models import ExpenseCategory, IncomeCategory, TaxCategory
 from sandbox.quickbooks import books
 from sandbox.quickbooks.seed import SANDBOX_USER, UK_REALM, US_REALM
 
@@ -70,7 +70,8 @@ def service_item(realm_id: str, account_id: str) -> dict[str, Any]:
 
 def map_everything(connection: Connection) -> None:
     """Income categories to the company's first income account, tax categories to its
-    standard code, payments to Undeposited Funds: chosen from the adapter's own lists."""
+    standard code, payments to Undeposited Funds, expense categories (purchase orders)
+    to its first expense account: chosen from the adapter's own lists."""
     adapter = adapter_for(connection, None)
     choices = adapter.accounts()
     item = income_choice(choices)
@@ -85,6 +86,11 @@ def map_everything(connection: Connection) -> None:
         for t in TaxCategory.objects.filter(organisation=organisation)
     ]
     rows.append((AccountMapping.Kind.PAYMENT_ACCOUNT, 0, deposit.code))
+    [expense, *_] = adapter.expense_accounts()
+    rows += [
+        (AccountMapping.Kind.EXPENSE, c.pk, expense.code)
+        for c in ExpenseCategory.objects.filter(organisation=organisation)
+    ]
     for kind, local_id, code in rows:
         AccountMapping.objects.update_or_create(
             connection=connection,

@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from accounting.engine.sync import adapter_for
 from accounting.models import AccountMapping
 from integrations.models import AuditEntry, Connection
-from operations.models import IncomeCategory, TaxCategory
+from operations.models import ExpenseCategory, IncomeCategory, TaxCategory
 from tests.accounting import reconcile_demo
 from tests.accounting.providers.xero.sandbox_flow import connect_through_sandbox
 from tests.conftest import client_for
@@ -28,6 +29,13 @@ def _map_demo(connection: Connection) -> None:
         for t in TaxCategory.objects.filter(organisation=org)
     ]
     rows.append((AccountMapping.Kind.PAYMENT_ACCOUNT, 0, "090"))
+    # The demo's purchase orders: every expense category to the chart's first expense
+    # account, as the mappings page offers them.
+    [expense, *_] = adapter_for(connection, None).expense_accounts()
+    rows += [
+        (AccountMapping.Kind.EXPENSE, c.pk, expense.code)
+        for c in ExpenseCategory.objects.filter(organisation=org)
+    ]
     for kind, local_id, code in rows:
         AccountMapping.objects.create(
             organisation=org, connection=connection, kind=kind, local_id=local_id, remote_code=code
