@@ -121,7 +121,13 @@ def _fleet_member(n: int, template: Any, records: int) -> None:
         next_sync_at=None,
     )
     AccountMapping.objects.bulk_create(
-        AccountMapping(organisation=organisation, connection=connection, kind=kind, local_id=local_id, remote_code=code)
+        AccountMapping(
+            organisation=organisation,
+            connection=connection,
+            kind=kind,
+            local_id=local_id,
+            remote_code=code,
+        )
         for kind, local_id, code in (
             (AccountMapping.Kind.INCOME, income.pk, "200"),
             (AccountMapping.Kind.TAX, tax.pk, "OUTPUT2"),
@@ -171,7 +177,7 @@ def _workers(port: int) -> list[subprocess.Popen[bytes]]:
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
     command += ["--loglevel=WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"]
     return [
-        subprocess.Popen(command + ["-n", f"fleet{n}@%h"], cwd=ROOT, env=environment)  # noqa: S603
+        subprocess.Popen([*command, "-n", f"fleet{n}@%h"], cwd=ROOT, env=environment)  # noqa: S603
         for n in range(WORKERS)
     ]
 
@@ -318,7 +324,9 @@ def _ticks() -> dict[str, Any]:
     }
 
 
-def _measure(template: Any, port: int, organisations: int, records: int, rows: int) -> dict[str, Any]:
+def _measure(
+    template: Any, port: int, organisations: int, records: int, rows: int
+) -> dict[str, Any]:
     from config.celery import app
 
     app.control.purge()
