@@ -19,6 +19,7 @@ from tests.integrations.helpers import make_connection, make_grant
 def enqueued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sent: list[int] = []
     monkeypatch.setattr(syncs.sync_connection, "delay", lambda pk, *a: sent.append(pk))
+    monkeypatch.setattr(syncs.sync_connections, "delay", sent.extend)
     return sent
 
 
@@ -86,3 +87,34 @@ def test_the_due_query_is_served_by_the_partial_index(tenants: Tenants) -> None:
         plan = query.values_list("pk", flat=True)[:10].explain()
     assert "connection_due_sync" in plan
     assert "Sort" not in plan
+
+
+def test_many_due_are_dealt_into_at_most_the_message_limit_and_few_go_one_each(
+    tenants: Tenants, settings, enqueued: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.SYNC_DISPATCH_MESSAGES = 2
+    batched: list[list[int]] = []
+    monkeypatch.setattr(syncs.sync_connections, "delay", batched.append)
+    made = fleet(tenants, due=5, later=0)
+    assert syncs.dispatch_due_syncs() == 5
+    assert enqueued == []
+    assert sorted(pk for batch in batched for pk in batch) == sorted(c.pk for c in made)
+    assert [len(batch) for batch in batched] == [3, 2]
+    Connection.objects.filter(pk=made[0].pk).update(next_sync_at=None)
+    syncs.dispatch_due_syncs()
+    assert enqueued == [made[0].pk]  # one due: its own sync_connection message
+
+
+def test_a_failing_sync_in_a_batch_does_not_stop_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran: list[int] = []
+
+    def sync(connection_id: int) -> None:
+        ran.append(connection_id)
+        if connection_id == 2:
+            raise RuntimeError("the provider broke")
+
+    monkeypatch.setattr(syncs, "sync_connection", sync)
+    syncs.sync_connections([1, 2, 3])
+    assert ran == [1, 2, 3]
