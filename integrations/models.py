@@ -150,7 +150,16 @@ class Connection(TenantModel):
                 name="one_connection_per_remote_account_per_owner",
             ),
         ]
-        indexes = [models.Index(fields=["state", "retry_at"])]
+        indexes = [
+            models.Index(fields=["state", "retry_at"]),
+            # The dispatcher's: due connections in next_sync_at order, over the states a
+            # sync runs in (syncs.SYNCABLE_STATES), so the tick is a range scan to its LIMIT.
+            models.Index(
+                fields=["next_sync_at"],
+                condition=models.Q(state__in=["connected", "degraded"]),
+                name="connection_due_sync",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.remote_name}"

@@ -7,8 +7,9 @@ import logging
 from datetime import datetime, timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from integrations import runs
@@ -52,25 +53,64 @@ def pull_in(connection_ids: list[int], at: datetime) -> None:
     Connection.objects.filter(pk__in=connection_ids, next_sync_at__gt=at).update(next_sync_at=at)
 
 
-def claim_due(limit: int = 100) -> list[int]:
-    """Due connections, each claimed by exactly one dispatcher (SKIP LOCKED)."""
+def _due() -> QuerySet[Connection]:
+    """Syncing connections, locked as they are read, skipping those another dispatcher
+    holds. The partial index connection_due_sync (next_sync_at over the syncable states)
+    serves both halves of claim_due as a range scan that stops at the LIMIT, however
+    many connections the table holds."""
+    return Connection.objects.select_for_update(skip_locked=True).filter(
+        state__in=SYNCABLE_STATES, provider__in=syncing_slugs()
+    )
+
+
+def claim_due(limit: int | None = None) -> list[int]:
+    """Due connections, each claimed by exactly one dispatcher (SKIP LOCKED): never
+    synced (NULL) first, then the longest overdue. Two index range scans rather than one
+    ``<= now OR IS NULL``, which PostgreSQL can only answer by reading every due row and
+    sorting them; three statements whatever the table's size."""
+    limit = settings.SYNC_DISPATCH_PER_TICK if limit is None else limit
     now = timezone.now()
     with transaction.atomic():
-        due = list(
-            Connection.objects.select_for_update(skip_locked=True)
-            .filter(provider__in=syncing_slugs(), state__in=SYNCABLE_STATES)
-            .filter(Q(next_sync_at__lte=now) | Q(next_sync_at__isnull=True))
-            .order_by("next_sync_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        Connection.objects.filter(pk__in=due).update(next_sync_at=now + CLAIM)
+        due = list(_due().filter(next_sync_at__isnull=True).values_list("pk", flat=True)[:limit])
+        if len(due) < limit:
+            due += list(
+                _due()
+                .filter(next_sync_at__lte=now)
+                .order_by("next_sync_at")
+                .values_list("pk", flat=True)[: limit - len(due)]
+            )
+        if due:
+            Connection.objects.filter(pk__in=due).update(next_sync_at=now + CLAIM)
     return due
+
+
+@shared_task(name="integrations.syncs.sync_connections", ignore_result=True)
+def sync_connections(connection_ids: list[int]) -> None:
+    """Several scheduled syncs in one message, one after another; one failing sync is
+    logged and the others still run."""
+    for connection_id in connection_ids:
+        try:
+            sync_connection(connection_id)
+        except Exception:
+            logger.exception("scheduled sync of connection %s failed", connection_id)
+
+
+def batches(due: list[int], messages: int) -> list[list[int]]:
+    """``due`` dealt into at most ``messages`` lists, oldest first in each."""
+    count = max(1, min(messages, len(due)))
+    return [due[start::count] for start in range(count)]
 
 
 @shared_task(name="accounting.tasks.dispatch_due_syncs")
 def dispatch_due_syncs() -> int:
-    """Beat tick: enqueue a sync for every due connection."""
+    """Beat tick: enqueue a sync for every due connection. A broker publish costs about
+    a millisecond, so a tick sends at most SYNC_DISPATCH_MESSAGES of them: one a
+    connection while few are due (each free worker takes one), the due dealt between
+    them when many are (a thousand due is still a few dozen publishes)."""
     due = claim_due()
-    for connection_id in due:
-        sync_connection.delay(connection_id)
+    for batch in batches(due, settings.SYNC_DISPATCH_MESSAGES):
+        if len(batch) == 1:
+            sync_connection.delay(batch[0])
+        else:
+            sync_connections.delay(batch)
     return len(due)

@@ -234,6 +234,12 @@ globals().update(from_environment(outlook.SERVICE))
 SYNC_RUN_LEASE_SECONDS = env.int("SYNC_RUN_LEASE_SECONDS", 300)
 # Batches a run sends at once, capped by the provider's concurrent-call limit (1 on SQLite).
 SYNC_PUSH_CONCURRENCY = env.int("SYNC_PUSH_CONCURRENCY", 5)
+# Connections one beat tick (a minute) claims and enqueues at most: 10,000 organisations
+# on a 15-minute schedule need ~670 a minute; the rest wait for the next tick.
+SYNC_DISPATCH_PER_TICK = env.int("SYNC_DISPATCH_PER_TICK", 1000)
+# Broker messages one tick sends at most: the due are dealt between them (tick time stays
+# flat however many are due; more messages than workers keeps the workers evenly busy).
+SYNC_DISPATCH_MESSAGES = env.int("SYNC_DISPATCH_MESSAGES", 20)
 
 # Where the official provider specs live (third-party data, never copied into the
 # project). Contract tests read them from here and, with REQUIRE_SPECS=1, must find them.
