@@ -9,6 +9,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from sandbox.quickbooks.seed import SANDBOX_USER
+from tests.e2e.sync_outcome import assert_card_synced
 
 
 def quickbooks_card(page: Page) -> Any:
@@ -77,7 +78,7 @@ def sync_now(page: Page, base: str) -> None:
     expect(quickbooks_card(page).get_by_role("button", name="Sync Now")).to_be_visible(
         timeout=60_000
     )
-    expect(quickbooks_card(page).get_by_test_id("card-sync")).to_contain_text("Synced ")
+    assert_card_synced(quickbooks_card(page), "quickbooks")
 
 
 def console(page: Page, base: str, realm: str) -> Page:

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from config.celery import app as celery_app
 from sandbox.quickbooks.seed import SANDBOX_USER, UK_REALM, ensure_demo_world
 from tests.e2e.conftest import screenshot
+from tests.e2e.sync_outcome import assert_card_synced
 from tests.e2e.test_accounting_sync import a_sterling_draft, issue
 from tests.e2e.test_integrations_page import sign_in
 from tests.workers import start_worker
@@ -86,7 +87,7 @@ def test_manager_connects_quickbooks_maps_syncs_and_a_partial_payment_comes_back
 
     page.goto(f"{base}/settings/integrations/")
     sync_now_and_wait(page)
-    expect(card(page).get_by_test_id("card-sync")).to_contain_text("Synced ")
+    assert_card_synced(card(page), "quickbooks")
     screenshot(page, "quickbooks-sync-done")
 
     console = page.context.new_page()

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from config.celery import app as celery_app
-from integrations.models import SyncRun
 from sandbox.sage.seed import DEMO_HIRE_UK
 from tests.accounting.providers.sage.conftest import sage_sandbox  # noqa: F401 - a fixture
 from tests.e2e.conftest import screenshot
+from tests.e2e.sync_outcome import assert_card_synced
 from tests.e2e.test_accounting_sync import a_sterling_draft, issue
 from tests.e2e.test_integrations_page import sign_in
 from tests.workers import start_worker
@@ -73,16 +73,7 @@ def sync_now_and_wait(page: Page) -> None:
 
 
 def assert_synced(page: Page) -> None:
-    """The card says Synced; if it does not, the failure names the runs' outcomes and
-    errors (this step failed once under load in CI with no clue to why)."""
-    try:
-        expect(sage_card(page).get_by_test_id("card-sync")).to_contain_text("Synced ")
-    except AssertionError as failure:
-        runs = [
-            (run.trigger, run.status, run.errors)
-            for run in SyncRun.objects.filter(connection__provider="sage").order_by("pk")
-        ]
-        raise AssertionError(f"{failure}\nSage runs (trigger, status, errors): {runs}") from None
+    assert_card_synced(sage_card(page), "sage")
 
 
 def test_manager_connects_sage_maps_issues_syncs_and_a_part_payment_comes_back(
