@@ -122,6 +122,16 @@ def _apply_page(run: SyncRun, customers: dict[str, int], invoices: list[LedgerIn
         _apply_invoice(run, customers, invoice, held.get(invoice.remote_id))
 
 
+def _unchanged(row: LedgerDocument, invoice: LedgerInvoice) -> bool:
+    """Seen as it is: the same change time *and* figures. QuickBooks stamps a change to
+    the second, so a payment in the same second as the last read keeps the time."""
+    return (row.ledger_updated_at, row.total, row.amount_due) == (
+        invoice.updated_at,
+        invoice.total,
+        invoice.amount_due,
+    ) and (row.status == invoice.status or invoice.status not in Document.Status.values)
+
+
 def _apply_invoice(
     run: SyncRun,
     customers: dict[str, int],
@@ -131,7 +141,7 @@ def _apply_invoice(
     if row is None and invoice.status in ("draft", Document.Status.DELETED):
         runs.count(run, "skipped")  # not (or no longer) in the customer's account
         return
-    if row is not None and row.ledger_updated_at == invoice.updated_at:
+    if row is not None and _unchanged(row, invoice):
         runs.count(run, "skipped")  # seen already (the cursor reads a little behind)
         return
     customer_id = customers.get(invoice.contact_remote_id)
