@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,21 +18,14 @@ from accounting import crew_choices
 from accounting.crew_forms import CrewMappingForm, field_of, value_of
 from accounting.engine.adapter import RemoteChoice
 from accounting.models import CrewMapping
-from accounting.registry import accounting_slugs, adapter_class_for
+from accounting.registry import adapter_class_for
+from accounting.views import active_ledger
 from integrations.models import Connection
 from integrations.registry import platform_name
 from tenancy.access import has_capability, require_capability
 from tenancy.models import User
 from tenancy.roles import Capability
-from tenancy.scoping import current_organisation, scoped
-
-
-def _ledger(request: HttpRequest, pk: int) -> Connection:
-    rows = scoped(request, Connection).filter(
-        provider__in=accounting_slugs(), state__in=Connection.ACTIVE_STATES
-    )
-    connection: Connection = get_object_or_404(rows.select_related("organisation"), pk=pk)
-    return connection
+from tenancy.scoping import current_organisation
 
 
 def _members(request: HttpRequest) -> list[User]:
@@ -63,7 +56,7 @@ def _save(connection: Connection, chosen: dict[int, RemoteChoice | None]) -> int
 @require_http_methods(["GET", "POST"])
 @require_capability(Capability.VIEW_INTEGRATION_SETTINGS)
 def crew_mappings(request: HttpRequest, pk: int) -> HttpResponseBase:
-    connection = _ledger(request, pk)
+    connection = active_ledger(request, pk)
     name = platform_name(connection)
     can_edit = has_capability(request, Capability.EDIT_INTEGRATION_SETTINGS)
     context: dict[str, Any] = {"connection": connection, "provider_name": name}
@@ -101,6 +94,6 @@ def crew_mappings(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 @require_capability(Capability.EDIT_INTEGRATION_SETTINGS)
 def refresh_crew(request: HttpRequest, pk: int) -> HttpResponseBase:
-    connection = _ledger(request, pk)
+    connection = active_ledger(request, pk)
     crew_choices.request_refresh(connection)
     return redirect("accounting:crew_mappings", pk=connection.pk)

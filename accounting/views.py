@@ -62,7 +62,7 @@ def _active_ledgers(request: HttpRequest) -> QuerySet[Connection]:
     )
 
 
-def _active_ledger(request: HttpRequest, pk: int) -> Connection:
+def active_ledger(request: HttpRequest, pk: int) -> Connection:
     """One of them, or 404 (another organisation's, a calendar's, a disconnected one)."""
     return get_object_or_404(_active_ledgers(request), pk=pk)
 
@@ -205,7 +205,7 @@ def mappings(request: HttpRequest) -> HttpResponseBase:
 @require_capability(Capability.EDIT_INTEGRATION_SETTINGS)
 def refresh_mapping_choices(request: HttpRequest, pk: int) -> HttpResponseBase:
     """ "Refresh from <provider>": a task fetches the choices; the page shows progress."""
-    connection = _active_ledger(request, pk)
+    connection = active_ledger(request, pk)
     remote_choices.request_refresh(connection)
     return redirect(f"{reverse('accounting:mappings')}?connection={connection.pk}")
 
@@ -214,7 +214,7 @@ def refresh_mapping_choices(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_capability(Capability.VIEW_INTEGRATION_SETTINGS)
 def push_choices_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A connection's push choices: invoices as drafts or approved, and a start date."""
-    connection = _active_ledger(request, pk)
+    connection = active_ledger(request, pk)
     can_edit = has_capability(request, Capability.EDIT_INTEGRATION_SETTINGS)
     if request.method == "POST" and not can_edit:
         return render(

@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME
 
-from operations import money
 from operations.contracts import SCHEDULE_FIELDS
 from operations.forms import BaseLineFormSet, LineForm, _date_input, _limit, _of
 from operations.models import Customer, RecurringContract
@@ -89,13 +88,7 @@ class BaseContractLineFormSet(BaseLineFormSet):
         kept = self.kept()
         if not kept:
             raise forms.ValidationError("Keep or fill in at least one line.", code="no_lines")
-        amounts = [form.amounts for form in kept if getattr(form, "amounts", None)]
-        if len(amounts) < len(kept):
-            return  # a line has its own error; the total waits until every line fits
-        try:
-            money.check_total(money.total_of(a for a in amounts if a).gross, "invoice")
-        except money.OutOfBounds as error:
-            raise forms.ValidationError(error.message, code="total_too_large") from None
+        self.check_total(kept)
 
     def lines(self) -> list[LineInput]:
         return [form.to_line() for form in self.kept()]

@@ -33,9 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, models, transaction
-from django.db.models import Max
-from django.db.models.functions import Cast, Substr
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from operations import money, services
@@ -193,22 +191,6 @@ def local_today(organisation: Organisation, now: datetime) -> date:
 # --- Contracts ---------------------------------------------------------------------------
 
 
-def _next_number(organisation_id: int) -> str:
-    """RC-0001, RC-0002, … per organisation; the organisation row is locked (FOR NO KEY
-    UPDATE) so two people creating contracts at once take turns, as invoices do."""
-    locking = Organisation.objects.select_for_update(no_key=True).filter(pk=organisation_id)
-    list(locking.values_list("pk", flat=True))
-    prefix = CONTRACT_PREFIX
-    highest = (
-        RecurringContract.objects.filter(
-            organisation_id=organisation_id, number__regex=rf"^{prefix}[0-9]{{1,9}}$"
-        )
-        .annotate(sequence=Cast(Substr("number", len(prefix) + 1), models.IntegerField()))
-        .aggregate(highest=Max("sequence"))["highest"]
-    )
-    return f"{prefix}{(highest or 0) + 1:04d}"
-
-
 def _only(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - CONTRACT_FIELDS
     if unknown:
@@ -217,7 +199,7 @@ def _only(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check(contract: RecurringContract) -> None:
-    services._check_same_organisation(contract.organisation, contract.customer)
+    services.check_same_organisation(contract.organisation, contract.customer)
     if contract.ends_on is not None and contract.ends_on < contract.starts_on:
         raise OperationError("A contract cannot end before it starts.", field="ends_on")
     if not 1 <= contract.billing_day <= 28:
@@ -231,8 +213,8 @@ def create_contract(
     contract = RecurringContract(organisation=organisation, **_only(fields))
     contract.next_period_start = contract.starts_on
     _check(contract)
-    rows = services._line_rows(organisation, lines, "contract")
-    contract.number = _next_number(organisation.pk)
+    rows = services.line_rows(organisation, lines, "contract")
+    contract.number = services.next_number(organisation.pk, RecurringContract, CONTRACT_PREFIX)
     _follow_cursor(contract)
     contract.save()
     RecurringContractLine.objects.bulk_create(
@@ -273,7 +255,7 @@ def update_contract(
     if locked.starts_on != previous_start:  # only possible before the first invoice
         locked.next_period_start = locked.starts_on
     _check_not_before_invoiced(locked, locked.ends_on, field="ends_on")
-    rows = services._line_rows(locked.organisation, lines, "contract")
+    rows = services.line_rows(locked.organisation, lines, "contract")
     if locked.status != Status.PAUSED:
         locked.status = Status.ACTIVE  # a later end date re-opens an ended contract
     _follow_cursor(locked)

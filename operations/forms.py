@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -218,23 +218,34 @@ def filled_lines(formset: forms.BaseFormSet[LineForm]) -> list[LineInput]:
     return [form.to_line() for form in formset.forms if form.has_changed()]
 
 
-class BaseLineFormSet(forms.BaseFormSet[LineForm]):
+F = TypeVar("F", bound=forms.Form)
+
+
+class BaseLinesFormSet(forms.BaseFormSet[F]):
+    """Priced lines whose total must fit every ledger, checked as ``document``'s."""
+
+    document = "invoice"
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_total([form for form in self.forms if form.has_changed()])
+
+    def check_total(self, filled: list[F]) -> None:
+        amounts = [getattr(form, "amounts", None) for form in filled]
+        if not all(amounts):
+            return  # a line has its own error; the total waits until every line fits
+        try:
+            money.check_total(money.total_of(a for a in amounts if a).gross, self.document)
+        except money.OutOfBounds as error:
+            raise forms.ValidationError(error.message, code="total_too_large") from None
+
+
+class BaseLineFormSet(BaseLinesFormSet[LineForm]):
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,
         "too_few_forms": "Fill in at least one line.",
         "too_many_forms": "An invoice can have at most %(num)d lines.",
     }
-
-    def clean(self) -> None:
-        super().clean()
-        filled = [form for form in self.forms if form.has_changed()]
-        amounts = [form.amounts for form in filled if getattr(form, "amounts", None)]
-        if len(amounts) < len(filled):
-            return  # a line has its own error; the total waits until every line fits
-        try:
-            money.check_total(money.total_of(a for a in amounts if a).gross, "invoice")
-        except money.OutOfBounds as error:
-            raise forms.ValidationError(error.message, code="total_too_large") from None
 
 
 LineFormSet = forms.formset_factory(

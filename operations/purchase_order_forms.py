@@ -8,7 +8,14 @@ from typing import Any
 from django import forms
 
 from operations import money
-from operations.forms import _amount_field, _date_input, _limit, _of, _quantity_field
+from operations.forms import (
+    BaseLinesFormSet,
+    _amount_field,
+    _date_input,
+    _limit,
+    _of,
+    _quantity_field,
+)
 from operations.models import (
     Booking,
     Customer,
@@ -94,23 +101,13 @@ class OrderLineForm(forms.Form):
         )
 
 
-class BaseOrderLineFormSet(forms.BaseFormSet[OrderLineForm]):
+class BaseOrderLineFormSet(BaseLinesFormSet[OrderLineForm]):
+    document = "purchase order"
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,
         "too_few_forms": "Fill in at least one line.",
         "too_many_forms": "A purchase order can have at most %(num)d lines.",
     }
-
-    def clean(self) -> None:
-        super().clean()
-        filled = [form for form in self.forms if form.has_changed()]
-        amounts = [form.amounts for form in filled if getattr(form, "amounts", None)]
-        if len(amounts) < len(filled):
-            return  # a line has its own error
-        try:
-            money.check_total(money.total_of(a for a in amounts if a).gross, "purchase order")
-        except money.OutOfBounds as error:
-            raise forms.ValidationError(error.message, code="total_too_large") from None
 
 
 OrderLineFormSet = forms.formset_factory(

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import models, transaction
-from django.db.models import Max
-from django.db.models.functions import Cast, Substr
+from django.db import transaction
 
-from operations import money
+from operations import money, services
 from operations.models import (
     Booking,
     Customer,
@@ -28,7 +26,7 @@ from operations.models import (
     TaxCategory,
 )
 from operations.services import OperationError
-from tenancy.models import Organisation, TenantModel
+from tenancy.models import Organisation
 
 PREFIX = "PO-"
 Status = PurchaseOrder.Status
@@ -53,35 +51,14 @@ class OrderLine:
     item: EquipmentItem | None = None
 
 
-def _same_organisation(organisation: Organisation, *records: object) -> None:
-    for record in records:
-        if isinstance(record, TenantModel) and record.organisation_id != organisation.pk:
-            raise OperationError(
-                f"That {record._meta.verbose_name} belongs to another organisation."
-            )
-
-
-def _next_number(organisation_id: int) -> str:
-    """``PO-0001`` and on, per organisation; the organisation row is locked so two
-    people creating orders at once take turns (as invoice numbering does)."""
-    locking = Organisation.objects.select_for_update(no_key=True).filter(pk=organisation_id)
-    list(locking.values_list("pk", flat=True))
-    highest = (
-        PurchaseOrder.objects.filter(
-            organisation_id=organisation_id, number__regex=rf"^{PREFIX}[0-9]{{1,9}}$"
-        )
-        .annotate(sequence=Cast(Substr("number", len(PREFIX) + 1), models.IntegerField()))
-        .aggregate(highest=Max("sequence"))["highest"]
-    )
-    return f"{PREFIX}{(highest or 0) + 1:04d}"
-
-
 def _rows(organisation: Organisation, lines: Sequence[OrderLine]) -> list[PurchaseOrderLine]:
     if not lines:
         raise OperationError("Add at least one line to the purchase order.")
     rows = []
     for line in lines:
-        _same_organisation(organisation, line.item, line.expense_category, line.tax_category)
+        services.check_same_organisation(
+            organisation, line.item, line.expense_category, line.tax_category
+        )
         if not (line.description or line.item):
             raise OperationError("Each line needs a description or an item.", field="description")
         try:
@@ -119,7 +96,7 @@ def create_purchase_order(
     notes: str = "",
 ) -> PurchaseOrder:
     organisation = supplier.organisation
-    _same_organisation(organisation, booking, project)
+    services.check_same_organisation(organisation, booking, project)
     if not supplier.is_supplier:
         raise OperationError(f"{supplier} is not marked as a supplier.", field="supplier")
     if order_date and delivery_date and delivery_date < order_date:
@@ -134,7 +111,7 @@ def create_purchase_order(
         raise OperationError(error.message) from None
     order = PurchaseOrder(
         organisation=organisation,
-        number=_next_number(organisation.pk),
+        number=services.next_number(organisation.pk, PurchaseOrder, PREFIX),
         supplier=supplier,
         booking=booking,
         project=project,

@@ -115,9 +115,7 @@ def _locked(model: type[D], pk: int) -> D:
 # --- Numbering -----------------------------------------------------------------------
 
 
-def _next_number(
-    organisation_id: int, model: type[Quote | Invoice | CreditNote], prefix: str
-) -> str:
+def next_number(organisation_id: int, model: type[models.Model], prefix: str) -> str:
     """The next ``PREFIX-0001`` style number of ``model`` in ``organisation``.
 
     The organisation row is locked FOR NO KEY UPDATE until the caller's transaction
@@ -140,7 +138,7 @@ def _next_number(
 # --- Lines ---------------------------------------------------------------------------
 
 
-def _check_same_organisation(organisation: Organisation, *records: object) -> None:
+def check_same_organisation(organisation: Organisation, *records: object) -> None:
     # Forms already offer only the organisation's rows; this guards every other caller.
     for record in records:
         if isinstance(record, TenantModel) and record.organisation_id != organisation.pk:
@@ -158,7 +156,7 @@ def _bounded(check: Callable[[], T]) -> T:
 
 
 def _line_fields(organisation: Organisation, line: LineInput) -> dict[str, object]:
-    _check_same_organisation(organisation, line.tax_category, line.income_category, line.item)
+    check_same_organisation(organisation, line.tax_category, line.income_category, line.item)
     _bounded(lambda: money.check_line(line.quantity, line.unit_price, line.tax_category.rate))
     if not (line.description or line.item):
         raise OperationError("Each line needs a description or an item.", field="description")
@@ -173,7 +171,7 @@ def _line_fields(organisation: Organisation, line: LineInput) -> dict[str, objec
     }
 
 
-def _line_rows(
+def line_rows(
     organisation: Organisation, lines: Sequence[LineInput], what: str
 ) -> list[dict[str, object]]:
     """Each line's fields, once every line and the document's total are within bounds."""
@@ -212,15 +210,15 @@ def create_quote(
     expiry_date: date | None = None,
 ) -> Quote:
     organisation = customer.organisation
-    _check_same_organisation(organisation, project)
-    rows = _line_rows(organisation, lines, "quote")
+    check_same_organisation(organisation, project)
+    rows = line_rows(organisation, lines, "quote")
     quote = Quote(
         organisation=organisation,
         customer=customer,
         project=project,
         currency=customer.currency,
         expiry_date=expiry_date,
-        number=_next_number(organisation.pk, Quote, QUOTE_PREFIX),
+        number=next_number(organisation.pk, Quote, QUOTE_PREFIX),
     )
     if issue_date is not None:
         quote.issue_date = issue_date
@@ -258,8 +256,8 @@ def create_draft_invoice(
     due_date: date | None = None,
 ) -> Invoice:
     organisation = customer.organisation
-    _check_same_organisation(organisation, project)
-    rows = _line_rows(organisation, lines, "invoice")
+    check_same_organisation(organisation, project)
+    rows = line_rows(organisation, lines, "invoice")
     invoice = Invoice(
         organisation=organisation,
         customer=customer,
@@ -319,7 +317,7 @@ def issue_invoice(invoice: Invoice) -> Invoice:
     if not locked.lines.exists():
         raise OperationError("This invoice has no lines: add at least one before issuing it.")
     locked.total = locked.amount_due = _checked_totals(locked).total
-    locked.number = _next_number(locked.organisation_id, Invoice, INVOICE_PREFIX)
+    locked.number = next_number(locked.organisation_id, Invoice, INVOICE_PREFIX)
     locked.status = Invoice.Status.ISSUED
     locked.save(update_fields=["number", "total", "amount_due", "status", "updated_at"])
     events.emit("invoice.issued", locked)
@@ -345,7 +343,7 @@ def amend_issued_invoice(
             raise OperationError("The due date cannot be before the issue date.", field="due_date")
         locked.due_date = due_date
     if lines is not None:
-        rows = _line_rows(locked.organisation, lines, "invoice")
+        rows = line_rows(locked.organisation, lines, "invoice")
         locked.lines.all().delete()
         InvoiceLine.objects.bulk_create(InvoiceLine(invoice=locked, **row) for row in rows)
     locked.total = locked.amount_due = _checked_totals(locked).total
@@ -447,7 +445,7 @@ def create_credit_note(
     issue_date: date | None = None,
 ) -> CreditNote:
     organisation = customer.organisation
-    rows = _line_rows(organisation, lines, "credit note")
+    rows = line_rows(organisation, lines, "credit note")
     if invoice is not None and invoice.customer_id != customer.pk:
         raise OperationError("A credit note can only credit an invoice of the same customer.")
     credit_note = CreditNote(
@@ -456,7 +454,7 @@ def create_credit_note(
         legal_entity_id=customer.legal_entity_id,
         invoice=invoice,
         currency=customer.currency,
-        number=_next_number(organisation.pk, CreditNote, CREDIT_NOTE_PREFIX),
+        number=next_number(organisation.pk, CreditNote, CREDIT_NOTE_PREFIX),
     )
     credit_note.issue_date = issue_date or credit_note.issue_date
     credit_note.save()
@@ -531,7 +529,7 @@ def _check_currency(fields: dict[str, Any]) -> None:
 
 
 def create_customer(organisation: Organisation, **fields: Any) -> Customer:
-    _check_same_organisation(organisation, fields.get("legal_entity"))
+    check_same_organisation(organisation, fields.get("legal_entity"))
     _check_currency(fields)
     customer = Customer.objects.create(organisation=organisation, **_only(CUSTOMER_FIELDS, fields))
     events.emit("customer.created", customer)
@@ -540,7 +538,7 @@ def create_customer(organisation: Organisation, **fields: Any) -> Customer:
 
 @transaction.atomic
 def update_customer(customer: Customer, **fields: Any) -> Customer:
-    _check_same_organisation(customer.organisation, fields.get("legal_entity"))
+    check_same_organisation(customer.organisation, fields.get("legal_entity"))
     _check_currency(fields)
     for name, value in _only(CUSTOMER_FIELDS, fields).items():
         setattr(customer, name, value)
@@ -558,7 +556,7 @@ def create_project(
     organisation: Organisation, *, status: str = Project.Status.ENQUIRY, **fields: Any
 ) -> Project:
     project = Project(organisation=organisation, status=status, **_only(PROJECT_FIELDS, fields))
-    _check_same_organisation(organisation, project.client)
+    check_same_organisation(organisation, project.client)
     _check_project_dates(project)
     project.save()
     return project
@@ -570,7 +568,7 @@ def update_project(project: Project, *, status: str | None = None, **fields: Any
     locked = _locked(Project, project.pk)
     for name, value in _only(PROJECT_FIELDS, fields).items():
         setattr(locked, name, value)
-    _check_same_organisation(locked.organisation, locked.client)
+    check_same_organisation(locked.organisation, locked.client)
     _check_project_dates(locked)
     previous = locked.status
     if status is not None:

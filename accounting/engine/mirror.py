@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounting.engine import pull
@@ -195,35 +194,24 @@ def apply_payment(run: SyncRun, payment: IncomingPayment) -> bool:
         return False
     if not money.fits(payment.amount):
         return False
-    with transaction.atomic():
-        Document.objects.update_or_create(
-            connection=run.connection,
-            kind=Document.Kind.PAYMENT,
-            remote_id=payment.remote_id,
-            defaults={
-                "customer_id": invoice.customer_id,
-                "invoice": invoice,
-                "number": payment.reference[:60],
-                "issued_on": payment.paid_on,
-                "currency": invoice.currency,
-                "total": payment.amount,
-                "amount_due": 0,
-                "status": Document.Status.PAID,
-                "ledger_updated_at": payment.updated_at,
-            },
-            create_defaults={
-                "organisation_id": run.connection.organisation_id,
-                "customer_id": invoice.customer_id,
-                "invoice": invoice,
-                "number": payment.reference[:60],
-                "issued_on": payment.paid_on,
-                "currency": invoice.currency,
-                "total": payment.amount,
-                "amount_due": 0,
-                "status": Document.Status.PAID,
-                "ledger_updated_at": payment.updated_at,
-            },
-        )
+    fields = {
+        "customer_id": invoice.customer_id,
+        "invoice": invoice,
+        "number": payment.reference[:60],
+        "issued_on": payment.paid_on,
+        "currency": invoice.currency,
+        "total": payment.amount,
+        "amount_due": 0,
+        "status": Document.Status.PAID,
+        "ledger_updated_at": payment.updated_at,
+    }
+    Document.objects.update_or_create(
+        connection=run.connection,
+        kind=Document.Kind.PAYMENT,
+        remote_id=payment.remote_id,
+        defaults=fields,
+        create_defaults={**fields, "organisation_id": run.connection.organisation_id},
+    )
     runs.count(run, MIRRORED)
     return True
 

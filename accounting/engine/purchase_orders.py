@@ -100,6 +100,8 @@ def _ready(
 def push_purchase_orders(
     run: SyncRun, adapter: AccountingAdapter, mappings: Mappings, context: str
 ) -> None:
+    if not adapter.pushes_purchase_orders:
+        return  # the ledger keeps no purchase orders (Sage): they stay in Patchbay
     if adapter.vendors_apart:
         push_vendors(run, adapter, context)
     # An order waits on its supplier's link, as an invoice on its customer's.

@@ -214,8 +214,7 @@ def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
     # payments, so that a payment on a ledger-made invoice finds it in the mirror.
     runs.progress(run, phase="invoices made in the ledger", done=0, total=0)
     mirror.pull_ledger_invoices(run, adapter)
-    if adapter.pushes_purchase_orders:
-        purchase_orders.push_purchase_orders(run, adapter, mappings, context)
+    purchase_orders.push_purchase_orders(run, adapter, mappings, context)  # where kept
     timesheets.push_time_activities(run, adapter, context)  # where the ledger keeps time
     runs.progress(run, phase="payments from the ledger", done=0, total=0)
     pull.pull_payments(run, adapter)

@@ -100,7 +100,8 @@ RESOURCES: dict[str, tuple[str, str]] = {
 
 
 OWNED_PURCHASING: dict[str, Callable[[Json], Json]] = {
-    Entity.VENDOR: purchasing.owned_vendor,
+    # A Vendor has a customer's name, email and currency fields: they are owned alike.
+    Entity.VENDOR: mapping.owned_customer,
     Entity.PURCHASE_ORDER: purchasing.owned_purchase_order,
 }
 
@@ -342,7 +343,8 @@ class QuickBooksAdapter(AccountingAdapter):
         return str(item["Id"])
 
     def vendor_payload(self, supplier: Customer) -> Json:
-        return purchasing.vendor(supplier)
+        # The same fields as a customer's (DisplayName, AcctNum, currency, email, address).
+        return mapping.customer(supplier)
 
     def purchase_order_payload(
         self, order: PurchaseOrder, mappings: Mappings, supplier_remote_id: str

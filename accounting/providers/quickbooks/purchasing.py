@@ -1,5 +1,6 @@
-"""Patchbay suppliers and purchase orders <-> QuickBooks Vendor and PurchaseOrder JSON.
-Element names follow Intuit's XSD (IntuitNamesTypes.xsd Vendor, Finance.xsd PurchaseOrder).
+"""Patchbay purchase orders <-> QuickBooks PurchaseOrder JSON (a supplier goes as a
+Vendor with a customer's fields: ``mapping.customer``). Element names follow Intuit's XSD
+(Finance.xsd PurchaseOrder).
 https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/purchaseorder
 
 Every line is an ``AccountBasedExpenseLineDetail`` on the expense account its expense
@@ -15,33 +16,17 @@ from typing import Any
 
 from accounting.engine.adapter import Mappings
 from accounting.providers.quickbooks.mapping import (
-    DISPLAY_NAME_MAX,
     DOC_NUMBER_MAX,
     US_TAX_CODES,
     _amount,
     _money,
-    _name,
     _text,
     ref,
 )
-from operations.models import Customer, PurchaseOrder
+from operations.models import PurchaseOrder
 
 Json = dict[str, Any]
 ACCOUNT_LINE = "AccountBasedExpenseLineDetail"
-
-
-def vendor(record: Customer) -> Json:
-    payload: Json = {
-        "DisplayName": _name(record.name, DISPLAY_NAME_MAX),
-        # As on customers: Patchbay's id, free text the bookkeeper rarely touches.
-        "AcctNum": f"PB-{record.pk}",
-        "CurrencyRef": {"value": record.currency},
-    }
-    if record.email:
-        payload["PrimaryEmailAddr"] = {"Address": record.email}
-    if record.billing_address:
-        payload["BillAddr"] = {"Line1": record.billing_address[:500]}
-    return payload
 
 
 def purchase_order(record: PurchaseOrder, mappings: Mappings, vendor_id: str) -> Json:
@@ -74,14 +59,6 @@ def purchase_order(record: PurchaseOrder, mappings: Mappings, vendor_id: str) ->
     if any("TaxCodeRef" in line[ACCOUNT_LINE] for line in lines):
         payload["GlobalTaxCalculation"] = "TaxExcluded"  # Patchbay's costs are net
     return payload
-
-
-def owned_vendor(data: Json) -> Json:
-    return {
-        "name": _text(data.get("DisplayName")),
-        "email": _text((data.get("PrimaryEmailAddr") or {}).get("Address")).lower(),
-        "currency": ref(data.get("CurrencyRef")),
-    }
 
 
 def owned_purchase_order(data: Json) -> Json:
