@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from integrations import runs
+from integrations import queues, runs
 from integrations.models import Connection, SyncRun
 from integrations.registry import get_integration, syncing_slugs
 
@@ -108,7 +108,11 @@ def dispatch_due_syncs() -> int:
     connection while few are due (each free worker takes one), the due dealt between
     them when many are (a thousand due is still a few dozen publishes)."""
     due = claim_due()
-    for batch in batches(due, settings.SYNC_DISPATCH_MESSAGES):
+    for batch in (
+        batch
+        for same_queue in queues.group_by_queue(due)
+        for batch in batches(same_queue, settings.SYNC_DISPATCH_MESSAGES)
+    ):
         if len(batch) == 1:
             sync_connection.delay(batch[0])
         else:

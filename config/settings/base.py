@@ -303,7 +303,10 @@ API_KEY_LAST_USED_SECONDS = 60
 
 # Webhook delivery. http:// to loopback receivers only outside production.
 WEBHOOKS_ALLOW_LOOPBACK_HTTP = False
-WEBHOOKS_QUEUE = env.str("WEBHOOKS_QUEUE", "celery")
+# Queues by kind of work (integrations/queues.py): each kind gets its own worker service
+# in docker-compose.yml. Off, one worker reads every task from Celery's default queue.
+QUEUES_BY_KIND = env.bool("PATCHBAY_QUEUES_BY_KIND", False)
+WEBHOOKS_QUEUE = env.str("WEBHOOKS_QUEUE", "webhooks" if QUEUES_BY_KIND else "celery")
 WEBHOOKS_CONNECT_TIMEOUT = env.float("WEBHOOKS_CONNECT_TIMEOUT", 5.0)
 WEBHOOKS_TOTAL_TIMEOUT = env.float("WEBHOOKS_TOTAL_TIMEOUT", 15.0)
 # A claimed delivery is someone's for this long; after it the sweeper may send it again.
@@ -325,6 +328,8 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if QUEUES_BY_KIND:
+    CELERY_TASK_ROUTES = ("integrations.queues.route",)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic task of every profile, in one place.
 CELERY_BEAT_SCHEDULE = {
