@@ -111,15 +111,10 @@ def maintain(history: History, now: datetime, *, ahead: int, keep_months: int) -
     done = Maintenance()
     if not is_partitioned(history):
         return done
+    this_month = month_of(now)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(history)])
+        done.created = cover(history, this_month, add_months(this_month, ahead))
         present = set(months_present(history))
-        this_month = month_of(now)
-        for offset in range(ahead + 1):
-            month = add_months(this_month, offset)
-            if month not in present:
-                _create(cursor, history, month)
-                done.created.append(history.partition(month))
         if keep_months > 0:
             cutoff = add_months(this_month, -keep_months)
             for month in sorted(present):
@@ -128,6 +123,24 @@ def maintain(history: History, now: datetime, *, ahead: int, keep_months: int) -
                     done.dropped.append(history.partition(month))
             done.purged_from_default = _purge_default(cursor, history, cutoff)
     return done
+
+
+def cover(history: History, first: datetime, last: datetime) -> list[str]:
+    """Every month from `first`'s to `last`'s has its partition (those made are returned);
+    rows of those months waiting in the default partition move into them."""
+    made: list[str] = []
+    if not is_partitioned(history):
+        return made
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(history)])
+        present = set(months_present(history))
+        month = month_of(first)
+        while month <= month_of(last):
+            if month not in present:
+                _create(cursor, history, month)
+                made.append(history.partition(month))
+            month = add_months(month, 1)
+    return made
 
 
 def _lock_key(history: History) -> int:
@@ -159,7 +172,7 @@ def _create(cursor: CursorWrapper, history: History, month: datetime) -> None:
 def _purge_default(cursor: CursorWrapper, history: History, cutoff: datetime) -> int:
     column = _q(history.column)
     cursor.execute(f"DELETE FROM {_q(history.default)} WHERE {column} < %s", [cutoff])  # noqa: S608 - our names
-    return cursor.rowcount
+    return int(cursor.rowcount)
 
 
 def partition_of_rows(history: History, ids: list[int]) -> dict[int, str]:
@@ -175,9 +188,7 @@ def partition_of_rows(history: History, ids: list[int]) -> dict[int, str]:
 # -- the one-off conversion, run by each table's migration ---------------------------------
 
 
-def convert(
-    db: BaseDatabaseWrapper, history: History, now: datetime, *, ahead: int = 2
-) -> None:
+def convert(db: BaseDatabaseWrapper, history: History, now: datetime, *, ahead: int = 2) -> None:
     """Turn the plain table into a partitioned one without losing a row: a new partitioned
     table takes the old one's columns, a partition for every month that has rows (and this
     month and the next `ahead`) and a default one; the rows are copied, the old table is
@@ -195,7 +206,9 @@ def convert(
         _create_parent(cursor, history, old, sequence)
         this_month = month_of(now)
         months |= {add_months(this_month, offset) for offset in range(ahead + 1)}
-        cursor.execute(f"CREATE TABLE {_q(history.default)} PARTITION OF {_q(history.table)} DEFAULT")
+        cursor.execute(
+            f"CREATE TABLE {_q(history.default)} PARTITION OF {_q(history.table)} DEFAULT"
+        )
         for month in sorted(months):
             cursor.execute(
                 f"CREATE TABLE {_q(history.partition(month))} PARTITION OF {_q(history.table)}"

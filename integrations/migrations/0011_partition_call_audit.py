@@ -12,7 +12,9 @@ from integrations.partitions import History, convert
 
 
 def partition(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    convert(schema_editor.connection, History("accounting_auditentry", "created_at"), timezone.now())
+    convert(
+        schema_editor.connection, History("accounting_auditentry", "created_at"), timezone.now()
+    )
 
 
 class Migration(migrations.Migration):

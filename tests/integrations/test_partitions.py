@@ -189,7 +189,8 @@ def test_converting_a_plain_table_keeps_rows_ids_indexes_and_foreign_keys(
         )
         assert cursor.fetchone()[0] == before[-1] + 1
         cursor.execute(
-            "SELECT conname, contype FROM pg_constraint WHERE conrelid = 'scratch_history'::regclass"
+            "SELECT conname, contype FROM pg_constraint"
+            " WHERE conrelid = 'scratch_history'::regclass"
         )
         kinds = sorted(kind for _, kind in cursor.fetchall())
         cursor.execute("SELECT count(*) FROM scratch_history_default")
