@@ -198,7 +198,11 @@ class Recorder:
         entry.remote_ids = remote_ids
         entry.version = version
         if entry.pk is not None:  # else it waits in a group, inserted complete
-            entry.save(update_fields=["outcome", "remote_ids", "version"])
+            # By id and time: the table is partitioned by month on created_at, so the
+            # time names the one partition to look in (by id alone, every month's).
+            AuditEntry.objects.filter(pk=entry.pk, created_at=entry.created_at).update(
+                outcome=outcome, remote_ids=remote_ids, version=version
+            )
 
     def _write(
         self, call: Call, response: requests.Response, duration_ms: int, outcome: str = ""

@@ -316,7 +316,12 @@ class SyncRun(TenantModel):
 
 class AuditEntry(TenantModel):
     """One external call of a connection, during a sync run or not. Append-only; paged by
-    keyset on id."""
+    keyset on id.
+
+    On PostgreSQL the table is partitioned by month on `created_at` (migration 0011,
+    integrations/partitions.py): its primary key is (id, created_at), while Django keeps
+    `id` as the model's pk (ids come from one sequence, so `id` alone still names a row).
+    Nothing may point a ForeignKey here: see docs/partitioned-history.md."""
 
     class Outcome(models.TextChoices):
         CREATED = "created", "Created"

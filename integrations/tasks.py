@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -14,12 +15,14 @@ from django.utils import timezone
 from integrations import discard, remote_disconnect, syncs  # noqa: F401
 from integrations.errors import ProviderError
 from integrations.flow import CHOICE_LIFETIME
-from integrations.models import AppPassword, Connection, OAuthGrant, OAuthState
+from integrations.models import AppPassword, AuditEntry, Connection, OAuthGrant, OAuthState
+from integrations.partitions import History, maintain
 from integrations.registry import provider_for
 from integrations.tokens import refresh_grant
 
 logger = logging.getLogger(__name__)
 ABANDONED_AFTER = timedelta(hours=1)
+CALL_AUDIT = History(AuditEntry._meta.db_table, "created_at")
 
 
 @shared_task
@@ -134,3 +137,15 @@ def mail_owner_connection_failed(connection_id: int) -> str:
     connection = Connection.objects.select_related("owner", "organisation").filter(pk=connection_id)
     found = connection.first()
     return "sent" if found is not None and send_failure_mail(found) else "not needed"
+
+
+@shared_task
+def maintain_audit_partitions() -> dict[str, list[str]]:
+    """The call audit's coming months partitioned ahead, months past retention dropped."""
+    done = maintain(
+        CALL_AUDIT,
+        timezone.now(),
+        ahead=settings.HISTORY_PARTITIONS_AHEAD,
+        keep_months=settings.PATCHBAY_AUDIT_RETENTION_MONTHS,
+    )
+    return {"created": done.created, "dropped": done.dropped}

@@ -118,6 +118,11 @@ class Delivery(TenantModel):
 
 
 class Attempt(TenantModel):
+    """One try of a delivery. On PostgreSQL the table is partitioned by month on
+    `started_at` (migration 0002, integrations/partitions.py), its primary key is
+    (id, started_at) while Django keeps `id` as the pk; months past
+    WEBHOOK_ATTEMPT_RETENTION_MONTHS are dropped. Nothing may point a ForeignKey here."""
+
     class Trigger(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         MANUAL = "manual", "Resend"

@@ -11,13 +11,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from integrations.partitions import History, maintain
 from webhooks import delivery
-from webhooks.models import Delivery
+from webhooks.models import Attempt, Delivery
 
 SWEEP_BATCH = 5_000
 # Deliveries per wake-up message: fewer messages for a burst (publishing costs about a
 # millisecond each), while a burst still spreads over many workers.
 WAKE_BATCH = 10
+ATTEMPTS = History(Attempt._meta.db_table, "started_at")
 
 
 @shared_task(ignore_result=True)
@@ -57,3 +59,16 @@ def sweep(now: datetime, batch: int = SWEEP_BATCH) -> int:
         Delivery.objects.filter(pk__in=ids).update(hinted_at=now)
         enqueue(ids)
     return len(ids)
+
+
+@shared_task
+def maintain_attempt_partitions() -> dict[str, list[str]]:
+    """Delivery attempts' coming months partitioned ahead, months past retention dropped
+    (a delivery keeps its status and last outcome; only its attempts' detail goes)."""
+    done = maintain(
+        ATTEMPTS,
+        timezone.now(),
+        ahead=settings.HISTORY_PARTITIONS_AHEAD,
+        keep_months=settings.WEBHOOK_ATTEMPT_RETENTION_MONTHS,
+    )
+    return {"created": done.created, "dropped": done.dropped}

@@ -241,6 +241,14 @@ SYNC_DISPATCH_PER_TICK = env.int("SYNC_DISPATCH_PER_TICK", 1000)
 # flat however many are due; more messages than workers keeps the workers evenly busy).
 SYNC_DISPATCH_MESSAGES = env.int("SYNC_DISPATCH_MESSAGES", 20)
 
+# History tables partitioned by month (integrations/partitions.py): beat keeps this month's
+# partition and the next HISTORY_PARTITIONS_AHEAD months' made, and drops months older
+# than a table's retention in whole months (0 keeps everything). The call audit is kept
+# for years (an accounting trail: seven by default); delivery attempts for three months.
+HISTORY_PARTITIONS_AHEAD = env.int("HISTORY_PARTITIONS_AHEAD", 2)
+PATCHBAY_AUDIT_RETENTION_MONTHS = env.int("PATCHBAY_AUDIT_RETENTION_MONTHS", 84)
+WEBHOOK_ATTEMPT_RETENTION_MONTHS = env.int("WEBHOOK_ATTEMPT_RETENTION_MONTHS", 3)
+
 # Where the official provider specs live (third-party data, never copied into the
 # project). Contract tests read them from here and, with REQUIRE_SPECS=1, must find them.
 SPECS_DIR = env.path("SPECS_DIR", BASE_DIR.parent / "shared" / "specs")
@@ -360,6 +368,14 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-webhook-deliveries": {
         "task": "webhooks.tasks.sweep_due_deliveries",
         "schedule": timedelta(seconds=WEBHOOKS_SWEEP_SECONDS),
+    },
+    "maintain-audit-partitions": {
+        "task": "integrations.tasks.maintain_audit_partitions",
+        "schedule": crontab(minute=41, hour="*/6"),
+    },
+    "maintain-attempt-partitions": {
+        "task": "webhooks.tasks.maintain_attempt_partitions",
+        "schedule": crontab(minute=43, hour="*/6"),
     },
     "revoke-expired-api-keys": {
         "task": "apikeys.tasks.revoke_expired_keys",
