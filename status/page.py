@@ -55,7 +55,7 @@ class Figures:
 
     @property
     def failure_percent(self) -> str:
-        return f"{self.failure_share:.1%}" if self.calls else "–"
+        return f"{self.failure_share:.1%}" if self.calls else "—"
 
 
 def figures(row: ProviderHealth | None, window: str) -> Figures:

@@ -11,7 +11,7 @@ bounds.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Aggregate, Count, IntegerField, Max, Q
@@ -55,12 +55,12 @@ def _within(since: datetime | None) -> Q:
 def _measures(window: str, since: datetime | None) -> dict[str, Aggregate]:
     """The window's figures as aggregates; `since` None means the whole queried range."""
     only = _within(since)
-    narrowed = {"filter": only} if since is not None else {}
+    narrowed = only if since is not None else None
     return {
-        f"{window}_calls": Count("id", **narrowed),
+        f"{window}_calls": Count("id", filter=narrowed),
         f"{window}_failures": Count("id", filter=FAILED & only),
         f"{window}_rate_limited": Count("id", filter=RATE_LIMITED & only),
-        f"{window}_p95": PercentileDisc("duration_ms", 0.95, **narrowed),
+        f"{window}_p95": PercentileDisc("duration_ms", 0.95, filter=narrowed),
     }
 
 
@@ -96,7 +96,7 @@ def measure(now: datetime) -> dict[str, dict[str, Any]]:
         .annotate(**measures)
         .order_by()
     )
-    return {row["connection__provider"]: row for row in rows}
+    return {row["connection__provider"]: cast(dict[str, Any], row) for row in rows}
 
 
 def summarise(now: datetime | None = None) -> list[ProviderHealth]:

@@ -3,6 +3,7 @@ test can say exactly which statuses and durations the summary must read."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django.utils import timezone
@@ -29,3 +30,15 @@ def audit_call(
         duration_ms=duration_ms,
         created_at=at or timezone.now(),
     )
+
+
+def section(body: str, slug: str) -> str:
+    """The page's section of one provider (from its opening tag to its end)."""
+    start = body.index(f'id="{slug}"')
+    return body[start : body.index("</section>", start)]
+
+
+def level(body: str, slug: str) -> str:
+    found = re.search(r'data-level="([a-z]+)"', section(body, slug))
+    assert found is not None
+    return found[1]
