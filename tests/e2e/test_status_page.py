@@ -21,7 +21,11 @@ pytestmark = pytest.mark.e2e
 
 
 def test_the_status_page_fits_a_phone_and_keeps_to_the_policy(
-    page: Page, live_server: Any, tenants: Tenants, transactional_db: None, csp_violations: list[str]
+    page: Page,
+    live_server: Any,
+    tenants: Tenants,
+    transactional_db: None,
+    csp_violations: list[str],
 ) -> None:
     connection = make_connection(tenants.alpha)
     for n in range(20):
