@@ -79,10 +79,18 @@ def start_id(since: datetime) -> int:
 
 
 def take_mark(now: datetime) -> None:
-    """Note the audit's highest id now, and forget marks too old to start any window."""
+    """Note the audit's highest id now, and forget the marks older than the one the next
+    run starts from (kept however old: after a pause of beat it is still the best)."""
     last_id = AuditEntry.objects.aggregate(last=Max("id"))["last"] or 0
     AuditMark.objects.create(taken_at=now, last_id=last_id)
-    AuditMark.objects.filter(taken_at__lt=now - LONGEST - 2 * CLOCK_SLACK).delete()
+    starting = (
+        AuditMark.objects.filter(taken_at__lte=now - LONGEST - CLOCK_SLACK)
+        .order_by("-taken_at")
+        .values_list("taken_at", flat=True)
+        .first()
+    )
+    if starting is not None:
+        AuditMark.objects.filter(taken_at__lt=starting).delete()
 
 
 def _since(window: str, now: datetime) -> datetime | None:

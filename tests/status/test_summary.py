@@ -110,16 +110,21 @@ def test_the_summary_reads_the_audit_from_a_mark_older_than_the_day(tenants: Ten
     assert _health("xero", ProviderHealth.Window.DAY).calls == 1
 
 
-def test_each_run_leaves_a_mark_and_forgets_marks_too_old_to_start_a_window(
+def test_each_run_leaves_a_mark_and_forgets_those_older_than_the_one_it_starts_from(
     tenants: Tenants,
 ) -> None:
     connection = make_connection(tenants.alpha)
+    older = audit_call(connection, 200, 20)
     newest = audit_call(connection, 200, 20)
-    AuditMark.objects.create(taken_at=timezone.now() - timedelta(days=3), last_id=0)
+    now = timezone.now()
+    AuditMark.objects.create(taken_at=now - timedelta(days=3), last_id=0)
+    # After a pause of beat, the newest mark before the day is days old: still kept.
+    AuditMark.objects.create(taken_at=now - timedelta(days=2), last_id=older.pk)
 
     summary.summarise()
 
-    assert list(AuditMark.objects.values_list("last_id", flat=True)) == [newest.pk]
+    marks = AuditMark.objects.order_by("taken_at").values_list("last_id", flat=True)
+    assert list(marks) == [older.pk, newest.pk]
 
 
 def test_a_call_the_provider_never_answered_is_audited_with_no_status(tenants: Tenants) -> None:
