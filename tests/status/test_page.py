@@ -84,18 +84,31 @@ def test_the_page_shows_no_organisation_connection_or_call_of_any_tenant(
         assert "csrfmiddlewaretoken" not in body and "Sign out" not in body
 
 
+def _cache_control(response: Any) -> set[str]:
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
 def test_the_page_is_public_cacheable_briefly_and_under_the_content_security_policy() -> None:
     response = Client().get("/status/")
 
     assert response.status_code == 200
-    cache = {part.strip() for part in response["Cache-Control"].split(",")}
-    assert {"public", "max-age=60"} <= cache
+    assert {"public", "max-age=60"} <= _cache_control(response)
+    assert "Set-Cookie" not in response.headers
     assert "script-src 'self'" in response["Content-Security-Policy"]
     body = response.content.decode()
     assert "<style" not in body and " style=" not in body
     assert re.findall(r"<script[^>]*>", body) == [
         tag for tag in re.findall(r"<script[^>]*>", body) if " src=" in tag
     ]
+
+
+def test_a_signed_in_visitors_copy_is_cached_privately_as_it_may_carry_their_cookie(
+    tenants: Tenants,
+) -> None:
+    response = client_for(tenants.owner).get("/status/")
+
+    assert {"private", "max-age=60"} <= _cache_control(response)
+    assert "public" not in _cache_control(response)
 
 
 def test_without_any_run_yet_the_page_says_figures_are_to_come() -> None:
