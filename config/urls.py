@@ -25,6 +25,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("favicon.ico", favicon, name="favicon"),
     path("healthz", healthz, name="healthz"),
+    # Public: each provider's health across all organisations, and operators' notes.
+    path("status/", include("status.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

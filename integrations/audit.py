@@ -181,9 +181,11 @@ class Recorder:
                     headers=headers,
                 )
             except ProviderUnavailable as failed:  # a 429 or a 5xx is a call made too
+                ms = int((time.monotonic() - started) * 1000)
                 if failed.answer is not None:
-                    ms = int((time.monotonic() - started) * 1000)
                     self._write(call, failed.answer, ms, outcome=AuditEntry.Outcome.ERROR)
+                else:  # so is one the provider never answered (network failure, timeout)
+                    self._write_unanswered(call, failed, ms)
                 raise
             duration = int((time.monotonic() - started) * 1000)
         if self.limiter is not None:
@@ -226,6 +228,28 @@ class Recorder:
                 response_body=_kept_answer(call, response),
                 idempotency_key=call.idempotency_key,
                 outcome=outcome,
+                duration_ms=duration_ms,
+            )
+        )
+
+    def _write_unanswered(self, call: Call, failed: ProviderUnavailable, duration_ms: int) -> None:
+        """A call that got no answer: no status, and what went wrong in its place. The
+        status page counts these with the 5xx answers as the provider failing."""
+        _store(
+            AuditEntry(
+                organisation_id=self.connection.organisation_id,
+                connection=self.connection,
+                run=self.run,
+                direction=call.direction,
+                entity=call.entity,
+                local_ids=call.local_ids,
+                method=call.method,
+                url=call.url,
+                request_body=json.dumps(redact(call.body)) if call.body is not None else "",
+                status_code=None,
+                response_body=truncate(failed.message),
+                idempotency_key=call.idempotency_key,
+                outcome=AuditEntry.Outcome.ERROR,
                 duration_ms=duration_ms,
             )
         )

@@ -107,6 +107,15 @@ class Card:
         return sync_summary(self.connection) if self.connection is not None else ""
 
     @property
+    def status_url(self) -> str:
+        """On a red or retrying card of a provider's connection: its entry on the public
+        status page, where Patchbay says whether the provider fails for everyone."""
+        troubled = self.badge in (Badge.ERROR, Badge.DEGRADED)
+        if not troubled or self.connection is None:
+            return ""
+        return f"{reverse('status:page')}#{self.integration.slug}"
+
+    @property
     def refresh_url(self) -> str:
         return reverse(f"integrations:card-{self.integration.slug}")
 

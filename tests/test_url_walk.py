@@ -80,4 +80,5 @@ def test_walk_knows_every_project_url() -> None:
     assert "integrations:index" in names
     assert {f"integrations:card-{slug}" for slug in ("xero", "api", "icloud")} <= names
     assert {"login", "logout", "password_reset", "healthz", "tenancy:profile"} <= names
+    assert "status:page" in names  # the public status page, walked as every visitor
     assert all(name in names for name in PK_SOURCES)

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from integrations.models import ConnectionEvent
 from operations.models import LegalEntity
+from status.models import ProviderIncident
 from tenancy.models import Membership, User
 from tenancy.roles import Role
 from tests import factories
@@ -185,6 +186,9 @@ def make_world(tenants: Tenants, settings: Any) -> World:
     by_model[Group] = Group.objects.create(name="Support")
     by_model.update(_axes_records())
     by_model.update(_provider_webhook_records(alpha["connection"]))
+    by_model[ProviderIncident] = ProviderIncident.objects.create(
+        provider="xero", title="Xero answers slowly", body="Syncs catch up by themselves."
+    )
     for model in _line_models():
         by_model[model] = model.objects.filter(organisation=tenants.alpha).first()
     return World(tenants, alpha, staff, by_model, bravo, bravo_by_role, secrets)

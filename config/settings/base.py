@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "apikeys",
     "webhooks",
     "api",
+    # The public provider status page, computed from the call audit (docs/status-page.md).
+    "status",
     "rest_framework",
     "drf_spectacular",
     # Xero and QuickBooks Online notify Patchbay of changes; a verified notification
@@ -393,6 +395,11 @@ CELERY_BEAT_SCHEDULE = {
     "issue-recurring-contract-invoices": {
         "task": "operations.tasks.issue_contract_invoices",
         "schedule": crontab(minute=5),
+    },
+    # The public status page's figures: "within one beat interval" of the calls.
+    "summarise-provider-health": {
+        "task": "status.tasks.summarise_provider_health",
+        "schedule": timedelta(minutes=1),
     },
     "purge-provider-notifications": {
         "task": "integrations.provider_webhooks.tasks.purge_provider_notifications",
