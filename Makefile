@@ -52,7 +52,7 @@ $(SDK_OUT)/patchbay_client-%-py3-none-any.whl: $(call sdk_sources,python) | $(UV
 	$(UV) build --wheel --quiet --out-dir $(SDK_OUT) sdks/python
 
 $(SDK_OUT)/patchbay-client-%.tgz: $(call sdk_sources,typescript)
-	@command -v npm >/dev/null || { echo "make sdks: npm (Node 20+) is needed for the TypeScript library: apt-get install nodejs npm" >&2; exit 1; }
+	@scripts/ensure_node.sh
 	@mkdir -p $(SDK_OUT)
 	cd sdks/typescript && npm ci --no-audit --no-fund --loglevel=error && npm run build \
 		&& npm pack --quiet --pack-destination $(CURDIR)/$(SDK_OUT)
