@@ -96,7 +96,7 @@ BY_STATUS: dict[int, type[PatchbayError]] = {
 
 def _body(response: httpx.Response) -> dict[str, Any]:
     try:
-        parsed = json.loads(response.read() or b"{}")
+        parsed = json.loads(response.content or b"{}")
     except ValueError:
         parsed = None
     if isinstance(parsed, dict):
@@ -121,4 +121,12 @@ def error_for(response: httpx.Response) -> PatchbayError:
 def raise_for_problem(response: httpx.Response) -> None:
     """An httpx response hook: error answers become exceptions before the caller sees them."""
     if response.status_code >= 400:
+        response.read()
+        raise error_for(response)
+
+
+async def araise_for_problem(response: httpx.Response) -> None:
+    """The same hook for the asynchronous client."""
+    if response.status_code >= 400:
+        await response.aread()
         raise error_for(response)

@@ -9,9 +9,10 @@ answers before doing anything, so a retried write never happens twice.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from email.utils import parsedate_to_datetime
 
 import httpx
@@ -56,6 +57,15 @@ def retry_after(response: httpx.Response) -> float | None:
     return None
 
 
+def next_wait(response: httpx.Response, attempt: int, max_wait: float) -> float | None:
+    """How long to wait before retrying ``response``; None: hand it to the caller."""
+    if response.status_code != 429:
+        return None
+    wait = retry_after(response)
+    wait = FALLBACK_SECONDS * 2**attempt if wait is None else wait
+    return None if wait > max_wait else wait
+
+
 class WaitingTransport(httpx.BaseTransport):
     """Retries a request refused with 429 after the wait the server names.
 
@@ -81,11 +91,8 @@ class WaitingTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.inner.handle_request(request)
         for attempt in range(self.max_retries):
-            if response.status_code != 429:
-                return response
-            wait = retry_after(response)
-            wait = FALLBACK_SECONDS * 2**attempt if wait is None else wait
-            if wait > self.max_wait:
+            wait = next_wait(response, attempt, self.max_wait)
+            if wait is None:
                 return response
             response.close()
             if self.on_wait is not None:
@@ -96,3 +103,38 @@ class WaitingTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self.inner.close()
+
+
+class AsyncWaitingTransport(httpx.AsyncBaseTransport):
+    """The same waits for the generated ``asyncio`` functions, without blocking the loop."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport | None = None,
+        *,
+        max_retries: int = 3,
+        max_wait: float = 120.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_wait: Callable[[float, httpx.Request], None] | None = None,
+    ) -> None:
+        self.inner = inner or httpx.AsyncHTTPTransport()
+        self.max_retries = max_retries
+        self.max_wait = max_wait
+        self.sleep = sleep
+        self.on_wait = on_wait
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        for attempt in range(self.max_retries):
+            wait = next_wait(response, attempt, self.max_wait)
+            if wait is None:
+                return response
+            await response.aclose()
+            if self.on_wait is not None:
+                self.on_wait(wait, request)
+            await self.sleep(wait)
+            response = await self.inner.handle_async_request(request)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
