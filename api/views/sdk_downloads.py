@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -63,9 +63,7 @@ def download(request: HttpRequest, filename: str) -> HttpResponseBase:
     path = _folder() / filename
     if filename not in known or not path.is_file():
         return _missing(filename in known)
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type=CONTENT_TYPES[path.suffix],
-    )
+    # The packages are tens of kilobytes: read whole, like the WordPress plugin's zip.
+    response = HttpResponse(path.read_bytes(), content_type=CONTENT_TYPES[path.suffix])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -31,7 +31,7 @@ def test_a_built_package_downloads_as_an_attachment(built: Path) -> None:
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{WHEEL}"'
     assert response["Content-Type"] == "application/zip"
-    assert b"".join(response.streaming_content) == b"PK\x03\x04 a wheel"
+    assert response.content == b"PK\x03\x04 a wheel"
 
 
 @pytest.mark.parametrize(

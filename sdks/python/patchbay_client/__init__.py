@@ -6,7 +6,7 @@ the key as a Bearer header, waiting out 429s, errors as exceptions, paging and
 incremental reads, and webhook signature checks.
 """
 
-from patchbay_client.paging import changed_since, iterate, latest_change, pages
+from patchbay_client.paging import changed_since, iterate, latest_change, ok, pages
 from patchbay_client.problems import (
     Conflict,
     KeyExpired,
@@ -40,6 +40,7 @@ __all__ = [
     "connect",
     "iterate",
     "latest_change",
+    "ok",
     "pages",
     "verify",
 ]

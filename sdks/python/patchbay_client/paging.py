@@ -6,15 +6,16 @@ take ``updated_since``; these helpers drive any generated ``*_list`` operation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from patchbay_client.generated.client import AuthenticatedClient
+from patchbay_client.generated.models.problem import Problem
 from patchbay_client.generated.types import Unset
 
 Item = TypeVar("Item")
-Item_co = TypeVar("Item_co", covariant=True)
+Result = TypeVar("Result")
 MAX_PAGE_SIZE = 100
 
 
@@ -26,10 +27,11 @@ class Page(Protocol[Item]):
     def next_(self) -> str | Unset | None: ...
 
 
-class ListOperation(Protocol[Item_co]):
+class ListOperation(Protocol[Item]):
     """A generated list module, e.g. ``generated.api.customers.customers_list``."""
 
-    def sync(self, *, client: AuthenticatedClient, **params: Any) -> Page[Item_co] | Any: ...
+    @property
+    def sync(self) -> Callable[..., Page[Item] | Problem | None]: ...
 
 
 def pages(
@@ -42,9 +44,7 @@ def pages(
     """Each page in turn, until the server says there is no next one."""
     number = 1
     while True:
-        page = operation.sync(client=client, page=number, page_size=page_size, **params)
-        if page is None or not hasattr(page, "results"):
-            raise TypeError(f"{operation!r} answered {page!r}, not a page of results")
+        page = ok(operation.sync(client=client, page=number, page_size=page_size, **params))
         yield page
         if not isinstance(page.next_, str):
             return
@@ -76,6 +76,17 @@ def changed_since(
     if since.tzinfo is None:
         raise ValueError("updated_since needs a time zone, e.g. datetime.now(UTC)")
     return iterate(operation, client, updated_since=since, **params)
+
+
+def ok(result: Result | Problem | None) -> Result:
+    """A generated operation's result, typed without its ``Problem | None`` alternatives.
+
+    With ``connect()``'s client an error answer raises before a result exists, so
+    those never arrive; this narrows the type (and fails loudly if one ever does).
+    """
+    if result is None or isinstance(result, Problem):
+        raise TypeError(f"expected a result, the operation gave {result!r}")
+    return result
 
 
 def latest_change(records: list[Any], previous: datetime | None = None) -> datetime | None:

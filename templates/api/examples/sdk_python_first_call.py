@@ -8,11 +8,12 @@ from patchbay_client.generated.models import CustomerRequest
 client = pb.connect(
     os.environ.get("PATCHBAY_URL", "https://patchbay.example"), os.environ["PATCHBAY_API_KEY"]
 )
-first_page = customers_list.sync(client=client, page_size=10)
+# pb.ok() only narrows the type: errors are raised as exceptions before it.
+first_page = pb.ok(customers_list.sync(client=client, page_size=10))
 print(f"{first_page.count} customers; the first: {first_page.results[0].name}")
 
 try:
-    made = customers_create.sync(client=client, body=CustomerRequest(name="Harbour Lights Ltd"))
+    made = pb.ok(customers_create.sync(client=client, body=CustomerRequest(name="Harbour Lights")))
     print(f"created customer {made.id}")
 except pb.ScopeRefused as refused:
     print(f"this key may not create customers: it needs {refused.required_scope}")

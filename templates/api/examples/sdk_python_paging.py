@@ -14,5 +14,5 @@ print(f"read {len(everyone)} customers")
 # Only what changed: keep the newest updated_at you processed, ask from there next time.
 since = datetime.now(UTC) - timedelta(days=1)
 changed = list(pb.changed_since(customers_list, client, since))
-print(f"{len(changed)} changed since {since:%Y-%m-%d %H:%M}; next time ask from", end=" ")
-print(pb.latest_change(changed, previous=since).isoformat())
+next_since = pb.latest_change(changed, previous=since)
+print(f"{len(changed)} changed since {since:%Y-%m-%d %H:%M}; next time ask from {next_since}")
