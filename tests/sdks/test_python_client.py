@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -17,14 +16,14 @@ import pytest
 
 from operations.models import Customer
 from tests.sdks.conftest import CUSTOMERS, LOW_LIMIT, MAX_WAIT_SECONDS, webhook_env
-from tests.sdks.wheel import install
+from tests.sdks.wheel import installed
 
 pytestmark = pytest.mark.xdist_group("sdk-python")
 
 
-@pytest.fixture(scope="module")
-def pb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    yield install(tmp_path_factory.mktemp("wheel"))
+@pytest.fixture
+def pb() -> ModuleType:
+    return installed()
 
 
 @pytest.fixture

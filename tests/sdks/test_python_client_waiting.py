@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from types import ModuleType
@@ -10,15 +9,15 @@ from types import ModuleType
 import httpx
 import pytest
 
-from tests.sdks.wheel import install
+from tests.sdks.wheel import installed
 
 pytestmark = pytest.mark.xdist_group("sdk-python")
 PROBLEM = {"type": "https://iana.org/assignments/http-problem-types#quota-exceeded"}
 
 
-@pytest.fixture(scope="module")
-def pb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    yield install(tmp_path_factory.mktemp("wheel-waiting"))
+@pytest.fixture
+def pb() -> ModuleType:
+    return installed()
 
 
 def _client(pb, answers: list[httpx.Response], **options):

@@ -8,7 +8,9 @@ attrs and python-dateutil (pinned in uv.lock) as its dependencies.
 from __future__ import annotations
 
 import sys
+import tempfile
 import zipfile
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
@@ -35,7 +37,10 @@ def built_wheel() -> Path:
     return wheel
 
 
-def install(target: Path) -> ModuleType:
+@cache
+def installed() -> ModuleType:
+    """Unpacked once per test process: a module is imported once, whichever test asks."""
+    target = Path(tempfile.mkdtemp(prefix="patchbay-client-wheel-"))
     with zipfile.ZipFile(built_wheel()) as archive:
         archive.extractall(target)
     sys.path.insert(0, str(target))
