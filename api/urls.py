@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from api.problems import not_found
-from api.views import docs
+from api.views import docs, sdk_downloads
 from api.views.customers import CustomerViewSet
 from api.views.documents import CreditNoteViewSet, InvoiceViewSet, PaymentViewSet
 from api.views.equipment import EquipmentViewSet
@@ -31,6 +31,7 @@ router.register("event-types", EventTypeViewSet, basename="event-type")
 urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", docs.schema, name="schema"),
     path("docs/", docs.docs_page, name="docs"),
+    path("docs/sdks/<str:filename>", sdk_downloads.download, name="sdk-download"),
     *router.urls,
     # Anything else under /api/v1/ is a problem+json 404, not the site's HTML page.
     re_path(r"^[\s\S]*$", not_found),  # [\s\S]: paths may hold newlines too

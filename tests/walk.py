@@ -17,6 +17,7 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.sdk_files import BY_SLUG
 from integrations.models import ConnectionEvent
 from operations.models import LegalEntity
 from status.models import ProviderIncident
@@ -450,6 +451,8 @@ def kwargs_for(route: Route, world: World, records: dict[str, Any] | None = None
             kwargs[param] = records["invoice"].pk
         elif param == "content_type_id":
             kwargs[param] = ContentType.objects.get_for_model(world.alpha["customer"]).pk
+        elif route.name == "api:sdk-download":
+            kwargs[param] = BY_SLUG["python"].filename()  # the one library always in the tree
         elif route.name == "password_reset_confirm":
             kwargs.update(uidb64="MQ", token="set-password")
         else:

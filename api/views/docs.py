@@ -16,6 +16,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.permissions import AllowAny
 
 from api.examples import example
+from api.views.sdk_downloads import Download, downloads
 from apikeys.scopes import MODULE_LABELS
 from apikeys.webhook_endpoints import webhook_endpoints
 from operations.events import EVENT_TYPES
@@ -89,15 +90,52 @@ def _examples_for(origin: str) -> dict[str, str]:
     return {name: text.replace(EXAMPLE_ORIGIN, origin) for name, text in code_examples().items()}
 
 
+# What the docs page shows of each client library, in this order; an example is the
+# file templates/api/examples/sdk_<library>_<topic>.<ext>, shown when it exists.
+SDK_TOPICS = (
+    ("first_call", "A first call"),
+    ("paging", "Every page, and only what changed"),
+    ("rate_limit", "Handling a 429"),
+    ("webhook", "Verifying a webhook"),
+)
+INSTALL = {
+    "python": "pip install {url}",
+    "typescript": "npm install {url}",
+    "php": "curl -O {url} && unzip {filename} -d patchbay-client-php",
+}
+
+
+def _sdk(download: Download, origin: str, examples: dict[str, str]) -> dict[str, Any]:
+    slug = download.library.slug
+    topics = []
+    for topic, title in SDK_TOPICS:
+        prefix = f"sdk_{slug}_{topic}_"
+        found = next((text for name, text in examples.items() if name.startswith(prefix)), None)
+        if found is not None:
+            topics.append(
+                {"id": f"sdk-{slug}-{topic.replace('_', '-')}", "title": title, "code": found}
+            )
+    url = f"{origin}{download.url}"
+    return {
+        "slug": slug,
+        "label": download.library.label,
+        "download": download,
+        "install": INSTALL[slug].format(url=url, filename=download.filename),
+        "topics": topics,
+    }
+
+
 @require_GET
 def docs_page(request: HttpRequest) -> HttpResponse:
     origin = request.build_absolute_uri("/").rstrip("/")
+    examples = _examples_for(origin)
     context = {
         "origin": origin,
         "groups": reference(),
         "modules": MODULE_LABELS.items(),
         "events": EVENT_TYPES.items(),
-        "examples": _examples_for(origin),
+        "examples": examples,
+        "sdks": [_sdk(download, origin, examples) for download in downloads()],
         "webhook_urls": webhook_endpoints().url_rule(),
         "limits": settings.API_RATE_LIMITS,
         "retry_delays": settings.WEBHOOKS_RETRY_DELAYS,

@@ -299,6 +299,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The client libraries' packages `make sdks` builds; the API docs page serves them.
+# Not under VAR_DIR: each test worker has its own VAR_DIR, the built files are shared.
+SDK_DIST_DIR = env.path("PATCHBAY_SDK_DIR", BASE_DIR / "var" / "sdks")
+
 # Per-key rate limits: (window name, requests, seconds). An owner may set elevated
 # limits per key. Every web process shares the counters (API_RATE_LIMIT_STORE, the
 # profile's): in Redis, or without REDIS_URL (make run) in a SQLite file beside the

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.credit_note_status_enum import CreditNoteStatusEnum
+
+if TYPE_CHECKING:
+    from ..models.line import Line
+
+
+T = TypeVar("T", bound="CreditNote")
+
+
+@_attrs_define
+class CreditNote:
+    """A model's representation; its decimal columns are shown by AmountField.
+
+    Attributes:
+        id (int):
+        number (str):
+        customer (int):
+        invoice (int | None):
+        currency (str):
+        issue_date (datetime.date):
+        status (CreditNoteStatusEnum): * `draft` - Draft
+            * `issued` - Issued
+            * `void` - Void
+        total (str):
+        lines (list[Line]):
+        created_at (datetime.datetime):
+        updated_at (datetime.datetime):
+    """
+
+    id: int
+    number: str
+    customer: int
+    invoice: int | None
+    currency: str
+    issue_date: datetime.date
+    status: CreditNoteStatusEnum
+    total: str
+    lines: list[Line]
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        number = self.number
+
+        customer = self.customer
+
+        invoice: int | None
+        invoice = self.invoice
+
+        currency = self.currency
+
+        issue_date = self.issue_date.isoformat()
+
+        status = self.status.value
+
+        total = self.total
+
+        lines = []
+        for lines_item_data in self.lines:
+            lines_item = lines_item_data.to_dict()
+            lines.append(lines_item)
+
+        created_at = self.created_at.isoformat()
+
+        updated_at = self.updated_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "number": number,
+                "customer": customer,
+                "invoice": invoice,
+                "currency": currency,
+                "issue_date": issue_date,
+                "status": status,
+                "total": total,
+                "lines": lines,
+                "created_at": created_at,
+                "updated_at": updated_at,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.line import Line  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        number = d.pop("number")
+
+        customer = d.pop("customer")
+
+        def _parse_invoice(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        invoice = _parse_invoice(d.pop("invoice"))
+
+        currency = d.pop("currency")
+
+        issue_date = datetime.date.fromisoformat(d.pop("issue_date"))
+
+        status = CreditNoteStatusEnum(d.pop("status"))
+
+        total = d.pop("total")
+
+        lines = []
+        _lines = d.pop("lines")
+        for lines_item_data in _lines:
+            lines_item = Line.from_dict(lines_item_data)
+
+            lines.append(lines_item)
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        credit_note = cls(
+            id=id,
+            number=number,
+            customer=customer,
+            invoice=invoice,
+            currency=currency,
+            issue_date=issue_date,
+            status=status,
+            total=total,
+            lines=lines,
+            created_at=created_at,
+            updated_at=updated_at,
+        )
+
+        credit_note.additional_properties = d
+        return credit_note
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
