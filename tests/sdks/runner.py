@@ -27,4 +27,5 @@ def run_suite(command: list[str], env: dict[str, str], cwd: Path, timeout: int =
     )
     output = f"$ {' '.join(command)}\n{completed.stdout}\n{completed.stderr}"
     assert completed.returncode == 0, output
+    print(output)  # shown with pytest -rP: each of the library's tests by name
     return output
