@@ -98,4 +98,3 @@ def live_api_env(live_server: Any, transactional_db: None, settings: Any) -> dic
         "PATCHBAY_WEBHOOK_SECRET": secret,
         "PATCHBAY_WEBHOOK_SAMPLE": json.dumps(_webhook_sample(organisation, secret)),
     }
-

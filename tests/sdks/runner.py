@@ -16,7 +16,7 @@ def run_suite(command: list[str], env: dict[str, str], cwd: Path, timeout: int =
     """Fails the test with the command's whole output unless it exits 0; returns the output."""
     if shutil.which(command[0]) is None:
         pytest.fail(f"{command[0]} is not installed: the client library's tests need it.")
-    completed = subprocess.run(  # noqa: S603 - a fixed command of this repository
+    completed = subprocess.run(
         command,
         cwd=cwd,
         env={**os.environ, **env},
@@ -29,3 +29,9 @@ def run_suite(command: list[str], env: dict[str, str], cwd: Path, timeout: int =
     assert completed.returncode == 0, output
     print(output)  # shown with pytest -rP: each of the library's tests by name
     return output
+
+
+def ensure_node_modules(package: Path) -> None:
+    """Installs the package's pinned development tools (package-lock.json) once."""
+    if not (package / "node_modules").is_dir():
+        run_suite(["npm", "ci", "--no-audit", "--no-fund"], {}, package)

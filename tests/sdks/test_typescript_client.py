@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-
-from tests.sdks.runner import ROOT, run_suite
+from tests.sdks.runner import ROOT, ensure_node_modules, run_suite
 
 PACKAGE = ROOT / "sdks" / "typescript"
 
@@ -11,7 +10,6 @@ PACKAGE = ROOT / "sdks" / "typescript"
 def test_the_typescript_client_passes_its_suite_against_the_live_api(
     live_api_env: dict[str, str],
 ) -> None:
-    if not (PACKAGE / "node_modules").is_dir():
-        run_suite(["npm", "ci", "--no-audit", "--no-fund"], {}, PACKAGE)
+    ensure_node_modules(PACKAGE)
     output = run_suite(["npm", "test"], live_api_env, PACKAGE)
     assert "# fail 0" in output

@@ -29,9 +29,11 @@ export type Result<K extends OperationId> = {
   [C in keyof Responses<K>]: C extends SuccessCode ? JsonOf<Responses<K>[C]> : never;
 }[keyof Responses<K>];
 
+/** Ids are strings of digits in the schema; a number is accepted as well. */
+type LooseIds<P> = { [N in keyof P]: P[N] | number };
 type PathPart<K extends OperationId> = [PathParams<K>] extends [never]
   ? { path?: undefined }
-  : { path: PathParams<K> };
+  : { path: LooseIds<PathParams<K>> };
 type QueryPart<K extends OperationId> = [QueryParams<K>] extends [never]
   ? { query?: undefined }
   : { query?: QueryParams<K> };

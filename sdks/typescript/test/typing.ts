@@ -9,7 +9,7 @@ export async function typedCalls(): Promise<unknown[]> {
   const name: string = created.name;
   const id: number = created.id;
   const updated = await pb.call("customers_partial_update", {
-    path: { id: String(id) },
+    path: { id },
     body: { email: "a@typed.example" },
   });
   const page = await pb.call("customers_list", { query: { page_size: 10 } });
@@ -25,6 +25,8 @@ export async function typedCalls(): Promise<unknown[]> {
   await pb.call("customers_create");
   // @ts-expect-error a customer's name is a string
   await pb.call("customers_create", { body: { name: 3 } });
+  // @ts-expect-error an id is a number or a string of digits, not a date
+  await pb.call("customers_retrieve", { path: { id: new Date() } });
   // @ts-expect-error reading one customer needs its id
   await pb.call("customers_retrieve");
   // @ts-expect-error an operationId the schema does not have
