@@ -23,8 +23,8 @@ function headers_of(array $sample): array
 $harness->test('a delivery signed by Patchbay is verified and its payload returned', static function (): void {
     $s = sample();
     $payload = (new Webhook(env('PATCHBAY_WEBHOOK_SECRET')))->verify($s['body'], headers_of($s));
-    same('customer.updated', $payload['type'], 'event type');
-    check($payload['data']['id'] > 0, 'the customer\'s id');
+    same(json_decode($s['body'], true), $payload, 'payload');
+    check(is_string($payload['type'] ?? null), 'the event has a type');
 });
 
 $harness->test('headers in getallheaders() case are read too', static function (): void {
@@ -35,8 +35,9 @@ $harness->test('headers in getallheaders() case are read too', static function (
 
 $harness->test('a changed body is refused', static function (): void {
     $s = sample();
-    $tampered = str_replace('"customer.updated"', '"customer.deleted"', $s['body']);
-    check($tampered !== $s['body'], 'the body was changed');
+    // Still the same JSON to a parser, but not the bytes that were signed.
+    $tampered = preg_replace('/\{/', '{ ', $s['body'], 1);
+    same(json_decode($s['body'], true), json_decode($tampered, true), 'decoded body');
     throws(WebhookVerificationException::class, static fn () => (new Webhook(env('PATCHBAY_WEBHOOK_SECRET')))->verify($tampered, headers_of($s)));
 });
 

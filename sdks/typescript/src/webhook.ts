@@ -36,12 +36,15 @@ function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** A header's first value, by name in any case (Node lower-cases names, other servers may not). */
 function header(headers: WebhookHeaders, name: string): string {
-  const value =
-    typeof (headers as Headers).get === "function"
-      ? (headers as Headers).get(name)
-      : (headers as Record<string, string | string[] | undefined>)[name] ??
-        (headers as Record<string, string | string[] | undefined>)[name.toLowerCase()];
+  let value: string | string[] | null | undefined;
+  if (typeof (headers as Headers).get === "function") {
+    value = (headers as Headers).get(name);
+  } else {
+    const entries = Object.entries(headers as Record<string, string | string[] | undefined>);
+    value = entries.find(([key]) => key.toLowerCase() === name)?.[1];
+  }
   const first = Array.isArray(value) ? value[0] : value;
   if (!first) throw new WebhookVerificationError(`The ${name} header is missing.`);
   return first;

@@ -14,8 +14,8 @@ const headersOf = (s) => ({
 test("a delivery signed by Patchbay is verified and its payload returned", async () => {
   const s = sample();
   const payload = await new Webhook(env("PATCHBAY_WEBHOOK_SECRET")).verify(s.body, headersOf(s));
-  assert.equal(payload.type, "customer.updated");
-  assert.ok(payload.data.id > 0);
+  assert.deepEqual(payload, JSON.parse(s.body));
+  assert.equal(typeof payload.type, "string");
 });
 
 test("a Headers object works as well as a plain object", async () => {
@@ -24,10 +24,17 @@ test("a Headers object works as well as a plain object", async () => {
   await new Webhook(env("PATCHBAY_WEBHOOK_SECRET")).verify(s.body, headers);
 });
 
+test("header names are matched in any case", async () => {
+  const s = sample();
+  const headers = { "Webhook-Id": s.id, "WEBHOOK-TIMESTAMP": s.timestamp, "Webhook-Signature": s.signature };
+  await new Webhook(env("PATCHBAY_WEBHOOK_SECRET")).verify(s.body, headers);
+});
+
 test("a changed body is refused", async () => {
   const s = sample();
-  const tampered = s.body.replace('"customer.updated"', '"customer.deleted"');
-  assert.notEqual(tampered, s.body);
+  // Still the same JSON to a parser, but not the bytes that were signed.
+  const tampered = s.body.replace("{", "{ ");
+  assert.deepEqual(JSON.parse(tampered), JSON.parse(s.body));
   await assert.rejects(
     new Webhook(env("PATCHBAY_WEBHOOK_SECRET")).verify(tampered, headersOf(s)),
     WebhookVerificationError,
