@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The WordPress plugin's tests run Debian's PHP (php -l, the plugin's unit tests) and a
 # real WordPress (Debian's `wordpress` package served by `php -S`, on MariaDB at
-# 127.0.0.1:3306, root without a password). Install what is missing and start a stopped
-# MariaDB when this user may (root with apt-get); otherwise say how. Without them the
-# tests skip, unless REQUIRE_WORDPRESS=1 (CI), where they fail.
+# 127.0.0.1:3306, root without a password); the PHP client library's tests (sdks/php)
+# need PHP's curl extension. Install what is missing and start a stopped MariaDB when
+# this user may (root with apt-get); otherwise say how. Without them the tests skip,
+# unless REQUIRE_WORDPRESS=1 (CI), where they fail.
 # `wordpress` depends on apache2, which comes along but stays stopped where a
 # policy-rc.d forbids starting services; the tests never use it.
 set -euo pipefail
-packages=(wordpress php-cli php-mysql zip unzip)
+packages=(wordpress php-cli php-mysql php-curl zip unzip)
 can_install() { [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; }
 
 installed() {
@@ -15,7 +16,7 @@ installed() {
     && [ -f /usr/share/wordpress/wp-load.php ] || return 1
   local modules
   modules=$(php -m 2>/dev/null)  # not piped into grep -q: pipefail would see php's SIGPIPE
-  grep -qx mysqli <<<"$modules"
+  grep -qx mysqli <<<"$modules" && grep -qx curl <<<"$modules"
 }
 if ! installed; then
   if can_install; then
