@@ -125,12 +125,3 @@ def forget_password(connection_id: int, password_id: int, actor_id: int | None =
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     problems = forget(connection, password, actor)
     return "; ".join(problems) or "forgotten"
-
-
-@shared_task
-def mail_owner_connection_failed(connection_id: int) -> str:
-    from integrations.owner_mail import send_failure_mail
-
-    connection = Connection.objects.select_related("owner", "organisation").filter(pk=connection_id)
-    found = connection.first()
-    return "sent" if found is not None and send_failure_mail(found) else "not needed"

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "apikeys",
     "webhooks",
     "api",
+    # Notices and mails about problems that need a person (docs/notifications.md).
+    "attention",
     "rest_framework",
     "drf_spectacular",
     # Xero and QuickBooks Online notify Patchbay of changes; a verified notification
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenancy.context_processors.tenancy",
+                "attention.notices.context",
             ],
         },
     },
@@ -372,6 +375,19 @@ CELERY_BEAT_SCHEDULE = {
     "issue-recurring-contract-invoices": {
         "task": "operations.tasks.issue_contract_invoices",
         "schedule": crontab(minute=5),
+    },
+    # Notices: open and close them as problems appear and heal, and the two digests.
+    "scan-for-problems": {
+        "task": "attention.tasks.scan_for_problems",
+        "schedule": timedelta(minutes=1),
+    },
+    "daily-notice-digests": {
+        "task": "attention.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=7),
+    },
+    "weekly-accounting-summaries": {
+        "task": "attention.tasks.send_weekly_summaries",
+        "schedule": crontab(minute=30, hour=7, day_of_week=1),
     },
     "purge-provider-notifications": {
         "task": "integrations.provider_webhooks.tasks.purge_provider_notifications",
