@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from attention.kinds import Choice, capability_of
 from attention.models import Notice, NotificationPreference
@@ -36,11 +36,11 @@ def choices(organisation_id: int, user_ids: list[int], kind: str) -> dict[int, s
     return {user_id: chosen.get(user_id, Choice.IMMEDIATELY) for user_id in user_ids}
 
 
-def visible_to(membership: Membership) -> Q:
+def visible_to(notices: QuerySet[Notice], membership: Membership) -> QuerySet[Notice]:
     """The notices a member sees in Patchbay: their own, and those their role can act on."""
     granted = ROLE_CAPABILITIES.get(membership.role, frozenset())
     capabilities = [str(c) for c in granted]
-    return Q(organisation_id=membership.organisation_id) & (
+    return notices.filter(organisation_id=membership.organisation_id).filter(
         Q(user_id=membership.user_id) | Q(user__isnull=True, capability__in=capabilities)
     )
 

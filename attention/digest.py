@@ -47,7 +47,8 @@ def send_daily(now: datetime | None = None) -> int:
         if membership is None:
             continue
         notices = list(
-            Notice.objects.filter(audience.visible_to(membership), kind__in=kinds)
+            audience.visible_to(Notice.objects.all(), membership)
+            .filter(kind__in=kinds)
             .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=now - DIGEST_LOOKBACK))
             .order_by("opened_at", "pk")
         )

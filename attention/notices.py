@@ -20,7 +20,7 @@ RECOVERED_SHOWN = timedelta(days=1)
 
 
 def open_for(membership: Membership) -> QuerySet[Notice]:
-    return Notice.objects.filter(visible_to(membership), closed_at__isnull=True)
+    return visible_to(Notice.objects.all(), membership).filter(closed_at__isnull=True)
 
 
 def recent_for(membership: Membership) -> QuerySet[Notice]:

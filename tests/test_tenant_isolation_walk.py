@@ -44,6 +44,9 @@ LIST_VIEWS: list[tuple[str, tuple[str, ...]]] = [
     # The Integrations page and a card show one connection each: they leak one way.
     ("integrations:index", ("integrations.Connection",)),
     ("integrations:card-xero", ("integrations.Connection",)),
+    # Notices: listed on the Integrations page and their own page, counted in the header.
+    ("integrations:index", ("attention.Notice",)),
+    ("attention:notices", ("attention.Notice",)),
     ("integrations:card-wordpress", ("wordpress_bridge.WebsiteSettings",)),
     ("integrations:quickbooks-app", ("integrations.ProviderApp",)),
     ("accounting:runs", ("integrations.SyncRun",)),
