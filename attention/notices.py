@@ -27,7 +27,7 @@ def recent_for(membership: Membership) -> QuerySet[Notice]:
     """Open notices, then those recovered within the last day."""
     recent = Q(closed_at__isnull=True) | Q(closed_at__gte=timezone.now() - RECOVERED_SHOWN)
     return (
-        Notice.objects.filter(visible_to(membership))
+        visible_to(Notice.objects.all(), membership)
         .filter(recent)
         .order_by("closed_at", "-opened_at", "-pk")
     )
