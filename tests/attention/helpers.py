@@ -9,16 +9,15 @@ from attention.models import Notice
 
 def recipients(subject_part: str) -> list[str]:
     """Each address mailed with ``subject_part`` in the subject, once per mail, sorted."""
-    return sorted(
-        address
-        for message in mail.outbox
-        if subject_part in message.subject
-        for address in message.to
-    )
+    found: list[str] = []
+    for message in mail.outbox:
+        if subject_part in str(message.subject):
+            found += [str(address) for address in message.to]
+    return sorted(found)
 
 
 def subjects_to(address: str) -> list[str]:
-    return [message.subject for message in mail.outbox if address in message.to]
+    return [str(message.subject) for message in mail.outbox if address in message.to]
 
 
 def open_notices(kind: str) -> list[Notice]:

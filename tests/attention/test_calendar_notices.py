@@ -28,11 +28,13 @@ def test_a_revoked_calendar_tells_its_crew_member_alone_once(
     crew: Crew,  # noqa: F811
     tenants: Tenants,
 ) -> None:
+    grant_id = crew.connection.grant_id
+    assert grant_id is not None
     google_tokens.revoke_grant(crew.grant)
     # The access token lapses: the next call refreshes, and Google says invalid_grant.
-    OAuthGrant.objects.filter(pk=crew.connection.grant_id).update(access_expires_at=timezone.now())
+    OAuthGrant.objects.filter(pk=grant_id).update(access_expires_at=timezone.now())
     with pytest.raises(GrantInvalid):
-        tokens.refresh_grant(crew.connection.grant_id)  # type: ignore[arg-type]
+        tokens.refresh_grant(grant_id)
     assert Connection.objects.get(pk=crew.connection.pk).state == Connection.State.ERROR
 
     scan()
@@ -51,7 +53,7 @@ def test_a_revoked_calendar_tells_its_crew_member_alone_once(
     crew.grant.revoked_at = None
     crew.grant.save(update_fields=["revoked_at"])
     issued = google_tokens.issue(crew.grant, SCOPE, with_refresh=True)
-    grant = OAuthGrant.objects.get(pk=crew.connection.grant_id)
+    grant = OAuthGrant.objects.get(pk=grant_id)
     grant.access_token, grant.refresh_token = issued["access_token"], issued["refresh_token"]
     grant.status = OAuthGrant.Status.ACTIVE
     grant.save()

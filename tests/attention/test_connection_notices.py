@@ -15,7 +15,7 @@ from accounting.engine.sync import run_sync
 from accounting.models import Review
 from attention.kinds import Kind
 from attention.scan import scan
-from integrations.models import Connection, SyncRun
+from integrations.models import Connection, OAuthGrant, SyncRun
 from sandbox.xero import books, controls
 from sandbox.xero import faults as xero_faults
 from sandbox.xero.seed import DEMO_COMPANY_UK
@@ -48,8 +48,8 @@ def test_an_app_revoked_in_xero_mails_the_managers_once_and_reconnecting_closes_
     connected: Connection, tenants: Tenants
 ) -> None:
     controls.revoke_app_for(SANDBOX_USER)
-    connected.grant.access_expires_at = timezone.now()  # the next call refreshes
-    connected.grant.save(update_fields=["access_expires_at"])
+    # The access token lapses: the next call refreshes, and Xero says invalid_grant.
+    OAuthGrant.objects.filter(connections=connected).update(access_expires_at=timezone.now())
     sync(connected)
     assert Connection.objects.get().state == Connection.State.ERROR
 

@@ -39,9 +39,10 @@ def test_a_manager_sees_the_header_notice_after_a_revoke_and_not_after_reconnect
     # Patchbay finds out at its next token refresh (forced here: the access token lapses),
     # and the beat's scan opens the notice.
     grant_id = Connection.objects.get().grant_id
+    assert grant_id is not None
     OAuthGrant.objects.filter(pk=grant_id).update(access_expires_at=None)
     with pytest.raises(GrantInvalid):
-        tokens.refresh_grant(grant_id)  # type: ignore[arg-type]
+        tokens.refresh_grant(grant_id)
     scan()
 
     page.goto(f"{live_server.url}/settings/integrations/")
