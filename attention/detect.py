@@ -11,10 +11,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils import timezone
 
 from accounting.models import Review
 from apikeys.models import ApiKey
@@ -246,14 +248,14 @@ def webhooks_disabled(now: datetime) -> dict[Key, Problem]:
 def keys_expiring(now: datetime) -> dict[Key, Problem]:
     rows = ApiKey.objects.filter(
         revoked_at__isnull=True, expires_at__isnull=False, expires_at__lte=now + KEY_EXPIRY_WINDOW
-    )
+    ).select_related("organisation")
     link = reverse("apikeys:index")
     return _by_key(
         [
             Problem(
                 k.organisation_id,
                 str(k.pk),
-                f"API key {k.name} ({k.prefix}…{k.last4}) expires on {k.expires_at:%Y-%m-%d}",
+                f"API key {k.name} ({k.prefix}…{k.last4}) expires {_local(k)}",
                 "Create a replacement key, move your tools to it, then revoke this one: an "
                 "expired key is refused.",
                 link,
@@ -261,6 +263,13 @@ def keys_expiring(now: datetime) -> dict[Key, Problem]:
             for k in rows
         ]
     )
+
+
+def _local(key: ApiKey) -> str:
+    """The key's expiry in its organisation's time zone, with the zone's name."""
+    zone = ZoneInfo(key.organisation.timezone)
+    expires = key.expires_at or timezone.now()  # the query asked for keys that expire
+    return f"{expires.astimezone(zone):%d %b %Y %H:%M} {zone.key}"
 
 
 def calendars_needing_reconnect(now: datetime) -> dict[Key, Problem]:

@@ -44,9 +44,6 @@ LIST_VIEWS: list[tuple[str, tuple[str, ...]]] = [
     # The Integrations page and a card show one connection each: they leak one way.
     ("integrations:index", ("integrations.Connection",)),
     ("integrations:card-xero", ("integrations.Connection",)),
-    # Notices: listed on the Integrations page and their own page, counted in the header.
-    ("integrations:index", ("attention.Notice",)),
-    ("attention:notices", ("attention.Notice",)),
     ("integrations:card-wordpress", ("wordpress_bridge.WebsiteSettings",)),
     ("integrations:quickbooks-app", ("integrations.ProviderApp",)),
     ("accounting:runs", ("integrations.SyncRun",)),
@@ -103,6 +100,9 @@ LIST_VIEWS: list[tuple[str, tuple[str, ...]]] = [
     # link table, scoped through the settings' organisation.
     ("public_api:categories", ("operations.EquipmentCategory", SHOWN)),
     ("public_api:items", ("operations.EquipmentItem", "operations.EquipmentCategory", SHOWN)),
+    # Notices: listed on the Integrations page and their own page, counted in the header.
+    ("integrations:index", ("attention.Notice",)),
+    ("attention:notices", ("attention.Notice",)),
 ]
 
 
