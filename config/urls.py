@@ -41,6 +41,7 @@ urlpatterns = [
     path("settings/accounting/", include("accounting.urls")),
     path("settings/calendars/", include("calendars.urls")),
     path("settings/wordpress/", include("wordpress_bridge.urls")),
+    path("settings/notifications/", include("attention.urls")),
     path("", include("tenancy.urls")),
     path("", include("operations.urls")),
     path("admin/", admin.site.urls),

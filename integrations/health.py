@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from integrations import owner_mail
 from integrations.models import Connection, ConnectionEvent, OAuthGrant
 from integrations.registry import platform_name
 from integrations.retry import Backoff, RetryPolicy
@@ -80,7 +79,6 @@ def mark_error(connection: Connection, reason: str) -> None:
     connection.retry_at = None
     connection.save(update_fields=["state", "reason", "last_error", "retry_at"])
     record(connection, Kind.ERROR, message=reason)
-    owner_mail.connection_failed(connection)
 
 
 def refresh_succeeded(grant: OAuthGrant) -> None:

@@ -131,15 +131,6 @@ def forget_password(connection_id: int, password_id: int, actor_id: int | None =
 
 
 @shared_task
-def mail_owner_connection_failed(connection_id: int) -> str:
-    from integrations.owner_mail import send_failure_mail
-
-    connection = Connection.objects.select_related("owner", "organisation").filter(pk=connection_id)
-    found = connection.first()
-    return "sent" if found is not None and send_failure_mail(found) else "not needed"
-
-
-@shared_task
 def maintain_audit_partitions() -> dict[str, list[str]]:
     """The call audit's coming months partitioned ahead, months past retention dropped."""
     done = maintain(

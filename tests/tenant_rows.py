@@ -50,6 +50,7 @@ def add_the_rest(organisation: Organisation, marker: str, records: dict[str, Any
     _accounting_rows(organisation, marker, records)
     _calendar_rows(organisation, marker, records)
     _webhook_rows(organisation, marker, records)
+    _attention_rows(organisation, marker, records)
     return _secrets(organisation, marker)
 
 
@@ -328,6 +329,42 @@ def _webhook_rows(organisation: Organisation, marker: str, records: dict[str, An
         response_body=f"{marker} receiver failed",
         error=f"{marker} answered 500",
     )
+
+
+def _attention_rows(organisation: Organisation, marker: str, records: dict[str, Any]) -> None:
+    """A notice for those who manage connections (shown on Integrations, the notices
+    page and counted in the header), one for the crew member alone, a mail, a
+    preference and a weekly summary choice."""
+    from attention.models import Notice, NoticeMail, NotificationPreference, WeeklyDigestChoice
+    from tenancy.models import Membership
+
+    owner = Membership.objects.filter(organisation=organisation, role="owner").first()
+    assert owner is not None
+    records["notice"] = Notice.objects.create(
+        organisation=organisation,
+        kind="connection_error",
+        subject_key=str(records["connection"].pk),
+        title=f"{marker} Xero org needs Reconnect",
+        detail=f"{marker}: Xero refused Patchbay.",
+        link="/settings/integrations/",
+        capability="manage_connections",
+    )
+    Notice.objects.create(
+        organisation=organisation,
+        kind="calendar_reconnect",
+        subject_key=str(records["calendar_connection"].pk),
+        title=f"Your {marker} calendar needs Reconnect",
+        detail=f"{marker}: iCloud refused the password.",
+        link="/settings/profile/",
+        user=records["calendar_connection"].owner,
+    )
+    NoticeMail.objects.create(
+        organisation=organisation, notice=records["notice"], user=owner.user, phase="opened"
+    )
+    NotificationPreference.objects.create(
+        organisation=organisation, user=owner.user, kind="sync_failing", choice="digest"
+    )
+    WeeklyDigestChoice.objects.create(organisation=organisation, user=owner.user, wanted=True)
 
 
 def _secrets(organisation: Organisation, marker: str) -> Secrets:

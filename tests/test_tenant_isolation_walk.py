@@ -100,6 +100,9 @@ LIST_VIEWS: list[tuple[str, tuple[str, ...]]] = [
     # link table, scoped through the settings' organisation.
     ("public_api:categories", ("operations.EquipmentCategory", SHOWN)),
     ("public_api:items", ("operations.EquipmentItem", "operations.EquipmentCategory", SHOWN)),
+    # Notices: listed on the Integrations page and their own page, counted in the header.
+    ("integrations:index", ("attention.Notice",)),
+    ("attention:notices", ("attention.Notice",)),
 ]
 
 

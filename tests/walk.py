@@ -87,6 +87,7 @@ PK_SOURCES: dict[str, str] = {
     "apikeys:webhooks:endpoint_rotate": "webhook_endpoint",
     "apikeys:webhooks:endpoint_delete": "webhook_endpoint",
     "apikeys:webhooks:endpoint_test": "webhook_endpoint",
+    "apikeys:webhooks:endpoint_re_enable": "webhook_endpoint",
     "apikeys:webhooks:delivery_detail": "delivery",
     "apikeys:webhooks:delivery_resend": "delivery",
     "api:customer-detail": "customer",

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from integrations.retry import Backoff, RetryAfter, RetryPolicy
-from webhooks import client, signing
+from webhooks import client, endpoint_health, signing
 from webhooks.client import Outcome
 from webhooks.models import Attempt, Delivery, Endpoint
 
@@ -120,6 +120,7 @@ def _record(
         )
         if outcome.status == GONE:
             _disable(delivery.endpoint, "The receiver answered 410 Gone.")
+        endpoint_health.after_attempt(delivery.endpoint_id, outcome.succeeded, started)
 
 
 def _next_state(

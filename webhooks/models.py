@@ -24,6 +24,10 @@ class Endpoint(TenantModel):
     event_types = models.JSONField(default=list, help_text="Subscribed event type names")
     enabled = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=200, blank=True)
+    # Since when every attempt has failed (None while healthy), and when Patchbay turned
+    # the endpoint off for it: webhooks.endpoint_health.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    auto_disabled_at = models.DateTimeField(null=True, blank=True)
     secret = EncryptedTextField()
     # During a rotation the old secret signs too, until it expires.
     previous_secret = EncryptedTextField(blank=True)

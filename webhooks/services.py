@@ -79,6 +79,7 @@ def update_endpoint(
     endpoint.enabled = enabled
     if enabled:
         endpoint.disabled_reason = ""
+        endpoint.auto_disabled_at = None  # enabled by hand: endpoint_health.re_enable resends
     endpoint.save()
     if not enabled:
         endpoint.deliveries.filter(status__in=Delivery.ACTIVE).update(

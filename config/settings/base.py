@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "api",
     # The public provider status page, computed from the call audit (docs/status-page.md).
     "status",
+    # Notices and mails about problems that need a person (docs/notifications.md).
+    "attention",
     "rest_framework",
     "drf_spectacular",
     # Xero and QuickBooks Online notify Patchbay of changes; a verified notification
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenancy.context_processors.tenancy",
+                "attention.notices.context",
             ],
         },
     },
@@ -404,6 +407,19 @@ CELERY_BEAT_SCHEDULE = {
     "summarise-provider-health": {
         "task": "status.tasks.summarise_provider_health",
         "schedule": timedelta(minutes=1),
+    },
+    # Notices: open and close them as problems appear and heal, and the two digests.
+    "scan-for-problems": {
+        "task": "attention.tasks.scan_for_problems",
+        "schedule": timedelta(minutes=1),
+    },
+    "daily-notice-digests": {
+        "task": "attention.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=7),
+    },
+    "weekly-accounting-summaries": {
+        "task": "attention.tasks.send_weekly_summaries",
+        "schedule": crontab(minute=30, hour=7, day_of_week=1),
     },
     "purge-provider-notifications": {
         "task": "integrations.provider_webhooks.tasks.purge_provider_notifications",

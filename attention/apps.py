@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AttentionConfig(AppConfig):
+    name = "attention"
+    verbose_name = "Notifications"
