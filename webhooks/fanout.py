@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -119,14 +120,19 @@ class Pump:
             self.active = True
             return True
 
-    def run(self) -> int:
-        """Deliver until nothing is due and nothing is in flight; the number recorded."""
-        recorded = 0
+    def run(self) -> bool:
+        """Deliver until nothing is due and nothing is in flight, or until the run's time
+        is up (a worker's warm shutdown waits for it); True when it stopped for time."""
+        ends = time.monotonic() + settings.WEBHOOKS_PUMP_SECONDS
         while True:
-            claimed = self._fill() if self._worth_claiming() else 0
-            recorded += self._drain(wait=claimed == 0)
-            if claimed == 0 and self.running == 0 and self._stop():
-                return recorded
+            claiming = time.monotonic() < ends
+            claimed = self._fill() if claiming and self._worth_claiming() else 0
+            self._drain(wait=claimed == 0)
+            if claimed == 0 and self.running == 0 and (not claiming or self._stop()):
+                if not claiming:
+                    with self.lock:
+                        self.active = False
+                return not claiming
 
     def _worth_claiming(self) -> bool:
         # Claim in batches: one statement per quarter of the senders, not per free one.
@@ -207,11 +213,15 @@ def pump() -> Pump:
         return _pump
 
 
-def deliver_due() -> int:
-    """Run this process's pump, or tell the running one that there is new work."""
+def deliver_due() -> bool:
+    """Run this process's pump, or tell the running one that there is new work.
+
+    True when the pump stopped for time with work perhaps left: the caller wakes a
+    worker again (any worker: the next run may be elsewhere).
+    """
     current = pump()
     if not current.wake():
-        return 0
+        return False
     try:
         return current.run()
     except BaseException:

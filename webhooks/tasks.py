@@ -18,16 +18,27 @@ SWEEP_BATCH = 5_000
 # Deliveries per wake-up message. A worker claims whatever is due, not the ids it was
 # sent, so one message per burst is enough; the ids say what woke it (logs, tests).
 WAKE_BATCH = 1_000
+RETRY_PUMP_SECONDS = 1
 
 
 @shared_task(ignore_result=True)
 def deliver(delivery_ids: list[int]) -> None:
     """Wake this worker's pump (webhooks.fanout): it delivers everything that is due."""
-    fanout.deliver_due()
+    try:
+        more = fanout.deliver_due()
+    except Exception:
+        # Its claims come back when their leases end; wake a worker for them and for
+        # whatever else is due rather than leave it all to the sweeper's next round.
+        deliver.apply_async(([],), queue=settings.WEBHOOKS_QUEUE, countdown=RETRY_PUMP_SECONDS)
+        raise
+    if more:
+        enqueue([])  # its time was up: the next run carries on
 
 
 def enqueue(delivery_ids: Sequence[int]) -> None:
     ids = list(delivery_ids)
+    if not ids:
+        deliver.apply_async(([],), queue=settings.WEBHOOKS_QUEUE)
     for start in range(0, len(ids), WAKE_BATCH):
         chunk = ids[start : start + WAKE_BATCH]
         deliver.apply_async((chunk,), queue=settings.WEBHOOKS_QUEUE)
