@@ -42,14 +42,14 @@ logger = logging.getLogger(__name__)
 # Lock a due window, then keep at most ``room`` per endpoint of it; rows locked but
 # not kept are released at the end of the statement, untouched.
 _CLAIM = """
-WITH locked AS (
+WITH locked AS MATERIALIZED (
     SELECT id, endpoint_id, next_attempt_at FROM {table}
     WHERE status IN ('pending', 'retrying') AND next_attempt_at <= %(now)s
       AND NOT (endpoint_id = ANY(%(full)s::bigint[]))
     ORDER BY next_attempt_at
     LIMIT %(window)s
     FOR UPDATE SKIP LOCKED
-), ranked AS (
+), ranked AS MATERIALIZED (
     SELECT id, endpoint_id,
            row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS rank
     FROM locked
