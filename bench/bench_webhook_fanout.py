@@ -53,6 +53,7 @@ def _start_workers(database_url: str, queue: str) -> list[subprocess.Popen[bytes
         "PATCHBAY_ENV": "development",
         "DJANGO_DEBUG": "0",
         "DATABASE_URL": database_url,
+        "WEBHOOKS_QUEUE": queue,  # a worker's own wake-ups (a pump handing over) stay here
         "PATCHBAY_VAR_DIR": tempfile.mkdtemp(prefix="patchbay-bench-"),
     }
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue]
