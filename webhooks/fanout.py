@@ -25,6 +25,7 @@ import queue
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, Final
@@ -120,19 +121,25 @@ class Pump:
             self.active = True
             return True
 
-    def run(self) -> bool:
-        """Deliver until nothing is due and nothing is in flight, or until the run's time
-        is up (a worker's warm shutdown waits for it); True when it stopped for time."""
+    def run(self, hand_over: Callable[[], None] = lambda: None) -> None:
+        """Deliver until nothing is due and nothing is in flight.
+
+        After ``WEBHOOKS_PUMP_SECONDS`` it stops claiming, steps aside so that a fresh
+        pump can start at once (``hand_over`` wakes one), and only then waits for its
+        own sends: a slow receiver's in-flight sends never pause claiming, and a
+        worker's warm shutdown never waits on an endless task.
+        """
         ends = time.monotonic() + settings.WEBHOOKS_PUMP_SECONDS
+        claiming = True
         while True:
-            claiming = time.monotonic() < ends
+            if claiming and time.monotonic() >= ends:
+                claiming = False
+                _retire(self)
+                hand_over()
             claimed = self._fill() if claiming and self._worth_claiming() else 0
             self._drain(wait=claimed == 0)
             if claimed == 0 and self.running == 0 and (not claiming or self._stop()):
-                if not claiming:
-                    with self.lock:
-                        self.active = False
-                return not claiming
+                return
 
     def _worth_claiming(self) -> bool:
         # Claim in batches: one statement per quarter of the senders, not per free one.
@@ -213,28 +220,30 @@ def pump() -> Pump:
         return _pump
 
 
-def deliver_due() -> bool:
+def deliver_due(hand_over: Callable[[], None]) -> None:
     """Run this process's pump, or tell the running one that there is new work.
 
-    True when the pump stopped for time with work perhaps left: the caller wakes a
-    worker again (any worker: the next run may be elsewhere).
+    ``hand_over`` wakes a worker (any: the next run may be elsewhere) when a pump's
+    time is up with work perhaps left.
     """
     current = pump()
     if not current.wake():
-        return False
+        return
     try:
-        return current.run()
+        current.run(hand_over)
     except BaseException:
-        _discard(current)
+        _retire(current)
         raise
+    finally:
+        if current is not _pump:  # retired: nothing will use it again
+            current.senders.shutdown(wait=False)
+            current.connections.close()
 
 
-def _discard(broken: Pump) -> None:
-    # Its senders may still be busy; their leases bring the deliveries back. A new
-    # pump starts from clean counts.
+def _retire(old: Pump) -> None:
+    # The next wake-up makes a new pump with clean counts. A retired pump's own sends
+    # still finish and are recorded by it (or, if it failed, come back with their leases).
     global _pump
     with _pump_lock:
-        if _pump is broken:
+        if _pump is old:
             _pump = None
-    broken.senders.shutdown(wait=False)
-    broken.connections.close()

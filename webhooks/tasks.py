@@ -25,14 +25,12 @@ RETRY_PUMP_SECONDS = 1
 def deliver(delivery_ids: list[int]) -> None:
     """Wake this worker's pump (webhooks.fanout): it delivers everything that is due."""
     try:
-        more = fanout.deliver_due()
+        fanout.deliver_due(hand_over=lambda: enqueue([]))
     except Exception:
         # Its claims come back when their leases end; wake a worker for them and for
         # whatever else is due rather than leave it all to the sweeper's next round.
         deliver.apply_async(([],), queue=settings.WEBHOOKS_QUEUE, countdown=RETRY_PUMP_SECONDS)
         raise
-    if more:
-        enqueue([])  # its time was up: the next run carries on
 
 
 def enqueue(delivery_ids: Sequence[int]) -> None:

@@ -317,9 +317,9 @@ WEBHOOKS_SEND_THREADS = env.int("WEBHOOKS_SEND_THREADS", 32)
 WEBHOOKS_ENDPOINT_IN_FLIGHT = env.int("WEBHOOKS_ENDPOINT_IN_FLIGHT", 8)
 # How long a busy worker waits for a send to finish before looking for new due work.
 WEBHOOKS_POLL_SECONDS = env.float("WEBHOOKS_POLL_SECONDS", 0.05)
-# One delivery task claims new work for this long, then finishes what it sent and hands
-# over to a fresh task (so a worker's warm shutdown never waits on an endless task).
-WEBHOOKS_PUMP_SECONDS = env.float("WEBHOOKS_PUMP_SECONDS", 30.0)
+# One delivery task claims new work for this long, then wakes a fresh one and only
+# finishes its own sends (so a worker's warm shutdown never waits on an endless task).
+WEBHOOKS_PUMP_SECONDS = env.float("WEBHOOKS_PUMP_SECONDS", 60.0)
 WEBHOOKS_RETRY_DELAYS = (60, 300, 1_800, 7_200, 43_200)  # after attempts 1..5
 WEBHOOKS_RETRY_JITTER = 0.1  # up to 10% later, never earlier
 WEBHOOKS_SECRET_OVERLAP = timedelta(hours=24)
