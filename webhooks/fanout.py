@@ -137,8 +137,11 @@ class Pump:
                 _retire(self)
                 hand_over()
             claimed = self._fill() if claiming and self._worth_claiming() else 0
-            self._drain(wait=claimed == 0)
-            if claimed == 0 and self.running == 0 and (not claiming or self._stop()):
+            finished = self._drain(wait=claimed == 0)
+            # Stop only after a claim that could see every endpoint found nothing: one
+            # made while an endpoint was at its cap did not look at that endpoint's rows.
+            idle = claimed == 0 and finished == 0 and self.running == 0
+            if idle and (not claiming or self._stop()):
                 return
 
     def _worth_claiming(self) -> bool:
@@ -179,6 +182,7 @@ class Pump:
 
     def _drain(self, *, wait: bool) -> int:
         done: list[Sent] = []
+        lost = 0
         timeout = settings.WEBHOOKS_POLL_SECONDS if wait else None
         item = self._get(timeout)
         while item is not _EMPTY:
@@ -186,11 +190,12 @@ class Pump:
                 done.append(item)
             elif isinstance(item, _Lost):
                 self._release(item.claimed)
+                lost += 1
             item = self._get(None)
         for sent in done:
             self._release(sent.claimed)
         delivery.record(done)
-        return len(done)
+        return len(done) + lost
 
     def _get(self, timeout: float | None) -> Sent | _Lost | object | None:
         try:
