@@ -7,7 +7,10 @@
 * a connect timeout, and one deadline for the whole exchange: per-read socket
   timeouts alone would let a slow-drip response run forever;
 * at most ``READ_LIMIT`` bytes of the response are read; ``KEEP`` are kept;
-* proxy variables in the environment are ignored (http.client never reads them).
+* proxy variables in the environment are ignored (http.client never reads them);
+* with a ``Pool``, a finished exchange's connection is kept open and reused for the
+  next call to the same host, but only while its address is still among the ones the
+  URL vets to *now*: reuse never skips the check, it only skips the TCP/TLS handshake.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import http.client
 import re
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass, replace
 
@@ -54,7 +58,54 @@ class _Deadline:
         return remaining
 
 
-def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
+_PoolKey = tuple[str, str, int, str]  # scheme, host, port, the pinned address
+
+
+class Pool:
+    """Idle keep-alive connections, each pinned to the address it was opened to.
+
+    Thread-safe: many sender threads take and give back connections at once.
+    """
+
+    def __init__(self, idle_per_key: int = 32) -> None:
+        self.idle_per_key = idle_per_key
+        self._idle: dict[_PoolKey, list[http.client.HTTPConnection]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, target: Target) -> tuple[http.client.HTTPConnection, str] | None:
+        with self._lock:
+            for address in target.addresses:  # only an address vetted this time
+                idle = self._idle.get(_key(target, address))
+                if idle:
+                    return idle.pop(), address
+        return None
+
+    def give(self, target: Target, address: str, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(_key(target, address), [])
+            if len(idle) < self.idle_per_key:
+                idle.append(connection)
+                return
+        connection.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for connections in idle.values():
+            for connection in connections:
+                connection.close()
+
+
+def _key(target: Target, address: str) -> _PoolKey:
+    return (target.scheme, target.host, target.port, address)
+
+
+# A kept connection the receiver has meanwhile closed fails like this before any answer:
+# the request is then sent once more on a new connection.
+_STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
+
+
+def post(url: str, body: bytes, headers: dict[str, str], pool: Pool | None = None) -> Outcome:
     started = time.monotonic()
     try:
         target = vet(url, allow_loopback_http=settings.WEBHOOKS_ALLOW_LOOPBACK_HTTP)
@@ -63,8 +114,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     deadline = _Deadline(settings.WEBHOOKS_TOTAL_TIMEOUT)
     address = ""
     try:
-        sock, address = _connect(target, deadline)
-        outcome = _exchange(sock, target, body, headers, deadline)
+        outcome, address = _send(target, body, headers, deadline, pool)
     except TimeoutError as error:
         outcome = Outcome(error_class="timeout", error=str(error) or "timed out")
     except ssl.SSLError as error:
@@ -77,6 +127,33 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
         )
     elapsed = round((time.monotonic() - started) * 1000)
     return replace(outcome, duration_ms=elapsed, resolved_ip=address)
+
+
+def _send(
+    target: Target,
+    body: bytes,
+    headers: dict[str, str],
+    deadline: _Deadline,
+    pool: Pool | None,
+) -> tuple[Outcome, str]:
+    kept = pool.take(target) if pool is not None else None
+    if kept is not None:
+        connection, address = kept
+        try:
+            return _exchange(connection, target, body, headers, deadline, pool, address), address
+        except _STALE:
+            pass  # closed by the receiver while idle: _exchange closed it; open a new one
+    sock, address = _connect(target, deadline)
+    connection = _wrap(sock, target)
+    return _exchange(connection, target, body, headers, deadline, pool, address), address
+
+
+def _wrap(sock: socket.socket, target: Target) -> http.client.HTTPConnection:
+    connection = http.client.HTTPConnection(target.host, target.port)
+    connection.sock = sock  # already connected to the vetted address: no new lookup
+    # Never let http.client reconnect on its own: that would resolve the host again.
+    connection.auto_open = 0
+    return connection
 
 
 def _connect(target: Target, deadline: _Deadline) -> tuple[socket.socket, str]:
@@ -101,14 +178,16 @@ def _connect(target: Target, deadline: _Deadline) -> tuple[socket.socket, str]:
 
 
 def _exchange(
-    sock: socket.socket,
+    connection: http.client.HTTPConnection,
     target: Target,
     body: bytes,
     headers: dict[str, str],
     deadline: _Deadline,
+    pool: Pool | None,
+    address: str,
 ) -> Outcome:
-    connection = http.client.HTTPConnection(target.host, target.port)
-    connection.sock = sock  # already connected to the vetted address: no new lookup
+    sock = connection.sock
+    reusable = False
     try:
         sock.settimeout(deadline.left())
         connection.request(
@@ -119,13 +198,18 @@ def _exchange(
         )
         response = connection.getresponse()
         kept = _read_capped(sock, response, deadline)
+        # Reusable only when the whole answer was read and the receiver keeps the line open.
+        reusable = pool is not None and response.isclosed() and not response.will_close
         return Outcome(
             status=response.status,
             body=kept.decode("utf-8", errors="replace"),
             retry_after=_retry_after(response.getheader("Retry-After")),
         )
     finally:
-        connection.close()
+        if reusable and pool is not None:
+            pool.give(target, address, connection)
+        else:
+            connection.close()
 
 
 def _read_capped(

@@ -10,16 +10,17 @@ leaves no attempt row and does not use up a retry.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from integrations.retry import Backoff, RetryAfter, RetryPolicy
 from webhooks import client, endpoint_health, signing
 from webhooks.client import Outcome
-from webhooks.models import Attempt, Delivery, Endpoint
+from webhooks.models import Attempt, Delivery, Endpoint, Event
 
 GONE = 410  # Standard Webhooks: the receiver asks never to be called again
 MAX_DELAY = timedelta(hours=12)
@@ -41,25 +42,73 @@ def claim(delivery_id: int, now: datetime) -> Delivery | None:
     return Delivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
 
 
-def attempt(delivery_id: int) -> Delivery | None:
-    """Make the attempt if the delivery is due; None when there was nothing to do."""
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery this worker holds the lease on, with what sending it needs."""
+
+    id: int
+    organisation_id: int
+    endpoint_id: int
+    event_pk: int
+    attempts: int
+    manual: bool
+    lease: datetime  # the next_attempt_at the claim wrote: only its holder may record
+
+
+@dataclass(frozen=True)
+class Sent:
+    claimed: Claimed
+    url: str
+    started: datetime
+    finished: datetime
+    outcome: Outcome
+
+
+def send(
+    claimed: Claimed, endpoint: Endpoint, event: Event, pool: client.Pool | None = None
+) -> Sent:
+    """Sign and post one claimed delivery (no database access: safe in any thread)."""
     started = timezone.now()
-    delivery = claim(delivery_id, started)
-    if delivery is None:
-        return None
-    lease_token = delivery.next_attempt_at
-    endpoint, event = delivery.endpoint, delivery.event
-    if not endpoint.enabled:
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.CANCELLED, next_attempt_at=None
-        )
-        return delivery
     headers = signing.headers(
         endpoint.signing_secrets(started), event.event_id, started, event.body
     )
-    outcome = client.post(endpoint.url, event.body.encode(), headers)
-    _record(delivery, outcome, started, lease_token)
+    outcome = client.post(endpoint.url, event.body.encode(), headers, pool)
+    return Sent(claimed, endpoint.url, started, timezone.now(), outcome)
+
+
+def attempt(delivery_id: int) -> Delivery | None:
+    """Make the attempt if the delivery is due; None when there was nothing to do."""
+    delivery = claim(delivery_id, timezone.now())
+    if delivery is None:
+        return None
+    endpoint = delivery.endpoint
+    if not endpoint.enabled:
+        cancel([delivery.pk])
+        return delivery
+    claimed = Claimed(
+        id=delivery.pk,
+        organisation_id=delivery.organisation_id,
+        endpoint_id=endpoint.pk,
+        event_pk=delivery.event_id,
+        attempts=delivery.attempts,
+        manual=delivery.manual,
+        lease=_lease_token(delivery),
+    )
+    record([send(claimed, endpoint, delivery.event)])
     return delivery
+
+
+def _lease_token(delivery: Delivery) -> datetime:
+    if delivery.next_attempt_at is None:  # a claim always writes it
+        raise ValueError(f"delivery {delivery.pk} was claimed without a lease")
+    return delivery.next_attempt_at
+
+
+def cancel(delivery_ids: list[int]) -> None:
+    """Deliveries claimed for an endpoint that has since been disabled: never sent."""
+    Delivery.objects.filter(pk__in=delivery_ids).update(
+        status=Delivery.Status.CANCELLED, next_attempt_at=None
+    )
 
 
 def retry_policy() -> RetryPolicy:
@@ -85,50 +134,87 @@ def next_delay(
     return None if seconds is None else timedelta(seconds=seconds)
 
 
-def _record(
-    delivery: Delivery, outcome: Outcome, started: datetime, lease_token: datetime | None
-) -> None:
-    finished = timezone.now()
+# Each attempt's outcome moves its delivery on in one statement for the whole batch,
+# and only where the lease is still the sender's (one outlived is someone else's now).
+_UPDATE = """
+UPDATE {table} AS d SET
+    attempts = v.attempts, status = v.status, manual = false, next_attempt_at = v.next_at,
+    hinted_at = NULL, last_attempt_at = v.started, last_status_code = v.code,
+    last_duration_ms = v.ms, last_error = v.error
+FROM unnest(
+    %s::bigint[], %s::timestamptz[], %s::integer[], %s::text[], %s::timestamptz[],
+    %s::timestamptz[], %s::integer[], %s::integer[], %s::text[]
+) AS v(id, lease, attempts, status, next_at, started, code, ms, error)
+WHERE d.id = v.id AND d.next_attempt_at = v.lease
+"""
+
+
+def record(sent: list[Sent]) -> None:
+    """Write every attempt row and move every delivery on: two statements per batch."""
+    if not sent:
+        return
+    states = [_next_state(s.claimed, s.outcome, s.claimed.attempts + 1, s.finished) for s in sent]
     with transaction.atomic():
-        number = delivery.attempts + 1
-        Attempt.objects.create(
-            organisation_id=delivery.organisation_id,
-            delivery=delivery,
-            number=number,
-            trigger=Attempt.Trigger.MANUAL if delivery.manual else Attempt.Trigger.SCHEDULED,
-            started_at=started,
-            duration_ms=outcome.duration_ms,
-            url=delivery.endpoint.url,
-            resolved_ip=outcome.resolved_ip,
-            response_status=outcome.status,
-            response_body=outcome.body.replace("\x00", ""),
-            error_class=outcome.error_class,
-            error=outcome.error[:300],
-        )
-        status, next_at = _next_state(delivery, outcome, number, finished)
-        # Only the lease holder moves the delivery on (a lease outlived is someone else's now).
-        Delivery.objects.filter(pk=delivery.pk, next_attempt_at=lease_token).update(
-            attempts=number,
-            status=status,
-            manual=False,
-            next_attempt_at=next_at,
-            hinted_at=None,
-            last_attempt_at=started,
-            last_status_code=outcome.status,
-            last_duration_ms=outcome.duration_ms,
-            last_error=outcome.error[:300],
-        )
-        if outcome.status == GONE:
-            _disable(delivery.endpoint, "The receiver answered 410 Gone.")
-        endpoint_health.after_attempt(delivery.endpoint_id, outcome.succeeded, started)
+        Attempt.objects.bulk_create(_attempt_row(s) for s in sent)
+        rows = [_update_row(s, state) for s, state in zip(sent, states, strict=True)]
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        with connection.cursor() as cursor:
+            cursor.execute(_UPDATE.format(table=Delivery._meta.db_table), columns)
+        for gone in {s.claimed.endpoint_id for s in sent if s.outcome.status == GONE}:
+            _disable(gone, "The receiver answered 410 Gone.")
+        for endpoint_id, newest in _newest_by_endpoint(sent).items():
+            endpoint_health.after_attempt(endpoint_id, newest.outcome.succeeded, newest.started)
+
+
+def _newest_by_endpoint(sent: list[Sent]) -> dict[int, Sent]:
+    """Each endpoint's latest attempt in the batch: it alone says whether the endpoint's
+    failing spell goes on (one health update per endpoint, not per attempt)."""
+    newest: dict[int, Sent] = {}
+    for one in sorted(sent, key=lambda one: one.started):
+        newest[one.claimed.endpoint_id] = one
+    return newest
+
+
+def _attempt_row(sent: Sent) -> Attempt:
+    claimed, outcome = sent.claimed, sent.outcome
+    return Attempt(
+        organisation_id=claimed.organisation_id,
+        delivery_id=claimed.id,
+        number=claimed.attempts + 1,
+        trigger=Attempt.Trigger.MANUAL if claimed.manual else Attempt.Trigger.SCHEDULED,
+        started_at=sent.started,
+        duration_ms=outcome.duration_ms,
+        url=sent.url,
+        resolved_ip=outcome.resolved_ip,
+        response_status=outcome.status,
+        response_body=outcome.body.replace("\x00", ""),
+        error_class=outcome.error_class,
+        error=outcome.error[:300],
+    )
+
+
+def _update_row(sent: Sent, state: tuple[str, datetime | None]) -> tuple[object, ...]:
+    claimed, outcome = sent.claimed, sent.outcome
+    status, next_at = state
+    return (
+        claimed.id,
+        claimed.lease,
+        claimed.attempts + 1,
+        status,
+        next_at,
+        sent.started,
+        outcome.status,
+        outcome.duration_ms,
+        outcome.error[:300],
+    )
 
 
 def _next_state(
-    delivery: Delivery, outcome: Outcome, number: int, finished: datetime
+    claimed: Claimed, outcome: Outcome, number: int, finished: datetime
 ) -> tuple[str, datetime | None]:
     if outcome.succeeded:
         return Delivery.Status.SUCCEEDED, None
-    if delivery.manual:
+    if claimed.manual:
         return Delivery.Status.FAILED, None  # a Resend is tried once
     delay = next_delay(number, outcome.retry_after, outcome.status)
     if delay is None:
@@ -136,8 +222,8 @@ def _next_state(
     return Delivery.Status.RETRYING, finished + delay
 
 
-def _disable(endpoint: Endpoint, reason: str) -> None:
-    Endpoint.objects.filter(pk=endpoint.pk).update(enabled=False, disabled_reason=reason)
-    Delivery.objects.filter(endpoint=endpoint, status__in=Delivery.ACTIVE).update(
+def _disable(endpoint_id: int, reason: str) -> None:
+    Endpoint.objects.filter(pk=endpoint_id).update(enabled=False, disabled_reason=reason)
+    Delivery.objects.filter(endpoint_id=endpoint_id, status__in=Delivery.ACTIVE).update(
         status=Delivery.Status.CANCELLED, next_attempt_at=None
     )

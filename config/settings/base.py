@@ -331,6 +331,15 @@ WEBHOOKS_LEASE_SECONDS = env.int("WEBHOOKS_LEASE_SECONDS", 60)
 # A due delivery whose wake-up message was sent this long ago is sent a new one.
 WEBHOOKS_REHINT_SECONDS = env.int("WEBHOOKS_REHINT_SECONDS", 300)
 WEBHOOKS_SWEEP_SECONDS = env.float("WEBHOOKS_SWEEP_SECONDS", 10.0)
+# Concurrent sends per worker process, and at most this many of them to one endpoint
+# (so a slow receiver holds a few senders, never all of them).
+WEBHOOKS_SEND_THREADS = env.int("WEBHOOKS_SEND_THREADS", 32)
+WEBHOOKS_ENDPOINT_IN_FLIGHT = env.int("WEBHOOKS_ENDPOINT_IN_FLIGHT", 8)
+# How long a busy worker waits for a send to finish before looking for new due work.
+WEBHOOKS_POLL_SECONDS = env.float("WEBHOOKS_POLL_SECONDS", 0.05)
+# One delivery task claims new work for this long, then wakes a fresh one and only
+# finishes its own sends (so a worker's warm shutdown never waits on an endless task).
+WEBHOOKS_PUMP_SECONDS = env.float("WEBHOOKS_PUMP_SECONDS", 60.0)
 WEBHOOKS_RETRY_DELAYS = (60, 300, 1_800, 7_200, 43_200)  # after attempts 1..5
 WEBHOOKS_RETRY_JITTER = 0.1  # up to 10% later, never earlier
 WEBHOOKS_SECRET_OVERLAP = timedelta(hours=24)

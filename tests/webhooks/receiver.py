@@ -33,6 +33,7 @@ class Behaviour:
     headers: dict[str, str] = field(default_factory=dict)
     hold: threading.Event | None = None  # answer only once this is set...
     hold_after: int = 0  # ...to requests that arrive after this many
+    delay: float = 0.0  # seconds to wait before answering (a slow receiver)
 
 
 class Receiver:
@@ -87,6 +88,8 @@ class Receiver:
                 if hold is not None and not hold.is_set() and arrived > behaviour.hold_after:
                     receiver.held.set()
                     hold.wait(60)
+                if behaviour.delay:
+                    time.sleep(behaviour.delay)
                 self.send_response(behaviour.status)
                 for name, value in behaviour.headers.items():
                     self.send_header(name, value)
