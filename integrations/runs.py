@@ -69,7 +69,9 @@ def error(run: SyncRun, message: str, **context: Any) -> None:
     run.save(update_fields=["errors", "counts"])
 
 
-def finish(run: SyncRun, status: str | None = None) -> SyncRun:
+def finish(run: SyncRun, status: str | None = None, *, read_provider: bool = False) -> SyncRun:
+    """End the run and schedule the next. ``read_provider``: the run read the provider's
+    changes (integrations.syncs.reads_provider), so the next reads may count from it."""
     run.status = status or (SyncRun.Status.PARTIAL if run.errors else SyncRun.Status.SUCCEEDED)
     run.finished_at = timezone.now()
     run.phase = "done"
@@ -78,6 +80,8 @@ def finish(run: SyncRun, status: str | None = None) -> SyncRun:
     updates: dict[str, Any] = {"next_sync_at": timezone.now() + interval}
     if run.status in (SyncRun.Status.SUCCEEDED, SyncRun.Status.PARTIAL):
         updates["last_sync_at"] = run.finished_at
+        if read_provider:
+            updates["last_poll_at"] = run.started_at
     # Together: a card read between the two would show the run over (and stop polling)
     # with the connection's last sync still unset.
     with transaction.atomic():
