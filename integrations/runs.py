@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -43,18 +43,36 @@ def start(connection: Connection, trigger: str) -> SyncRun:
         )
 
 
+# How often progress alone is written: the card polls every second or two, and a quiet
+# sync's dozen phases pass within a fraction of that (each would otherwise be an UPDATE).
+PROGRESS_EVERY = timedelta(seconds=1)
+_SAVED_AT = "_progress_saved_at"  # on the run object: when its progress was last written
+
+
 def progress(
     run: SyncRun, *, phase: str | None = None, done: int | None = None, total: int | None = None
 ) -> None:
-    """Save what the card shows, and renew the lease while work goes on."""
+    """Update what the card shows, and renew the lease while work goes on; written at
+    most every PROGRESS_EVERY (the rest is written by the next write or the run's end)."""
     if phase is not None:
         run.phase = phase
     if done is not None:
         run.done = done
     if total is not None:
         run.total = total
-    run.lease_expires_at = timezone.now() + lease()
+    now = timezone.now()
+    saved_at = run.__dict__.get(_SAVED_AT)
+    if saved_at is not None and now - saved_at < PROGRESS_EVERY:
+        run.__dict__["_progress_pending"] = True
+        return
+    _save_progress(run, now)
+
+
+def _save_progress(run: SyncRun, now: datetime) -> None:
+    run.lease_expires_at = now + lease()
     run.save(update_fields=["phase", "done", "total", "lease_expires_at", "counts"])
+    run.__dict__[_SAVED_AT] = now
+    run.__dict__["_progress_pending"] = False
 
 
 def count(run: SyncRun, outcome: str, n: int = 1) -> None:
@@ -85,12 +103,18 @@ def finish(run: SyncRun, status: str | None = None, *, read_provider: bool = Fal
     # Together: a card read between the two would show the run over (and stop polling)
     # with the connection's last sync still unset.
     with transaction.atomic():
-        run.save(update_fields=["status", "finished_at", "phase", "counts"])
+        # done and total too: the last progress may not have been written (PROGRESS_EVERY).
+        run.save(update_fields=["status", "finished_at", "phase", "done", "total", "counts"])
         Connection.objects.filter(pk=connection.pk).update(**updates)
     return run
 
 
 def bump_done(run: SyncRun, n: int) -> None:
+    """Add ``n`` done (in the row: concurrent pushes of one run each add theirs)."""
+    if n == 0:
+        return  # nothing to show; the lease is renewed by progress and the next batch
+    if run.__dict__.get("_progress_pending"):
+        _save_progress(run, timezone.now())  # the phase's done=0 first, then the sum
     SyncRun.objects.filter(pk=run.pk).update(
         done=F("done") + n, lease_expires_at=timezone.now() + lease(), counts=run.counts
     )
