@@ -320,16 +320,8 @@ def _explain() -> str:
     from django.utils import timezone
 
     from integrations import syncs
-    from integrations.registry import syncing_slugs
 
-    now = timezone.now()
-    params = {
-        "states": list(syncs.SYNCABLE_STATES),
-        "providers": syncing_slugs(),
-        "limit": settings.SYNC_DISPATCH_PER_TICK,
-        "now": now,
-        "until": now + syncs.CLAIM,
-    }
+    params = syncs.claim_params(settings.SYNC_DISPATCH_PER_TICK, timezone.now())
     with transaction.atomic(), db.cursor() as cursor:  # rolled back: nothing is claimed
         cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + syncs.CLAIM_SQL, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
