@@ -43,17 +43,15 @@ def start(connection: Connection, trigger: str) -> SyncRun:
         )
 
 
-# How often progress alone is written: the card polls every second or two, and a quiet
-# sync's dozen phases pass within a fraction of that (each would otherwise be an UPDATE).
-PROGRESS_EVERY = timedelta(seconds=1)
-_SAVED_AT = "_progress_saved_at"  # on the run object: when its progress was last written
-
-
 def progress(
     run: SyncRun, *, phase: str | None = None, done: int | None = None, total: int | None = None
 ) -> None:
-    """Update what the card shows, and renew the lease while work goes on; written at
-    most every PROGRESS_EVERY (the rest is written by the next write or the run's end)."""
+    """Update what the card shows, and renew the lease while work goes on. A phase with
+    nothing to do yet (no total, nothing done) is kept in memory, written by the next
+    write or the run's end, unless the lease is past half its life: a quiet sync's dozen
+    empty phases pass within a fraction of a second and would each be an UPDATE. Whether
+    it is written depends on the work, not on the clock, but for a run slow enough to
+    need its lease renewed."""
     if phase is not None:
         run.phase = phase
     if done is not None:
@@ -61,8 +59,8 @@ def progress(
     if total is not None:
         run.total = total
     now = timezone.now()
-    saved_at = run.__dict__.get(_SAVED_AT)
-    if saved_at is not None and now - saved_at < PROGRESS_EVERY:
+    renew_by = run.lease_expires_at - lease() / 2 if run.lease_expires_at else now
+    if not (run.total or run.done) and now < renew_by:
         run.__dict__["_progress_pending"] = True
         return
     _save_progress(run, now)
@@ -71,7 +69,6 @@ def progress(
 def _save_progress(run: SyncRun, now: datetime) -> None:
     run.lease_expires_at = now + lease()
     run.save(update_fields=["phase", "done", "total", "lease_expires_at", "counts"])
-    run.__dict__[_SAVED_AT] = now
     run.__dict__["_progress_pending"] = False
 
 
@@ -103,7 +100,7 @@ def finish(run: SyncRun, status: str | None = None, *, read_provider: bool = Fal
     # Together: a card read between the two would show the run over (and stop polling)
     # with the connection's last sync still unset.
     with transaction.atomic():
-        # done and total too: the last progress may not have been written (PROGRESS_EVERY).
+        # done and total too: an empty phase's progress is not written on its own.
         run.save(update_fields=["status", "finished_at", "phase", "done", "total", "counts"])
         Connection.objects.filter(pk=connection.pk).update(**updates)
     return run

@@ -4,11 +4,14 @@ over real HTTP, the clock driven."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection as db
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounting.models import Entity
@@ -146,3 +149,70 @@ def test_sync_now_always_reads(connected: Connection, tenants: Tenants) -> None:
         fresh = Connection.objects.select_related("organisation").get(pk=connected.pk)
         run = run_sync(fresh, SyncRun.Trigger.MANUAL)
     assert calls(run) > 0
+
+
+def second_organisation(template: Connection, tenants: Tenants) -> Connection:
+    """Bravo on a new sandbox organisation of its own, on a copy of alpha's token set (as
+    the fleet benchmark builds its organisations), its categories mapped."""
+    from sandbox.xero.models import XeroConnection, XeroOrganisation
+    from tests.accounting.test_engine import map_everything
+
+    sandbox_grant = XeroConnection.objects.select_related("grant").first().grant  # type: ignore[union-attr]
+    remote = XeroOrganisation.objects.create(name="Bravo Ledger", short_code="!bravo")
+    XeroConnection.objects.create(
+        grant=sandbox_grant, organisation=remote, auth_event_id=uuid.uuid4()
+    )
+    grant = template.grant
+    assert grant is not None
+    grant.pk = None
+    grant.organisation = tenants.bravo
+    grant.save()
+    factories.line(tenants.bravo, "1.00")
+    connection = Connection.objects.create(
+        organisation=tenants.bravo,
+        provider="xero",
+        remote_id=str(remote.tenant_id),
+        remote_name=remote.name,
+        grant=grant,
+    )
+    map_everything(connection)
+    return connection
+
+
+def quiet_profile(connection: Connection, at: datetime, trigger: str) -> tuple[int, int]:
+    """(SQL statements, API calls) of a sync at ``at`` with nothing changed."""
+    from accounting.engine.sync import run_sync
+
+    fresh = Connection.objects.select_related("organisation").get(pk=connection.pk)
+    with time_machine.travel(at), CaptureQueriesContext(db) as queries:
+        run = run_sync(fresh, trigger)
+    assert run.status == SyncRun.Status.SUCCEEDED, run.errors
+    return len(queries), calls(run)
+
+
+def test_a_quiet_sync_makes_a_known_number_of_statements_and_calls(
+    connected: Connection, tenants: Tenants
+) -> None:
+    other = second_organisation(connected, tenants)
+    t0 = timezone.now()
+    profiles: dict[str, list[tuple[int, int]]] = {"read": [], "skipped": []}
+    for connection in (connected, other):
+        for minutes in (0, 3):  # the first sync, then the one within the overlap
+            scheduled(connection, t0 + timedelta(minutes=minutes))
+        profiles["read"].append(quiet_profile(connection, t0 + timedelta(minutes=6), "manual"))
+        skipped = quiet_profile(connection, t0 + timedelta(minutes=9), "schedule")
+        profiles["skipped"].append(skipped)
+
+    # Demo Company (UK) holds invoices, so its reads include one of invoices (removed in,
+    # or made in, the ledger); the new ledger has none to watch and makes one read fewer.
+    assert profiles["read"] == [(QUIET_READ_QUERIES, 4), (QUIET_READ_QUERIES_NO_INVOICES, 3)]
+    # Skipping the reads, both organisations make the same statements and no call.
+    assert profiles["skipped"] == [(QUIET_SKIPPED_QUERIES, 0)] * 2
+
+
+# A quiet sync's SQL statements (the run, each push phase's cursor and unsettled links,
+# the reads' cursors and audit entries, the connection's health after each call): they
+# follow what the ledger holds, not the organisation or its history.
+QUIET_READ_QUERIES = 97
+QUIET_READ_QUERIES_NO_INVOICES = 84
+QUIET_SKIPPED_QUERIES = 48
