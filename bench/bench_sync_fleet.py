@@ -16,9 +16,13 @@ Then, in this process, QUIET_SAMPLE no-op syncs measured one by one:
 ``noop_sync_cpu_ms`` (``time.process_time`` around ``run_sync``: this process's CPU,
 threads included, the sandbox's not), ``noop_sync_queries`` (distinct counts seen),
 ``noop_sync_calls`` (audited calls). ``orgs_per_core_at_15_min`` = 900 s / p50 CPU.
+Then the same connections' next scheduled syncs, which skip reading the ledger (Xero
+notifies; nothing was notified): ``skipped_poll_*``, and ``poll_calls_saved_per_day``
+from the measured calls of a read and of a skipped read on the organisations' schedule
+with SYNC_NOTIFIED_POLL_BOUND_SECONDS (``notified_polls``).
 Last, the table grows to TABLE_ROWS connections (one in 15 due, as on a 15-minute
 schedule) and ``dispatch_tick_ms`` times the tick (claim and enqueue), with the plan
-of its due query (``EXPLAIN ANALYZE``).
+of its claim statement (``EXPLAIN ANALYZE``, rolled back).
 
 Sizes come from the environment (BENCH_FLEET_ORGS, BENCH_FLEET_RECORDS,
 BENCH_FLEET_TABLE_ROWS) so a test can run it tiny.
@@ -227,6 +231,55 @@ def _quiet_samples(count: int) -> list[tuple[float, int, int, str]]:
     return measured
 
 
+def _skipped_samples(count: int) -> list[tuple[float, int, int, str]]:
+    """The scheduled syncs that follow the quiet samples: Xero notifies (its webhook key is
+    set) and nothing was notified, so each pushes what changed (nothing) without reading
+    the ledger (integrations.syncs.reads_provider)."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from accounting.engine.sync import run_sync
+    from integrations.models import AuditEntry, Connection
+
+    measured = []
+    for pk in Connection.objects.order_by("pk").values_list("pk", flat=True)[:count]:
+        fresh = Connection.objects.select_related("organisation").get(pk=pk)
+        with CaptureQueriesContext(db) as queries:
+            cpu = time.process_time()
+            run = run_sync(fresh, "schedule")
+            cpu = time.process_time() - cpu
+        calls = AuditEntry.objects.filter(run=run).count()
+        measured.append((cpu * 1000, len(queries), calls, run.status))
+    return measured
+
+
+def _calls_saved(poll_calls: int, skipped_calls: int, organisations: int) -> dict[str, Any]:
+    """Calls a day a quiet fleet saves: on its organisations' schedule every sync reads
+    without notifications; with them, one in every ceil(bound / interval) reads."""
+    from math import ceil
+
+    from django.conf import settings
+
+    from tenancy.models import Organisation
+
+    interval = Organisation.objects.values_list("sync_interval_minutes", flat=True).first() or 15
+    bound = settings.SYNC_NOTIFIED_POLL_BOUND_SECONDS / 60
+    syncs_a_day = 1440 / interval
+    reads_a_day = syncs_a_day / max(1, ceil(bound / interval))
+    polling = syncs_a_day * poll_calls
+    notified = reads_a_day * poll_calls + (syncs_a_day - reads_a_day) * skipped_calls
+    return {
+        "sync_interval_minutes": interval,
+        "poll_bound_minutes": bound,
+        "calls_per_poll": poll_calls,
+        "calls_per_skipped_poll": skipped_calls,
+        "calls_per_org_per_day_polling": round(polling),
+        "calls_per_org_per_day_notified": round(notified),
+        "poll_calls_saved_per_day": round((polling - notified) * organisations),
+        "poll_calls_saved_per_day_per_10000_orgs": round((polling - notified) * 10_000),
+    }
+
+
 def _grow_table(rows: int) -> None:
     """Connections up to ``rows`` (no credentials: the tick never reads them), one in
     15 due, the rest later in the next quarter hour."""
@@ -260,14 +313,18 @@ def _grow_table(rows: int) -> None:
 
 
 def _explain() -> str:
+    """The plan of the tick's claim itself (claim_due's one statement), rolled back."""
+    from django.conf import settings
+    from django.db import connection as db
     from django.db import transaction
     from django.utils import timezone
 
     from integrations import syncs
 
-    query = syncs._due().filter(next_sync_at__lte=timezone.now()).order_by("next_sync_at")
-    with transaction.atomic():  # FOR UPDATE needs one; rolled back, nothing is claimed
-        plan = str(query.values_list("pk", flat=True)[:1000].explain(analyze=True))
+    params = syncs.claim_params(settings.SYNC_DISPATCH_PER_TICK, timezone.now())
+    with transaction.atomic(), db.cursor() as cursor:  # rolled back: nothing is claimed
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + syncs.CLAIM_SQL, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
         transaction.set_rollback(True)
     return plan
 
@@ -342,6 +399,11 @@ def _measure(
     samples = _quiet_samples(min(QUIET_SAMPLE, organisations))
     cpu = [ms for ms, _, _, _ in samples]
     p50 = percentile(cpu, 0.5)
+    skipped = _skipped_samples(min(QUIET_SAMPLE, organisations))
+    skipped_cpu = [ms for ms, _, _, _ in skipped]
+    saved = _calls_saved(
+        max(c for _, _, c, _ in samples), max(c for _, _, c, _ in skipped), organisations
+    )
     small_tick = _ticks()
     _grow_table(rows)
     plan = _explain()
@@ -363,11 +425,22 @@ def _measure(
         "noop_sync_calls": sorted({c for _, _, c, _ in samples}),
         "noop_sync_status": sorted({s for _, _, _, s in samples}),
         "orgs_per_core_at_15_min": int(900_000 / p50) if p50 else None,
+        "skipped_poll_cpu_ms": {
+            "p50": round(percentile(skipped_cpu, 0.5), 1),
+            "p99": round(percentile(skipped_cpu, 0.99), 1),
+            "sampled": len(skipped_cpu),
+        },
+        "skipped_poll_queries": sorted({q for _, q, _, _ in skipped}),
+        "skipped_poll_calls": sorted({c for _, _, c, _ in skipped}),
+        "skipped_poll_status": sorted({s for _, _, _, s in skipped}),
+        "poll_calls_saved_per_day": saved["poll_calls_saved_per_day"],
+        "notified_polls": saved,
         "dispatch_tick_ms": large_tick["tick_ms_p50"],
         "dispatch_tick": {"fleet_table": small_tick, "large_table": large_tick},
         "dispatch_plan": plan,
         "targets": "dispatch_tick_ms <= 50 at 100,000 rows; noop CPU p50 <= 50 ms; "
         "one noop_sync_queries value",
+        "load_average": list(os.getloadavg()),
     }
 
 

@@ -114,7 +114,12 @@ class Connection(TenantModel):
     )
     connected_at = models.DateTimeField(default=timezone.now)
     last_sync_at = models.DateTimeField(null=True, blank=True, help_text="Last successful sync")
-    next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Served by the partial index connection_due_sync (Meta): a plain index beside it
+    # would only be one more to write on every claim and every finished run.
+    next_sync_at = models.DateTimeField(null=True, blank=True)
+    # When a run last read the provider (the start of the last run that did): a provider
+    # that notifies of changes may skip a scheduled read up to SYNC_NOTIFIED_POLL_BOUND.
+    last_poll_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # The legal entity whose records this connection syncs (its own books); null: all of

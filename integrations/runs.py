@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -46,15 +46,30 @@ def start(connection: Connection, trigger: str) -> SyncRun:
 def progress(
     run: SyncRun, *, phase: str | None = None, done: int | None = None, total: int | None = None
 ) -> None:
-    """Save what the card shows, and renew the lease while work goes on."""
+    """Update what the card shows, and renew the lease while work goes on. A phase with
+    nothing to do yet (no total, nothing done) is kept in memory, written by the next
+    write or the run's end, unless the lease is past half its life: a quiet sync's dozen
+    empty phases pass within a fraction of a second and would each be an UPDATE. Whether
+    it is written depends on the work, not on the clock, but for a run slow enough to
+    need its lease renewed."""
     if phase is not None:
         run.phase = phase
     if done is not None:
         run.done = done
     if total is not None:
         run.total = total
-    run.lease_expires_at = timezone.now() + lease()
+    now = timezone.now()
+    renew_by = run.lease_expires_at - lease() / 2 if run.lease_expires_at else now
+    if not (run.total or run.done) and now < renew_by:
+        run.__dict__["_progress_pending"] = True
+        return
+    _save_progress(run, now)
+
+
+def _save_progress(run: SyncRun, now: datetime) -> None:
+    run.lease_expires_at = now + lease()
     run.save(update_fields=["phase", "done", "total", "lease_expires_at", "counts"])
+    run.__dict__["_progress_pending"] = False
 
 
 def count(run: SyncRun, outcome: str, n: int = 1) -> None:
@@ -69,7 +84,9 @@ def error(run: SyncRun, message: str, **context: Any) -> None:
     run.save(update_fields=["errors", "counts"])
 
 
-def finish(run: SyncRun, status: str | None = None) -> SyncRun:
+def finish(run: SyncRun, status: str | None = None, *, read_provider: bool = False) -> SyncRun:
+    """End the run and schedule the next. ``read_provider``: the run read the provider's
+    changes (integrations.syncs.reads_provider), so the next reads may count from it."""
     run.status = status or (SyncRun.Status.PARTIAL if run.errors else SyncRun.Status.SUCCEEDED)
     run.finished_at = timezone.now()
     run.phase = "done"
@@ -78,15 +95,23 @@ def finish(run: SyncRun, status: str | None = None) -> SyncRun:
     updates: dict[str, Any] = {"next_sync_at": timezone.now() + interval}
     if run.status in (SyncRun.Status.SUCCEEDED, SyncRun.Status.PARTIAL):
         updates["last_sync_at"] = run.finished_at
+        if read_provider:
+            updates["last_poll_at"] = run.started_at
     # Together: a card read between the two would show the run over (and stop polling)
     # with the connection's last sync still unset.
     with transaction.atomic():
-        run.save(update_fields=["status", "finished_at", "phase", "counts"])
+        # done and total too: an empty phase's progress is not written on its own.
+        run.save(update_fields=["status", "finished_at", "phase", "done", "total", "counts"])
         Connection.objects.filter(pk=connection.pk).update(**updates)
     return run
 
 
 def bump_done(run: SyncRun, n: int) -> None:
+    """Add ``n`` done (in the row: concurrent pushes of one run each add theirs)."""
+    if n == 0:
+        return  # nothing to show; the lease is renewed by progress and the next batch
+    if run.__dict__.get("_progress_pending"):
+        _save_progress(run, timezone.now())  # the phase's done=0 first, then the sum
     SyncRun.objects.filter(pk=run.pk).update(
         done=F("done") + n, lease_expires_at=timezone.now() + lease(), counts=run.counts
     )

@@ -26,7 +26,7 @@ from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.mappings import missing_mappings
 from accounting.models import Entity
 from accounting.registry import adapter_class_for
-from integrations import health, runs
+from integrations import health, runs, syncs
 from integrations.audit import Recorder
 from integrations.errors import ProviderError
 from integrations.limiter import DailyLimitReached, Limiter
@@ -168,8 +168,7 @@ def _ahead(adapter: AccountingAdapter, load: Callable[[], T]) -> Callable[[], T]
     return future.result
 
 
-def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
-    connection = run.connection
+def _read_changes(run: SyncRun, adapter: AccountingAdapter) -> None:
     for entity in records.TWO_WAY:
         runs.progress(run, phase=f"{entity}s from the ledger", done=0, total=0)
         pull.pull_records(run, adapter, entity)
@@ -177,6 +176,16 @@ def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
     # created again.
     runs.progress(run, phase="documents removed in the ledger", done=0, total=0)
     removals.pull_removed(run, adapter)
+
+
+def _phases(run: SyncRun, adapter: AccountingAdapter, reads: bool = True) -> None:
+    """The run's phases; ``reads`` False (a quiet provider that notifies, within its poll
+    bound: integrations.syncs.reads_provider) pushes Patchbay's records without reading
+    the ledger's changes, and leaves money (payments, allocations) for the next run that
+    reads. The read cursors stay where they are, so that run misses nothing."""
+    connection = run.connection
+    if reads:
+        _read_changes(run, adapter)
     mappings = Mappings.of(connection)
     context = due.context_of(adapter, mappings)
     invoice_window = due.window(connection, Entity.INVOICE, context, document=True)
@@ -212,14 +221,18 @@ def _phases(run: SyncRun, adapter: AccountingAdapter) -> None:
     )
     # After the pushes, so that what this run pushed is linked, not mirrored; before the
     # payments, so that a payment on a ledger-made invoice finds it in the mirror.
-    runs.progress(run, phase="invoices made in the ledger", done=0, total=0)
-    mirror.pull_ledger_invoices(run, adapter)
+    if reads:
+        runs.progress(run, phase="invoices made in the ledger", done=0, total=0)
+        mirror.pull_ledger_invoices(run, adapter)
     purchase_orders.push_purchase_orders(run, adapter, mappings, context)  # where kept
     timesheets.push_time_activities(run, adapter, context)  # where the ledger keeps time
+    if not reads:
+        return  # money waits for a read: see below
     runs.progress(run, phase="payments from the ledger", done=0, total=0)
     pull.pull_payments(run, adapter)
     # After the pull: a payment a bookkeeper also keyed in the ledger is linked by it
-    # (pull._own_echo) and so not sent a second time.
+    # (pull._own_echo) and so not sent a second time. So a run that skips the reads
+    # leaves payments and allocations to the next that reads (their cursors stay put).
     settle.push_payments(run, adapter, mappings, context)
     settle.push_allocations(run, adapter, context)
 
@@ -232,8 +245,9 @@ def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -
         runs.error(run, "Map these before the first sync: " + ", ".join(missing) + ".")
         return runs.finish(run, SyncRun.Status.REFUSED)
     adapter = adapter_for(connection, run)
+    reads = syncs.reads_provider(connection, trigger)
     try:
-        _phases(run, adapter)
+        _phases(run, adapter, reads)
     except DailyLimitReached as limit:
         return _pause_for_the_day(run, limit)
     except ProviderError as error:
@@ -242,4 +256,4 @@ def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -
     except BaseException:
         runs.finish(run, SyncRun.Status.FAILED)
         raise
-    return runs.finish(run)
+    return runs.finish(run, read_provider=reads)

@@ -245,6 +245,11 @@ SYNC_DISPATCH_PER_TICK = env.int("SYNC_DISPATCH_PER_TICK", 1000)
 # Broker messages one tick sends at most: the due are dealt between them (tick time stays
 # flat however many are due; more messages than workers keeps the workers evenly busy).
 SYNC_DISPATCH_MESSAGES = env.int("SYNC_DISPATCH_MESSAGES", 20)
+# A provider whose webhooks are set up (its signing key configured) tells Patchbay what
+# changed: a scheduled sync of its connection with no notification since the last read
+# pushes Patchbay's changes but skips reading the ledger, until the last read is this
+# old. The bound is the backstop for a notification that never came.
+SYNC_NOTIFIED_POLL_BOUND_SECONDS = env.int("SYNC_NOTIFIED_POLL_BOUND_SECONDS", 3600)
 
 # History tables partitioned by month (integrations/partitions.py): beat keeps this month's
 # partition and the next HISTORY_PARTITIONS_AHEAD months' made, and drops months older

@@ -25,6 +25,8 @@ KEYS = {
     "noop_sync_calls",
     "fleet_round_s",
     "orgs_per_core_at_15_min",
+    "poll_calls_saved_per_day",
+    "skipped_poll_calls",
 }
 
 
@@ -64,3 +66,7 @@ def test_a_tiny_fleet_reports_every_figure() -> None:
     assert large["rows"] == 600
     assert large["claimed_per_tick"] == [40] * 5  # one in 15 of the fillers, every tick
     assert "connection_due_sync" in figures["dispatch_plan"]
+    # The next scheduled syncs, nothing notified, read nothing: every read saved.
+    assert figures["skipped_poll_calls"] == [0]
+    assert figures["skipped_poll_status"] == ["succeeded"]
+    assert figures["poll_calls_saved_per_day"] == 3 * (96 - 24) * 4

@@ -18,8 +18,12 @@ from tests.integrations.helpers import make_connection, make_grant
 @pytest.fixture
 def enqueued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sent: list[int] = []
-    monkeypatch.setattr(syncs.sync_connection, "delay", lambda pk, *a: sent.append(pk))
-    monkeypatch.setattr(syncs.sync_connections, "delay", sent.extend)
+    monkeypatch.setattr(
+        syncs.sync_connection, "apply_async", lambda args, **_: sent.append(args[0])
+    )
+    monkeypatch.setattr(
+        syncs.sync_connections, "apply_async", lambda args, **_: sent.extend(args[0])
+    )
     return sent
 
 
@@ -94,7 +98,9 @@ def test_many_due_are_dealt_into_at_most_the_message_limit_and_few_go_one_each(
 ) -> None:
     settings.SYNC_DISPATCH_MESSAGES = 2
     batched: list[list[int]] = []
-    monkeypatch.setattr(syncs.sync_connections, "delay", batched.append)
+    monkeypatch.setattr(
+        syncs.sync_connections, "apply_async", lambda args, **_: batched.append(args[0])
+    )
     made = fleet(tenants, due=5, later=0)
     assert syncs.dispatch_due_syncs() == 5
     assert enqueued == []

@@ -42,6 +42,8 @@ def dispatched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
         started.append((connection_id, trigger))
 
     monkeypatch.setattr(syncs.sync_connection, "delay", delay)
+    # The beat tick publishes through one producer for all its messages.
+    monkeypatch.setattr(syncs.sync_connection, "apply_async", lambda args, **_: delay(*args))
     return started
 
 
