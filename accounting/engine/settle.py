@@ -138,6 +138,17 @@ def _payments(window: due.Window) -> list[Payment]:
     return list(rows.select_related("invoice").order_by("pk"))
 
 
+def money_waiting(connection: Connection, context: str) -> bool:
+    """Payments or credit allocations the next run would send. A run that may skip the
+    ledger's changes reads them anyway when so (money is sent only after a read: see
+    engine.sync), so a payment recorded in Patchbay never waits for the poll bound."""
+    for entity, found in ((Entity.PAYMENT, _payments), (Entity.ALLOCATION, _allocations)):
+        window = due.window(connection, entity, context, waits_on=("invoice_id", Entity.INVOICE))
+        if _unsent_ids(connection, entity, (row.pk for row in found(window))):
+            return True
+    return False
+
+
 def push_payments(
     run: SyncRun, adapter: AccountingAdapter, mappings: Mappings, context: str
 ) -> None:

@@ -178,16 +178,18 @@ def _read_changes(run: SyncRun, adapter: AccountingAdapter) -> None:
     removals.pull_removed(run, adapter)
 
 
-def _phases(run: SyncRun, adapter: AccountingAdapter, reads: bool = True) -> None:
+def _phases(run: SyncRun, adapter: AccountingAdapter, reads: bool = True) -> bool:
     """The run's phases; ``reads`` False (a quiet provider that notifies, within its poll
     bound: integrations.syncs.reads_provider) pushes Patchbay's records without reading
-    the ledger's changes, and leaves money (payments, allocations) for the next run that
-    reads. The read cursors stay where they are, so that run misses nothing."""
+    the ledger's changes, unless money (payments, allocations) waits to be sent: money
+    goes only after a read (below). The read cursors stay where they are, so the next run
+    that reads misses nothing. Returns whether this run read."""
     connection = run.connection
-    if reads:
-        _read_changes(run, adapter)
     mappings = Mappings.of(connection)
     context = due.context_of(adapter, mappings)
+    reads = reads or settle.money_waiting(connection, context)
+    if reads:
+        _read_changes(run, adapter)
     invoice_window = due.window(connection, Entity.INVOICE, context, document=True)
     invoices = _ahead(adapter, lambda: _invoices(invoice_window))
     push_customers(run, adapter, context)
@@ -227,7 +229,7 @@ def _phases(run: SyncRun, adapter: AccountingAdapter, reads: bool = True) -> Non
     purchase_orders.push_purchase_orders(run, adapter, mappings, context)  # where kept
     timesheets.push_time_activities(run, adapter, context)  # where the ledger keeps time
     if not reads:
-        return  # money waits for a read: see below
+        return False  # no money waits (above)
     runs.progress(run, phase="payments from the ledger", done=0, total=0)
     pull.pull_payments(run, adapter)
     # After the pull: a payment a bookkeeper also keyed in the ledger is linked by it
@@ -235,6 +237,7 @@ def _phases(run: SyncRun, adapter: AccountingAdapter, reads: bool = True) -> Non
     # leaves payments and allocations to the next that reads (their cursors stay put).
     settle.push_payments(run, adapter, mappings, context)
     settle.push_allocations(run, adapter, context)
+    return True
 
 
 def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -> SyncRun:
@@ -245,9 +248,8 @@ def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -
         runs.error(run, "Map these before the first sync: " + ", ".join(missing) + ".")
         return runs.finish(run, SyncRun.Status.REFUSED)
     adapter = adapter_for(connection, run)
-    reads = syncs.reads_provider(connection, trigger)
     try:
-        _phases(run, adapter, reads)
+        reads = _phases(run, adapter, syncs.reads_provider(connection, trigger))
     except DailyLimitReached as limit:
         return _pause_for_the_day(run, limit)
     except ProviderError as error:
