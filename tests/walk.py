@@ -272,9 +272,13 @@ def _website_records(organisation: Any, marker: str, records: dict[str, Any]) ->
     origin = AllowedOrigin.objects.create(
         organisation=organisation, origin=f"https://{marker}.example.com"
     )
+    # Its Test connection passed "tomorrow": later than any refused call the walk's own
+    # requests may record (a refusal newer than the last success turns the card red and
+    # hides the site's details, and with them the marker a seeded defect should show).
     site = WebsiteSettings.objects.create(
         organisation=organisation,
         last_call_at=timezone.now() + timedelta(seconds=1),
+        tested_at=timezone.now() + timedelta(days=1),
         site_url=f"https://{marker}.example.com",
         plugin_version=f"1.0-{marker}",
     )
