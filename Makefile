@@ -58,8 +58,7 @@ $(SDK_OUT)/patchbay-client-%.tgz: $(call sdk_sources,typescript)
 		&& npm pack --quiet --pack-destination $(CURDIR)/$(SDK_OUT)
 
 $(SDK_OUT)/patchbay-client-php-%.zip: $(call sdk_sources,php)
-	@mkdir -p $(SDK_OUT)
-	rm -f $@ && cd sdks/php && python3 -m zipfile -c $(CURDIR)/$@ src README.md composer.json
+	python3 sdks/php/build.py $(SDK_OUT)
 
 run: setup sdks
 	@mkdir -p var
