@@ -54,7 +54,8 @@ $(SDK_OUT)/patchbay_client-%-py3-none-any.whl: $(call sdk_sources,python) | $(UV
 $(SDK_OUT)/patchbay-client-%.tgz: $(call sdk_sources,typescript)
 	@scripts/ensure_node.sh
 	@mkdir -p $(SDK_OUT)
-	cd sdks/typescript && npm ci --no-audit --no-fund --loglevel=error && npm run build \
+	# npm pack builds first (the package's prepack script), so build runs once.
+	cd sdks/typescript && npm ci --no-audit --no-fund --loglevel=error \
 		&& npm pack --quiet --pack-destination $(CURDIR)/$(SDK_OUT)
 
 $(SDK_OUT)/patchbay-client-php-%.zip: $(call sdk_sources,php)
