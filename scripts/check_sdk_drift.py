@@ -103,6 +103,8 @@ def generate_typescript(schema: Path, scratch: Path) -> Path:
     """The package's committed generator (openapi-typescript, pinned by package-lock.json)."""
     out = scratch / "typescript"
     out.mkdir()
+    if shutil.which("node") is None or shutil.which("npm") is None:  # CI runs this first
+        subprocess.run([str(ROOT / "scripts" / "ensure_node.sh")], check=True)
     if not (TYPESCRIPT_SDK / "node_modules").is_dir():  # a fresh clone: install the pins
         _run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], TYPESCRIPT_SDK)
     _run(["node", "scripts/generate.mjs", str(schema), str(out)], TYPESCRIPT_SDK)
