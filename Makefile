@@ -54,12 +54,12 @@ $(SDK_OUT)/patchbay_client-%-py3-none-any.whl: $(call sdk_sources,python) | $(UV
 $(SDK_OUT)/patchbay-client-%.tgz: $(call sdk_sources,typescript)
 	@scripts/ensure_node.sh
 	@mkdir -p $(SDK_OUT)
-	cd sdks/typescript && npm ci --no-audit --no-fund --loglevel=error && npm run build \
+	# npm pack builds first (the package's prepack script), so build runs once.
+	cd sdks/typescript && npm ci --no-audit --no-fund --loglevel=error \
 		&& npm pack --quiet --pack-destination $(CURDIR)/$(SDK_OUT)
 
 $(SDK_OUT)/patchbay-client-php-%.zip: $(call sdk_sources,php)
-	@mkdir -p $(SDK_OUT)
-	rm -f $@ && cd sdks/php && python3 -m zipfile -c $(CURDIR)/$@ src README.md composer.json
+	python3 sdks/php/build.py $(SDK_OUT)
 
 run: setup sdks
 	@mkdir -p var

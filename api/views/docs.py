@@ -101,7 +101,7 @@ SDK_TOPICS = (
 INSTALL = {
     "python": "pip install {url}",
     "typescript": "npm install {url}",
-    "php": "curl -O {url} && unzip {filename} -d patchbay-client-php",
+    "php": "curl -O {url} && unzip {filename}",
 }
 
 

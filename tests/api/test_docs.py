@@ -46,6 +46,20 @@ def test_the_docs_page_covers_every_operation_with_examples(db: None) -> None:
     assert "Request body" in page and "Response 201" in page and "Response 200" in page
 
 
+def test_each_client_library_shows_its_install_line_and_four_examples(db: None) -> None:
+    page = Client().get("/api/v1/docs/", HTTP_HOST="localhost:8123").content.decode()
+    for slug in ("python", "typescript", "php"):
+        for topic in ("first-call", "paging", "rate-limit", "webhook"):
+            assert f'id="sdk-{slug}-{topic}"' in page
+    assert "npm install http://localhost:8123/api/v1/docs/sdks/patchbay-client-" in page
+    assert "unzip patchbay-client-php-" in page
+    # Each library's own calls, not another's
+    assert "patchbay.paginate(&quot;customers_list&quot;)" in page
+    assert "$patchbay-&gt;changedSince(&#x27;customers_list&#x27;, $since)" in page
+    assert "catch (RateLimitedException $limited)" in page
+    assert "new Webhook(process.env.PATCHBAY_WEBHOOK_SECRET)" in page
+
+
 def test_the_docs_page_is_for_api_users_not_for_patchbay_developers(db: None) -> None:
     page = Client().get("/api/v1/docs/").content.decode()
     for internal in ("Why Django REST framework", "django-ninja", "drf-spectacular"):
@@ -56,6 +70,8 @@ def test_the_docs_samples_use_the_address_the_reader_reached(db: None) -> None:
     page = Client().get("/api/v1/docs/", HTTP_HOST="localhost:8123").content.decode()
     assert 'pbk_…" http://localhost:8123/api/v1/invoices/' in page  # the curl sample
     assert "os.environ.get(&quot;PATCHBAY_URL&quot;, &quot;http://localhost:8123&quot;)" in page
+    assert "process.env.PATCHBAY_URL ?? &quot;http://localhost:8123&quot;" in page
+    assert "getenv(&#x27;PATCHBAY_URL&#x27;) ?: &#x27;http://localhost:8123&#x27;" in page
     assert ":8000" not in page and "patchbay.example" not in page
 
 

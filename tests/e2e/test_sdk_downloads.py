@@ -43,8 +43,10 @@ def _npm_tarball(path: Path) -> None:
 def _php_zip(path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
-        assert "composer.json" in names
-        assert any(name.startswith("src/") and name.endswith(".php") for name in names)
+        root = path.name.removesuffix(".zip")  # one folder, named like the file
+        assert f"{root}/composer.json" in names
+        assert f"{root}/src/autoload.php" in names
+        assert all(name.startswith(f"{root}/") for name in names)
 
 
 ARCHIVE_CHECKS: dict[str, Callable[[Path], None]] = {

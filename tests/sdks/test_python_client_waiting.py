@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from types import ModuleType
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -12,6 +16,7 @@ import pytest
 from tests.sdks.wheel import installed
 
 pytestmark = pytest.mark.xdist_group("sdk-python")
+T = TypeVar("T")
 PROBLEM = {"type": "https://iana.org/assignments/http-problem-types#quota-exceeded"}
 
 
@@ -102,9 +107,15 @@ def test_an_answer_that_is_not_problem_json_still_raises_by_status(pb) -> None:
     assert "Bad gateway" in raised.value.detail
 
 
-def test_the_asyncio_functions_wait_and_raise_alike(pb) -> None:
-    import asyncio
+def _run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run on a thread of its own: a browser test earlier in this process leaves
+    Playwright's sync API holding an event loop on the main thread, and asyncio.run
+    refuses to start while one is running there."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
+
+def test_the_asyncio_functions_wait_and_raise_alike(pb) -> None:
     from patchbay_client.generated.api.customers import customers_list
 
     answers = [_limited(**{"Retry-After": "1"}), _ok(), httpx.Response(404, json={})]
@@ -116,7 +127,7 @@ def test_the_asyncio_functions_wait_and_raise_alike(pb) -> None:
         on_wait=lambda seconds, request: waits.append(seconds),
     )
 
-    assert pb.ok(asyncio.run(customers_list.asyncio(client=client))).count == 0
+    assert pb.ok(_run_async(customers_list.asyncio(client=client))).count == 0
     assert waits == [1.0]
     with pytest.raises(pb.NotFound):
-        asyncio.run(customers_list.asyncio(client=client))
+        _run_async(customers_list.asyncio(client=client))

@@ -54,11 +54,12 @@ final class Webhook
         return $payload;
     }
 
-    /** @param array<string, string|list<string>> $headers */
+    /** @param array<string, string|int|list<string>> $headers */
     private function header(array $headers, string $name): string
     {
         $value = $headers[$name] ?? '';
-        $value = is_array($value) ? (string) ($value[0] ?? '') : $value;
+        // A hand-built array may hold the timestamp as an int; a header is text either way.
+        $value = (string) (is_array($value) ? ($value[0] ?? '') : $value);
         if ($value === '') {
             throw new WebhookVerificationException("The {$name} header is missing.");
         }

@@ -11,7 +11,10 @@ use Patchbay\Client\WebhookVerificationException;
 /** @return array{id: string, timestamp: string, body: string, signature: string} */
 function sample(): array
 {
-    return json_decode(env('PATCHBAY_WEBHOOK_SAMPLE'), true, 512, JSON_THROW_ON_ERROR);
+    $sample = json_decode(env('PATCHBAY_WEBHOOK_SAMPLE'), true, 512, JSON_THROW_ON_ERROR);
+    // Headers are text: the fixture's JSON gives the timestamp as a number.
+    $sample['timestamp'] = (string) $sample['timestamp'];
+    return $sample;
 }
 
 /** @return array<string, string> */

@@ -9,10 +9,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Route
 
-from tests.e2e.conftest import browser, page
+from tests.sdks.conftest import fresh_rate_limits, live_api_env
 from tests.sdks.runner import ROOT, ensure_node_modules, run_suite
 
-__all__ = ["browser", "page"]  # Playwright fixtures of tests/e2e, used here too
+# The client libraries' live-API fixtures, used here. This test lives under tests/e2e so
+# it shares that folder's one session-wide browser: importing `browser` into tests/sdks
+# made a second session fixture, and a second Playwright started in the same process
+# fails ("Sync API inside the asyncio loop").
+__all__ = ["fresh_rate_limits", "live_api_env"]
 
 pytestmark = pytest.mark.e2e
 
