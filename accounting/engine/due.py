@@ -78,16 +78,28 @@ class Window:
 
 
 def _unsettled(
-    connection: Connection, entity: str, changed_since: datetime | None = None
-) -> frozenset[int]:
-    """Records whose link isn't settled (or changed since `changed_since`)."""
-    refs = ExternalRef.objects.filter(connection=connection, entity=entity)
-    wanted = ~Q(state=ExternalRef.State.LINKED)
-    if changed_since is not None:
-        wanted |= Q(updated_at__gte=changed_since)
+    connection: Connection, entity: str, awaited: str = "", changed_since: datetime | None = None
+) -> tuple[frozenset[int], frozenset[int]]:
+    """Records of `entity` whose link isn't settled, and records of `awaited` (if any)
+    whose link isn't settled or changed since `changed_since`: one statement for both (a
+    quiet sync makes one per push phase, and each statement's ORM work is most of its CPU)."""
+    # Top-level arms, each matching an index (the partial unsettled one, or the changed
+    # one), so PostgreSQL can OR index scans rather than read all of a kind's links.
+    unsettled = ~Q(state=ExternalRef.State.LINKED)
+    wanted = Q(entity__in=[entity, awaited] if awaited else [entity]) & unsettled
+    if awaited and changed_since is not None:
+        wanted |= Q(entity=awaited, updated_at__gte=changed_since)
+    refs = ExternalRef.objects.filter(connection=connection).filter(wanted)
     # An excluded record stays out until someone includes it (which touches the record).
-    unsettled = refs.filter(wanted).exclude(excluded=True)
-    return frozenset(unsettled.values_list("local_id", flat=True))
+    rows = refs.exclude(excluded=True).values_list("entity", "local_id")
+    own: set[int] = set()
+    others: set[int] = set()
+    for row_entity, local_id in rows:
+        if row_entity == entity:
+            own.add(local_id)
+        if row_entity == awaited:
+            others.add(local_id)
+    return frozenset(own), frozenset(others)
 
 
 def _included(connection: Connection, entity: str, since: datetime) -> frozenset[int]:
@@ -119,9 +131,7 @@ def window(
     ):
         return Window(connection, entity, context, now, None, now, frozenset())
     field, awaited = waits_on or ("customer_id", Entity.CUSTOMER if document else "")
-    waiting_on = (
-        _unsettled(connection, awaited, changed_since=cursor.since) if awaited else frozenset()
-    )
+    unsettled, waiting_on = _unsettled(connection, entity, awaited, changed_since=cursor.since)
     return Window(
         connection,
         entity,
@@ -129,7 +139,7 @@ def window(
         started_at=now,
         since=cursor.since,
         full_check_at=cursor.full_check_at,
-        unsettled=_unsettled(connection, entity) | _included(connection, entity, cursor.since),
+        unsettled=unsettled | _included(connection, entity, cursor.since),
         waiting_on=waiting_on,
         waiting_field=field,
     )

@@ -240,7 +240,7 @@ def test_a_quiet_sync_makes_a_known_number_of_statements_and_calls(
 # A quiet sync's SQL statements (the run, each push phase's cursor and unsettled links,
 # the reads' cursors and audit entries, the connection's health after each call): they
 # follow what the ledger holds, not the organisation or its history.
-QUIET_READ_QUERIES = 97
-QUIET_READ_QUERIES_NO_INVOICES = 84
+QUIET_READ_QUERIES = 92
+QUIET_READ_QUERIES_NO_INVOICES = 79
 # Skipping the reads still asks whether money waits (two push windows, their records).
-QUIET_SKIPPED_QUERIES = 60
+QUIET_SKIPPED_QUERIES = 55
