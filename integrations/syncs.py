@@ -137,12 +137,26 @@ def claim_due(limit: int | None = None) -> list[int]:
     table's size."""
     limit = settings.SYNC_DISPATCH_PER_TICK if limit is None else limit
     now = timezone.now()
+    if db.vendor != "postgresql":
+        return _claim_without_row_locks(limit, now)
     with transaction.atomic(), db.cursor() as cursor:
         cursor.execute(CLAIM_SQL, claim_params(limit, now))
         rows = cursor.fetchall()
     # RETURNING keeps no order: never synced first, then oldest first.
     rows.sort(key=lambda row: (row[1] is not None, row[1] or now, row[0]))
     return [pk for pk, _ in rows]
+
+
+def _claim_without_row_locks(limit: int, now: datetime) -> list[int]:
+    """claim_due for make run's SQLite (one writer at a time, no SKIP LOCKED): the same
+    order, read and pushed ahead in one transaction."""
+    with transaction.atomic():
+        due = list(_due().filter(next_sync_at__isnull=True).values_list("pk", flat=True)[:limit])
+        if len(due) < limit:
+            overdue = _due().filter(next_sync_at__lte=now).order_by("next_sync_at")
+            due += list(overdue.values_list("pk", flat=True)[: limit - len(due)])
+        Connection.objects.filter(pk__in=due).update(next_sync_at=now + CLAIM)
+    return due
 
 
 @shared_task(name="integrations.syncs.sync_connections", ignore_result=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -157,13 +158,33 @@ def record(sent: list[Sent]) -> None:
     with transaction.atomic():
         Attempt.objects.bulk_create(_attempt_row(s) for s in sent)
         rows = [_update_row(s, state) for s, state in zip(sent, states, strict=True)]
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        with connection.cursor() as cursor:
-            cursor.execute(_UPDATE.format(table=Delivery._meta.db_table), columns)
+        if connection.vendor == "postgresql":
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            with connection.cursor() as cursor:
+                cursor.execute(_UPDATE.format(table=Delivery._meta.db_table), columns)
+        else:
+            _move_on_one_by_one(rows)
         for gone in {s.claimed.endpoint_id for s in sent if s.outcome.status == GONE}:
             _disable(gone, "The receiver answered 410 Gone.")
         for endpoint_id, newest in _newest_by_endpoint(sent).items():
             endpoint_health.after_attempt(endpoint_id, newest.outcome.succeeded, newest.started)
+
+
+def _move_on_one_by_one(rows: list[tuple[Any, ...]]) -> None:
+    """_UPDATE for a database without arrays (make run's SQLite): a statement a row, the
+    same lease condition."""
+    for pk, lease, attempts, status, next_at, started, code, ms, error in rows:
+        Delivery.objects.filter(pk=pk, next_attempt_at=lease).update(
+            attempts=attempts,
+            status=status,
+            manual=False,
+            next_attempt_at=next_at,
+            hinted_at=None,
+            last_attempt_at=started,
+            last_status_code=code,
+            last_duration_ms=ms,
+            last_error=error,
+        )
 
 
 def _newest_by_endpoint(sent: list[Sent]) -> dict[int, Sent]:

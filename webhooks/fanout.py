@@ -31,7 +31,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from webhooks import client, delivery
@@ -78,15 +78,45 @@ def claim_batch(now: datetime, limit: int, in_flight: Counter[int], cap: int) ->
         "room": [room for _, room in busy],
         "cap": cap,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_CLAIM.format(table=Delivery._meta.db_table), params)
-        rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_CLAIM.format(table=Delivery._meta.db_table), params)
+            rows = cursor.fetchall()
+    else:
+        rows = _claim_without_row_locks(now, limit, in_flight, cap, until)
     return [
         Claimed(
             id=i, organisation_id=o, endpoint_id=e, event_pk=v, attempts=a, manual=m, lease=until
         )
         for i, o, e, v, a, m in rows
     ]
+
+
+def _claim_without_row_locks(
+    now: datetime, limit: int, in_flight: Counter[int], cap: int, until: datetime
+) -> list[tuple[Any, ...]]:
+    """_CLAIM for make run's SQLite, which has neither arrays nor SKIP LOCKED but lets
+    one writer in at a time: the due window read and leased in one transaction, each
+    endpoint kept to its room."""
+    full = [endpoint for endpoint, count in in_flight.items() if count >= cap]
+    with transaction.atomic():
+        window = (
+            Delivery.objects.filter(status__in=Delivery.ACTIVE, next_attempt_at__lte=now)
+            .exclude(endpoint_id__in=full)
+            .order_by("next_attempt_at", "id")
+            .values_list("id", "organisation_id", "endpoint_id", "event_id", "attempts", "manual")
+        )
+        taken: Counter[int] = Counter()
+        kept = []
+        for row in window[:limit]:
+            endpoint = row[2]
+            if taken[endpoint] < cap - in_flight.get(endpoint, 0):
+                taken[endpoint] += 1
+                kept.append(row)
+        Delivery.objects.filter(pk__in=[row[0] for row in kept]).update(
+            next_attempt_at=until, hinted_at=None
+        )
+    return kept
 
 
 _KICK: Final = None  # a wake-up: new work may be due
