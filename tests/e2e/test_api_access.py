@@ -63,6 +63,9 @@ def test_manager_creates_uses_and_revokes_a_key_then_receives_a_test_webhook(
     secret = page.get_by_test_id("new-secret").input_value()
     assert secret.startswith("pbk_")
     copy = page.locator('[data-copy="new-secret"]')
+    # The copy script is deferred: click once the page has loaded it, as a person would
+    # (a click under load came before the handler existed, and the button said nothing).
+    page.wait_for_load_state("load")
     copy.click()
     expect(copy).to_have_text("Copied")  # the copy script runs from its static file
     screenshot(page, "api-key-created")

@@ -37,6 +37,9 @@ def test_owner_sets_up_the_website_key_domains_categories_and_mode(
     secret = page.get_by_test_id("new-secret").input_value()
     assert tokens.well_formed(secret, tokens.WEBSITE_PREFIX)
     copy = page.locator('[data-copy="new-secret"]')
+    # The copy script is deferred: click once the page has loaded it, as a person would
+    # (a click under load came before the handler existed, and the button said nothing).
+    page.wait_for_load_state("load")
     copy.click()
     expect(copy).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == secret
