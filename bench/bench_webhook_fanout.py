@@ -115,6 +115,12 @@ def _warm_up(organisation_id: int, receivers: list[Any], others: list[Any]) -> N
             receiver.received.clear()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """A process's user + system CPU so far (Linux /proc), children excluded."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(worker: subprocess.Popen[bytes]) -> None:
     worker.terminate()
     try:
@@ -187,9 +193,14 @@ def run() -> dict[str, Any]:
             stack.callback(_stop, worker)
         _warm_up(organisation.pk, receivers, slow)
         commits: dict[str, float] = {}
+        cpu_before = [_cpu_seconds(worker.pid) for worker in workers]
+        here_before = time.process_time()
         started = time.time()
         _produce(organisation.pk, commits)
+        produced = time.time()
         _wait_for_all(receivers, EVENTS * RECEIVERS)
+        worker_cpu = sum(_cpu_seconds(w.pid) for w in workers) - sum(cpu_before)
+        here_cpu = time.process_time() - here_before
         arrivals = _arrivals(receivers)
         finished = max(arrivals.values(), default=started)
         slow_arrivals = _arrivals(slow)
@@ -210,6 +221,11 @@ def run() -> dict[str, Any]:
         "send_threads_per_worker": getattr(settings, "WEBHOOKS_SEND_THREADS", None),
         "endpoint_in_flight_cap": getattr(settings, "WEBHOOKS_ENDPOINT_IN_FLIGHT", None),
         "lost": EVENTS * RECEIVERS - len(arrivals),
+        "produced_in_s": round(produced - started, 2),
+        # CPU per delivery made, healthy or not: the workers' (claim, sign, send, record),
+        # and this process's (the producer and every receiver).
+        "worker_cpu_ms_per_delivery": round(worker_cpu * 1000 / max(1, len(arrivals)), 3),
+        "bench_process_cpu_ms_per_delivery": round(here_cpu * 1000 / max(1, len(arrivals)), 3),
         "load_average": [round(figure, 2) for figure in load],
     }
     if EXTRA:

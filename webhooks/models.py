@@ -110,6 +110,14 @@ class Delivery(TenantModel):
                 name="delivery_due",
                 condition=Q(status__in=["pending", "retrying"]),
             ),
+            # The pump's claim (webhooks/fanout.py): each endpoint's own due rows, so that
+            # an endpoint at its in-flight cap is stepped over in one index descent, not
+            # by reading through its whole backlog on every claim.
+            models.Index(
+                fields=["endpoint", "next_attempt_at"],
+                name="delivery_due_by_endpoint",
+                condition=Q(status__in=["pending", "retrying"]),
+            ),
             models.Index(fields=["organisation", "-id"], name="delivery_log"),
         ]
 
