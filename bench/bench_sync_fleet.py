@@ -22,7 +22,7 @@ from the measured calls of a read and of a skipped read on the organisations' sc
 with SYNC_NOTIFIED_POLL_BOUND_SECONDS (``notified_polls``).
 Last, the table grows to TABLE_ROWS connections (one in 15 due, as on a 15-minute
 schedule) and ``dispatch_tick_ms`` times the tick (claim and enqueue), with the plan
-of its claim statement (``EXPLAIN ANALYZE``, rolled back).
+of its claim statement over the connections' schedules (``EXPLAIN ANALYZE``, rolled back).
 
 Sizes come from the environment (BENCH_FLEET_ORGS, BENCH_FLEET_RECORDS,
 BENCH_FLEET_TABLE_ROWS) so a test can run it tiny.
@@ -122,7 +122,6 @@ def _fleet_member(n: int, template: Any, records: int) -> None:
         remote_name=remote.name,
         remote_connection_id=str(uuid.uuid4()),
         grant=grant,
-        next_sync_at=None,
     )
     AccountMapping.objects.bulk_create(
         AccountMapping(
@@ -144,7 +143,7 @@ def _fleet_member(n: int, template: Any, records: int) -> None:
 def _world(organisations: int, records: int) -> Any:
     from django.db import connection as db
 
-    from integrations.models import Connection
+    from integrations.models import Connection, SyncSchedule
     from tenancy.models import Membership, Organisation, User
     from tenancy.roles import Role
 
@@ -156,7 +155,7 @@ def _world(organisations: int, records: int) -> Any:
     _link_customers(template)
     for n in range(1, organisations):
         _fleet_member(n, Connection.objects.get(pk=template.pk), records)
-    Connection.objects.update(next_sync_at=None)
+    SyncSchedule.objects.update(next_sync_at=None)
     with db.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return template
@@ -193,9 +192,9 @@ def _round(organisations: int, timeout_s: float = 3600) -> dict[str, Any]:
     from django.utils import timezone
 
     from integrations import syncs
-    from integrations.models import Connection, SyncRun
+    from integrations.models import SyncRun, SyncSchedule
 
-    Connection.objects.update(next_sync_at=None)
+    SyncSchedule.objects.update(next_sync_at=None)
     started = timezone.now()
     clock = time.perf_counter()
     dispatched = 0
@@ -282,34 +281,42 @@ def _calls_saved(poll_calls: int, skipped_calls: int, organisations: int) -> dic
 
 def _grow_table(rows: int) -> None:
     """Connections up to ``rows`` (no credentials: the tick never reads them), one in
-    15 due, the rest later in the next quarter hour."""
+    15 due, the rest later in the next quarter hour. Inserted in bulk, which no signal
+    sees: their schedules are inserted beside them, as integrations.schedule would."""
     from django.db import connection as db
     from django.utils import timezone
 
-    from integrations.models import Connection
+    from integrations.models import Connection, SyncSchedule
     from tenancy.models import Organisation
 
     now = timezone.now()
     organisations = list(Organisation.objects.values_list("pk", flat=True))
     have = Connection.objects.count()
     _DUE_FILLERS[:] = [f"filler-{n}" for n in range(0, max(0, rows - have), 15)]
-    Connection.objects.bulk_create(
-        (
+    for start in range(0, max(0, rows - have), 5_000):
+        numbers = range(start, min(start + 5_000, rows - have))
+        made = Connection.objects.bulk_create(
             Connection(
                 organisation_id=organisations[n % len(organisations)],
                 provider="xero",
                 remote_id=f"filler-{n}",
                 remote_name="Filler",
+            )
+            for n in numbers
+        )
+        SyncSchedule.objects.bulk_create(
+            SyncSchedule(
+                connection_id=connection.pk,
+                syncable=True,
                 next_sync_at=now - timedelta(seconds=n % 60)
                 if n % 15 == 0
                 else now + timedelta(seconds=1 + n % 900),
             )
-            for n in range(max(0, rows - have))
-        ),
-        batch_size=5_000,
-    )
+            for n, connection in zip(numbers, made, strict=True)
+        )
     with db.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE integrations_connection")
+        cursor.execute("VACUUM ANALYZE integrations_syncschedule")
 
 
 def _explain() -> str:
@@ -333,10 +340,11 @@ def _due_again() -> None:
     """The fillers _grow_table made due (one in 15), due again."""
     from django.utils import timezone
 
-    from integrations.models import Connection
+    from integrations.models import SyncSchedule
 
     past = timezone.now() - timedelta(minutes=1)
-    Connection.objects.filter(remote_id__in=_DUE_FILLERS).update(next_sync_at=past)
+    fillers = SyncSchedule.objects.filter(connection__remote_id__in=_DUE_FILLERS)
+    fillers.update(next_sync_at=past)
 
 
 _DUE_FILLERS: list[str] = []
@@ -350,9 +358,9 @@ def _ticks() -> dict[str, Any]:
 
     from config.celery import app
     from integrations import syncs
-    from integrations.models import Connection
+    from integrations.models import Connection, SyncSchedule
 
-    due = Connection.objects.filter(next_sync_at__lte=timezone.now()).count()
+    due = SyncSchedule.objects.filter(next_sync_at__lte=timezone.now()).count()
     timings, claims, queries = [], [], []
     for _ in range(TICKS):
         _due_again()  # each tick finds the same backlog, not what the last one left

@@ -12,7 +12,7 @@ from django.utils import timezone
 from calendars.models import AccountCheck
 from integrations.errors import ProviderError
 from integrations.models import Connection
-from integrations.syncs import SYNCABLE_STATES
+from integrations.schedule import SYNCABLE_STATES
 
 FRESH_FOR = timedelta(minutes=10)
 

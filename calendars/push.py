@@ -29,7 +29,7 @@ from integrations import audit, runs, tokens
 from integrations.errors import Outage, ProviderError, ProviderUnavailable
 from integrations.models import Connection, SyncRun
 from integrations.retry import Backoff, RetryPolicy
-from integrations.syncs import SYNCABLE_STATES
+from integrations.schedule import SYNCABLE_STATES
 
 Ref = tuple[str, int]
 # A group of events is written under one hold of the connection row (one transaction):

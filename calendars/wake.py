@@ -21,7 +21,7 @@ from calendars.choices import Frequency
 from calendars.settings_of import effective_for
 from integrations.models import Connection, SyncRun
 from integrations.registry import registered
-from integrations.syncs import SYNCABLE_STATES, pull_in
+from integrations.schedule import SYNCABLE_STATES, pull_in
 
 DEBOUNCE = timedelta(seconds=2)
 BACKSTOP = timedelta(minutes=2)

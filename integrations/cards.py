@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.timesince import timesince
 
+from integrations import schedule
 from integrations.models import Connection
 from integrations.registry import (
     Category,
@@ -139,8 +140,9 @@ def sync_summary(connection: Connection) -> str:
         parts = [f"Synced {timesince(connection.last_sync_at, depth=1)} ago"]
     else:
         parts = ["Not synced yet"]
-    if connection.next_sync_at is not None:
-        parts.append(f"next at {clock(connection.next_sync_at)}")
+    next_at = schedule.next_sync_at(connection)
+    if next_at is not None:
+        parts.append(f"next at {clock(next_at)}")
     return " · ".join(parts)
 
 
@@ -244,7 +246,7 @@ def _per_entity(
     rows = (
         Connection.objects.for_organisation(organisation)
         .filter(provider=integration.slug, state__in=Connection.ACTIVE_STATES, owner__isnull=True)
-        .select_related("legal_entity")
+        .select_related("legal_entity", "schedule")
         .order_by("legal_entity__name", "pk")
     )
     companies = [
@@ -338,7 +340,7 @@ def own_connections(user: User, organisation_id: int) -> dict[str, Connection]:
     """The user's own active connections in an organisation, per integration (one query)."""
     rows = Connection.objects.filter(
         organisation_id=organisation_id, owner=user, state__in=Connection.ACTIVE_STATES
-    )
+    ).select_related("schedule")
     return {row.provider: row for row in rows}
 
 
@@ -364,8 +366,10 @@ def _build_card(
 def active_connections(membership: Membership) -> dict[str, Connection]:
     """The organisation's own active connection per integration (one query); users' own
     connections (their calendars) are not the organisation's."""
-    rows = Connection.objects.for_organisation(membership.organisation).filter(
-        state__in=Connection.ACTIVE_STATES, owner__isnull=True
+    rows = (
+        Connection.objects.for_organisation(membership.organisation)
+        .filter(state__in=Connection.ACTIVE_STATES, owner__isnull=True)
+        .select_related("schedule")
     )
     return {row.provider: row for row in rows}
 

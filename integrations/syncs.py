@@ -1,5 +1,6 @@
-"""Scheduled and on-demand syncs, whatever the kind. PostgreSQL's next_sync_at says
-what is due; the connection's registry entry runs the sync itself."""
+"""Scheduled and on-demand syncs, whatever the kind. The connections' SyncSchedule rows
+say what is due (integrations.schedule keeps them); the connection's registry entry
+runs the sync itself."""
 
 from __future__ import annotations
 
@@ -14,16 +15,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from integrations import queues, runs
-from integrations.models import Connection, SyncRun
+from integrations import queues, runs, schedule
+from integrations.models import Connection, SyncRun, SyncSchedule
 from integrations.provider_webhooks.models import SyncWakeup
-from integrations.registry import get_integration, syncing_slugs
+from integrations.registry import get_integration
 
 logger = logging.getLogger(__name__)
 # Claimed connections are pushed this far ahead so the next tick skips them.
 CLAIM = timedelta(minutes=10)
-# The states a sync runs in: an Error connection needs a person to reconnect first.
-SYNCABLE_STATES = (Connection.State.CONNECTED, Connection.State.DEGRADED)
 
 
 # The task names are those from when syncs were accounting's alone: beat entries and
@@ -38,7 +37,11 @@ def sync_connection(
         SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.RUNNING).first() if run_id else None
     )
     entry = get_integration(connection.provider)
-    if connection.state not in SYNCABLE_STATES or entry is None or not entry.syncs:
+    if connection.state not in schedule.SYNCABLE_STATES or entry is None or not entry.syncs:
+        if trigger == SyncRun.Trigger.SCHEDULE:
+            # Claimed though it does not sync: its schedule missed a change (a state set
+            # by a queryset update, which no signal sees). Told now, no tick takes it again.
+            schedule.follow(connection)
         if run is not None:
             runs.error(run, "The connection is not connected.")
             runs.finish(run, SyncRun.Status.REFUSED)
@@ -76,55 +79,46 @@ def reads_provider(connection: Connection, trigger: str) -> bool:
     return SyncWakeup.objects.filter(connection_id=connection.pk).exists()
 
 
-def pull_in(connection_ids: list[int], at: datetime) -> None:
-    """next_sync_at = min(next_sync_at, at), in one UPDATE that never postpones a sync
-    (a NULL is already due)."""
-    Connection.objects.filter(pk__in=connection_ids, next_sync_at__gt=at).update(next_sync_at=at)
-
-
-def _due() -> QuerySet[Connection]:
-    """Syncing connections, locked as they are read, skipping those another dispatcher
-    holds. The partial index connection_due_sync (next_sync_at over the syncable states)
-    serves it as a range scan that stops at the LIMIT, however many connections the
-    table holds. claim_due runs the same conditions as one statement (below)."""
-    return Connection.objects.select_for_update(skip_locked=True).filter(
-        state__in=SYNCABLE_STATES, provider__in=syncing_slugs()
-    )
+def _due() -> QuerySet[SyncSchedule]:
+    """Syncable connections' schedules, locked as they are read, skipping those another
+    dispatcher holds. The partial index schedule_due_sync (next_sync_at where syncable)
+    serves it as a range scan that stops at the LIMIT, however many connections there
+    are. claim_due runs the same conditions as one statement (below)."""
+    return SyncSchedule.objects.select_for_update(skip_locked=True).filter(syncable=True)
 
 
 # One statement claims a tick's connections: never synced (NULL) first, then the longest
-# overdue with whatever room the first left, each a range scan of connection_due_sync
-# that stops at its LIMIT (rather than one `<= now OR IS NULL`, which PostgreSQL answers
-# by reading every due row and sorting them). Two CTEs, as PostgreSQL refuses FOR UPDATE
+# overdue with whatever room the first left, each a range scan of schedule_due_sync that
+# stops at its LIMIT (rather than one `<= now OR IS NULL`, which PostgreSQL answers by
+# reading every due row and sorting them). Two CTEs, as PostgreSQL refuses FOR UPDATE
 # under a UNION. The UPDATE finds its rows by primary key from an array (an index scan);
-# joined to the CTE instead, the planner hashed the whole table (a sequential scan of
-# 100,000 rows for 1,000 claimed). No id list travels to Python and back.
+# joined to the CTE instead, the planner hashed the whole table. It writes the narrow
+# schedule rows, never the wide connection rows. No id list travels to Python and back.
 CLAIM_SQL = """
 WITH never AS (
-    SELECT id, next_sync_at FROM integrations_connection
-     WHERE next_sync_at IS NULL AND state = ANY(%(states)s) AND provider = ANY(%(providers)s)
+    SELECT connection_id, next_sync_at FROM integrations_syncschedule
+     WHERE next_sync_at IS NULL AND syncable
      LIMIT %(limit)s FOR UPDATE SKIP LOCKED
 ), overdue AS (
-    SELECT id, next_sync_at FROM integrations_connection
-     WHERE next_sync_at <= %(now)s AND state = ANY(%(states)s) AND provider = ANY(%(providers)s)
+    SELECT connection_id, next_sync_at FROM integrations_syncschedule
+     WHERE next_sync_at <= %(now)s AND syncable
      ORDER BY next_sync_at
      LIMIT (SELECT %(limit)s - count(*) FROM never) FOR UPDATE SKIP LOCKED
 ), due AS (
     SELECT * FROM never UNION ALL SELECT * FROM overdue
 ), claimed AS (
-    UPDATE integrations_connection SET next_sync_at = %(until)s
-     WHERE id = ANY(ARRAY(SELECT id FROM due))
-    RETURNING id
+    UPDATE integrations_syncschedule SET next_sync_at = %(until)s
+     WHERE connection_id = ANY(ARRAY(SELECT connection_id FROM due))
+    RETURNING connection_id
 )
-SELECT due.id, due.next_sync_at FROM due JOIN claimed ON claimed.id = due.id
+SELECT due.connection_id, due.next_sync_at
+  FROM due JOIN claimed ON claimed.connection_id = due.connection_id
 """
 
 
 def claim_params(limit: int, now: datetime) -> dict[str, Any]:
     """CLAIM_SQL's parameters (the benchmark explains the same statement)."""
     return {
-        "states": list(SYNCABLE_STATES),
-        "providers": syncing_slugs(),
         "limit": limit,
         "now": now,
         "until": now + CLAIM,
@@ -151,11 +145,12 @@ def _claim_without_row_locks(limit: int, now: datetime) -> list[int]:
     """claim_due for make run's SQLite (one writer at a time, no SKIP LOCKED): the same
     order, read and pushed ahead in one transaction."""
     with transaction.atomic():
-        due = list(_due().filter(next_sync_at__isnull=True).values_list("pk", flat=True)[:limit])
+        never = _due().filter(next_sync_at__isnull=True).values_list("connection_id", flat=True)
+        due = list(never[:limit])
         if len(due) < limit:
             overdue = _due().filter(next_sync_at__lte=now).order_by("next_sync_at")
-            due += list(overdue.values_list("pk", flat=True)[: limit - len(due)])
-        Connection.objects.filter(pk__in=due).update(next_sync_at=now + CLAIM)
+            due += list(overdue.values_list("connection_id", flat=True)[: limit - len(due)])
+        SyncSchedule.objects.filter(connection_id__in=due).update(next_sync_at=now + CLAIM)
     return due
 
 

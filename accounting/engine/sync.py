@@ -26,7 +26,7 @@ from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.mappings import missing_mappings
 from accounting.models import Entity
 from accounting.registry import adapter_class_for
-from integrations import health, runs, syncs
+from integrations import health, runs, schedule, syncs
 from integrations.audit import Recorder
 from integrations.errors import ProviderError
 from integrations.limiter import DailyLimitReached, Limiter
@@ -51,9 +51,8 @@ def _pause_for_the_day(run: SyncRun, limit: DailyLimitReached) -> SyncRun:
     runs.error(run, f"Paused: {limit}.")
     health.mark_degraded(connection, f"Paused: {limit}; syncing resumes then")
     runs.finish(run, SyncRun.Status.PARTIAL)
-    Connection.objects.filter(pk=connection.pk).update(
-        next_sync_at=limit.resets_at, retry_at=limit.resets_at
-    )
+    schedule.set_next(connection, limit.resets_at)
+    Connection.objects.filter(pk=connection.pk).update(retry_at=limit.resets_at)
     return run
 
 

@@ -3,9 +3,9 @@
 A notification makes (or keeps) one `SyncWakeup` per matching connection, due
 WEBHOOK_SYNC_DELAY_SECONDS after the first notification of a burst; later ones fold into
 it. The webhook dispatcher starts due wake-ups with trigger "webhook". The connection's
-next_sync_at is also pulled in, a little after that (WEBHOOK_SYNC_BACKSTOP_SECONDS), so the
-regular dispatcher runs the sync even if the webhook dispatcher is not running, but
-normally finds it already claimed.
+next sync (its SyncSchedule) is also pulled in, a little after that
+(WEBHOOK_SYNC_BACKSTOP_SECONDS), so the regular dispatcher runs the sync even if the
+webhook dispatcher is not running, but normally finds it already claimed.
 
 Rows are locked with SKIP LOCKED, as integrations.syncs.claim_due does, so the two
 dispatchers never start the same connection twice.
@@ -21,9 +21,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from integrations.models import Connection, SyncRun
+from integrations.models import Connection, SyncRun, SyncSchedule
 from integrations.provider_webhooks.models import SyncWakeup
-from integrations.syncs import CLAIM, SYNCABLE_STATES, pull_in
+from integrations.schedule import SYNCABLE_STATES, pull_in
+from integrations.syncs import CLAIM
 
 
 @dataclass(frozen=True)
@@ -88,13 +89,19 @@ def claim_woken(limit: int = 100) -> list[int]:
             if verdict == "run":
                 claimed.append(wakeup.connection_id)
             wakeup.delete()
-        Connection.objects.filter(pk__in=claimed).update(next_sync_at=now + CLAIM)
+        SyncSchedule.objects.filter(connection_id__in=claimed).update(next_sync_at=now + CLAIM)
     return claimed
 
 
 def _lock_connections(ids: list[int]) -> dict[int, Connection]:
-    rows = Connection.objects.select_for_update(skip_locked=True).filter(pk__in=ids)
-    return {row.pk: row for row in rows}
+    """The connections free to start: neither the connection nor its schedule locked (a
+    dispatcher's claim holds the schedule rows it takes, a run's start the connection)."""
+    rows = (
+        SyncSchedule.objects.select_for_update(skip_locked=True, of=("self", "connection"))
+        .select_related("connection")
+        .filter(connection_id__in=ids)
+    )
+    return {row.connection_id: row.connection for row in rows}
 
 
 def _verdict(wakeup: SyncWakeup, connection: Connection | None, now: datetime) -> str:

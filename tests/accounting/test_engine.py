@@ -19,7 +19,7 @@ from integrations.syncs import claim_due
 from operations.models import IncomeCategory, Invoice, TaxCategory
 from tests import factories
 from tests.conftest import Tenants, client_for
-from tests.integrations.helpers import make_connection
+from tests.integrations.helpers import make_connection, next_sync_at
 
 API = settings.XERO_API_BASE
 
@@ -282,8 +282,9 @@ def test_the_daily_limit_pauses_the_connection_and_says_so(
     connected.refresh_from_db()
     assert "daily limit" in run.errors[0]["message"]
     assert connected.state == Connection.State.DEGRADED and "daily limit" in connected.reason
-    assert connected.next_sync_at is not None and run.finished_at is not None
-    assert connected.next_sync_at > run.finished_at
+    next_at = next_sync_at(connected)
+    assert next_at is not None and run.finished_at is not None
+    assert next_at > run.finished_at
     page = client_for(tenants.owner).get("/settings/integrations/").content.decode()
     assert "daily limit" in page
 

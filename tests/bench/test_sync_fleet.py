@@ -65,7 +65,7 @@ def test_a_tiny_fleet_reports_every_figure() -> None:
     large = figures["dispatch_tick"]["large_table"]
     assert large["rows"] == 600
     assert large["claimed_per_tick"] == [40] * 5  # one in 15 of the fillers, every tick
-    assert "connection_due_sync" in figures["dispatch_plan"]
+    assert "schedule_due_sync" in figures["dispatch_plan"]
     # The next scheduled syncs, nothing notified, read nothing: every read saved.
     assert figures["skipped_poll_calls"] == [0]
     assert figures["skipped_poll_status"] == ["succeeded"]

@@ -12,12 +12,14 @@ from django.utils import timezone
 from calendars import sync as sync_module
 from calendars.choices import Frequency
 from calendars.models import CalendarPreference, CalendarTarget
+from integrations import schedule
 from integrations.models import AppPassword, Connection, SyncRun
 from integrations.syncs import sync_connection
 from operations.models import CrewAssignment, Project
 from tenancy.models import User
 from tests.conftest import Tenants
 from tests.factories import make_customer, make_project
+from tests.integrations.helpers import next_sync_at
 
 
 def calendar_of(tenants: Tenants, user: User) -> Connection:
@@ -28,15 +30,16 @@ def calendar_of(tenants: Tenants, user: User) -> Connection:
         username=user.email,
         password="abcdabcdabcdabcd",
     )
-    return Connection.objects.create(
+    connection = Connection.objects.create(
         organisation=tenants.alpha,
         owner=user,
         provider="icloud",
         remote_id=user.email,
         remote_name=user.email,
         app_password=password,
-        next_sync_at=timezone.now() + timedelta(hours=1),
     )
+    schedule.set_next(connection, timezone.now() + timedelta(hours=1))
+    return connection
 
 
 @pytest.fixture
@@ -78,8 +81,9 @@ def test_a_burst_of_changes_makes_one_sync_soon(
 
     assert queued == [(connection.pk, "webhook")]
     connection.refresh_from_db()
-    assert connection.next_sync_at is not None
-    assert connection.next_sync_at <= timezone.now() + timedelta(minutes=2)
+    next_at = next_sync_at(connection)
+    assert next_at is not None
+    assert next_at <= timezone.now() + timedelta(minutes=2)
 
 
 def test_a_quarter_hour_user_is_left_to_the_dispatcher(
@@ -98,8 +102,9 @@ def test_a_quarter_hour_user_is_left_to_the_dispatcher(
 
     assert queued == []
     connection.refresh_from_db()
-    assert connection.next_sync_at is not None
-    assert connection.next_sync_at <= timezone.now() + timedelta(minutes=15)
+    next_at = next_sync_at(connection)
+    assert next_at is not None
+    assert next_at <= timezone.now() + timedelta(minutes=15)
 
 
 def test_a_reassigned_shift_wakes_both_people_and_nothing_before_commit(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from integrations.models import AppPassword, Connection, OAuthGrant
+from integrations import schedule
+from integrations.models import AppPassword, Connection, OAuthGrant, SyncSchedule
 from tenancy.models import Organisation, User
 
 
@@ -35,8 +36,13 @@ def make_grant(
 
 
 def make_connection(
-    organisation: Organisation, grant: OAuthGrant | None = None, **extra: Any
+    organisation: Organisation,
+    grant: OAuthGrant | None = None,
+    *,
+    next_sync_at: datetime | None = None,
+    **extra: Any,
 ) -> Connection:
+    """A connection, due at once (as a new one is) unless ``next_sync_at`` says when."""
     defaults: dict[str, Any] = {
         "provider": "xero",
         "remote_id": "tenant-1",
@@ -44,7 +50,15 @@ def make_connection(
         "remote_connection_id": "conn-1",
         "grant": grant or make_grant(organisation),
     }
-    return Connection.objects.create(organisation=organisation, **{**defaults, **extra})
+    connection = Connection.objects.create(organisation=organisation, **{**defaults, **extra})
+    if next_sync_at is not None:
+        schedule.set_next(connection, next_sync_at)
+    return connection
+
+
+def next_sync_at(connection: Connection) -> datetime | None:
+    """When the connection syncs next, read afresh from its schedule."""
+    return SyncSchedule.objects.get(connection=connection).next_sync_at
 
 
 def make_password_connection(

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from integrations import syncs
-from integrations.models import Connection
+from integrations.models import Connection, SyncSchedule
 from tests.conftest import Tenants
 from tests.integrations.helpers import make_connection, make_grant
 
@@ -51,7 +51,7 @@ def test_a_tick_makes_as_many_queries_for_three_due_connections_as_for_thirty(
     made = fleet(tenants, due=3, later=2, never=1)
     few = tick_queries()
     assert len(enqueued) == 4
-    Connection.objects.update(next_sync_at=timezone.now() - timedelta(minutes=1))
+    SyncSchedule.objects.update(next_sync_at=timezone.now() - timedelta(minutes=1))
     grant = made[0].grant
     for n in range(30):
         make_connection(tenants.alpha, grant, remote_id=f"more-{n}", next_sync_at=None)
@@ -93,7 +93,7 @@ def test_the_due_query_is_served_by_the_partial_index(tenants: Tenants) -> None:
     with db.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = query.values_list("pk", flat=True)[:10].explain()
-    assert "connection_due_sync" in plan
+    assert "schedule_due_sync" in plan
     assert "Sort" not in plan
 
 
@@ -110,7 +110,7 @@ def test_many_due_are_dealt_into_at_most_the_message_limit_and_few_go_one_each(
     assert enqueued == []
     assert sorted(pk for batch in batched for pk in batch) == sorted(c.pk for c in made)
     assert [len(batch) for batch in batched] == [3, 2]
-    Connection.objects.filter(pk=made[0].pk).update(next_sync_at=None)
+    SyncSchedule.objects.filter(connection=made[0]).update(next_sync_at=None)
     syncs.dispatch_due_syncs()
     assert enqueued == [made[0].pk]  # one due: its own sync_connection message
 

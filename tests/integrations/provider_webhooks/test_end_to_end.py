@@ -20,7 +20,7 @@ from sandbox.xero.seed import DEMO_COMPANY_UK, HARBOUR_BUILD
 from sandbox.xero.webhooks import intent
 from sandbox.xero.webhooks.models import XeroWebhookDelivery, XeroWebhookSubscription
 from tests.conftest import Tenants
-from tests.integrations.helpers import make_connection
+from tests.integrations.helpers import make_connection, next_sync_at
 from tests.sandbox import flow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,10 +38,10 @@ def connected(tenants: Tenants, provider: str, remote_id: str, **extra: Any) -> 
 
 
 def pulled_in(connection: Connection) -> bool:
-    before = connection.next_sync_at
-    connection.refresh_from_db()
-    assert before is not None and connection.next_sync_at is not None
-    return connection.next_sync_at < before
+    """Its next sync, an hour away when connected(), was brought within minutes."""
+    next_at = next_sync_at(connection)
+    assert next_at is not None
+    return next_at < timezone.now() + timedelta(minutes=30)
 
 
 @pytest.fixture

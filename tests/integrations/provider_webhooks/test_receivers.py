@@ -90,12 +90,12 @@ def test_a_notification_pulls_next_sync_in_once(tenants, provider, settings):
     latest = before + timedelta(
         seconds=settings.WEBHOOK_SYNC_DELAY_SECONDS + settings.WEBHOOK_SYNC_BACKSTOP_SECONDS + 5
     )
-    assert connection.next_sync_at is not None
-    assert before < connection.next_sync_at < latest
-    moved = connection.next_sync_at
+    assert connection.schedule.next_sync_at is not None
+    assert before < connection.schedule.next_sync_at < latest
+    moved = connection.schedule.next_sync_at
     notify.post_xero(provider, notify.xero_body(TENANT_X))
     connection.refresh_from_db()
-    assert connection.next_sync_at == moved  # min(): a later notification never postpones
+    assert connection.schedule.next_sync_at == moved  # min(): a later notification never postpones
 
 
 def test_the_regular_dispatcher_is_the_backstop(tenants, provider, dispatched, settings):
@@ -158,8 +158,8 @@ def test_wrong_signature_is_refused_logged_and_schedules_nothing(tenants, provid
     assert refusal.remote_ids == []  # nothing from an unverified body is kept
     assert not SyncWakeup.objects.exists()
     connection.refresh_from_db()
-    assert connection.next_sync_at is not None
-    assert connection.next_sync_at > timezone.now() + LATER - timedelta(minutes=1)
+    assert connection.schedule.next_sync_at is not None
+    assert connection.schedule.next_sync_at > timezone.now() + LATER - timedelta(minutes=1)
 
 
 def test_a_body_changed_after_signing_is_refused(tenants, provider, settings):
@@ -211,13 +211,13 @@ def test_unknown_tenant_is_ignored_and_recorded(tenants, provider):
 def test_a_tenant_never_wakes_another_organisations_connection(tenants, provider):
     alpha = connected(tenants, TENANT_X)
     bravo = connected(tenants, TENANT_Y, organisation=tenants.bravo, remote_connection_id="c2")
+    bravo_before = bravo.schedule.next_sync_at
     notify.post_xero(provider, notify.xero_body(TENANT_X))
     assert list(SyncWakeup.objects.values_list("connection_id", "organisation_id")) == [
         (alpha.pk, tenants.alpha.pk)
     ]
-    bravo_before = bravo.next_sync_at
     bravo.refresh_from_db()
-    assert bravo.next_sync_at == bravo_before
+    assert bravo.schedule.next_sync_at == bravo_before
 
 
 def test_one_delivery_naming_two_tenants_wakes_both(tenants, provider):
@@ -246,14 +246,15 @@ def test_a_connection_that_cannot_sync_is_not_woken(tenants, provider, state):
     assert not SyncWakeup.objects.exists()
     assert ProviderNotification.objects.get().outcome == Outcome.IGNORED
     connection.refresh_from_db()
-    assert connection.next_sync_at is not None
-    assert connection.next_sync_at > timezone.now() + timedelta(minutes=30)
+    assert connection.schedule.next_sync_at is not None
+    assert connection.schedule.next_sync_at > timezone.now() + timedelta(minutes=30)
 
 
 def test_a_connection_disconnected_before_its_wake_up_is_dropped(tenants, provider, dispatched):
     connection = connected(tenants)
     notify.post_xero(provider, notify.xero_body(TENANT_X))
-    Connection.objects.filter(pk=connection.pk).update(state=Connection.State.DISCONNECTED)
+    connection.state = Connection.State.DISCONNECTED
+    connection.save(update_fields=["state"])
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
         dispatch_everything()
     assert dispatched == []
