@@ -9,6 +9,7 @@ leaves no attempt row and does not use up a retry.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -142,14 +143,10 @@ def next_delay(
 # most of a worker's CPU.
 _RECORD = """
 WITH v AS (
-    SELECT * FROM unnest(
-        %(id)s::bigint[], %(lease)s::timestamptz[], %(attempts)s::integer[],
-        %(status)s::text[], %(next_at)s::timestamptz[], %(started)s::timestamptz[],
-        %(code)s::integer[], %(ms)s::integer[], %(error)s::text[],
-        %(organisation)s::bigint[], %(trigger)s::text[], %(url)s::text[],
-        %(ip)s::text[], %(body)s::text[], %(error_class)s::text[]
-    ) AS v(id, lease, attempts, status, next_at, started, code, ms, error,
-           organisation, trigger, url, ip, body, error_class)
+    SELECT * FROM json_to_recordset(%(rows)s::json) AS v(
+        id bigint, lease timestamptz, attempts integer, status text, next_at timestamptz,
+        started timestamptz, code integer, ms integer, error text, organisation bigint,
+        trigger text, url text, ip text, body text, error_class text)
 ), logged AS (
     INSERT INTO {attempts} (organisation_id, delivery_id, number, trigger, started_at,
         duration_ms, url, resolved_ip, response_status, response_body, error_class, error)
@@ -211,28 +208,31 @@ def _record_in_one_statement(
 ) -> list[tuple[int, datetime]]:
     """_RECORD; returns the failing endpoints whose spell has lasted long enough to be
     disabled, with their newest failure's time."""
-    columns: dict[str, Any] = {name: [] for name in _RECORD_COLUMNS}
+    rows = []
     for one, (status, next_at) in zip(sent, states, strict=True):
         claimed, outcome = one.claimed, one.outcome
-        row = (
-            claimed.id,
-            claimed.lease,
-            claimed.attempts + 1,
-            status,
-            next_at,
-            one.started,
-            outcome.status,
-            outcome.duration_ms,
-            outcome.error[:300],
-            claimed.organisation_id,
-            Attempt.Trigger.MANUAL if claimed.manual else Attempt.Trigger.SCHEDULED,
-            one.url,
-            outcome.resolved_ip,
-            outcome.body.replace("\x00", ""),
-            outcome.error_class,
+        rows.append(
+            {
+                "id": claimed.id,
+                "lease": claimed.lease.isoformat(),
+                "attempts": claimed.attempts + 1,
+                "status": status,
+                "next_at": next_at.isoformat() if next_at else None,
+                "started": one.started.isoformat(),
+                "code": outcome.status,
+                "ms": outcome.duration_ms,
+                "error": outcome.error[:300],
+                "organisation": claimed.organisation_id,
+                "trigger": Attempt.Trigger.MANUAL if claimed.manual else Attempt.Trigger.SCHEDULED,
+                "url": one.url,
+                "ip": outcome.resolved_ip,
+                "body": outcome.body.replace("\x00", ""),
+                "error_class": outcome.error_class,
+            }
         )
-        for name, value in zip(_RECORD_COLUMNS, row, strict=True):
-            columns[name].append(value)
+    # One JSON document, not fifteen arrays: psycopg quotes array elements one by one in
+    # Python, which was a tenth of a worker's CPU; json.dumps is C.
+    columns: dict[str, Any] = {"rows": json.dumps(rows)}
     columns["recovered"] = [endpoint_id for endpoint_id, (ok, _) in newest.items() if ok]
     failed = [(endpoint_id, at) for endpoint_id, (ok, at) in newest.items() if not ok]
     columns["failed"] = [endpoint_id for endpoint_id, _ in failed]
@@ -246,25 +246,6 @@ def _record_in_one_statement(
     with connection.cursor() as cursor:
         cursor.execute(statement, columns)
         return [(endpoint_id, at) for endpoint_id, at in cursor.fetchall()]
-
-
-_RECORD_COLUMNS = (
-    "id",
-    "lease",
-    "attempts",
-    "status",
-    "next_at",
-    "started",
-    "code",
-    "ms",
-    "error",
-    "organisation",
-    "trigger",
-    "url",
-    "ip",
-    "body",
-    "error_class",
-)
 
 
 def _move_on_one_by_one(rows: list[tuple[Any, ...]]) -> None:
