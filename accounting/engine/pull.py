@@ -158,10 +158,12 @@ def _pages(
     newest = cursor.high_water
     while True:
         page = read(since, cursor.page)
+        before = dict(run.counts)
         yield page
         for stamp in [p.updated_at for p in page.payments] + [r.updated_at for r in page.records]:
             newest = max(newest, stamp) if newest else stamp
-        runs.bump_done(run, len(page.payments) + len(page.records))
+        news = _news(before, run.counts)
+        runs.bump_done(run, len(page.payments) + len(page.records), news=news)
         if not page.more:
             break
         cursor.page += 1
@@ -169,6 +171,13 @@ def _pages(
     cursor.high_water = newest
     cursor.page = 1
     cursor.save(update_fields=["high_water", "page"])
+
+
+def _news(before: dict[str, int], after: dict[str, int]) -> bool:
+    """Whether applying a page did anything: an outcome other than "skipped" counted (a
+    quiet sync re-reads the records at its cursor's overlap and skips them all)."""
+    outcomes = (before.keys() | after.keys()) - {"skipped"}
+    return any(before.get(outcome, 0) != after.get(outcome, 0) for outcome in outcomes)
 
 
 def pull_payments(run: SyncRun, adapter: AccountingAdapter) -> None:
