@@ -81,21 +81,11 @@ def _cursor_and_start(run: SyncRun) -> tuple[SyncCursor, datetime]:
     """The mirror's cursor, and when this run's look at the ledger's invoices began: the
     removed documents' read earlier in the run, whose answer the adapter may reuse (an
     invoice made in the ledger after that read and before this phase must not fall
-    behind the cursor), else now. Both cursors in one read."""
-    connection = run.connection
-    rows = SyncCursor.objects.filter(connection=connection, entity__in=[CURSOR, REMOVED])
-    cursors = {row.entity: row for row in rows}
-    removed = cursors.get(REMOVED)
+    behind the cursor), else now."""
+    removed = pull.read_cursors(run).get(REMOVED)
     read_at = removed.high_water if removed is not None else None
     began = read_at if read_at is not None and read_at >= run.started_at else timezone.now()
-    cursor = cursors.get(CURSOR)
-    if cursor is None:
-        cursor, _ = SyncCursor.objects.get_or_create(
-            connection=connection,
-            entity=CURSOR,
-            defaults={"organisation_id": connection.organisation_id},
-        )
-    return cursor, began
+    return pull.read_cursor(run, CURSOR), began
 
 
 def _apply_page(run: SyncRun, customers: dict[str, int], invoices: list[LedgerInvoice]) -> None:

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from accounting.engine import reviews
 from accounting.engine.adapter import AccountingAdapter, Removal
-from accounting.engine.pull import OVERLAP
-from accounting.models import REMOVED_DOCUMENTS, Entity, ExternalRef, SyncCursor
+from accounting.engine.pull import OVERLAP, read_cursor
+from accounting.models import REMOVED_DOCUMENTS, Entity, ExternalRef
 from integrations import runs
 from integrations.models import SyncRun
 
@@ -42,12 +42,7 @@ def pull_removed(run: SyncRun, adapter: AccountingAdapter) -> None:
     so a quiet ledger never falls outside a look-back limit (QuickBooks CDC's 30 days).
     The first sync only starts the clock: nothing was pushed before it.
     """
-    connection = run.connection
-    cursor, _ = SyncCursor.objects.get_or_create(
-        connection=connection,
-        entity=CURSOR,
-        defaults={"organisation_id": connection.organisation_id},
-    )
+    cursor = read_cursor(run, CURSOR)
     began = timezone.now()
     if cursor.high_water is not None:
         since = cursor.high_water - OVERLAP

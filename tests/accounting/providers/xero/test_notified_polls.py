@@ -243,7 +243,7 @@ def test_a_quiet_sync_makes_a_known_number_of_statements_and_calls(
 # push windows of every phase read together (cursors, unsettled links, inclusions, which
 # tables changed) with the quiet cursors moved on in one UPDATE: no phase has a statement
 # of its own. They follow what the ledger holds, not the organisation or its history.
-QUIET_READ_QUERIES = 42
-QUIET_READ_QUERIES_NO_INVOICES = 36
+QUIET_READ_QUERIES = 35
+QUIET_READ_QUERIES_NO_INVOICES = 30
 # Skipping the reads: the push windows (which also show no money waits), nothing else.
 QUIET_SKIPPED_QUERIES = 20
