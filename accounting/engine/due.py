@@ -300,31 +300,34 @@ class Windows:
     window is quiet does nothing and costs no statement; the quiet cursors move on
     together at the end (``advance_quiet``).
 
-    Read before any push of the run, they stay exact while the run writes nothing: after
-    a phase with work (it may have linked what a later phase waits on), the later phases
-    read their windows one by one as before (``window``)."""
+    Read before any push of the run, they stay exact while the run writes nothing they
+    depend on. A push phase writes links of its own kind only (and reviews, audit, the
+    run), so after a phase with work, the phases that wait on its kind (an invoice on its
+    customer's link) read their windows one by one, as they always did; the others keep
+    theirs."""
 
     connection: Connection
     needs: dict[str, Need]
     read: dict[str, Window]
     started_at: datetime
-    stale: bool = False
+    # Kinds whose phase had work in this run: their links may have changed.
+    worked: set[str] = field(default_factory=set)
     quiet: list[str] = field(default_factory=list)
 
     def take(self, entity: str) -> Window:
-        if self.stale:
-            need = self.needs[entity]
+        need = self.needs[entity]
+        if need.waits_on is not None and need.waits_on[1] in self.worked:
             return window(self.connection, entity, need.context, waits_on=need.waits_on)
         return self.read[entity]
 
     def went_through(self, done: Window) -> None:
         """After a phase: a quiet one's cursor waits for ``advance_quiet``; one that did
-        work advances now, and the windows read before it are no longer to be trusted."""
+        work advances now, and the phases waiting on its kind read afresh."""
         if done.quiet:
             self.quiet.append(done.entity)
             return
         advance(done)
-        self.stale = True
+        self.worked.add(done.entity)
 
     def advance_quiet(self) -> None:
         """One UPDATE for the cursors of the quiet phases: nothing was read, so only when

@@ -169,11 +169,11 @@ def test_a_new_context_or_a_full_check_due_reads_everything(connection: Connecti
     assert [windows.take(need.entity).since for need in NEEDS] == [None, None, since]
 
 
-def test_after_a_phase_with_work_the_later_windows_are_read_afresh(
+def test_after_a_phase_with_work_the_phases_waiting_on_its_kind_read_afresh(
     connection: Connection,
 ) -> None:
-    """What a phase linked (a customer) counts for the phases after it, as when each
-    phase read its own window."""
+    """What a phase linked (a customer) counts for the phases waiting on it, as when each
+    phase read its own window; a phase waiting on another kind keeps the one read."""
     quiet_cursors(connection)
     Customer.objects.update(updated_at=timezone.now())
     windows = due.windows(connection, NEEDS)
@@ -181,3 +181,4 @@ def test_after_a_phase_with_work_the_later_windows_are_read_afresh(
     link(connection, Entity.CUSTOMER, 12, ExternalRef.State.LINKED)
 
     assert windows.take(Entity.INVOICE).waiting_on == {12}
+    assert windows.take(Entity.PAYMENT) is windows.read[Entity.PAYMENT]
