@@ -60,11 +60,16 @@ def progress(
     if total is not None:
         run.total = total
     now = timezone.now()
-    renew_by = run.lease_expires_at - lease() / 2 if run.lease_expires_at else now
-    if not (run.total or run.done) and now < renew_by:
+    if not (run.total or run.done) and _lease_young(run, now):
         run.__dict__["_progress_pending"] = True
         return
     _save_progress(run, now)
+
+
+def _lease_young(run: SyncRun, now: datetime) -> bool:
+    """The lease has more than half its life left: a write may wait for the next."""
+    renew_by = run.lease_expires_at - lease() / 2 if run.lease_expires_at else now
+    return now < renew_by
 
 
 def _save_progress(run: SyncRun, now: datetime) -> None:
@@ -108,10 +113,17 @@ def finish(run: SyncRun, status: str | None = None, *, read_provider: bool = Fal
     return run
 
 
-def bump_done(run: SyncRun, n: int) -> None:
-    """Add ``n`` done (in the row: concurrent pushes of one run each add theirs)."""
+def bump_done(run: SyncRun, n: int, *, news: bool = True) -> None:
+    """Add ``n`` done (in the row: concurrent pushes of one run each add theirs).
+    Without ``news`` (a page of records seen already, as a quiet sync reads at its read
+    cursors' overlap) the sum is kept in memory for the next write or the run's end, as
+    an empty phase's progress is, unless the lease needs renewing."""
     if n == 0:
         return  # nothing to show; the lease is renewed by progress and the next batch
+    if not news and _lease_young(run, timezone.now()):
+        run.done += n
+        run.__dict__["_progress_pending"] = True
+        return
     if run.__dict__.get("_progress_pending"):
         _save_progress(run, timezone.now())  # the phase's done=0 first, then the sum
     SyncRun.objects.filter(pk=run.pk).update(

@@ -17,16 +17,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db import connection as db_connection
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from accounting.engine.adapter import AccountingAdapter, Mappings
 from accounting.models import Entity, ExternalRef, IncludedRecord, PushCursor, PushSettings
 from integrations.models import Connection
+from operations.models import (
+    CreditNote,
+    Customer,
+    EquipmentItem,
+    Invoice,
+    Payment,
+    PurchaseOrder,
+    Quote,
+    Timesheet,
+)
 
 # A record saved by a transaction that began before a push read the rows but committed
 # after it has an `updated_at` before the read: the next read starts this much earlier.
@@ -67,6 +79,9 @@ class Window:
     waiting_on: frozenset[int] = frozenset()
     # The field naming what a record waits on (a payment waits on its invoice).
     waiting_field: str = "customer_id"
+    # Provably nothing to read: no record changed since the cursor, no link unsettled or
+    # awaited, nothing included, not a full check. Its phase has nothing to do.
+    quiet: bool = False
 
     def rows(self, records: Q_) -> Q_:
         if self.since is None:
@@ -161,3 +176,184 @@ def advance(done: Window) -> None:
         PushCursor.objects.update_or_create(
             connection=done.connection, entity=done.entity, defaults=fields
         )
+
+
+# The table a phase's records come from: a phase's rows are always a subset of this
+# table's rows of the organisation, so none changed since the cursor means none to read.
+CHANGED_IN: dict[str, type[Model]] = {
+    Entity.CUSTOMER: Customer,
+    Entity.VENDOR: Customer,
+    Entity.ITEM: EquipmentItem,
+    Entity.QUOTE: Quote,
+    Entity.INVOICE: Invoice,
+    Entity.CREDIT_NOTE: CreditNote,
+    Entity.ALLOCATION: CreditNote,
+    Entity.PAYMENT: Payment,
+    Entity.PURCHASE_ORDER: PurchaseOrder,
+    Entity.TIME_ACTIVITY: Timesheet,
+}
+
+
+@dataclass(frozen=True)
+class Need:
+    """One push phase of a run: its entity, the context of its payloads, and what its
+    records wait on, (field, entity), e.g. an invoice on its customer's link."""
+
+    entity: str
+    context: str
+    waits_on: tuple[str, str] | None = None
+
+
+def document(entity: str, context: str) -> Need:
+    """A quote, invoice or credit note: it waits on its customer's link."""
+    return Need(entity, context, ("customer_id", Entity.CUSTOMER))
+
+
+@dataclass(frozen=True)
+class _Links:
+    """The run's links that are not settled, or of an awaited kind and changed since the
+    earliest cursor, and the inclusions since it: what every window needs, read once."""
+
+    refs: list[tuple[str, int, str, bool, datetime]]
+    included: list[tuple[str, int, datetime]]
+
+    def window(self, need: Need, cursor: PushCursor, now: datetime, changed: bool) -> Window:
+        field, awaited = need.waits_on or ("customer_id", "")
+        unsettled: set[int] = set()
+        waiting_on: set[int] = set()
+        in_flight = False
+        for entity, local_id, state, excluded, updated_at in self.refs:
+            linked = state == ExternalRef.State.LINKED
+            if entity == need.entity:
+                # A batch sent without an answer is resent (push.plan), excluded or not.
+                in_flight = in_flight or state == ExternalRef.State.PENDING
+                if not linked and not excluded:
+                    unsettled.add(local_id)
+            elif entity == awaited and not excluded and (not linked or updated_at >= cursor.since):
+                waiting_on.add(local_id)
+        for entity, local_id, included_at in self.included:
+            if entity == need.entity and included_at >= cursor.since:
+                unsettled.add(local_id)
+        return Window(
+            cursor.connection,
+            need.entity,
+            need.context,
+            started_at=now,
+            since=cursor.since,
+            full_check_at=cursor.full_check_at,
+            unsettled=frozenset(unsettled),
+            waiting_on=frozenset(waiting_on),
+            waiting_field=field,
+            quiet=not (unsettled or waiting_on or in_flight or changed),
+        )
+
+
+def _links(connection: Connection, needs: Sequence[Need], earliest: datetime) -> _Links:
+    awaited = sorted({need.waits_on[1] for need in needs if need.waits_on})
+    # Arms that each match an index: the partial index of unsettled links, and the
+    # changed one (connection, entity, updated_at) for the awaited kinds.
+    wanted = ~Q(state=ExternalRef.State.LINKED)
+    if awaited:
+        wanted |= Q(entity__in=awaited, updated_at__gte=earliest)
+    refs = ExternalRef.objects.filter(connection=connection).filter(wanted)
+    included = IncludedRecord.objects.filter(connection=connection, included_at__gte=earliest)
+    return _Links(
+        list(refs.values_list("entity", "local_id", "state", "excluded", "updated_at")),
+        list(included.values_list("entity", "local_id", "included_at")),
+    )
+
+
+def _changed(connection: Connection, since: dict[str, datetime]) -> dict[str, bool]:
+    """Per entity, whether any row of its table in the organisation changed since its
+    cursor: one statement of EXISTS subqueries, each on the table's updated_at index."""
+    entities = sorted(since)
+    if not entities:
+        return {}
+    quote = db_connection.ops.quote_name
+    checks = []
+    params: list[Any] = []
+    for entity in entities:
+        table = quote(CHANGED_IN[entity]._meta.db_table)
+        checks.append(
+            f"EXISTS (SELECT 1 FROM {table} WHERE {quote('organisation_id')} = %s"  # noqa: S608 - names from the models
+            f" AND {quote('updated_at')} >= %s)"
+        )
+        params += [connection.organisation_id, since[entity]]
+    with db_connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(checks)}", params)
+        row = cursor.fetchone()
+    return {entity: bool(found) for entity, found in zip(entities, row or (), strict=True)}
+
+
+def _incremental(cursor: PushCursor | None, need: Need, now: datetime) -> bool:
+    return (
+        cursor is not None
+        and cursor.context == need.context
+        and now - cursor.full_check_at < FULL_CHECK_EVERY
+    )
+
+
+@dataclass
+class Windows:
+    """A run's push windows, read together (four statements however many phases): the
+    cursors, the unsettled links and inclusions, and which tables changed. A phase whose
+    window is quiet does nothing and costs no statement; the quiet cursors move on
+    together at the end (``advance_quiet``).
+
+    Read before any push of the run, they stay exact while the run writes nothing they
+    depend on. A push phase writes links of its own kind only (and reviews, audit, the
+    run), so after a phase with work, the phases that wait on its kind (an invoice on its
+    customer's link) read their windows one by one, as they always did; the others keep
+    theirs."""
+
+    connection: Connection
+    needs: dict[str, Need]
+    read: dict[str, Window]
+    started_at: datetime
+    # Kinds whose phase had work in this run: their links may have changed.
+    worked: set[str] = field(default_factory=set)
+    quiet: list[str] = field(default_factory=list)
+
+    def take(self, entity: str) -> Window:
+        need = self.needs[entity]
+        if need.waits_on is not None and need.waits_on[1] in self.worked:
+            return window(self.connection, entity, need.context, waits_on=need.waits_on)
+        return self.read[entity]
+
+    def went_through(self, done: Window) -> None:
+        """After a phase: a quiet one's cursor waits for ``advance_quiet``; one that did
+        work advances now, and the phases waiting on its kind read afresh."""
+        if done.quiet:
+            self.quiet.append(done.entity)
+            return
+        advance(done)
+        self.worked.add(done.entity)
+
+    def advance_quiet(self) -> None:
+        """One UPDATE for the cursors of the quiet phases: nothing was read, so only when
+        the next read starts moves (their context and full check stay as they were)."""
+        if self.quiet:
+            PushCursor.objects.filter(connection=self.connection, entity__in=self.quiet).update(
+                since=self.started_at - OVERLAP
+            )
+            self.quiet = []
+
+
+def windows(connection: Connection, needs: Sequence[Need]) -> Windows:
+    """The windows of every phase of a run (see ``Windows``)."""
+    now = timezone.now()
+    cursors = {c.entity: c for c in PushCursor.objects.filter(connection=connection)}
+    incremental = [need for need in needs if _incremental(cursors.get(need.entity), need, now)]
+    read = {
+        need.entity: Window(connection, need.entity, need.context, now, None, now, frozenset())
+        for need in needs
+    }
+    if incremental:
+        earliest = min(cursors[need.entity].since for need in incremental)
+        links = _links(connection, incremental, earliest)
+        changed = _changed(connection, {n.entity: cursors[n.entity].since for n in incremental})
+        for need in incremental:
+            cursor = cursors[need.entity]
+            cursor.connection = connection  # the run's, not a second read of it
+            read[need.entity] = links.window(need, cursor, now, changed[need.entity])
+    return Windows(connection, {need.entity: need for need in needs}, read, now)

@@ -36,6 +36,7 @@ from operations import money
 UNLINKED = "ledger invoices skipped (customer not linked)"
 MIRRORED = "mirrored from the ledger"
 CURSOR = LEDGER_INVOICES[0]
+REMOVED = REMOVED_DOCUMENTS[0]
 Document = LedgerDocument
 
 
@@ -52,7 +53,7 @@ def pull_ledger_invoices(run: SyncRun, adapter: AccountingAdapter) -> None:
 
     The cursor is the time the read began (less an overlap for the provider's clock and
     late commits), as for the removed documents' read (``removals.pull_removed``) and
-    taken from it (``_read_began``): so a quiet ledger's cursor keeps up (QuickBooks CDC
+    taken from it (``_cursor_and_start``): so a quiet ledger's cursor keeps up (QuickBooks CDC
     reaches back 30 days only), and the adapter can answer from that read, made earlier
     in the same run over the same window, instead of calling again. No customer linked
     yet means no invoice could be mirrored: no call is made and the cursor stays, so the
@@ -61,13 +62,7 @@ def pull_ledger_invoices(run: SyncRun, adapter: AccountingAdapter) -> None:
     customers = _linked_customers(run)
     if not customers:
         return
-    connection = run.connection
-    cursor, _ = SyncCursor.objects.get_or_create(
-        connection=connection,
-        entity=CURSOR,
-        defaults={"organisation_id": connection.organisation_id},
-    )
-    began = _read_began(run)
+    cursor, began = _cursor_and_start(run)
     since = cursor.high_water - pull.OVERLAP if cursor.high_water else None
     while True:
         page = adapter.ledger_invoices(since, cursor.page)
@@ -82,18 +77,15 @@ def pull_ledger_invoices(run: SyncRun, adapter: AccountingAdapter) -> None:
     cursor.save(update_fields=["high_water", "page"])
 
 
-def _read_began(run: SyncRun) -> datetime:
-    """When this run's look at the ledger's invoices began: the removed documents' read
-    earlier in the run, whose answer the adapter may reuse (an invoice made in the ledger
-    after that read and before this phase must not fall behind the cursor), else now."""
-    removed = (
-        SyncCursor.objects.filter(
-            connection=run.connection, entity=REMOVED_DOCUMENTS[0], high_water__gte=run.started_at
-        )
-        .values_list("high_water", flat=True)
-        .first()
-    )
-    return removed or timezone.now()
+def _cursor_and_start(run: SyncRun) -> tuple[SyncCursor, datetime]:
+    """The mirror's cursor, and when this run's look at the ledger's invoices began: the
+    removed documents' read earlier in the run, whose answer the adapter may reuse (an
+    invoice made in the ledger after that read and before this phase must not fall
+    behind the cursor), else now."""
+    removed = pull.read_cursors(run).get(REMOVED)
+    read_at = removed.high_water if removed is not None else None
+    began = read_at if read_at is not None and read_at >= run.started_at else timezone.now()
+    return pull.read_cursor(run, CURSOR), began
 
 
 def _apply_page(run: SyncRun, customers: dict[str, int], invoices: list[LedgerInvoice]) -> None:

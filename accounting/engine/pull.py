@@ -149,26 +149,54 @@ def _pages(
     run: SyncRun, entity: str, read: Callable[[datetime | None, int], Page]
 ) -> Iterator[Page]:
     """Every page since the cursor; the cursor moves on only after the last one."""
-    cursor, _ = SyncCursor.objects.get_or_create(
-        connection=run.connection,
-        entity=entity,
-        defaults={"organisation_id": run.connection.organisation_id},
-    )
+    cursor = read_cursor(run, entity)
     since = cursor.high_water - OVERLAP if cursor.high_water else None
     newest = cursor.high_water
     while True:
         page = read(since, cursor.page)
+        before = dict(run.counts)
         yield page
         for stamp in [p.updated_at for p in page.payments] + [r.updated_at for r in page.records]:
             newest = max(newest, stamp) if newest else stamp
-        runs.bump_done(run, len(page.payments) + len(page.records))
+        news = _news(before, run.counts)
+        runs.bump_done(run, len(page.payments) + len(page.records), news=news)
         if not page.more:
             break
         cursor.page += 1
         cursor.save(update_fields=["page"])  # a crash resumes from this page
-    cursor.high_water = newest
-    cursor.page = 1
-    cursor.save(update_fields=["high_water", "page"])
+    if (cursor.high_water, cursor.page) != (newest, 1):  # a quiet read leaves it as it was
+        cursor.high_water = newest
+        cursor.page = 1
+        cursor.save(update_fields=["high_water", "page"])
+
+
+def read_cursors(run: SyncRun) -> dict[str, SyncCursor]:
+    """The connection's read cursors, by entity: read once, at the run's first read (one
+    statement for its five or so), and each read keeps its own up to date in them."""
+    cursors: dict[str, SyncCursor] | None = run.__dict__.get("_read_cursors")
+    if cursors is None:
+        rows = SyncCursor.objects.filter(connection=run.connection)
+        cursors = run.__dict__["_read_cursors"] = {row.entity: row for row in rows}
+    return cursors
+
+
+def read_cursor(run: SyncRun, entity: str) -> SyncCursor:
+    """One read's cursor (made at its first read)."""
+    cursors = read_cursors(run)
+    if entity not in cursors:
+        cursors[entity], _ = SyncCursor.objects.get_or_create(
+            connection=run.connection,
+            entity=entity,
+            defaults={"organisation_id": run.connection.organisation_id},
+        )
+    return cursors[entity]
+
+
+def _news(before: dict[str, int], after: dict[str, int]) -> bool:
+    """Whether applying a page did anything: an outcome other than "skipped" counted (a
+    quiet sync re-reads the records at its cursor's overlap and skips them all)."""
+    outcomes = (before.keys() | after.keys()) - {"skipped"}
+    return any(before.get(outcome, 0) != after.get(outcome, 0) for outcome in outcomes)
 
 
 def pull_payments(run: SyncRun, adapter: AccountingAdapter) -> None:

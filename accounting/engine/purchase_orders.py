@@ -30,15 +30,24 @@ def supplier_entity(adapter: AccountingAdapter) -> str:
     return Entity.VENDOR if adapter.vendors_apart else Entity.CUSTOMER
 
 
-def push_vendors(run: SyncRun, adapter: AccountingAdapter, context: str) -> None:
+def needs(adapter: AccountingAdapter, context: str) -> list[due.Need]:
+    """This phase's windows: vendors where kept apart, then orders waiting on them."""
+    if not adapter.pushes_purchase_orders:
+        return []
+    orders = due.Need(Entity.PURCHASE_ORDER, context, ("supplier_id", supplier_entity(adapter)))
+    return [due.Need(Entity.VENDOR, context), orders] if adapter.vendors_apart else [orders]
+
+
+def push_vendors(run: SyncRun, adapter: AccountingAdapter, windows: due.Windows) -> None:
     """Suppliers as the ledger's vendors (ledgers with ``vendors_apart`` only)."""
     connection = run.connection
-    window = due.window(connection, Entity.VENDOR, context)
-    suppliers = Customer.objects.filter(organisation_id=connection.organisation_id)
-    rows = window.rows(records.of_entity(suppliers, connection).filter(is_supplier=True))
-    payloads = [(s.pk, adapter.vendor_payload(s)) for s in rows.order_by("pk")]
-    push.push(run, adapter, Entity.VENDOR, payloads)
-    due.advance(window)
+    window = windows.take(Entity.VENDOR)
+    if not window.quiet:
+        suppliers = Customer.objects.filter(organisation_id=connection.organisation_id)
+        rows = window.rows(records.of_entity(suppliers, connection).filter(is_supplier=True))
+        payloads = [(s.pk, adapter.vendor_payload(s)) for s in rows.order_by("pk")]
+        push.push(run, adapter, Entity.VENDOR, payloads)
+    windows.went_through(window)
 
 
 def _orders(window: due.Window) -> list[PurchaseOrder]:
@@ -98,19 +107,19 @@ def _ready(
 
 
 def push_purchase_orders(
-    run: SyncRun, adapter: AccountingAdapter, mappings: Mappings, context: str
+    run: SyncRun, adapter: AccountingAdapter, mappings: Mappings, windows: due.Windows
 ) -> None:
     if not adapter.pushes_purchase_orders:
         return  # the ledger keeps no purchase orders (Sage): they stay in Patchbay
     if adapter.vendors_apart:
-        push_vendors(run, adapter, context)
-    # An order waits on its supplier's link, as an invoice on its customer's.
-    waits_on = ("supplier_id", supplier_entity(adapter))
-    window = due.window(run.connection, Entity.PURCHASE_ORDER, context, waits_on=waits_on)
-    ready = _ready(run, adapter, mappings, _orders(window))
-    payloads = [
-        (order.pk, adapter.purchase_order_payload(order, mappings, supplier))
-        for order, supplier in ready
-    ]
-    push.push(run, adapter, Entity.PURCHASE_ORDER, payloads)
-    due.advance(window)
+        push_vendors(run, adapter, windows)
+    # An order waits on its supplier's link, as an invoice on its customer's (needs).
+    window = windows.take(Entity.PURCHASE_ORDER)
+    if not window.quiet:
+        ready = _ready(run, adapter, mappings, _orders(window))
+        payloads = [
+            (order.pk, adapter.purchase_order_payload(order, mappings, supplier))
+            for order, supplier in ready
+        ]
+        push.push(run, adapter, Entity.PURCHASE_ORDER, payloads)
+    windows.went_through(window)

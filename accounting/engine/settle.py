@@ -138,24 +138,41 @@ def _payments(window: due.Window) -> list[Payment]:
     return list(rows.select_related("invoice").order_by("pk"))
 
 
-def money_waiting(connection: Connection, context: str) -> bool:
+def needs(context: str) -> list[due.Need]:
+    """The money phases' windows: a payment or an allocation waits on its invoice."""
+    return [
+        due.Need(entity, context, ("invoice_id", Entity.INVOICE))
+        for entity in (Entity.PAYMENT, Entity.ALLOCATION)
+    ]
+
+
+def money_waiting(connection: Connection, windows: due.Windows) -> bool:
     """Payments or credit allocations the next run would send. A run that may skip the
     ledger's changes reads them anyway when so (money is sent only after a read: see
-    engine.sync), so a payment recorded in Patchbay never waits for the poll bound."""
+    engine.sync), so a payment recorded in Patchbay never waits for the poll bound. A
+    quiet window holds none (and costs no statement)."""
     for entity, found in ((Entity.PAYMENT, _payments), (Entity.ALLOCATION, _allocations)):
-        window = due.window(connection, entity, context, waits_on=("invoice_id", Entity.INVOICE))
+        window = windows.take(entity)
+        if window.quiet:
+            continue
         if _unsent_ids(connection, entity, (row.pk for row in found(window))):
             return True
     return False
 
 
 def push_payments(
-    run: SyncRun, adapter: AccountingAdapter, mappings: Mappings, context: str
+    run: SyncRun, adapter: AccountingAdapter, mappings: Mappings, windows: due.Windows
+) -> None:
+    window = windows.take(Entity.PAYMENT)
+    if not window.quiet:
+        _push_payments(run, adapter, mappings, window)
+    windows.went_through(window)
+
+
+def _push_payments(
+    run: SyncRun, adapter: AccountingAdapter, mappings: Mappings, window: due.Window
 ) -> None:
     connection = run.connection
-    window = due.window(
-        connection, Entity.PAYMENT, context, waits_on=("invoice_id", Entity.INVOICE)
-    )
     found = _payments(window)
     unsent = _unsent_ids(connection, Entity.PAYMENT, (p.pk for p in found))
     candidates = [p for p in found if p.pk in unsent]
@@ -191,7 +208,6 @@ def push_payments(
             (payment.pk, adapter.payment_payload(payment, mappings, remote_invoice, contact))
         )
     _send(run, adapter, Entity.PAYMENT, work)
-    due.advance(window)
 
 
 # --- credit allocations ------------------------------------------------------------------
@@ -208,12 +224,16 @@ def _allocations(window: due.Window) -> list[CreditNote]:
     return list(rows.select_related("invoice").order_by("pk"))
 
 
-def push_allocations(run: SyncRun, adapter: AccountingAdapter, context: str) -> None:
+def push_allocations(run: SyncRun, adapter: AccountingAdapter, windows: due.Windows) -> None:
     """Each issued credit note that credits an invoice: its total set against it."""
+    window = windows.take(Entity.ALLOCATION)
+    if not window.quiet:
+        _push_allocations(run, adapter, window)
+    windows.went_through(window)
+
+
+def _push_allocations(run: SyncRun, adapter: AccountingAdapter, window: due.Window) -> None:
     connection = run.connection
-    window = due.window(
-        connection, Entity.ALLOCATION, context, waits_on=("invoice_id", Entity.INVOICE)
-    )
     found = _allocations(window)
     unsent = _unsent_ids(connection, Entity.ALLOCATION, (n.pk for n in found))
     candidates = [n for n in found if n.pk in unsent]
@@ -267,4 +287,3 @@ def push_allocations(run: SyncRun, adapter: AccountingAdapter, context: str) -> 
         )
         work.append((note.pk, payload))
     _send(run, adapter, Entity.ALLOCATION, work)
-    due.advance(window)

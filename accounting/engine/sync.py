@@ -91,26 +91,27 @@ def _approved_quotes(window: due.Window) -> list[Quote]:
     return list(window.rows(rows).prefetch_related("lines__item").order_by("pk"))
 
 
-def push_customers(run: SyncRun, adapter: AccountingAdapter, context: str) -> None:
+def push_customers(run: SyncRun, adapter: AccountingAdapter, windows: due.Windows) -> None:
     connection = run.connection
-    window = due.window(connection, Entity.CUSTOMER, context)
-    customers = window.rows(
-        records.of_entity(Customer.objects.for_organisation(connection.organisation), connection)
-    ).order_by("pk")
-    if adapter.vendors_apart:  # suppliers are the ledger's vendors (purchase_orders.py)
-        customers = customers.filter(is_supplier=False)
-    payloads = [(c.pk, adapter.customer_payload(c)) for c in customers]
-    push.push(run, adapter, Entity.CUSTOMER, payloads)
-    due.advance(window)
+    window = windows.take(Entity.CUSTOMER)
+    if not window.quiet:
+        rows = Customer.objects.for_organisation(connection.organisation)
+        customers = window.rows(records.of_entity(rows, connection)).order_by("pk")
+        if adapter.vendors_apart:  # suppliers are the ledger's vendors (purchase_orders.py)
+            customers = customers.filter(is_supplier=False)
+        payloads = [(c.pk, adapter.customer_payload(c)) for c in customers]
+        push.push(run, adapter, Entity.CUSTOMER, payloads)
+    windows.went_through(window)
 
 
-def push_items(run: SyncRun, adapter: AccountingAdapter, context: str) -> None:
-    window = due.window(run.connection, Entity.ITEM, context)
-    items = window.rows(
-        EquipmentItem.objects.for_organisation(run.connection.organisation)
-    ).order_by("pk")
-    push.push(run, adapter, Entity.ITEM, [(i.pk, adapter.item_payload(i)) for i in items])
-    due.advance(window)
+def push_items(run: SyncRun, adapter: AccountingAdapter, windows: due.Windows) -> None:
+    window = windows.take(Entity.ITEM)
+    if not window.quiet:
+        items = window.rows(
+            EquipmentItem.objects.for_organisation(run.connection.organisation)
+        ).order_by("pk")
+        push.push(run, adapter, Entity.ITEM, [(i.pk, adapter.item_payload(i)) for i in items])
+    windows.went_through(window)
 
 
 def _with_contacts(run: SyncRun, documents: Sequence[D]) -> list[tuple[D, str]]:
@@ -139,20 +140,23 @@ def _within_bounds(run: SyncRun, entity: Entity, documents: Sequence[D]) -> list
 def push_documents(
     run: SyncRun,
     adapter: AccountingAdapter,
-    entity: Entity,
+    windows: due.Windows,
     window: due.Window,
-    documents: Sequence[D],
+    documents: Callable[[], Sequence[D]],
     payload: Callable[[D, str], dict[str, Any]],
 ) -> None:
-    ready = _with_contacts(run, _within_bounds(run, entity, documents))
-    push.push(run, adapter, entity, [(d.pk, payload(d, contact)) for d, contact in ready])
-    due.advance(window)
+    if not window.quiet:
+        entity = Entity(window.entity)
+        ready = _with_contacts(run, _within_bounds(run, entity, documents()))
+        push.push(run, adapter, entity, [(d.pk, payload(d, contact)) for d, contact in ready])
+    windows.went_through(window)
 
 
-def _ahead(adapter: AccountingAdapter, load: Callable[[], T]) -> Callable[[], T]:
+def _ahead(adapter: AccountingAdapter, load: Callable[[], T], quiet: bool) -> Callable[[], T]:
     """Start a big read now, in a thread with its own connection, while the next phases
-    wait on the network; where pushes run one at a time, read when asked instead."""
-    if push.concurrency(adapter) == 1:
+    wait on the network; where pushes run one at a time, or there is nothing to read
+    (``quiet``: the read is not made), read when asked instead."""
+    if quiet or push.concurrency(adapter) == 1:
         return load
 
     def in_thread() -> T:
@@ -177,6 +181,17 @@ def _read_changes(run: SyncRun, adapter: AccountingAdapter) -> None:
     removals.pull_removed(run, adapter)
 
 
+def _needs(connection: Connection, adapter: AccountingAdapter, context: str) -> list[due.Need]:
+    """The push phases this connection's runs go through, in their order."""
+    needs = [due.Need(Entity.CUSTOMER, context), due.Need(Entity.ITEM, context)]
+    if adapter.pushes_quotes:
+        needs.append(due.document(Entity.QUOTE, context))
+    needs += [due.document(Entity.INVOICE, context), due.document(Entity.CREDIT_NOTE, context)]
+    needs += purchase_orders.needs(adapter, context)
+    needs += timesheets.needs(connection, adapter, context)
+    return needs + settle.needs(context)
+
+
 def _phases(run: SyncRun, adapter: AccountingAdapter, reads: bool = True) -> bool:
     """The run's phases; ``reads`` False (a quiet provider that notifies, within its poll
     bound: integrations.syncs.reads_provider) pushes Patchbay's records without reading
@@ -185,39 +200,43 @@ def _phases(run: SyncRun, adapter: AccountingAdapter, reads: bool = True) -> boo
     that reads misses nothing. Returns whether this run read."""
     connection = run.connection
     mappings = Mappings.of(connection)
-    context = due.context_of(adapter, mappings)
-    reads = reads or settle.money_waiting(connection, context)
+    needs = _needs(connection, adapter, due.context_of(adapter, mappings))
+    windows = None if reads else due.windows(connection, needs)
+    if windows is not None and settle.money_waiting(connection, windows):
+        reads, windows = True, None
     if reads:
         _read_changes(run, adapter)
-    invoice_window = due.window(connection, Entity.INVOICE, context, document=True)
-    invoices = _ahead(adapter, lambda: _invoices(invoice_window))
-    push_customers(run, adapter, context)
-    push_items(run, adapter, context)
+    if windows is None:  # after the reads, as each phase once read its own: their links count
+        windows = due.windows(connection, needs)
+    invoice_window = windows.take(Entity.INVOICE)
+    invoices = _ahead(adapter, lambda: _invoices(invoice_window), invoice_window.quiet)
+    push_customers(run, adapter, windows)
+    push_items(run, adapter, windows)
     if adapter.pushes_quotes:  # approved quotes, for a ledger that has them
-        quotes = due.window(connection, Entity.QUOTE, context, document=True)
+        quotes = windows.take(Entity.QUOTE)
         push_documents(
             run,
             adapter,
-            Entity.QUOTE,
+            windows,
             quotes,
-            _approved_quotes(quotes),
+            lambda: _approved_quotes(quotes),
             lambda quote, contact: adapter.quote_payload(quote, mappings, contact),
         )
     push_documents(
         run,
         adapter,
-        Entity.INVOICE,
+        windows,
         invoice_window,
-        invoices(),
+        invoices,
         lambda invoice, contact: adapter.invoice_payload(invoice, mappings, contact),
     )
-    notes = due.window(connection, Entity.CREDIT_NOTE, context, document=True)
+    notes = windows.take(Entity.CREDIT_NOTE)
     push_documents(
         run,
         adapter,
-        Entity.CREDIT_NOTE,
+        windows,
         notes,
-        _credit_notes(notes),
+        lambda: _credit_notes(notes),
         lambda note, contact: adapter.credit_note_payload(note, mappings, contact),
     )
     # After the pushes, so that what this run pushed is linked, not mirrored; before the
@@ -225,18 +244,18 @@ def _phases(run: SyncRun, adapter: AccountingAdapter, reads: bool = True) -> boo
     if reads:
         runs.progress(run, phase="invoices made in the ledger", done=0, total=0)
         mirror.pull_ledger_invoices(run, adapter)
-    purchase_orders.push_purchase_orders(run, adapter, mappings, context)  # where kept
-    timesheets.push_time_activities(run, adapter, context)  # where the ledger keeps time
-    if not reads:
-        return False  # no money waits (above)
-    runs.progress(run, phase="payments from the ledger", done=0, total=0)
-    pull.pull_payments(run, adapter)
-    # After the pull: a payment a bookkeeper also keyed in the ledger is linked by it
-    # (pull._own_echo) and so not sent a second time. So a run that skips the reads
-    # leaves payments and allocations to the next that reads (their cursors stay put).
-    settle.push_payments(run, adapter, mappings, context)
-    settle.push_allocations(run, adapter, context)
-    return True
+    purchase_orders.push_purchase_orders(run, adapter, mappings, windows)  # where kept
+    timesheets.push_time_activities(run, adapter, windows)  # where the ledger keeps time
+    if reads:
+        runs.progress(run, phase="payments from the ledger", done=0, total=0)
+        pull.pull_payments(run, adapter)
+        # After the pull: a payment a bookkeeper also keyed in the ledger is linked by it
+        # (pull._own_echo) and so not sent a second time. So a run that skips the reads
+        # leaves payments and allocations to the next that reads (their cursors stay put).
+        settle.push_payments(run, adapter, mappings, windows)
+        settle.push_allocations(run, adapter, windows)
+    windows.advance_quiet()
+    return reads
 
 
 def run_sync(connection: Connection, trigger: str, run: SyncRun | None = None) -> SyncRun:

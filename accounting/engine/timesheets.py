@@ -61,17 +61,27 @@ def unmapped_reason(connection: Connection, timesheet: Timesheet) -> str:
     )
 
 
-def push_time_activities(run: SyncRun, adapter: AccountingAdapter, context: str) -> None:
+def needs(connection: Connection, adapter: AccountingAdapter, context: str) -> list[due.Need]:
+    """This phase's window, where the ledger keeps time: its context names the crew
+    mappings (a change reads every approved entry again); an entry waits on its client."""
+    if not adapter.pushes_time_activities:
+        return []
+    crew = context_with_crew(context, workers(connection))
+    return [due.Need(ENTITY, crew, ("project__client_id", Entity.CUSTOMER))]
+
+
+def push_time_activities(run: SyncRun, adapter: AccountingAdapter, windows: due.Windows) -> None:
     if not adapter.pushes_time_activities:
         return  # the ledger keeps no time: timesheets stay in Patchbay
+    window = windows.take(ENTITY)
+    if not window.quiet:
+        _push_entries(run, adapter, window)
+    windows.went_through(window)
+
+
+def _push_entries(run: SyncRun, adapter: AccountingAdapter, window: due.Window) -> None:
     connection = run.connection
     mapped = workers(connection)
-    window = due.window(
-        connection,
-        ENTITY,
-        context_with_crew(context, mapped),
-        waits_on=("project__client_id", Entity.CUSTOMER),
-    )
     entries = approved(window)
     clients = push.linked_remote_ids(
         connection, Entity.CUSTOMER, [entry.project.client_id for entry in entries]
@@ -91,7 +101,6 @@ def push_time_activities(run: SyncRun, adapter: AccountingAdapter, context: str)
             ready.append((entry.pk, adapter.time_activity_payload(entry, worker, client)))
     _say_who_waits(run, connection, unmapped)
     push.push(run, adapter, ENTITY, ready)
-    due.advance(window)
 
 
 def _say_who_waits(run: SyncRun, connection: Connection, unmapped: dict[str, int]) -> None:
