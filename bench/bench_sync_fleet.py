@@ -155,10 +155,27 @@ def _world(organisations: int, records: int) -> Any:
     _link_customers(template)
     for n in range(1, organisations):
         _fleet_member(n, Connection.objects.get(pk=template.pk), records)
+    _pushed_long_ago()
     SyncSchedule.objects.update(next_sync_at=None)
     with db.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return template
+
+
+def _pushed_long_ago() -> None:
+    """The fleet's records and links as a quiet day leaves them: changed, pulled and
+    linked an hour ago. Made (or pulled from the Demo Company by the full check) just
+    now, they would fall inside every push cursor's two-minute overlap (due.OVERLAP),
+    and a "quiet" sync would read and compare them again: right for a sync two minutes
+    after a change, not what a fleet's quiet quarter hour looks like."""
+    from django.utils import timezone
+
+    from accounting.models import ExternalRef
+    from operations.models import CreditNote, Customer, EquipmentItem, Invoice
+
+    earlier = timezone.now() - timedelta(hours=1)
+    for model in (Customer, EquipmentItem, Invoice, CreditNote, ExternalRef):
+        model.objects.update(updated_at=earlier)
 
 
 def _workers(port: int) -> list[subprocess.Popen[bytes]]:
@@ -398,6 +415,7 @@ def _measure(
     workers = _workers(port)
     try:
         full = _round(organisations)
+        _pushed_long_ago()  # the day's full check was hours ago by the next quiet round
         quiet = _round(organisations)
     finally:
         for worker in workers:

@@ -10,9 +10,11 @@ receiver has read that delivery. ``lost`` counts deliveries to the healthy
 receivers that never arrived: the slow and dead ones are there to show they do not
 hold the others back (their own figures are reported, not awaited).
 
-``FANOUT_EXTRA=0`` leaves out the slow and dead receivers; ``FANOUT_CELERY_THREADS``
-sets the workers' Celery threads (the one-at-a-time code before issue 17 sent one
-delivery per thread and ran with 8).
+``FANOUT_EVENTS_PER_S`` paces the producer (default: as fast as it can, so the run
+measures capacity, and the latency it reports is mostly the backlog of a producer that
+outruns delivery); ``FANOUT_EXTRA=0`` leaves out the slow and dead receivers;
+``FANOUT_CELERY_THREADS`` sets the workers' Celery threads (the one-at-a-time code
+before issue 17 sent one delivery per thread and ran with 8).
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ WORKERS = 2  # processes (the machine has 2 cores)
 # Celery threads per worker: the pump runs in one and the wake-ups in the others; the
 # sends themselves run on the pump's own sender threads (WEBHOOKS_SEND_THREADS).
 THREADS = int(os.environ.get("FANOUT_CELERY_THREADS", "4"))
+# Events a second the producer offers (0: as fast as it can, which measures capacity;
+# the healthy receivers' latency is only meaningful below it: above, it is the backlog).
+RATE = float(os.environ.get("FANOUT_EVENTS_PER_S", "0"))
 PATIENCE = 120.0  # seconds without progress before giving up (and counting the rest lost)
 LONGEST = float(os.environ.get("FANOUT_MAX_SECONDS", "900"))  # a bound on the whole wait
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,11 +71,16 @@ def _start_workers(database_url: str, queue: str) -> list[subprocess.Popen[bytes
 
 
 def _produce(organisation_id: int, commits: dict[str, float]) -> None:
+    """Every event, BATCH to a transaction; at RATE events a second when one is set (each
+    batch waits for its moment), else as fast as this process can write them."""
     from django.db import transaction
 
     from webhooks import outbox
 
+    began = time.monotonic()
     for start in range(0, EVENTS, BATCH):
+        if RATE:
+            time.sleep(max(0.0, began + start / RATE - time.monotonic()))
         with transaction.atomic():
             ids = [
                 outbox.record(organisation_id, "customer.created", {"n": n}).event_id
@@ -222,6 +232,7 @@ def run() -> dict[str, Any]:
         "endpoint_in_flight_cap": getattr(settings, "WEBHOOKS_ENDPOINT_IN_FLIGHT", None),
         "lost": EVENTS * RECEIVERS - len(arrivals),
         "produced_in_s": round(produced - started, 2),
+        "offered_events_per_s": RATE or round(EVENTS / max(produced - started, 1e-9), 1),
         # CPU per delivery made, healthy or not: the workers' (claim, sign, send, record),
         # and this process's (the producer and every receiver).
         "worker_cpu_ms_per_delivery": round(worker_cpu * 1000 / max(1, len(arrivals)), 3),
