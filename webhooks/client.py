@@ -163,6 +163,9 @@ def _connect(target: Target, deadline: _Deadline) -> tuple[socket.socket, str]:
         # A bare socket to the literal address: no resolver is involved a second time.
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
+        # As http.client's own connect does: a request larger than one segment goes out
+        # in two writes, and with Nagle on the second waits for the receiver's delayed ACK.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.settimeout(timeout)
         try:
             sock.connect((address, target.port))

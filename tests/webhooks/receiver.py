@@ -76,6 +76,10 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # The headers and the body go out in two writes; with Nagle on, the body waits
+            # for the client's delayed ACK of the headers (up to 40 ms on Linux), and every
+            # delivery to this receiver took that long. Real servers send with TCP_NODELAY.
+            disable_nagle_algorithm = True
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
