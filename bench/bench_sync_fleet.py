@@ -465,7 +465,7 @@ def _measure(
         "dispatch_tick": {"fleet_table": small_tick, "large_table": large_tick},
         "dispatch_plan": plan,
         "targets": "dispatch_tick_ms <= 50 at 100,000 rows; noop CPU p50 <= 50 ms; "
-        "one noop_sync_queries value",
+        "queries per no-op sync constant (not growing with an organisation's records)",
         "load_average": list(os.getloadavg()),
     }
 

@@ -124,41 +124,29 @@ def take_batch(now: datetime, limit: int, in_flight: Counter[int], cap: int) -> 
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     return [
-        Taken(
-            Claimed(
-                id=i,
-                organisation_id=o,
-                endpoint_id=e,
-                event_pk=v,
-                attempts=a,
-                manual=m,
-                lease=until,
-            ),
-            Event(pk=v, event_id=event_id, body=body),
-            version,
-        )
-        for i, o, e, v, a, m, event_id, body, version in rows
+        Taken(_claimed(row, until), Event(pk=row[3], event_id=row[6], body=row[7]), row[8])
+        for row in rows
     ]
+
+
+def _claimed(row: tuple[Any, ...], until: datetime) -> Claimed:
+    """A claim's row (id, organisation, endpoint, event, attempts, manual, ...) as held."""
+    pk, organisation_id, endpoint_id, event_pk, attempts, manual = row[:6]
+    return Claimed(
+        id=pk,
+        organisation_id=organisation_id,
+        endpoint_id=endpoint_id,
+        event_pk=event_pk,
+        attempts=attempts,
+        manual=manual,
+        lease=until,
+    )
 
 
 def _with_events(rows: list[tuple[Any, ...]], until: datetime) -> list[Taken]:
     events = Event.objects.only("event_id", "body").in_bulk({row[3] for row in rows})
-    return [
-        Taken(
-            Claimed(
-                id=i,
-                organisation_id=o,
-                endpoint_id=e,
-                event_pk=v,
-                attempts=a,
-                manual=m,
-                lease=until,
-            ),
-            events[v],
-            "",  # no fingerprint: the endpoint is read again on every claim
-        )
-        for i, o, e, v, a, m in rows
-    ]
+    # No fingerprint: on this path the pump reads the endpoints again on every claim.
+    return [Taken(_claimed(row, until), events[row[3]], "") for row in rows]
 
 
 def _claim_without_row_locks(
