@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,17 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, check=False
     )
+
+
+def _written(schema: dict[str, Any], tmp_path: Path) -> Path:
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(schema))
+    return changed
+
+
+def _run_on(schema: dict[str, Any], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """The drift check against ``schema`` (a changed copy of the code's)."""
+    return _run("--schema", str(_written(schema, tmp_path)))
 
 
 def test_the_committed_libraries_match_the_code_s_schema() -> None:
@@ -40,10 +52,7 @@ def test_a_schema_with_an_extra_customer_field_fails_naming_the_model_file(
     schema = json.loads(code_schema)
     customer = schema["components"]["schemas"]["Customer"]
     customer["properties"]["loyalty_tier"] = {"type": "string", "readOnly": True}
-    changed = tmp_path / "changed.json"
-    changed.write_text(json.dumps(schema))
-
-    result = _run("--schema", str(changed))
+    result = _run_on(schema, tmp_path)
 
     assert result.returncode == 1
     assert "sdks/python/patchbay_client/generated/models/customer.py" in result.stderr
@@ -53,10 +62,7 @@ def test_a_schema_with_an_extra_customer_field_fails_naming_the_model_file(
 def test_a_removed_operation_names_its_committed_module(tmp_path: Path, code_schema: str) -> None:
     schema = json.loads(code_schema)
     del schema["paths"]["/api/v1/payments/{id}/"]
-    changed = tmp_path / "changed.json"
-    changed.write_text(json.dumps(schema))
-
-    result = _run("--schema", str(changed))
+    result = _run_on(schema, tmp_path)
 
     assert result.returncode == 1
     assert "generated/api/payments/payments_retrieve.py" in result.stderr
@@ -70,10 +76,7 @@ def test_an_extra_customer_field_fails_the_typescript_types_only(
         "type": "string",
         "readOnly": True,
     }
-    changed = tmp_path / "changed.json"
-    changed.write_text(json.dumps(schema))
-
-    result = _run("--schema", str(changed))
+    result = _run_on(schema, tmp_path)
 
     assert result.returncode == 1
     assert "typescript: generated code differs" in result.stderr
@@ -88,10 +91,7 @@ def test_a_renamed_operation_fails_typescript_and_php_naming_both_names(
 ) -> None:
     schema = json.loads(code_schema)
     schema["paths"]["/api/v1/quotes/{id}/approve/"]["post"]["operationId"] = "quotes_approve"
-    changed = tmp_path / "changed.json"
-    changed.write_text(json.dumps(schema))
-
-    result = _run("--schema", str(changed))
+    result = _run_on(schema, tmp_path)
 
     assert result.returncode == 1
     assert "sdks/typescript/src/operations.ts" in result.stderr
@@ -114,8 +114,7 @@ def test_write_replaces_only_typescript_s_generated_files(
     )
     schema = json.loads(code_schema)
     del schema["paths"]["/api/v1/payments/{id}/"]
-    changed = tmp_path / "changed.json"
-    changed.write_text(json.dumps(schema))
+    changed = _written(schema, tmp_path)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
 
